@@ -1,0 +1,52 @@
+# itda — two commands: `make demo` and `make test`. Everything else here serves them.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install static serve stop lint check-deploy bench clean
+
+$(STAMP): requirements.lock pyproject.toml package.json package-lock.json
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11이 필요합니다 ($(PYTHON) 없음)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	npm ci --no-audit --no-fund --loglevel=error
+	node scripts/build_static.mjs
+	touch $(STAMP)
+
+install: $(STAMP)
+
+static: install
+	node scripts/build_static.mjs
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference
+	$(PY) manage.py generate_demo --seed 1 --scale 1
+	$(PY) manage.py demo_logins
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+# Production settings must pass the deploy checklist with no warning at all.
+check-deploy: install
+	ITDA_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=itda.example.kr \
+	FIELD_ENCRYPTION_KEYS=k1:$$(head -c 32 /dev/urandom | base64) \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+stop:
+	$(PY) manage.py embedded_pg stop
+
+bench: install
+	$(PY) bench/run.py
+
+clean: stop
+	rm -rf $(VENV) node_modules itda/static_build .itda

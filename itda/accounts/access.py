@@ -1,0 +1,111 @@
+"""The one scope rule: which rows of people's and companies' data a user may see.
+
+Every query of personal or company data starts from ``Model.objects.visible_to(user)``. A model
+opts in by declaring ``scope = ScopePaths(...)``: the lookup paths from its rows to a region, to
+a company, and to the person the row is about. The rule per role:
+
+- national operator: everything;
+- operating-group staff: rows whose region one of their groups covers;
+- company manager: rows of the companies they manage;
+- trainee and evaluator: rows about themselves;
+- ministry viewer and anonymous visitors: nothing (they get aggregates elsewhere).
+
+This lives in ``accounts`` (not ``programs``) because accounts' own models use it too and
+accounts comes first in the import order; the region path is followed by name only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+
+from itda.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class ScopePaths:
+    """Lookup paths from a model's rows to what scoping needs; None where there is none."""
+
+    region: str | None = None  # to a programs.Region
+    company: str | None = None  # to a programs.Company
+    person: str | None = None  # to the accounts.User the row is about
+
+
+_NOTHING = Q(pk__in=[])
+
+
+def scope_filter(model: type[models.Model], user) -> Q:
+    """The Q that limits ``model`` to what ``user`` may see."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    paths: ScopePaths = model.scope
+    role = user.role
+    if role == Role.OPERATOR:
+        return Q()
+    if role == Role.GROUP_STAFF and paths.region:
+        return Q(**{f"{paths.region}__in": user.operating_groups.values("regions")})
+    if role == Role.COMPANY and paths.company:
+        return Q(**{f"{paths.company}__in": user.companies.values("pk")})
+    if role != Role.VIEWER and paths.person:
+        return Q(**{paths.person: user})
+    return _NOTHING
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows the scope rule."""
+
+    def visible_to(self, user) -> ScopedQuerySet:
+        """Rows of this queryset that ``user`` may see."""
+        q = scope_filter(self.model, user)
+        return self.none() if q == _NOTHING else self.filter(q)
+
+
+def personal_detail(
+    request,
+    queryset: ScopedQuerySet,
+    pk: int,
+    *,
+    action: str = "view",
+    reason: str = "",
+):
+    """One row of personal data the user may see, logged; otherwise 404 (and a 'denied' log
+    row when the row exists), so another region's record looks like a missing one."""
+    from django.http import Http404
+
+    from itda.accounts.services import personal_data_access_record
+
+    subject_type = queryset.model._meta.label_lower
+    obj = queryset.visible_to(request.user).filter(pk=pk).first()
+    if obj is None:
+        if queryset.model._default_manager.filter(pk=pk).exists():
+            personal_data_access_record(
+                request=request, subject_type=subject_type, subject_ids=[pk], action="denied"
+            )
+        raise Http404
+    personal_data_access_record(
+        request=request,
+        subject_type=subject_type,
+        subject_ids=[obj.pk],
+        action=action,
+        reason=reason,
+    )
+    return obj
+
+
+def personal_page(request, queryset: ScopedQuerySet, *, per_page: int = 50):
+    """One page of a list of personal data the user may see; the rows shown are logged."""
+    from django.core.paginator import Paginator
+
+    from itda.accounts.services import personal_data_access_record
+
+    page = Paginator(queryset.visible_to(request.user), per_page).get_page(request.GET.get("page"))
+    if page.object_list:
+        personal_data_access_record(
+            request=request,
+            subject_type=queryset.model._meta.label_lower,
+            subject_ids=[row.pk for row in page.object_list],
+            action="list",
+        )
+    return page

@@ -1,0 +1,29 @@
+"""The main navigation, per role."""
+
+from django.urls import reverse
+
+from itda.accounts.roles import Role
+
+_PUBLIC = [
+    ("사업 안내", "programs:programme_list"),
+    ("산단 대개조", "programs:plan_list"),
+    ("산업단지", "programs:complex_list"),
+    ("시·도", "programs:region_list"),
+]
+
+
+def navigation(request) -> dict:
+    """``nav_items`` for base.html: the public reference pages, then the role's own pages."""
+    entries = list(_PUBLIC)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        entries.insert(0, ("내 업무", "accounts:home"))
+        if user.role == Role.OPERATOR:
+            entries.append(("접속기록", "accounts:access_log"))
+    items = []
+    for label, name in entries:
+        url = reverse(name)
+        items.append(
+            {"label": label, "url": url, "active": request.path.startswith(url) and url != "/"}
+        )
+    return {"nav_items": items}

@@ -1,0 +1,60 @@
+"""Login, second-factor and access-log search forms (Korean messages)."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from itda.accounts.models import AccessAction
+
+
+class LoginForm(AuthenticationForm):
+    """Username and password, with messages that do not say which of the two was wrong."""
+
+    error_messages = {
+        "invalid_login": "아이디 또는 비밀번호가 올바르지 않습니다.",
+        "inactive": "사용이 중지된 계정입니다. 운영기관에 문의하세요.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "아이디"
+        self.fields["password"].label = "비밀번호"
+        self.fields["username"].error_messages["required"] = "아이디를 입력하세요."
+        self.fields["password"].error_messages["required"] = "비밀번호를 입력하세요."
+
+
+class OtpForm(forms.Form):
+    """The six-digit code from the authenticator app."""
+
+    token = forms.RegexField(
+        label="인증번호 (6자리)",
+        regex=r"^\d{6}$",
+        max_length=6,
+        error_messages={
+            "required": "인증번호를 입력하세요.",
+            "invalid": "인증번호는 숫자 6자리입니다.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class AccessLogSearchForm(forms.Form):
+    """Filters for the 접속기록 search."""
+
+    username = forms.CharField(label="계정", required=False, max_length=150)
+    action = forms.ChoiceField(
+        label="수행업무", required=False, choices=[("", "전체"), *AccessAction.choices]
+    )
+    subject_type = forms.CharField(label="정보주체 유형", required=False, max_length=50)
+    subject_id = forms.IntegerField(label="정보주체 ID", required=False, min_value=1)
+    date_from = forms.DateField(
+        label="시작일", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="종료일", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("시작일이 종료일보다 늦습니다.")
+        return data

@@ -1,0 +1,16 @@
+"""The six roles. Kept apart from models so the scope rule can import them cheaply."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", "전담기관 운영자"
+    GROUP_STAFF = "group_staff", "사업단 담당자"
+    COMPANY = "company", "기업 담당자"
+    TRAINEE = "trainee", "교육생"
+    EVALUATOR = "evaluator", "평가위원"
+    VIEWER = "viewer", "부처·지자체 열람자"
+
+
+# PIPA 제6조②: people who handle others' personal data log in with a second factor.
+STAFF_ROLES = frozenset({Role.OPERATOR, Role.GROUP_STAFF, Role.EVALUATOR})

@@ -1,0 +1,34 @@
+"""Template filters: masking of personal data and Korean number formats."""
+
+from decimal import Decimal
+
+from django import template
+
+from itda.lib import masking
+
+register = template.Library()
+
+register.filter("mask_name", masking.mask_name)
+register.filter("mask_phone", masking.mask_phone)
+register.filter("mask_account", masking.mask_account)
+register.filter("mask_email", masking.mask_email)
+register.filter("mask_birth_date", masking.mask_birth_date)
+register.filter("mask_address", masking.mask_address)
+
+
+@register.filter
+def won(value) -> str:
+    """400000 → 400,000원."""
+    if value in (None, ""):
+        return "-"
+    return f"{int(value):,}원"
+
+
+@register.filter
+def number(value) -> str:
+    """A Decimal without trailing zeros, with thousands separators: 63.80 → 63.8."""
+    if value in (None, ""):
+        return "-"
+    value = Decimal(value)
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from itda.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("accounts/login/", views.login_view, name="login"),
+    path("accounts/otp/", views.otp_view, name="otp"),
+    path("accounts/logout/", views.logout_view, name="logout"),
+    path("home/", views.home, name="home"),
+    path("access-log/", views.access_log, name="access_log"),
+    path("me/api-tokens/", views.api_tokens, name="api_tokens"),
+    path("me/api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+]

@@ -1,0 +1,144 @@
+"""Login with a second factor for staff, the role home dispatch, the access log, API tokens."""
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+
+from itda.accounts import selectors, services
+from itda.accounts.forms import AccessLogSearchForm, LoginForm, OtpForm
+from itda.accounts.models import ApiToken
+from itda.accounts.roles import Role
+
+# Each role's home is a named URL of the app that owns the data it shows.
+ROLE_HOME = {
+    Role.OPERATOR: "registry:operator_home",
+    Role.GROUP_STAFF: "registry:group_home",
+    Role.COMPANY: "registry:company_home",
+    Role.TRAINEE: "registry:trainee_home",
+    Role.EVALUATOR: "evaluation:evaluator_home",
+    Role.VIEWER: "registry:viewer_home",
+}
+
+
+def _next_url(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+@login_not_required
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    """Step one: username and password (django-axes counts failures and locks out)."""
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        login(request, user)
+        if user.needs_second_factor:
+            return redirect(f"{reverse('accounts:otp')}?next={_next_url(request, '')}")
+        return redirect(_next_url(request, reverse("accounts:home")))
+    if request.GET.get("expired"):
+        messages.info(request, "세션이 만료되었습니다. 다시 로그인하세요.")
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request, "")})
+
+
+@sensitive_post_parameters("token")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_view(request):
+    """Step two for staff roles: the TOTP code (django-otp throttles repeated failures)."""
+    user = request.user
+    if not user.needs_second_factor or user.is_verified():
+        return redirect(_next_url(request, reverse("accounts:home")))
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request, reverse("accounts:home")))
+        form.add_error(
+            "token", "인증번호가 올바르지 않거나 만료되었습니다. 인증 앱의 새 번호를 입력하세요."
+        )
+    return render(request, "accounts/otp.html", {"form": form, "next": _next_url(request, "")})
+
+
+@require_POST
+def logout_view(request):
+    """End the session on the server side."""
+    logout(request)
+    messages.success(request, "로그아웃되었습니다.")
+    return redirect("accounts:login")
+
+
+def home(request):
+    """Send each role to its own home page."""
+    return redirect(ROLE_HOME[request.user.role])
+
+
+@never_cache
+def access_log(request):
+    """The national operator searches the 접속기록 (PIPA 제8조)."""
+    if request.user.role != Role.OPERATOR:
+        return HttpResponseForbidden(render_to_string("403.html", request=request))
+    form = AccessLogSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.access_log_search(user=request.user, filters=filters).select_related(None)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    template = "accounts/_access_log_rows.html" if request.htmx else "accounts/access_log.html"
+    return render(request, template, {"form": form, "page_obj": page})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """A user issues and revokes their own API tokens."""
+    new_raw = None
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()
+        if not name or len(name) > 100:
+            messages.error(request, "토큰 용도를 1~100자로 입력하세요.")
+        else:
+            _, new_raw = services.api_token_create(user=request.user, name=name)
+            messages.success(
+                request, "새 토큰이 발급되었습니다. 이 화면을 벗어나면 다시 볼 수 없습니다."
+            )
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(request, "accounts/api_tokens.html", {"tokens": tokens, "new_raw": new_raw})
+
+
+@require_POST
+def api_token_revoke(request, pk: int):
+    """Revoke one of one's own tokens (another user's token answers 404)."""
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
+    services.api_token_revoke(token=token)
+    messages.success(request, "토큰을 폐기했습니다.")
+    return redirect("accounts:api_tokens")
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A missing or wrong CSRF token: explain in Korean, change nothing."""
+    return render(request, "accounts/csrf_failure.html", status=403)
+
+
+def locked_out(request, response=None, credentials=None, *args, **kwargs):
+    """django-axes lockout: too many failed logins from this address for this account."""
+    return render(request, "accounts/locked_out.html", status=429)

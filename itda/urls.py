@@ -1,0 +1,17 @@
+"""Site URLs: public reference pages, accounts, role pages, the API, and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from itda.accounts.admin import restrict_admin_to_operator
+
+restrict_admin_to_operator(admin.site)
+
+urlpatterns = [
+    path("", include("itda.accounts.urls")),
+    path("", include("itda.programs.urls")),
+    path("", include("itda.programs.registry_urls")),
+    path("", include("itda.evaluation.urls")),
+    path("api/", include("itda.api.urls")),
+    path("admin/", admin.site.urls),
+]
