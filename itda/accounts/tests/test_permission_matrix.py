@@ -1,0 +1,112 @@
+"""Every role × every model holding personal or company data: exactly the expected rows.
+
+The expected sets are written out by hand (not computed with the scope rule), so a leak in the
+rule — or a model that skips it — fails here.
+"""
+
+import pytest
+from django.apps import apps
+from django.test import Client
+
+from itda import factories
+from itda.accounts.models import PersonalDataAccess, User
+from itda.evaluation.models import Evaluator
+from itda.programs.models import Company, Trainee, Venue
+
+# Field names that mark a model as holding personal or company data.
+PERSONAL_FIELDS = {"phone", "email", "birth_date", "address", "bank_account", "business_number",
+                   "representative", "ip_address", "subject_ids"}
+# Public reference data that happens to have such a field (a venue's street address).
+PUBLIC_REFERENCE = {Venue}
+SCOPED_MODELS = {User, Company, Trainee, Evaluator, PersonalDataAccess}
+ROLES = ["admin", "seoul_staff", "busan_staff", "viewer", "evaluator", "company", "trainee"]
+
+
+@pytest.fixture
+def world(cast, regions):
+    seoul, busan, gyeonggi = regions["seoul"], regions["busan"], regions["gyeonggi"]
+    w = {
+        "company.own": Company.objects.get(managers=cast["company"]),
+        "company.busan": factories.CompanyFactory(region=busan),
+        "company.gyeonggi": factories.CompanyFactory(region=gyeonggi),
+        "trainee.own": Trainee.objects.get(user=cast["trainee"]),
+        "trainee.busan": factories.TraineeFactory(region=busan),
+        "trainee.gyeonggi": factories.TraineeFactory(region=gyeonggi),
+        "evaluator.own": Evaluator.objects.get(user=cast["evaluator"]),
+        "evaluator.busan": factories.EvaluatorFactory(region=busan),
+        "log.one": PersonalDataAccess.objects.create(
+            actor=cast["admin"], actor_username="admin", ip_address="127.0.0.1",
+            action="view", subject_type="programs.trainee", subject_ids=[1], path="/x"),
+    }
+    w.update({f"user.{name}": user for name, user in cast.items()})
+    return w
+
+
+CAPITAL = {"company.own", "company.gyeonggi", "trainee.own", "trainee.gyeonggi",
+           "evaluator.own"}
+BUSAN = {"company.busan", "trainee.busan", "evaluator.busan"}
+EXPECTED = {
+    "admin": None,  # everything
+    "seoul_staff": CAPITAL | {"user.seoul_staff"},
+    "busan_staff": BUSAN | {"user.busan_staff"},
+    "viewer": set(),
+    "evaluator": {"evaluator.own", "user.evaluator"},
+    "company": {"company.own", "user.company"},
+    "trainee": {"trainee.own", "user.trainee"},
+}
+
+
+def test_every_model_with_personal_data_is_scoped():
+    holding = set()
+    for model in apps.get_models():
+        if model.__module__.startswith("itda.") and not model._meta.label.endswith("Event"):
+            names = {f.name for f in model._meta.get_fields()}
+            if names & PERSONAL_FIELDS and model not in PUBLIC_REFERENCE:
+                holding.add(model)
+    assert holding == SCOPED_MODELS
+    for model in SCOPED_MODELS:
+        assert hasattr(model.objects, "visible_to") and hasattr(model, "scope"), model
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", sorted(SCOPED_MODELS, key=lambda m: m.__name__))
+def test_matrix_cell(world, cast, role, model):
+    user = cast[role]
+    visible = set(model.objects.visible_to(user).values_list("pk", flat=True))
+    mine = {key for key, obj in world.items() if isinstance(obj, model)}
+    expected_keys = mine if EXPECTED[role] is None else mine & EXPECTED[role]
+    expected = {world[key].pk for key in expected_keys}
+    if EXPECTED[role] is None:
+        expected = set(model.objects.values_list("pk", flat=True))
+    assert visible == expected, f"{role} × {model.__name__}"
+
+
+DETAIL_URLS = {"company": "/registry/companies/{}/", "trainee": "/registry/trainees/{}/"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_detail_pages_follow_the_matrix(world, cast, login_as, role):
+    client = login_as(cast[role], Client())
+    for key, obj in world.items():
+        kind = key.split(".")[0]
+        if kind not in DETAIL_URLS:
+            continue
+        response = client.get(DETAIL_URLS[kind].format(obj.pk))
+        allowed = EXPECTED[role] is None or key in EXPECTED[role]
+        if allowed:
+            assert response.status_code == 200, (role, key)
+        else:
+            assert response.status_code in (403, 404), (role, key)
+            body = response.content.decode()
+            assert getattr(obj, "phone", "@@") not in body and obj.name not in body
+
+
+@pytest.mark.django_db
+def test_other_region_answers_exactly_like_a_missing_record(world, cast, login_as):
+    client = login_as(cast["busan_staff"], Client())
+    other_region = client.get(f"/registry/trainees/{world['trainee.own'].pk}/")
+    missing = client.get("/registry/trainees/987654321/")
+    assert other_region.status_code == missing.status_code == 404
+    assert other_region.content == missing.content

@@ -1,0 +1,117 @@
+"""factory_boy factories for tests: synthetic Korean-format data, never real people."""
+
+import datetime
+import itertools
+
+import factory
+from django.contrib.auth.hashers import make_password
+
+from itda.accounts.models import User
+from itda.accounts.roles import STAFF_ROLES, Role
+from itda.accounts.services import totp_device_create
+from itda.evaluation.models import Evaluator
+from itda.programs.models import (
+    Company,
+    CompanyKind,
+    CompanySize,
+    Education,
+    OperatingGroup,
+    Programme,
+    Region,
+    Trainee,
+    Zone,
+)
+
+PASSWORD = "test-password-2026!"
+_PASSWORD_HASH = None
+_serial = itertools.count(1)
+
+
+def _hashed_password() -> str:
+    # Hash once per run: Argon2 is slow on purpose.
+    global _PASSWORD_HASH
+    if _PASSWORD_HASH is None:
+        _PASSWORD_HASH = make_password(PASSWORD)
+    return _PASSWORD_HASH
+
+
+def user(*, username: str, role: Role) -> User:
+    """A user with the shared test password and, for staff roles, a TOTP device."""
+    u = User.objects.create(username=username, role=role, password=_hashed_password(),
+                            display_name=username, is_staff=role == Role.OPERATOR,
+                            is_superuser=role == Role.OPERATOR)
+    if role in STAFF_ROLES:
+        totp_device_create(user=u)
+    return u
+
+
+def reference_world() -> dict:
+    """The smallest reference world the cast needs."""
+    seoul = Region.objects.create(code="11", name="서울특별시", short_name="서울",
+                                  zone=Zone.CAPITAL)
+    busan = Region.objects.create(code="26", name="부산광역시", short_name="부산",
+                                  zone=Zone.DONGNAM)
+    gyeonggi = Region.objects.create(code="41", name="경기도", short_name="경기",
+                                     zone=Zone.CAPITAL)
+    programme = Programme.objects.create(
+        code="test-programme", name="테스트 사업", ministry="중소벤처기업부",
+        starts_on=datetime.date(2026, 5, 20), ends_on=datetime.date(2026, 12, 31),
+        source_document="test")
+    capital = OperatingGroup.objects.create(programme=programme, name="수도권 사업단",
+                                            zone=Zone.CAPITAL)
+    capital.regions.add(seoul, gyeonggi)
+    dongnam = OperatingGroup.objects.create(programme=programme, name="동남권 사업단",
+                                            zone=Zone.DONGNAM)
+    dongnam.regions.add(busan)
+    return {"seoul": seoul, "busan": busan, "gyeonggi": gyeonggi, "programme": programme,
+            "capital_group": capital, "dongnam_group": dongnam}
+
+
+def _brn(n: int) -> str:
+    """A valid 사업자등록번호 for serial n (check digit by the NTS rule)."""
+    body = f"{100 + n % 900:03d}{81:02d}{n % 10000:04d}"
+    weights = (1, 3, 7, 1, 3, 7, 1, 3, 5)
+    total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
+    total += int(body[8]) * 5 // 10
+    return body + str((10 - total % 10) % 10)
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"테스트정밀{n}")
+    business_number = factory.LazyFunction(lambda: _brn(next(_serial)))
+    representative = "김대표"
+    kind = CompanyKind.SMART_FACTORY
+    size = CompanySize.SMALL
+    industry = "자동차 부품"
+    address = "서울특별시 구로구 디지털로 1"
+    employees = 40
+    phone = "02-123-4567"
+
+
+class TraineeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Trainee
+
+    name = factory.Sequence(lambda n: f"홍길{n}")
+    birth_date = datetime.date(2000, 3, 1)
+    phone = factory.LazyFunction(lambda: f"010-{5000 + next(_serial) % 5000:04d}-"
+                                         f"{next(_serial) % 10000:04d}")
+    email = factory.Sequence(lambda n: f"trainee{n}@example.kr")
+    address = "서울특별시 강남구 테헤란로 1"
+    education = Education.UNIVERSITY
+    bank_name = "테스트은행"
+    bank_account = "110-999-123456"
+
+
+class EvaluatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evaluator
+
+    name = factory.Sequence(lambda n: f"이평가{n}")
+    affiliation = "테스트대학교"
+    expertise = "스마트공장"
+    phone = factory.Sequence(lambda n: f"010-7000-{n % 10000:04d}")
+    email = factory.Sequence(lambda n: f"evaluator{n}@example.kr")
