@@ -25,7 +25,7 @@ else:
 
 # Field-encryption keys: "kid:base64key,kid:base64key", the first one encrypts.
 FIELD_ENCRYPTION_KEYS = os.environ.get("FIELD_ENCRYPTION_KEYS") or (
-    None if PRODUCTION else "dev1:ZGV2ZWxvcG1lbnQta2V5LW9ubHktbm90LWZvci1wcm9kIQ="
+    None if PRODUCTION else "dev1:aXRkYS1kZXZlbG9wbWVudC1rZXktb25seS0zMmJ5dGU="
 )
 if FIELD_ENCRYPTION_KEYS is None:
     raise RuntimeError("FIELD_ENCRYPTION_KEYS must be set in production")
@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "itda.accounts",
     "itda.programs",
     "itda.evaluation",
+    "itda.demo",
     "itda.api",
 ]
 
@@ -159,6 +160,13 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# WhiteNoise serves static files in every mode; outside production straight from the finders,
+# so `make demo` needs no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -49,7 +49,7 @@ def scope_filter(model: type[models.Model], user) -> Q:
     if role == Role.COMPANY and paths.company:
         return Q(**{f"{paths.company}__in": user.companies.values("pk")})
     if role != Role.VIEWER and paths.person:
-        return Q(**{paths.person: user})
+        return Q(**{paths.person: user.pk})
     return _NOTHING
 
 

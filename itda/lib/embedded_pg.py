@@ -22,8 +22,12 @@ def _server(pgdata: Path):
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: the server outlives the process that started it, so the dev server's
     # autoreloader, pytest and `manage.py` calls share one server; `make stop` ends it.
-    # A killed postmaster leaves postmaster.pid behind; pg_ctl start sees the pid is gone.
-    return get_server(pgdata, cleanup_mode=None)
+    server = get_server(pgdata, cleanup_mode=None)
+    if not server.get_postmaster_info().is_running():
+        # Killed since this process first met it: postmaster.pid is stale, pg_ctl starts anew.
+        with server._lock:
+            server.ensure_postgres_running()
+    return server
 
 
 def ensure_running(pgdata: Path) -> dict:

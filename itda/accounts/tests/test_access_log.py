@@ -2,7 +2,7 @@
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.utils import InternalError
+from django.db.utils import ProgrammingError
 
 from itda import factories
 from itda.accounts.models import PersonalDataAccess
@@ -63,9 +63,9 @@ def test_log_rows_cannot_be_changed_or_deleted(cast):
                                             ip_address="127.0.0.1", action="view",
                                             subject_type="programs.trainee", subject_ids=[1],
                                             path="/")
-    with pytest.raises(InternalError), transaction.atomic():
+    with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
         PersonalDataAccess.objects.filter(pk=row.pk).update(reason="고침")
-    with pytest.raises(InternalError), transaction.atomic():
+    with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM accounts_personaldataaccess")
     assert PersonalDataAccess.objects.get(pk=row.pk).reason == ""
