@@ -224,3 +224,6 @@ PGHISTORY_DEFAULT_TRACKERS = (
     pghistory.DeleteEvent(),
 )
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+# Triggers on Django's auto-created M2M tables have no migration of their own: install them
+# (idempotently) after every migrate.
+PGTRIGGER_INSTALL_ON_MIGRATE = True

@@ -545,3 +545,17 @@ class Trainee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# PIPA 제5조③: who was given or lost access to a group's region, or to a company, is kept.
+for _through, _name in (
+    (OperatingGroup.staff.through, "OperatingGroupStaffEvent"),
+    (Company.managers.through, "CompanyManagerEvent"),
+):
+    pghistory.track(
+        pghistory.InsertEvent("granted"),
+        pghistory.DeleteEvent("revoked"),
+        obj_field=None,
+        model_name=_name,
+        app_label="programs",
+    )(_through)

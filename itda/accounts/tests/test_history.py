@@ -44,3 +44,17 @@ def test_bank_account_never_enters_history(regions):
     Trainee.objects.filter(pk=t.pk).update(bank_name="다른은행")
     fields = {f.name for f in Trainee.pgh_event_model._meta.get_fields()}
     assert "bank_account" not in fields
+
+
+@pytest.mark.django_db
+def test_granting_and_revoking_group_access_is_recorded(regions):
+    from itda.accounts.roles import Role
+    from itda.programs.models import OperatingGroupStaffEvent
+
+    staff = factories.user(username="new_staff", role=Role.GROUP_STAFF)
+    group = regions["capital_group"]
+    group.staff.add(staff)
+    group.staff.remove(staff)
+    labels = list(OperatingGroupStaffEvent.objects.filter(user_id=staff.pk)
+                  .order_by("pgh_id").values_list("pgh_label", "operatinggroup_id"))
+    assert labels == [("granted", group.pk), ("revoked", group.pk)]
