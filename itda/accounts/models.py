@@ -46,6 +46,7 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
+@pghistory.track(exclude=["digest", "last_used_at"])
 class ApiToken(models.Model):
     """A bearer token for the API; only its SHA-256 is stored."""
 

@@ -50,7 +50,7 @@ def encrypted_fields_rotate(batch_size: int = 1000) -> int:
                 with transaction.atomic(), connection.cursor() as cursor:
                     cursor.execute(
                         f'SELECT "{pk}", "{column}" FROM "{table}" '  # noqa: S608 - our names
-                        f"WHERE \"{column}\" <> '' AND \"{column}\" NOT LIKE %s "
+                        f'WHERE "{column}" <> \'\' AND "{column}" NOT LIKE %s '
                         f'ORDER BY "{pk}" LIMIT %s FOR UPDATE',
                         [f"{ring.current}$%", batch_size],
                     )

@@ -17,8 +17,9 @@ def test_a_list_logs_exactly_the_rows_shown(cast, regions, login_as, client):
     response = client.get("/registry/trainees/", REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 200
     entry = PersonalDataAccess.objects.get(action="list")
-    expected = set(Trainee.objects.filter(region__code__in=["11", "41"])
-                   .values_list("pk", flat=True))
+    expected = set(
+        Trainee.objects.filter(region__code__in=["11", "41"]).values_list("pk", flat=True)
+    )
     assert set(entry.subject_ids) == expected and len(expected) == 2
     assert entry.actor == cast["seoul_staff"] and entry.ip_address == "10.1.2.3"
     assert entry.subject_type == "programs.trainee" and entry.path == "/registry/trainees/"
@@ -59,10 +60,15 @@ def test_denied_attempt_is_logged(cast, regions, login_as, client):
 
 @pytest.mark.django_db
 def test_log_rows_cannot_be_changed_or_deleted(cast):
-    row = PersonalDataAccess.objects.create(actor=cast["admin"], actor_username="admin",
-                                            ip_address="127.0.0.1", action="view",
-                                            subject_type="programs.trainee", subject_ids=[1],
-                                            path="/")
+    row = PersonalDataAccess.objects.create(
+        actor=cast["admin"],
+        actor_username="admin",
+        ip_address="127.0.0.1",
+        action="view",
+        subject_type="programs.trainee",
+        subject_ids=[1],
+        path="/",
+    )
     with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
         PersonalDataAccess.objects.filter(pk=row.pk).update(reason="고침")
     with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
@@ -74,10 +80,15 @@ def test_log_rows_cannot_be_changed_or_deleted(cast):
 @pytest.mark.django_db
 def test_an_export_row_without_a_reason_is_refused_by_the_database(cast):
     with pytest.raises(IntegrityError), transaction.atomic():
-        PersonalDataAccess.objects.create(actor=cast["admin"], actor_username="admin",
-                                          ip_address="127.0.0.1", action="export",
-                                          subject_type="programs.trainee", subject_ids=[1],
-                                          path="/")
+        PersonalDataAccess.objects.create(
+            actor=cast["admin"],
+            actor_username="admin",
+            ip_address="127.0.0.1",
+            action="export",
+            subject_type="programs.trainee",
+            subject_ids=[1],
+            path="/",
+        )
 
 
 @pytest.mark.django_db

@@ -55,6 +55,9 @@ def test_granting_and_revoking_group_access_is_recorded(regions):
     group = regions["capital_group"]
     group.staff.add(staff)
     group.staff.remove(staff)
-    labels = list(OperatingGroupStaffEvent.objects.filter(user_id=staff.pk)
-                  .order_by("pgh_id").values_list("pgh_label", "operatinggroup_id"))
+    labels = list(
+        OperatingGroupStaffEvent.objects.filter(user_id=staff.pk)
+        .order_by("pgh_id")
+        .values_list("pgh_label", "operatinggroup_id")
+    )
     assert labels == [("granted", group.pk), ("revoked", group.pk)]

@@ -80,8 +80,9 @@ def test_malformed_totp_gets_a_korean_message(cast, client):
 def test_repeated_failures_lock_the_account_out(cast, client):
     for _ in range(5):
         client.post("/accounts/login/", {"username": "trainee", "password": "wrong-pass"})
-    response = client.post("/accounts/login/",
-                           {"username": "trainee", "password": factories.PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"username": "trainee", "password": factories.PASSWORD}
+    )
     assert response.status_code == 429
     assert "로그인이 15분 동안 제한되었습니다" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -112,7 +113,7 @@ def test_expired_session_sends_back_to_login(cast, login_as, client):
 @pytest.mark.django_db
 def test_missing_csrf_token_is_refused_and_changes_nothing(cast, login_as):
     strict = Client(enforce_csrf_checks=True)
-    login_as(cast["trainee"], strict)
+    strict.cookies = login_as(cast["trainee"], Client()).cookies
     response = strict.post("/me/api-tokens/", {"name": "외부 연동"})
     assert response.status_code == 403
     assert "보안 확인에 실패했습니다" in response.content.decode()
@@ -122,7 +123,8 @@ def test_missing_csrf_token_is_refused_and_changes_nothing(cast, login_as):
 @pytest.mark.django_db
 def test_admin_is_for_the_national_operator_only(cast, login_as, client):
     login_as(cast["seoul_staff"])
-    assert client.get("/admin/").status_code == 403
+    refused = client.get("/admin/", follow=True)
+    assert refused.status_code == 403 and "권한" in refused.content.decode()
     other = Client()
     login_as(cast["admin"], other)
     response = other.get("/admin/")

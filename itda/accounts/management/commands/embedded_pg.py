@@ -22,7 +22,9 @@ class Command(BaseCommand):
         pgdata = settings.DATA_DIR / "pgdata"
         if action == "stop":
             stopped = embedded_pg.stop(pgdata)
-            self.stdout.write("내장 PostgreSQL을 중지했습니다." if stopped else "실행 중이 아닙니다.")
+            self.stdout.write(
+                "내장 PostgreSQL을 중지했습니다." if stopped else "실행 중이 아닙니다."
+            )
         elif action == "start":
             parts = embedded_pg.ensure_running(pgdata)
             self.stdout.write(f"내장 PostgreSQL 실행 중: {parts['HOST']}")
