@@ -68,8 +68,13 @@ def trainee(regions):
 def cast(admin, seoul_staff, busan_staff, viewer, evaluator, company, trainee):
     """Everyone, by name."""
     return {
-        "admin": admin, "seoul_staff": seoul_staff, "busan_staff": busan_staff,
-        "viewer": viewer, "evaluator": evaluator, "company": company, "trainee": trainee,
+        "admin": admin,
+        "seoul_staff": seoul_staff,
+        "busan_staff": busan_staff,
+        "viewer": viewer,
+        "evaluator": evaluator,
+        "company": company,
+        "trainee": trainee,
     }
 
 
@@ -79,8 +84,9 @@ def login_as(client):
 
     def _login(user, the_client=None):
         c = the_client or client
-        response = c.post("/accounts/login/",
-                          {"username": user.username, "password": factories.PASSWORD})
+        response = c.post(
+            "/accounts/login/", {"username": user.username, "password": factories.PASSWORD}
+        )
         assert response.status_code == 302, response.content.decode()[:500]
         if user.needs_second_factor:
             device = user.totpdevice_set.get()

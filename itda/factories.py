@@ -22,7 +22,7 @@ from itda.programs.models import (
     Zone,
 )
 
-PASSWORD = "test-password-2026!"
+PASSWORD = "test-password-2026!"  # noqa: S105 - a test fixture
 _PASSWORD_HASH = None
 _serial = itertools.count(1)
 
@@ -37,9 +37,14 @@ def _hashed_password() -> str:
 
 def user(*, username: str, role: Role) -> User:
     """A user with the shared test password and, for staff roles, a TOTP device."""
-    u = User.objects.create(username=username, role=role, password=_hashed_password(),
-                            display_name=username, is_staff=role == Role.OPERATOR,
-                            is_superuser=role == Role.OPERATOR)
+    u = User.objects.create(
+        username=username,
+        role=role,
+        password=_hashed_password(),
+        display_name=username,
+        is_staff=role == Role.OPERATOR,
+        is_superuser=role == Role.OPERATOR,
+    )
     if role in STAFF_ROLES:
         totp_device_create(user=u)
     return u
@@ -47,24 +52,37 @@ def user(*, username: str, role: Role) -> User:
 
 def reference_world() -> dict:
     """The smallest reference world the cast needs."""
-    seoul = Region.objects.create(code="11", name="서울특별시", short_name="서울",
-                                  zone=Zone.CAPITAL)
-    busan = Region.objects.create(code="26", name="부산광역시", short_name="부산",
-                                  zone=Zone.DONGNAM)
-    gyeonggi = Region.objects.create(code="41", name="경기도", short_name="경기",
-                                     zone=Zone.CAPITAL)
+    seoul = Region.objects.create(
+        code="11", name="서울특별시", short_name="서울", zone=Zone.CAPITAL
+    )
+    busan = Region.objects.create(
+        code="26", name="부산광역시", short_name="부산", zone=Zone.DONGNAM
+    )
+    gyeonggi = Region.objects.create(code="41", name="경기도", short_name="경기", zone=Zone.CAPITAL)
     programme = Programme.objects.create(
-        code="test-programme", name="테스트 사업", ministry="중소벤처기업부",
-        starts_on=datetime.date(2026, 5, 20), ends_on=datetime.date(2026, 12, 31),
-        source_document="test")
-    capital = OperatingGroup.objects.create(programme=programme, name="수도권 사업단",
-                                            zone=Zone.CAPITAL)
+        code="test-programme",
+        name="테스트 사업",
+        ministry="중소벤처기업부",
+        starts_on=datetime.date(2026, 5, 20),
+        ends_on=datetime.date(2026, 12, 31),
+        source_document="test",
+    )
+    capital = OperatingGroup.objects.create(
+        programme=programme, name="수도권 사업단", zone=Zone.CAPITAL
+    )
     capital.regions.add(seoul, gyeonggi)
-    dongnam = OperatingGroup.objects.create(programme=programme, name="동남권 사업단",
-                                            zone=Zone.DONGNAM)
+    dongnam = OperatingGroup.objects.create(
+        programme=programme, name="동남권 사업단", zone=Zone.DONGNAM
+    )
     dongnam.regions.add(busan)
-    return {"seoul": seoul, "busan": busan, "gyeonggi": gyeonggi, "programme": programme,
-            "capital_group": capital, "dongnam_group": dongnam}
+    return {
+        "seoul": seoul,
+        "busan": busan,
+        "gyeonggi": gyeonggi,
+        "programme": programme,
+        "capital_group": capital,
+        "dongnam_group": dongnam,
+    }
 
 
 def _brn(n: int) -> str:
@@ -97,8 +115,9 @@ class TraineeFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"홍길{n}")
     birth_date = datetime.date(2000, 3, 1)
-    phone = factory.LazyFunction(lambda: f"010-{5000 + next(_serial) % 5000:04d}-"
-                                         f"{next(_serial) % 10000:04d}")
+    phone = factory.LazyFunction(
+        lambda: f"010-{5000 + next(_serial) % 5000:04d}-{next(_serial) % 10000:04d}"
+    )
     email = factory.Sequence(lambda n: f"trainee{n}@example.kr")
     address = "서울특별시 강남구 테헤란로 1"
     education = Education.UNIVERSITY

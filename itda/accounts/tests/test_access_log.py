@@ -71,9 +71,12 @@ def test_log_rows_cannot_be_changed_or_deleted(cast):
     )
     with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
         PersonalDataAccess.objects.filter(pk=row.pk).update(reason="고침")
-    with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM accounts_personaldataaccess")
+    with (
+        pytest.raises(ProgrammingError, match="Cannot update or delete"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM accounts_personaldataaccess")
     assert PersonalDataAccess.objects.get(pk=row.pk).reason == ""
 
 

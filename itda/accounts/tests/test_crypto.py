@@ -2,9 +2,8 @@
 
 import base64
 
-from cryptography.exceptions import InvalidTag
-
 import pytest
+from cryptography.exceptions import InvalidTag
 from django.core.management import call_command
 from django.db import connection
 

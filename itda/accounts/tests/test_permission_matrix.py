@@ -35,7 +35,7 @@ ROLES = ["admin", "seoul_staff", "busan_staff", "viewer", "evaluator", "company"
 
 @pytest.fixture
 def world(cast, regions):
-    seoul, busan, gyeonggi = regions["seoul"], regions["busan"], regions["gyeonggi"]
+    busan, gyeonggi = regions["busan"], regions["gyeonggi"]
     w = {
         "company.own": Company.objects.get(managers=cast["company"]),
         "company.busan": factories.CompanyFactory(region=busan),
