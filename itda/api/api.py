@@ -1,5 +1,29 @@
-"""The versioned REST API (/api/v1/)."""
+"""The versioned REST API (/api/v1/): reference data, the scoped registries, the caller."""
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="itda API", version="1", urls_namespace="api")
+from itda.api import docs, errors
+from itda.api.routers import accounts, programs
+
+api = NinjaAPI(
+    title="itda API",
+    version="1",
+    description=(
+        "잇다(itda) 스마트제조 인력양성 사업 API. 참조 데이터는 공개, 기업·교육생 정보는 "
+        "API 토큰(`Authorization: Bearer itda_...`) 또는 로그인 세션으로 조회하며, "
+        "개인정보는 마스킹되고 조회는 접속기록에 남습니다."
+    ),
+    urls_namespace="api",
+    docs=docs.LocalSwagger(),
+)
+errors.install(api)
+
+
+@api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs-asset")
+def docs_asset(request, name: str):
+    """Swagger UI's files, from the ninja package (see itda.api.docs)."""
+    return docs.asset_response(name)
+
+
+api.add_router("", accounts.router)
+api.add_router("", programs.router)
