@@ -1,0 +1,53 @@
+"""In a real browser: every role logs in through the real forms (TOTP where required) and sees
+its own home page; an anonymous visitor opens a 대개조 plan and sees its targets."""
+
+import pytest
+
+from itda import factories
+from itda.browser_tests.helpers import assert_no_external_requests, screenshot
+from itda.conftest import totp_now
+from itda.programs.models import TransformationPlan
+from itda.programs.services import reference_load
+
+pytestmark = pytest.mark.browser
+
+HOME = {
+    "admin": ("/operator/", "전담기관 운영자 홈"),
+    "seoul_staff": ("/group/", "수도권 사업단"),
+    "company": ("/company/", "기업 담당자 홈"),
+    "trainee": ("/trainee/", "내 정보"),
+    "evaluator": ("/evaluator/", "배정된 평가"),
+    "viewer": ("/viewer/", "사업 현황"),
+}
+
+
+@pytest.mark.parametrize("who", sorted(HOME))
+def test_role_logs_in_and_sees_its_home(page, live_url, cast, who):
+    user = cast[who]
+    page.goto(f"{live_url}/accounts/login/")
+    page.get_by_label("아이디").fill(user.username)
+    page.get_by_label("비밀번호").fill(factories.PASSWORD)
+    page.locator("main").get_by_role("button", name="로그인").click()
+    if user.needs_second_factor:
+        page.wait_for_url("**/accounts/otp/**")
+        page.get_by_label("인증번호 (6자리)").fill(totp_now(user.totpdevice_set.get()))
+        page.get_by_role("button", name="확인").click()
+    url, text = HOME[who]
+    page.wait_for_url(f"**{url}")
+    assert text in page.locator("main").inner_text()
+    assert_no_external_requests(page)
+    screenshot(page, f"home-{who}.png")
+
+
+def test_anonymous_visitor_reads_a_plan_with_its_targets(page, live_url):
+    reference_load()
+    busan = TransformationPlan.objects.get(region__short_name="부산", round_year=2021)
+    page.goto(f"{live_url}/reference/plans/{busan.pk}/")
+    main = page.locator("main")
+    text = main.inner_text()
+    assert "스마트 그린 모빌리티" in text
+    assert "5조" in text and "1.3조" in text  # body and annex disagree: both shown
+    assert main.locator("svg").count() >= 1
+    assert "명지" in main.locator("svg").first.inner_html()
+    assert_no_external_requests(page)
+    screenshot(page, "plan-busan.png")
