@@ -95,6 +95,29 @@ def viewer_home(request):
     """부처·지자체 열람자: aggregates only."""
     _require_role(request, Role.VIEWER, Role.OPERATOR)
     regions = list(_region_counts())
+    chart = {
+        "type": "bar",
+        "data": {
+            "labels": [r.short_name for r in regions],
+            "datasets": [
+                {
+                    "label": "기업",
+                    "data": [r.n_companies for r in regions],
+                    "backgroundColor": "#256ef4",
+                },
+                {
+                    "label": "교육생",
+                    "data": [r.n_trainees for r in regions],
+                    "backgroundColor": "#0b9e77",
+                },
+            ],
+        },
+        "options": {
+            "animation": False,
+            "responsive": True,
+            "plugins": {"legend": {"position": "bottom"}},
+        },
+    }
     return render(
         request,
         "programs/registry/viewer_home.html",
@@ -102,6 +125,7 @@ def viewer_home(request):
             "regions": regions,
             "n_companies": sum(r.n_companies for r in regions),
             "n_trainees": sum(r.n_trainees for r in regions),
+            "chart": chart,
         },
     )
 
