@@ -10,6 +10,7 @@ from itda.accounts.models import User
 from itda.accounts.roles import STAFF_ROLES, Role
 from itda.accounts.services import totp_device_create
 from itda.evaluation.models import Evaluator
+from itda.lib.brn import brn_sequence
 from itda.programs.models import (
     Company,
     CompanyKind,
@@ -85,21 +86,12 @@ def reference_world() -> dict:
     }
 
 
-def _brn(n: int) -> str:
-    """A valid 사업자등록번호 for serial n (check digit by the NTS rule)."""
-    body = f"{100 + n % 900:03d}{81:02d}{n % 10000:04d}"
-    weights = (1, 3, 7, 1, 3, 7, 1, 3, 5)
-    total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
-    total += int(body[8]) * 5 // 10
-    return body + str((10 - total % 10) % 10)
-
-
 class CompanyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Company
 
     name = factory.Sequence(lambda n: f"테스트정밀{n}")
-    business_number = factory.LazyFunction(lambda: _brn(next(_serial)))
+    business_number = factory.Sequence(lambda n: next(brn_sequence(1, offices=["120"], offset=n)))
     representative = "김대표"
     kind = CompanyKind.SMART_FACTORY
     size = CompanySize.SMALL

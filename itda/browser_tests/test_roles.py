@@ -58,10 +58,13 @@ def test_viewer_sees_aggregates_as_a_chart_and_no_personal_data(page, live_url, 
 
     login(page, cast["viewer"])
     page.goto(f"{live_url}/viewer/")
-    page.wait_for_function("() => window.Chart && Chart.getChart(document.querySelector("
-                           "'canvas[data-itda-chart]'))")
-    bars = page.evaluate("() => Chart.getChart(document.querySelector('canvas[data-itda-chart]'))"
-                         ".data.datasets.map(d => d.data.reduce((a, b) => a + b, 0))")
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.querySelector('canvas[data-itda-chart]'))"
+    )
+    bars = page.evaluate(
+        "() => Chart.getChart(document.querySelector('canvas[data-itda-chart]'))"
+        ".data.datasets.map(d => d.data.reduce((a, b) => a + b, 0))"
+    )
     assert bars == [1, 1]  # the cast's one company and one trainee, both in Seoul
     assert "홍길" not in page.locator("main").inner_text()  # trainee names never appear
     assert_no_console_errors(page)

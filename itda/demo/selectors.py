@@ -1,0 +1,60 @@
+"""Reads for the demo: one login per role, with the TOTP secret for staff roles."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from itda.accounts.models import User
+from itda.accounts.roles import Role
+from itda.accounts.views import ROLE_HOME
+from itda.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+BASE_URL = "http://127.0.0.1:8000"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: Role
+    display_name: str
+    home_url: str
+    totp_secret: str = ""  # base32, as authenticator apps expect
+    totp_uri: str = ""  # otpauth://totp/…, for a QR code
+
+
+def totp_secret_base32(device: TOTPDevice) -> str:
+    """The device's secret (stored as hex) in the base32 form authenticator apps take."""
+    return base64.b32encode(bytes.fromhex(device.key)).decode()
+
+
+def demo_logins(*, base_url: str = BASE_URL) -> list[DemoLogin]:
+    """The demo accounts that exist, in role order."""
+    names = [a.username for a in DEMO_ACCOUNTS]
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    devices = {
+        d.user_id: d
+        for d in TOTPDevice.objects.filter(user__in=users.values(), confirmed=True).order_by("pk")
+    }
+    logins = []
+    for account in DEMO_ACCOUNTS:
+        user = users.get(account.username)
+        if user is None:
+            continue
+        device = devices.get(user.pk)
+        logins.append(
+            DemoLogin(
+                username=user.username,
+                password=DEMO_PASSWORD,
+                role=Role(user.role),
+                display_name=user.display_name,
+                home_url=base_url + reverse(ROLE_HOME[user.role]),
+                totp_secret=totp_secret_base32(device) if device else "",
+                totp_uri=device.config_url if device else "",
+            )
+        )
+    return logins

@@ -1,0 +1,181 @@
+"""generate_demo and demo_logins against the real reference data."""
+
+import base64
+import re
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Count
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from itda.accounts.models import User
+from itda.accounts.roles import STAFF_ROLES, Role
+from itda.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, PROGRAMME_CODE
+from itda.evaluation.models import Evaluator
+from itda.lib.brn import brn_is_valid
+from itda.programs.models import Company, OperatingGroup, Region, Trainee, Zone
+from itda.programs.services import reference_load
+
+SCALE = "0.05"
+RRN = re.compile(r"\d{6}-[1-4]\d{6}")
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    # Argon2 is the real hasher; twelve demo accounts per run would make these tests slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def reference(db):
+    reference_load()
+
+
+def generate(*args) -> str:
+    out = StringIO()
+    call_command("generate_demo", "--seed", "1", "--scale", SCALE, *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(reference):
+    return generate()
+
+
+def test_refuses_without_reference_data(db):
+    with pytest.raises(CommandError, match="load_reference"):
+        generate()
+
+
+def test_counts_are_proportional_to_scale(demo):
+    assert "기업 50, 교육생 45, 평가위원 3, 계정 12" in demo
+    assert len(demo.strip().splitlines()) == 1
+    assert (Company.objects.count(), Trainee.objects.count(), Evaluator.objects.count()) == (
+        50,
+        45,
+        3,
+    )
+
+
+def test_business_numbers_valid_and_unique_phones_unique(demo):
+    numbers = list(Company.objects.values_list("business_number", flat=True))
+    assert all(brn_is_valid(n) for n in numbers)
+    assert len(set(numbers)) == len(numbers)
+    phones = list(Trainee.objects.values_list("phone", flat=True))
+    assert len(set(phones)) == len(phones)
+
+
+def test_no_field_holds_a_resident_registration_number(demo):
+    for model in (Company, Trainee, Evaluator, User):
+        for row in model.objects.values():
+            for value in row.values():
+                assert not RRN.search(str(value)), (model, row)
+
+
+def test_bank_accounts_are_encrypted_at_rest(demo):
+    plain = [a for a in Trainee.objects.values_list("bank_account", flat=True) if a]
+    assert plain and all(re.fullmatch(r"\d{3}-\d{4}-\d{4}-\d{2}", a) for a in plain)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT bank_account FROM programs_trainee WHERE bank_account <> ''")
+        stored = [r[0] for r in cursor.fetchall()]
+    assert len(stored) == len(plain)
+    joined = "\n".join(stored)
+    assert all(a not in joined and a.replace("-", "") not in joined for a in plain)
+
+
+def test_rerun_changes_nothing_and_reset_gives_the_same_names(demo):
+    names = list(Trainee.objects.order_by("phone").values_list("name", flat=True))
+    companies = list(Company.objects.order_by("business_number").values_list("name", flat=True))
+    secrets = dict(TOTPDevice.objects.values_list("user__username", "key"))
+
+    again = generate()
+    assert "만들지 않았습니다" in again and "--reset" in again
+    assert Trainee.objects.count() == 45
+
+    generate("--reset")
+    assert list(Trainee.objects.order_by("phone").values_list("name", flat=True)) == names
+    assert (
+        list(Company.objects.order_by("business_number").values_list("name", flat=True))
+        == companies
+    )
+    # accounts are kept, and so are the TOTP secrets a person may have scanned
+    assert User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).count() == 12
+    assert dict(TOTPDevice.objects.values_list("user__username", "key")) == secrets
+
+
+def test_one_account_per_role_linked_to_its_records(demo):
+    users = {u.username: u for u in User.objects.all()}
+    assert set(users) == {a.username for a in DEMO_ACCOUNTS}
+    assert Counter(u.role for u in users.values()) == {
+        Role.OPERATOR: 1,
+        Role.GROUP_STAFF: 7,
+        Role.COMPANY: 1,
+        Role.TRAINEE: 1,
+        Role.EVALUATOR: 1,
+        Role.VIEWER: 1,
+    }
+    for user in users.values():
+        assert user.check_password(DEMO_PASSWORD)
+        validate_password(DEMO_PASSWORD, user)
+        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        assert has_device == (user.role in STAFF_ROLES)
+    for group in OperatingGroup.objects.filter(programme__code=PROGRAMME_CODE):
+        assert [u.username for u in group.staff.all()] == [f"staff-{group.zone}"]
+    company = users["company"].companies.get()
+    assert company.region.zone == Zone.CAPITAL
+    assert users["trainee"].trainee.region.zone == Zone.CAPITAL
+    assert users["evaluator"].evaluator is not None
+    assert users["operator"].is_superuser and not users["viewer"].is_staff
+
+
+def test_regions_with_more_complexes_get_more_companies(reference):
+    call_command("generate_demo", "--scale", "1", stdout=StringIO())
+    regions = Region.objects.annotate(
+        n_complexes=Count("complexes", distinct=True), n_companies=Count("companies", distinct=True)
+    )
+    by_complexes: dict[int, list[int]] = {}
+    for r in regions:
+        by_complexes.setdefault(r.n_complexes, []).append(r.n_companies)
+    counts = sorted(by_complexes)
+    mean = {k: sum(v) / len(v) for k, v in by_complexes.items()}
+    assert counts[0] == 0 and counts[-1] >= 4
+    assert [mean[k] for k in counts] == sorted(mean[k] for k in counts)
+    assert min(by_complexes[counts[-1]]) > max(by_complexes[0])
+
+
+def _secret_code(secret: str) -> str:
+    totp = TOTP(base64.b32decode(secret))
+    return f"{totp.token():06d}"
+
+
+def test_demo_logins_prints_every_login_and_staff_secrets(demo, client):
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    text = out.getvalue()
+    for account in DEMO_ACCOUNTS:
+        assert account.username in text
+    assert DEMO_PASSWORD in text
+    assert "http://127.0.0.1:8000/accounts/login/" in text
+    secrets = dict(re.findall(r"^(\S+)\s+([A-Z2-7]{32})$", text, flags=re.M))
+    staff = {a.username for a in DEMO_ACCOUNTS if a.role in STAFF_ROLES}
+    assert set(secrets) == staff
+    assert f"otpauth://totp/itda%3Aoperator?secret={secrets['operator']}" in text
+
+    # the printed secret is the one the login page checks
+    response = client.post(
+        "/accounts/login/", {"username": "staff-capital", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    response = client.post("/accounts/otp/", {"token": _secret_code(secrets["staff-capital"])})
+    assert response.status_code == 302
+    assert client.get("/group/").status_code == 200
+
+
+def test_demo_logins_without_accounts_says_what_to_do(db):
+    with pytest.raises(CommandError, match="generate_demo"):
+        call_command("demo_logins", stdout=StringIO())
