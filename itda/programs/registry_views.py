@@ -7,7 +7,6 @@ rule, a 404 for what is not yours, and a 접속기록 row for what you saw.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -16,20 +15,13 @@ from itda.accounts.access import personal_detail, personal_page
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.evaluation.models import Evaluator
-from itda.programs.models import Company, Region, Trainee
+from itda.programs.models import Company, Trainee
+from itda.programs.selectors import region_applicant_counts
 
 
 def _require_role(request, *roles):
     if request.user.role not in roles:
         raise PermissionDenied
-
-
-def _region_counts():
-    """Companies and trainees per region: aggregates, no personal data."""
-    return Region.objects.annotate(
-        n_companies=Count("companies", distinct=True),
-        n_trainees=Count("trainees", distinct=True),
-    ).order_by("code")
 
 
 @never_cache
@@ -40,7 +32,7 @@ def operator_home(request):
         request,
         "programs/registry/operator_home.html",
         {
-            "regions": _region_counts(),
+            "regions": region_applicant_counts(),
             "n_companies": Company.objects.count(),
             "n_trainees": Trainee.objects.count(),
             "n_evaluators": Evaluator.objects.count(),
@@ -94,7 +86,7 @@ def trainee_home(request):
 def viewer_home(request):
     """부처·지자체 열람자: aggregates only."""
     _require_role(request, Role.VIEWER, Role.OPERATOR)
-    regions = list(_region_counts())
+    regions = list(region_applicant_counts())
     chart = {
         "type": "bar",
         "data": {

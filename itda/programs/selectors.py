@@ -13,10 +13,12 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from itda.programs.models import (
+    Company,
     ComplexFigure,
     IndustrialComplex,
     KeyTask,
@@ -29,6 +31,7 @@ from itda.programs.models import (
     SiteRole,
     Source,
     SubProject,
+    Trainee,
     TransformationPlan,
     Venue,
 )
@@ -498,3 +501,21 @@ def landing_counts() -> dict[str, int]:
         )
     )
     return counts
+
+
+def _count_per_region(model) -> Coalesce:
+    rows = (
+        model.objects.filter(region=OuterRef("pk"))
+        .order_by()
+        .values("region")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def region_applicant_counts() -> QuerySet[Region]:
+    """Regions with ``n_companies`` and ``n_trainees``: aggregates, no personal data."""
+    return Region.objects.annotate(
+        n_companies=_count_per_region(Company), n_trainees=_count_per_region(Trainee)
+    ).order_by("code")

@@ -12,8 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -26,6 +25,7 @@ from itda.accounts.access import personal_detail, personal_page
 from itda.accounts.roles import Role
 from itda.api.auth import AUTH, require_role
 from itda.lib import masking
+from itda.programs import selectors
 from itda.programs.models import (
     Company,
     IndustrialComplex,
@@ -648,17 +648,6 @@ class RegionStatsOut(Schema):
     total_trainees: int
 
 
-def _count_per_region(model) -> Coalesce:
-    rows = (
-        model.objects.filter(region=OuterRef("pk"))
-        .order_by()
-        .values("region")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
 @router.get(
     "/stats/regions",
     response=RegionStatsOut,
@@ -669,11 +658,7 @@ def _count_per_region(model) -> Coalesce:
 @decorate_view(never_cache)
 def region_stats(request):
     require_role(request, Role.OPERATOR, Role.VIEWER)
-    regions = list(
-        Region.objects.annotate(
-            n_companies=_count_per_region(Company), n_trainees=_count_per_region(Trainee)
-        ).order_by("code")
-    )
+    regions = list(selectors.region_applicant_counts())
     return {
         "regions": regions,
         "total_companies": sum(r.n_companies for r in regions),
