@@ -49,7 +49,7 @@ stop:
 	$(PY) manage.py embedded_pg stop
 
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/demo_generation.py --scale 100 --runs 3
 
 clean: stop
 	rm -rf $(VENV) node_modules itda/static_build .itda
