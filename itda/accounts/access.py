@@ -109,3 +109,19 @@ def personal_page(request, queryset: ScopedQuerySet, *, per_page: int = 50):
             action="list",
         )
     return page
+
+
+def personal_export(request, queryset: ScopedQuerySet, *, reason: str) -> list:
+    """Every row of personal data the user may see, for a download; logged with its reason
+    (PIPA 제8조②: the reason for a download is recorded)."""
+    from itda.accounts.services import personal_data_access_record
+
+    rows = list(queryset.visible_to(request.user))
+    personal_data_access_record(
+        request=request,
+        subject_type=queryset.model._meta.label_lower,
+        subject_ids=[row.pk for row in rows],
+        action="export",
+        reason=reason,
+    )
+    return rows

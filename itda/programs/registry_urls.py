@@ -13,6 +13,7 @@ urlpatterns = [
     path("registry/companies/", views.company_list, name="company_list"),
     path("registry/companies/<int:pk>/", views.company_detail, name="company_detail"),
     path("registry/trainees/", views.trainee_list, name="trainee_list"),
+    path("registry/trainees/export/", views.trainee_export, name="trainee_export"),
     path("registry/trainees/<int:pk>/", views.trainee_detail, name="trainee_detail"),
     path("registry/trainees/<int:pk>/reveal/", views.trainee_reveal, name="trainee_reveal"),
 ]

@@ -7,14 +7,18 @@ rule, a 404 for what is not yours, and a 접속기록 row for what you saw.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from itda.accounts.access import personal_detail, personal_page
+from itda.accounts.access import personal_detail, personal_export, personal_page
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.evaluation.models import Evaluator
+from itda.lib import masking
+from itda.lib.excel import workbook_bytes
 from itda.programs.models import Company, Trainee
 from itda.programs.selectors import region_applicant_counts
 
@@ -201,3 +205,78 @@ def trainee_reveal(request, pk: int):
         "programs/registry/trainee_detail.html",
         {"trainee": trainee, "form": form, "revealed": True},
     )
+
+
+class ExportForm(RevealForm):
+    """Why the download is needed, and whether it needs the full values."""
+
+    full_values = forms.BooleanField(label="마스킹하지 않은 전체 정보 포함", required=False)
+
+
+def _trainee_row(t: Trainee, full: bool) -> list:
+    if full:
+        return [
+            t.name,
+            t.birth_date.isoformat(),
+            t.phone,
+            t.email,
+            t.region.name,
+            t.address,
+            t.get_education_display(),
+            t.major,
+            t.preferred_track.name if t.preferred_track else "",
+        ]
+    return [
+        masking.mask_name(t.name),
+        masking.mask_birth_date(t.birth_date),
+        masking.mask_phone(t.phone),
+        masking.mask_email(t.email),
+        t.region.name,
+        masking.mask_address(t.address),
+        t.get_education_display(),
+        t.major,
+        t.preferred_track.name if t.preferred_track else "",
+    ]
+
+
+_TRAINEE_HEADERS = [
+    "성명",
+    "생년월일",
+    "휴대전화",
+    "이메일",
+    "거주 시·도",
+    "주소",
+    "최종학력",
+    "전공",
+    "희망 트랙",
+]
+
+
+@never_cache
+def trainee_export(request):
+    """Download the trainees in the user's scope as Excel: a reason first, always logged."""
+    _require_role(request, *_REGISTRY_ROLES)
+    form = ExportForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(
+            request,
+            "programs/registry/export.html",
+            {"form": form, "what": "교육생"},
+            status=status,
+        )
+    full = form.cleaned_data["full_values"]
+    trainees = personal_export(
+        request,
+        Trainee.objects.select_related("region", "preferred_track").order_by("pk"),
+        reason=form.cleaned_data["reason"] + (" [전체 정보]" if full else " [마스킹]"),
+    )
+    content = workbook_bytes(
+        title="교육생", headers=_TRAINEE_HEADERS, rows=(_trainee_row(t, full) for t in trainees)
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="trainees-{stamp}.xlsx"'
+    return response
