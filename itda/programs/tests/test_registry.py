@@ -68,8 +68,9 @@ def test_export_is_scoped_masked_logged_and_formula_safe(cast, regions, login_as
 
     from itda.accounts.models import PersonalDataAccess
 
-    mine = factories.TraineeFactory(region=regions["gyeonggi"], name="박지민",
-                                    phone="010-3333-4444", major="=HYPERLINK(\"x\")")
+    mine = factories.TraineeFactory(
+        region=regions["gyeonggi"], name="박지민", phone="010-3333-4444", major='=HYPERLINK("x")'
+    )
     busan = factories.TraineeFactory(region=regions["busan"], name="부산사람")
     login_as(cast["seoul_staff"])
     response = _export(client, {"reason": "수료 대상자 명단 확인"})
@@ -81,7 +82,7 @@ def test_export_is_scoped_masked_logged_and_formula_safe(cast, regions, login_as
     assert "박*민" in names and "부산사람" not in names and "부*람" not in names
     assert len(rows) == 2  # the cast's own trainee in Seoul, and 박지민
     park = next(r for r in rows if r[0] == "박*민")
-    assert park[2] == "010-****-4444" and park[7] == "'=HYPERLINK(\"x\")"
+    assert park[2] == "010-****-4444" and park[7] == '\'=HYPERLINK("x")'
     entry = PersonalDataAccess.objects.get(action="export")
     assert mine.pk in entry.subject_ids and busan.pk not in entry.subject_ids
     assert entry.reason == "수료 대상자 명단 확인 [마스킹]"
@@ -89,8 +90,9 @@ def test_export_is_scoped_masked_logged_and_formula_safe(cast, regions, login_as
     full = _export(client, {"reason": "훈련수당 지급 확인", "full_values": "on"})
     sheet = load_workbook(io.BytesIO(full.content)).active
     assert "010-3333-4444" in [c.value for row in sheet.iter_rows() for c in row]
-    assert PersonalDataAccess.objects.filter(action="export",
-                                             reason="훈련수당 지급 확인 [전체 정보]").exists()
+    assert PersonalDataAccess.objects.filter(
+        action="export", reason="훈련수당 지급 확인 [전체 정보]"
+    ).exists()
 
 
 @pytest.mark.django_db
