@@ -1,6 +1,7 @@
 # itda — two commands: `make demo` and `make test`. Everything else here serves them.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# Python 3.11: python3.11 where it exists, else python3 (checked to be 3.11 below).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -10,7 +11,8 @@ PORT ?= 8000
 .PHONY: demo test install static serve stop lint check-deploy bench clean
 
 $(STAMP): requirements.lock pyproject.toml package.json package-lock.json
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11이 필요합니다 ($(PYTHON) 없음)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
+	  || { echo "Python 3.11 is required (found: $(PYTHON)). Python 3.11이 필요합니다."; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .

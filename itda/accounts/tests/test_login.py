@@ -140,3 +140,12 @@ def test_logout_ends_the_session_on_the_server(cast, login_as, client):
 
     assert not Session.objects.filter(session_key=old_key).exists()
     assert client.get("/trainee/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_login_issues_a_new_session_id(cast, client):
+    client.get("/accounts/login/")
+    client.session.save()
+    before = client.session.session_key
+    client.post("/accounts/login/", {"username": "trainee", "password": factories.PASSWORD})
+    assert client.session.session_key != before
