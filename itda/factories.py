@@ -4,6 +4,7 @@ import datetime
 import itertools
 
 import factory
+from django.utils import timezone
 from django.contrib.auth.hashers import make_password
 
 from itda.accounts.models import User
@@ -17,11 +18,14 @@ from itda.programs.models import (
     CompanySize,
     Education,
     OperatingGroup,
+    PlacementKind,
     Programme,
     Region,
+    Track,
     Trainee,
     Zone,
 )
+from itda.recruitment.models import Application, Call, CallKind
 
 PASSWORD = "test-password-2026!"  # noqa: S105 - a test fixture
 _PASSWORD_HASH = None
@@ -83,6 +87,13 @@ def reference_world() -> dict:
         "programme": programme,
         "capital_group": capital,
         "dongnam_group": dongnam,
+        "track": Track.objects.create(
+            programme=programme,
+            code="track1",
+            name="Track1 테스트",
+            quota=400,
+            placement_kind=PlacementKind.OJT,
+        ),
     }
 
 
@@ -126,3 +137,44 @@ class EvaluatorFactory(factory.django.DjangoModelFactory):
     expertise = "스마트공장"
     phone = factory.Sequence(lambda n: f"010-7000-{n % 10000:04d}")
     email = factory.Sequence(lambda n: f"evaluator{n}@example.kr")
+
+
+def call(*, programme, kind=CallKind.COMPANY, track=None, days_open=30, **extra) -> Call:
+    """A call whose window is open now (opened yesterday, closes in ``days_open`` days)."""
+    now = timezone.now()
+    return Call.objects.create(
+        programme=programme,
+        kind=kind,
+        track=track,
+        title=f"테스트 {kind} 모집",
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=days_open),
+        consent_text="개인정보 수집·이용에 동의합니다.",
+        consent_version="v1",
+        **extra,
+    )
+
+
+def application(*, call: Call, company=None, trainee=None, submitted=True, **extra):
+    """An application straight into the table (services are tested on their own)."""
+    owner = company or trainee
+    now = timezone.now()
+    return Application.objects.create(
+        call=call,
+        company=company,
+        trainee=trainee,
+        region=owner.region,
+        applicant_key=f"test:{type(owner).__name__}:{owner.pk}",
+        created_by=extra.pop("created_by", None) or _system_user(),
+        status="submitted" if submitted else "draft",
+        submitted_at=now if submitted else None,
+        receipt_number=f"T-{owner.pk}-{type(owner).__name__}" if submitted else None,
+        **extra,
+    )
+
+
+def _system_user():
+    user, _ = User.objects.get_or_create(
+        username="system-factory", defaults={"role": Role.OPERATOR}
+    )
+    return user

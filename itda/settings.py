@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "itda.accounts",
     "itda.programs",
+    "itda.recruitment",
     "itda.evaluation",
     "itda.demo",
     "itda.api",

@@ -7,7 +7,8 @@ a company, and to the person the row is about. The rule per role:
 - national operator: everything;
 - operating-group staff: rows whose region one of their groups covers;
 - company manager: rows of the companies they manage;
-- trainee and evaluator: rows about themselves;
+- evaluator: rows assigned to them that they have no conflict with, and rows about themselves;
+- trainee: rows about themselves;
 - ministry viewer and anonymous visitors: nothing (they get aggregates elsewhere).
 
 This lives in ``accounts`` (not ``programs``) because accounts' own models use it too and
@@ -31,6 +32,8 @@ class ScopePaths:
     region: str | None = None  # to a programs.Region
     company: str | None = None  # to a programs.Company
     person: str | None = None  # to the accounts.User the row is about
+    assigned: str | None = None  # to the evaluator's User, through an assignment
+    conflicted: str | None = None  # to an evaluator's User with a conflict of interest
 
 
 _NOTHING = Q(pk__in=[])
@@ -48,6 +51,12 @@ def scope_filter(model: type[models.Model], user) -> Q:
         return Q(**{f"{paths.region}__in": user.operating_groups.values("regions")})
     if role == Role.COMPANY and paths.company:
         return Q(**{f"{paths.company}__in": user.companies.values("pk")})
+    if role == Role.EVALUATOR and paths.assigned:
+        # Assigned and not conflicted: a conflict declared after assignment closes the door too.
+        rows = model._base_manager
+        assigned = rows.filter(**{paths.assigned: user.pk}).values("pk")
+        conflicted = rows.filter(**{paths.conflicted: user.pk}).values("pk")
+        return Q(pk__in=assigned) & ~Q(pk__in=conflicted)
     if role != Role.VIEWER and paths.person:
         return Q(**{paths.person: user.pk})
     return _NOTHING

@@ -446,6 +446,13 @@ class CompanySize(models.TextChoices):
     MID = "mid", "중견기업"
 
 
+class SmartFactoryLevel(models.TextChoices):
+    BASIC = "basic", "기초"
+    INTERMEDIATE1 = "intermediate1", "중간1"
+    INTERMEDIATE2 = "intermediate2", "중간2"
+    ADVANCED = "advanced", "고도"
+
+
 @pghistory.track()
 class Company(models.Model):
     """A company known to itda (an applicant until selected); managed by its own users."""
@@ -470,6 +477,13 @@ class Company(models.Model):
     address = models.CharField("주소", max_length=200)
     employees = models.PositiveIntegerField("상시근로자 수")
     phone = models.CharField("대표전화", max_length=20)
+    # Two separate scales (product-anchors §3.4): the level of the installed system, and the
+    # KS X 9001 capability level 1–5.
+    smart_factory_level = models.CharField("스마트공장 구축 수준", max_length=20, blank=True,
+                                           choices=SmartFactoryLevel.choices)
+    ksx9001_level = models.PositiveSmallIntegerField("KS X 9001 수준(1~5)", null=True,
+                                                     blank=True)
+    ai_solution = models.CharField("공급 제조AI 솔루션", max_length=200, blank=True)
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="companies", blank=True, verbose_name="기업 담당자"
     )
@@ -485,6 +499,11 @@ class Company(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(business_number__regex=r"^\d{10}$"), name="company_brn_digits"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ksx9001_level__gte=1, ksx9001_level__lte=5)
+                | models.Q(ksx9001_level__isnull=True),
+                name="company_ksx9001_range",
             ),
         ]
 

@@ -12,8 +12,9 @@ from django.test import Client
 
 from itda import factories
 from itda.accounts.models import PersonalDataAccess, User
-from itda.evaluation.models import Evaluator
+from itda.evaluation.models import Assignment, ConflictOfInterest, Evaluator, EvaluatorRelation
 from itda.programs.models import Company, Trainee, Venue
+from itda.recruitment.models import Application
 
 # Field names that mark a model as holding personal or company data.
 PERSONAL_FIELDS = {
@@ -26,10 +27,20 @@ PERSONAL_FIELDS = {
     "representative",
     "ip_address",
     "subject_ids",
+    "organisation_number",
+    "answers",
 }
 # Public reference data that happens to have such a field (a venue's street address).
 PUBLIC_REFERENCE = {Venue}
-SCOPED_MODELS = {User, Company, Trainee, Evaluator, PersonalDataAccess}
+SCOPED_MODELS = {
+    User,
+    Company,
+    Trainee,
+    Evaluator,
+    PersonalDataAccess,
+    Application,
+    EvaluatorRelation,
+}
 ROLES = ["admin", "seoul_staff", "busan_staff", "viewer", "evaluator", "company", "trainee"]
 
 
@@ -56,19 +67,62 @@ def world(cast, regions):
         ),
     }
     w.update({f"user.{name}": user for name, user in cast.items()})
+    company_call = factories.call(programme=regions["programme"])
+    trainee_call = factories.call(
+        programme=regions["programme"], kind="trainee", track=regions["track"]
+    )
+    w["application.own_company"] = factories.application(
+        call=company_call, company=w["company.own"]
+    )
+    w["application.busan_company"] = factories.application(
+        call=company_call, company=w["company.busan"]
+    )
+    w["application.own_trainee"] = factories.application(
+        call=trainee_call, trainee=w["trainee.own"]
+    )
+    w["application.assigned"] = factories.application(
+        call=company_call, company=w["company.gyeonggi"]
+    )
+    w["company.gyeonggi2"] = factories.CompanyFactory(region=gyeonggi)
+    w["application.conflicted"] = factories.application(
+        call=company_call, company=w["company.gyeonggi2"]
+    )
+    for key in ("application.assigned", "application.conflicted"):
+        Assignment.objects.create(application=w[key], evaluator=w["evaluator.own"])
+    ConflictOfInterest.objects.create(
+        application=w["application.conflicted"], evaluator=w["evaluator.own"], source="declared"
+    )
+    w["relation.own"] = EvaluatorRelation.objects.create(
+        evaluator=w["evaluator.own"], kind="employment", organisation_name="테스트정밀"
+    )
+    w["relation.busan"] = EvaluatorRelation.objects.create(
+        evaluator=w["evaluator.busan"], kind="family", business_number="1234567890"
+    )
     return w
 
 
-CAPITAL = {"company.own", "company.gyeonggi", "trainee.own", "trainee.gyeonggi", "evaluator.own"}
-BUSAN = {"company.busan", "trainee.busan", "evaluator.busan"}
+CAPITAL = {
+    "company.own",
+    "company.gyeonggi",
+    "company.gyeonggi2",
+    "trainee.own",
+    "trainee.gyeonggi",
+    "evaluator.own",
+    "application.own_company",
+    "application.own_trainee",
+    "application.assigned",
+    "application.conflicted",
+}
+BUSAN = {"company.busan", "trainee.busan", "evaluator.busan", "application.busan_company"}
 EXPECTED = {
     "admin": None,  # everything
     "seoul_staff": CAPITAL | {"user.seoul_staff"},
     "busan_staff": BUSAN | {"user.busan_staff"},
     "viewer": set(),
-    "evaluator": {"evaluator.own", "user.evaluator"},
-    "company": {"company.own", "user.company"},
-    "trainee": {"trainee.own", "user.trainee"},
+    # Assigned, not conflicted: the conflicted application stays closed although assigned.
+    "evaluator": {"evaluator.own", "user.evaluator", "application.assigned", "relation.own"},
+    "company": {"company.own", "user.company", "application.own_company"},
+    "trainee": {"trainee.own", "user.trainee", "application.own_trainee"},
 }
 
 

@@ -1,0 +1,271 @@
+"""Calls (공모·모집), applications (신청) with their documents and status trail."""
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.db import models
+
+from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.programs.models import (
+    Company,
+    OperatingGroup,
+    Programme,
+    Region,
+    Track,
+    Trainee,
+    TransformationPlan,
+)
+
+
+class CallKind(models.TextChoices):
+    COMPANY = "company", "참여기업"
+    OPERATING_GROUP = "operating_group", "사업단"
+    TRAINEE = "trainee", "교육생"
+    PLAN = "plan", "산단대개조 혁신계획"
+
+
+class CallQuerySet(models.QuerySet):
+    def open_at(self, moment):
+        return self.filter(opens_at__lte=moment, closes_at__gt=moment)
+
+
+@pghistory.track()
+class Call(models.Model):
+    """공모·모집: an open call for one kind of applicant, with a window to the KST minute."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="calls", verbose_name="사업"
+    )
+    kind = models.CharField("모집 대상", max_length=20, choices=CallKind.choices)
+    title = models.CharField("공고명", max_length=200)
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name="트랙",
+    )
+    operating_group = models.ForeignKey(
+        OperatingGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name="주관 사업단",
+    )
+    description = models.TextField("공고 내용", blank=True)
+    opens_at = models.DateTimeField("접수 시작")
+    closes_at = models.DateTimeField("접수 마감")
+    # Eligibility rules as data, e.g. {"company_kinds": ["smart_factory"], "min_employees": 5,
+    # "birth_year_min": 1991, "regions": ["11", "41"]}; see services.screening_reasons.
+    eligibility = models.JSONField("신청 자격", default=dict, blank=True)
+    consent_text = models.TextField("개인정보 수집·이용 동의문", blank=True)
+    consent_version = models.CharField("동의문 버전", max_length=20, blank=True)
+    appeal_days = models.PositiveSmallIntegerField("이의신청 기간(일)", default=7)
+    source_note = models.CharField("근거", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "공모"
+        verbose_name_plural = "공모"
+        ordering = ["-opens_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_window_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="trainee") | models.Q(track__isnull=False),
+                name="trainee_call_has_track",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, moment) -> bool:
+        return self.opens_at <= moment < self.closes_at
+
+
+class FileKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    HWP = "hwp", "한글(HWP/HWPX)"
+    IMAGE = "image", "이미지(JPG/PNG)"
+
+
+@pghistory.track()
+class DocumentRequirement(models.Model):
+    """A document a call asks for: its kinds of file and size limit."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="requirements")
+    name = models.CharField("서류명", max_length=100)
+    required = models.BooleanField("필수", default=True)
+    allowed_kinds = models.JSONField("허용 형식", default=list)
+    max_size_mb = models.PositiveSmallIntegerField("최대 크기(MB)", default=10)
+
+    class Meta:
+        verbose_name = "제출 서류"
+        verbose_name_plural = "제출 서류"
+        constraints = [
+            models.UniqueConstraint(fields=["call", "name"], name="requirement_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", "작성 중"
+    SUBMITTED = "submitted", "제출"
+    WITHDRAWN = "withdrawn", "철회"
+
+
+class Screening(models.TextChoices):
+    PENDING = "pending", "검토 전"
+    ELIGIBLE = "eligible", "적격"
+    INELIGIBLE = "ineligible", "부적격"
+
+
+class Result(models.TextChoices):
+    PENDING = "pending", "심사 중"
+    SELECTED = "selected", "선정"
+    WAITLISTED = "waitlisted", "예비"
+    NOT_SELECTED = "not_selected", "미선정"
+
+
+@pghistory.track()
+class Application(models.Model):
+    """신청: one applicant's submission to one call (one per applicant per call)."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
+    # The applicant's identity, normalised (digits of a BRN, a phone number, …), so that the same
+    # business or person under small variations collides in the unique constraint below.
+    applicant_key = models.CharField(max_length=100)
+    receipt_number = models.CharField("접수번호", max_length=30, unique=True, null=True, blank=True)
+    status = models.CharField(
+        "상태", max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
+    )
+    trainee = models.ForeignKey(
+        Trainee, on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
+    )
+    plan = models.ForeignKey(
+        TransformationPlan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    organisation_name = models.CharField("기관명", max_length=100, blank=True)
+    organisation_number = models.CharField("기관 사업자등록번호", max_length=10, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="applications", verbose_name="시·도"
+    )
+    answers = models.JSONField("신청 내용", default=dict, blank=True)
+    consent_version = models.CharField("동의문 버전", max_length=20, blank=True)
+    consented_at = models.DateTimeField("동의 일시", null=True, blank=True)
+    submitted_at = models.DateTimeField("제출 일시", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("철회 일시", null=True, blank=True)
+    screening = models.CharField(
+        "자격 검토", max_length=10, choices=Screening.choices, default=Screening.PENDING
+    )
+    screening_reasons = models.JSONField("검토 사유", default=list, blank=True)
+    screening_override = models.CharField("검토 결과 변경 사유", max_length=300, blank=True)
+    result = models.CharField("결과", max_length=15, choices=Result.choices, default=Result.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(
+        region="region",
+        company="company",
+        person="trainee__user",
+        assigned="assignments__evaluator__user",
+        conflicted="conflicts__evaluator__user",
+    )
+
+    class Meta:
+        verbose_name = "신청"
+        verbose_name_plural = "신청"
+        ordering = ["call", "submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "applicant_key"], name="one_application_per_applicant"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="submitted")
+                | models.Q(submitted_at__isnull=False, receipt_number__isnull=False),
+                name="submitted_has_receipt",
+            ),
+        ]
+        indexes = [models.Index(fields=["call", "status"])]
+
+    def __str__(self) -> str:
+        return self.receipt_number or f"신청 #{self.pk}"
+
+    @property
+    def applicant_name(self) -> str:
+        if self.company_id:
+            return self.company.name
+        if self.trainee_id:
+            return self.trainee.name
+        return self.organisation_name or str(self.region)
+
+
+def _document_path(instance, filename: str) -> str:
+    return f"applications/{instance.application_id}/{instance.sha256}"
+
+
+class ApplicationDocument(models.Model):
+    """A file attached to an application; stored privately, served only through a scoped view."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    requirement = models.ForeignKey(DocumentRequirement, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=_document_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "제출 서류 파일"
+        verbose_name_plural = "제출 서류 파일"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "requirement"], name="one_file_per_requirement"
+            ),
+        ]
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="application_transition_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class ApplicationTransition(models.Model):
+    """A state change of an application: who, when, from what to what, and why."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="transitions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    field = models.CharField(max_length=20, default="status")
+    old = models.CharField(max_length=20, blank=True)
+    new = models.CharField(max_length=20)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "신청 이력"
+        verbose_name_plural = "신청 이력"
+        ordering = ["application", "at", "pk"]

@@ -1,0 +1,273 @@
+"""Writes for recruitment: calls, applications (draft → submit → withdraw) and screening."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from itda.accounts.models import User
+from itda.lib.brn import brn_is_valid
+from itda.lib.normalize import digits, phone_key, text_key
+from itda.programs.models import Company, Trainee
+from itda.recruitment.models import (
+    Application,
+    ApplicationStatus,
+    ApplicationTransition,
+    Call,
+    CallKind,
+    Screening,
+)
+
+
+class ApplicationError(ValidationError):
+    """A request about an application that the rules refuse; the message is Korean."""
+
+
+def applicant_key(
+    *,
+    call: Call,
+    company: Company | None = None,
+    trainee: Trainee | None = None,
+    organisation_number: str = "",
+    organisation_name: str = "",
+    region_code: str = "",
+) -> str:
+    """The normalised identity of an applicant to ``call``: the same business or person typed
+    differently (spaces, hyphens, full-width digits, phone formats) gives the same key."""
+    if call.kind == CallKind.COMPANY:
+        return "brn:" + digits(company.business_number)
+    if call.kind == CallKind.TRAINEE:
+        return f"person:{phone_key(trainee.phone)}:{trainee.birth_date.isoformat()}"
+    if call.kind == CallKind.OPERATING_GROUP:
+        number = digits(organisation_number)
+        return "brn:" + number if number else "org:" + text_key(organisation_name)
+    return "region:" + region_code
+
+
+def _transition(
+    application: Application, *, actor, field: str, old: str, new: str, note: str = ""
+) -> None:
+    ApplicationTransition.objects.create(
+        application=application, actor=actor, field=field, old=old, new=new, note=note
+    )
+
+
+def _require_open(call: Call, now: datetime.datetime) -> None:
+    # Enforced here, on the server, to the KST minute the call states.
+    if not call.is_open(now):
+        closes = timezone.localtime(call.closes_at).strftime("%Y-%m-%d %H:%M")
+        if now < call.opens_at:
+            raise ApplicationError("아직 접수 기간이 아닙니다.")
+        raise ApplicationError(f"접수가 마감되었습니다 (마감 {closes}).")
+
+
+@transaction.atomic
+def application_save(
+    *,
+    call: Call,
+    actor: User,
+    answers: dict,
+    consent: bool,
+    company: Company | None = None,
+    trainee: Trainee | None = None,
+    organisation_name: str = "",
+    organisation_number: str = "",
+    region=None,
+    plan=None,
+    now: datetime.datetime | None = None,
+) -> Application:
+    """Create or update the actor's draft (or submitted, before the deadline) application."""
+    now = now or timezone.now()
+    _require_open(call, now)
+    if not consent:
+        raise ApplicationError("개인정보 수집·이용에 동의해야 신청할 수 있습니다.")
+    if organisation_number and not brn_is_valid(digits(organisation_number)):
+        raise ApplicationError("사업자등록번호가 올바르지 않습니다 (검증번호 불일치).")
+    key = applicant_key(
+        call=call,
+        company=company,
+        trainee=trainee,
+        organisation_number=organisation_number,
+        organisation_name=organisation_name,
+        region_code=region.code if region else "",
+    )
+    application = (
+        Application.objects.select_for_update().filter(call=call, applicant_key=key).first()
+    )
+    if application is None:
+        application = Application(call=call, applicant_key=key, created_by=actor)
+    elif application.status == ApplicationStatus.WITHDRAWN:
+        raise ApplicationError("철회한 신청은 다시 열 수 없습니다. 운영기관에 문의하세요.")
+    elif application.created_by_id != actor.pk and not _same_applicant(application, actor):
+        raise ApplicationError("이미 같은 신청자의 신청서가 있습니다 (중복 신청).")
+    application.company = company
+    application.trainee = trainee
+    application.plan = plan
+    application.organisation_name = organisation_name
+    application.organisation_number = digits(organisation_number)
+    application.region = region or (company.region if company else trainee.region)
+    application.answers = answers
+    application.consent_version = call.consent_version
+    application.consented_at = now
+    application.full_clean(exclude=["applicant_key", "created_by"])
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as exc:
+        raise ApplicationError("이미 같은 신청자의 신청서가 있습니다 (중복 신청).") from exc
+    return application
+
+
+def _same_applicant(application: Application, actor: User) -> bool:
+    if application.company_id:
+        return application.company.managers.filter(pk=actor.pk).exists()
+    if application.trainee_id:
+        return application.trainee.user_id == actor.pk
+    return False
+
+
+def _receipt_number(application: Application, now: datetime.datetime) -> str:
+    local = timezone.localtime(now)
+    return f"{application.call_id:03d}-{local:%Y%m%d}-{application.pk:06d}"
+
+
+@transaction.atomic
+def application_submit(
+    *, application: Application, actor: User, now: datetime.datetime | None = None
+) -> Application:
+    """Submit: a receipt number, the time, a trail row, and a confirmation e-mail on commit."""
+    now = now or timezone.now()
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require_open(application.call, now)
+    if application.status == ApplicationStatus.WITHDRAWN:
+        raise ApplicationError("철회한 신청은 제출할 수 없습니다.")
+    missing = [
+        r.name
+        for r in application.call.requirements.filter(required=True).exclude(
+            pk__in=application.documents.values("requirement")
+        )
+    ]
+    if missing:
+        raise ApplicationError("필수 서류가 없습니다: " + ", ".join(missing))
+    old = application.status
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = now
+    application.receipt_number = application.receipt_number or _receipt_number(application, now)
+    application.save(update_fields=["status", "submitted_at", "receipt_number", "updated_at"])
+    _transition(application, actor=actor, field="status", old=old, new=application.status)
+    recipient = actor.email
+    if recipient:
+        transaction.on_commit(
+            lambda: send_mail(
+                f"[잇다] 신청 접수 확인 ({application.receipt_number})",
+                f"{application.call.title}에 신청이 접수되었습니다.\n"
+                f"접수번호: {application.receipt_number}\n"
+                f"접수 일시: {timezone.localtime(now):%Y-%m-%d %H:%M}\n"
+                "마감 전까지 수정하거나 철회할 수 있습니다.",
+                None,
+                [recipient],
+            )
+        )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(
+    *, application: Application, actor: User, now: datetime.datetime | None = None
+) -> Application:
+    """Withdraw before the deadline; the application stays on record as withdrawn."""
+    now = now or timezone.now()
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require_open(application.call, now)
+    if application.status == ApplicationStatus.WITHDRAWN:
+        return application
+    old = application.status
+    application.status = ApplicationStatus.WITHDRAWN
+    application.withdrawn_at = now
+    application.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    _transition(application, actor=actor, field="status", old=old, new=application.status)
+    return application
+
+
+def screening_reasons(application: Application) -> list[str]:
+    """Why ``application`` fails its call's eligibility rules (empty: eligible)."""
+    rules = application.call.eligibility or {}
+    reasons = []
+    company = application.company
+    if company is not None:
+        if rules.get("company_kinds") and company.kind not in rules["company_kinds"]:
+            reasons.append(f"신청 가능 기업 유형이 아닙니다 ({company.get_kind_display()}).")
+        if rules.get("min_employees") and company.employees < rules["min_employees"]:
+            reasons.append(
+                f"상시근로자 {rules['min_employees']}명 이상이어야 합니다 "
+                f"(현재 {company.employees}명)."
+            )
+        if rules.get("requires_smart_factory") and not company.smart_factory_level:
+            reasons.append("스마트공장 구축 수준 정보가 없습니다.")
+    trainee = application.trainee
+    born = trainee.birth_date.year if trainee is not None else None
+    if born is not None and rules.get("birth_year_min") and born < rules["birth_year_min"]:
+        reasons.append(f"{rules['birth_year_min']}년 이후 출생자만 신청할 수 있습니다.")
+    if rules.get("regions") and application.region.code not in rules["regions"]:
+        reasons.append(f"모집 지역이 아닙니다 ({application.region.name}).")
+    return reasons
+
+
+@transaction.atomic
+def screening_run(*, call: Call, actor: User) -> dict:
+    """Check every submitted application of ``call`` against its rules; overrides stand."""
+    counts = {"eligible": 0, "ineligible": 0, "kept": 0}
+    rows = (
+        Application.objects.select_for_update()
+        .select_related("company", "trainee", "region", "call")
+        .filter(call=call, status=ApplicationStatus.SUBMITTED)
+        .order_by("pk")
+    )
+    for application in rows:
+        if application.screening_override:
+            counts["kept"] += 1
+            continue
+        reasons = screening_reasons(application)
+        new = Screening.INELIGIBLE if reasons else Screening.ELIGIBLE
+        if new != application.screening or reasons != application.screening_reasons:
+            _transition(
+                application,
+                actor=actor,
+                field="screening",
+                old=application.screening,
+                new=new,
+                note="; ".join(reasons)[:300],
+            )
+            application.screening = new
+            application.screening_reasons = reasons
+            application.save(update_fields=["screening", "screening_reasons", "updated_at"])
+        counts[new] += 1
+    return counts
+
+
+@transaction.atomic
+def screening_override(
+    *, application: Application, actor: User, eligible: bool, reason: str
+) -> Application:
+    """An operator's decision against the automatic check, with a recorded reason."""
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise ApplicationError("검토 결과를 바꾸는 사유를 5자 이상 입력하세요.")
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    new = Screening.ELIGIBLE if eligible else Screening.INELIGIBLE
+    _transition(
+        application,
+        actor=actor,
+        field="screening",
+        old=application.screening,
+        new=new,
+        note=f"수동 변경: {reason}"[:300],
+    )
+    application.screening = new
+    application.screening_override = reason
+    application.save(update_fields=["screening", "screening_override", "updated_at"])
+    return application
