@@ -153,6 +153,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
 # `npm run build` (scripts/build_static.mjs) writes the KRDS, htmx and Chart.js assets here.
 STATICFILES_DIRS = [BASE_DIR / "itda" / "static", BASE_DIR / "itda" / "static_build"]
+# Uploaded documents: never served as static files; only a scoped view hands them out.
+MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

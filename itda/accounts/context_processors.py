@@ -5,6 +5,7 @@ from django.urls import reverse
 from itda.accounts.roles import Role
 
 _PUBLIC = [
+    ("공모·모집", "recruitment:call_list"),
     ("사업 안내", "programs:programme_list"),
     ("산단 대개조", "programs:plan_list"),
     ("산업단지", "programs:complex_list"),
@@ -18,6 +19,8 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         entries.insert(0, ("내 업무", "accounts:home"))
+        if user.role in (Role.COMPANY, Role.TRAINEE):
+            entries.insert(1, ("내 신청", "recruitment:my_applications"))
         if user.role == Role.OPERATOR:
             entries.append(("접속기록", "accounts:access_log"))
     items = []

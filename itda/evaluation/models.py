@@ -257,9 +257,11 @@ class Ranking(models.Model):
         "상태", max_length=10, choices=RankingStatus.choices, default=RankingStatus.DRAFT
     )
     method = models.CharField(max_length=20, choices=Method.choices)
-    input_json = models.JSONField()
+    # Canonical JSON text exactly as the engine wrote it (jsonb would reorder keys), so anyone
+    # can rerun the engine on input_json and compare with result_json byte for byte.
+    input_json = models.TextField()
     input_sha256 = models.CharField(max_length=64)
-    result_json = models.JSONField()
+    result_json = models.TextField()
     computed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

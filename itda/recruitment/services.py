@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -15,10 +16,13 @@ from itda.lib.normalize import digits, phone_key, text_key
 from itda.programs.models import Company, Trainee
 from itda.recruitment.models import (
     Application,
+    ApplicationDocument,
     ApplicationStatus,
     ApplicationTransition,
     Call,
     CallKind,
+    DocumentRequirement,
+    FileKind,
     Screening,
 )
 
@@ -96,7 +100,9 @@ def application_save(
         region_code=region.code if region else "",
     )
     application = (
-        Application.objects.select_for_update().filter(call=call, applicant_key=key).first()
+        Application.objects.select_for_update(of=("self",))
+        .filter(call=call, applicant_key=key)
+        .first()
     )
     if application is None:
         application = Application(call=call, applicant_key=key, created_by=actor)
@@ -141,7 +147,7 @@ def application_submit(
 ) -> Application:
     """Submit: a receipt number, the time, a trail row, and a confirmation e-mail on commit."""
     now = now or timezone.now()
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     _require_open(application.call, now)
     if application.status == ApplicationStatus.WITHDRAWN:
         raise ApplicationError("철회한 신청은 제출할 수 없습니다.")
@@ -181,7 +187,7 @@ def application_withdraw(
 ) -> Application:
     """Withdraw before the deadline; the application stays on record as withdrawn."""
     now = now or timezone.now()
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     _require_open(application.call, now)
     if application.status == ApplicationStatus.WITHDRAWN:
         return application
@@ -222,7 +228,7 @@ def screening_run(*, call: Call, actor: User) -> dict:
     """Check every submitted application of ``call`` against its rules; overrides stand."""
     counts = {"eligible": 0, "ineligible": 0, "kept": 0}
     rows = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("company", "trainee", "region", "call")
         .filter(call=call, status=ApplicationStatus.SUBMITTED)
         .order_by("pk")
@@ -257,7 +263,7 @@ def screening_override(
     reason = reason.strip()
     if len(reason) < 5:
         raise ApplicationError("검토 결과를 바꾸는 사유를 5자 이상 입력하세요.")
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     new = Screening.ELIGIBLE if eligible else Screening.INELIGIBLE
     _transition(
         application,
@@ -270,4 +276,91 @@ def screening_override(
     application.screening = new
     application.screening_override = reason
     application.save(update_fields=["screening", "screening_override", "updated_at"])
+    return application
+
+
+# File signatures: an upload must be what its name says (ASVS 5.2.2).
+_SIGNATURES = {
+    FileKind.PDF: ((".pdf",), (b"%PDF-",)),
+    FileKind.HWP: ((".hwp", ".hwpx"), (b"\xd0\xcf\x11\xe0", b"PK\x03\x04")),
+    FileKind.IMAGE: ((".jpg", ".jpeg", ".png"), (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")),
+}
+
+
+@transaction.atomic
+def document_attach(
+    *,
+    application: Application,
+    requirement: DocumentRequirement,
+    upload,
+    actor: User,
+    now: datetime.datetime | None = None,
+) -> ApplicationDocument:
+    """Attach (or replace) the file for one requirement: kind, signature and size checked."""
+    _require_open(application.call, now or timezone.now())
+    if requirement.call_id != application.call_id:
+        raise ApplicationError("이 공모의 제출 서류가 아닙니다.")
+    name = (upload.name or "").lower()
+    head = upload.read(8)
+    upload.seek(0)
+    allowed = [_SIGNATURES[k] for k in requirement.allowed_kinds]
+    if not any(name.endswith(exts) and head.startswith(sigs) for exts, sigs in allowed):
+        labels = ", ".join(FileKind(k).label for k in requirement.allowed_kinds)
+        raise ApplicationError(f"{requirement.name}: {labels} 파일만 올릴 수 있습니다.")
+    if upload.size > requirement.max_size_mb * 1024 * 1024:
+        raise ApplicationError(
+            f"{requirement.name}: {requirement.max_size_mb}MB 이하만 올릴 수 있습니다."
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    ApplicationDocument.objects.filter(application=application, requirement=requirement).delete()
+    document = ApplicationDocument(
+        application=application,
+        requirement=requirement,
+        original_name=upload.name[:200],
+        content_type=upload.content_type or "",
+        size=upload.size,
+        sha256=digest.hexdigest(),
+    )
+    document.file.save(document.sha256, upload, save=False)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def company_application_save(
+    *,
+    call: Call,
+    actor: User,
+    profile,
+    answers: dict,
+    submit: bool,
+    now: datetime.datetime | None = None,
+) -> Application:
+    """A company manager's application in one step: the company record (registered on first
+    use), the application's answers, and — when asked — its submission."""
+    now = now or timezone.now()
+    _require_open(call, now)
+    company = profile.instance
+    if company.pk is None:
+        taken = Company.objects.filter(business_number=profile.cleaned_data["business_number"])
+        if taken.exists():
+            raise ApplicationError(
+                "이미 등록된 사업자등록번호입니다. 기존 담당자에게 계정 연결을 "
+                "요청하거나 운영기관에 문의하세요."
+            )
+    try:
+        with transaction.atomic():
+            company = profile.save()
+    except IntegrityError as exc:
+        raise ApplicationError("이미 등록된 사업자등록번호입니다.") from exc
+    company.managers.add(actor)
+    consent = bool(answers.pop("consent", False))
+    application = application_save(
+        call=call, actor=actor, answers=answers, consent=consent, company=company, now=now
+    )
+    if submit:
+        application = application_submit(application=application, actor=actor, now=now)
     return application

@@ -32,3 +32,9 @@ def number(value) -> str:
     value = Decimal(value)
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return text
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ mapping|get_item:key }}`` for dict lookups with a variable key."""
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,122 @@
+"""The MSS 2026 calls with their evaluation schemes, as the seed document states them.
+
+Dates: the press release says companies apply from 20 May to 12 June and operating groups until
+5 June; the opening and closing minutes (09:00 and 18:00 KST) are ours, as is the operating-group
+scheme (the seed names none). Quotas: at most one operating group per 권역 (seven groups).
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from itda.evaluation.models import Criterion, Method, Scheme
+from itda.programs.models import Programme, Zone
+from itda.recruitment.models import Call, CallKind, DocumentRequirement, FileKind
+
+KST = ZoneInfo("Asia/Seoul")
+PROGRAMME_CODE = "mss-smart-mfg-2026"
+CONSENT_VERSION = "2026-05-v1"
+CONSENT_TEXT = (
+    "「개인정보 보호법」 제15조에 따라 신청 접수·심사·선정 결과 통보를 위해 신청서에 적은 "
+    "정보를 수집·이용합니다. 보유기간: 사업 종료 후 3년. 동의를 거부할 수 있으나 거부하면 "
+    "신청할 수 없습니다. 주민등록번호는 수집하지 않습니다."
+)
+
+
+def _kst(y, m, d, hh, mm) -> datetime.datetime:
+    return datetime.datetime(y, m, d, hh, mm, tzinfo=KST)
+
+
+CALLS = [
+    {
+        "kind": CallKind.COMPANY,
+        "title": "2026 스마트제조 전문인력 육성사업 참여기업(스마트제조 우수기업) 모집",
+        "opens_at": _kst(2026, 5, 20, 9, 0),
+        "closes_at": _kst(2026, 6, 12, 18, 0),
+        "eligibility": {"company_kinds": ["smart_factory", "ai_supplier"], "min_employees": 5},
+        "documents": [
+            ("사업계획서", True, [FileKind.PDF, FileKind.HWP]),
+            ("사업자등록증 사본", True, [FileKind.PDF, FileKind.IMAGE]),
+        ],
+        "scheme": {
+            "name": "참여기업 선정 평가표",
+            "k": 3,
+            "seats": 480,
+            "waitlist": 50,
+            "cutoff": 60,
+            "criteria": [
+                ("capability", "스마트제조 역량", 40),
+                ("attractiveness", "취업매력도", 30),
+                ("hiring", "고용 연계 가능성", 30),
+            ],
+            "quotas": [],
+        },
+    },
+    {
+        "kind": CallKind.OPERATING_GROUP,
+        "title": "2026 스마트제조 전문인력 육성사업 사업단 모집",
+        "opens_at": _kst(2026, 5, 20, 9, 0),
+        "closes_at": _kst(2026, 6, 5, 18, 0),
+        "eligibility": {},
+        "documents": [("사업단 운영계획서", True, [FileKind.PDF, FileKind.HWP])],
+        "scheme": {
+            "name": "사업단 선정 평가표",
+            "k": 5,
+            "seats": 7,
+            "waitlist": 7,
+            "cutoff": 70,
+            "criteria": [
+                ("organisation", "운영 역량(조직·전담인력)", 30),
+                ("training_plan", "교육과정 운영계획", 25),
+                ("linkage", "기업 연계·채용 실적과 계획", 25),
+                ("regional_network", "권역 산업 이해와 협력망", 20),
+            ],
+            "quotas": [{"dimension": "region", "value": z.value, "seats": 1} for z in Zone],
+        },
+    },
+]
+
+
+@transaction.atomic
+def mss_calls_seed() -> int:
+    """Create (or update) the MSS 2026 calls and schemes; returns how many calls."""
+    programme = Programme.objects.get(code=PROGRAMME_CODE)
+    for spec in CALLS:
+        call, _ = Call.objects.update_or_create(
+            programme=programme,
+            kind=spec["kind"],
+            title=spec["title"],
+            defaults={
+                "opens_at": spec["opens_at"],
+                "closes_at": spec["closes_at"],
+                "eligibility": spec["eligibility"],
+                "consent_text": CONSENT_TEXT,
+                "consent_version": CONSENT_VERSION,
+                "source_note": "중소벤처기업부 보도자료 (2026년 5월)",
+            },
+        )
+        for name, required, kinds in spec["documents"]:
+            DocumentRequirement.objects.update_or_create(
+                call=call, name=name, defaults={"required": required, "allowed_kinds": kinds}
+            )
+        s = spec["scheme"]
+        scheme, _ = Scheme.objects.update_or_create(
+            call=call,
+            defaults={
+                "name": s["name"],
+                "method": Method.TRIMMED_MEAN,
+                "evaluators_per_application": s["k"],
+                "total_seats": s["seats"],
+                "waitlist_size": s["waitlist"],
+                "cutoff": s["cutoff"],
+                "quotas": s["quotas"],
+            },
+        )
+        for order, (code, name, points) in enumerate(s["criteria"]):
+            Criterion.objects.update_or_create(
+                scheme=scheme,
+                code=code,
+                defaults={"name": name, "weight": points, "max_points": points, "order": order},
+            )
+    return len(CALLS)

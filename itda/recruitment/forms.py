@@ -1,0 +1,110 @@
+"""Application forms (Korean labels and messages)."""
+
+from django import forms
+
+from itda.lib.brn import brn_is_valid
+from itda.lib.normalize import digits
+from itda.programs.models import Company, SmartFactoryLevel
+
+
+class CompanyProfileForm(forms.ModelForm):
+    """The company's own record, kept current with each application."""
+
+    business_number = forms.CharField(
+        label="사업자등록번호", max_length=20, help_text="숫자 10자리 (하이픈은 있어도 됩니다)"
+    )
+
+    class Meta:
+        model = Company
+        fields = [
+            "name",
+            "business_number",
+            "representative",
+            "kind",
+            "size",
+            "industry",
+            "region",
+            "complex",
+            "address",
+            "employees",
+            "phone",
+            "smart_factory_level",
+            "ksx9001_level",
+            "ai_solution",
+        ]
+        widgets = {
+            "ksx9001_level": forms.Select(
+                choices=[("", "선택 안 함")] + [(i, f"{i}수준") for i in range(1, 6)]
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["smart_factory_level"].choices = [
+            ("", "선택 안 함"),
+            *SmartFactoryLevel.choices,
+        ]
+        for name in ("name", "representative", "industry", "address", "phone"):
+            self.fields[name].error_messages["required"] = (
+                f"{self.fields[name].label}을(를) 입력하세요."
+            )
+
+    def clean_business_number(self):
+        number = digits(self.cleaned_data["business_number"])
+        if len(number) != 10:
+            raise forms.ValidationError("사업자등록번호는 숫자 10자리입니다.")
+        if not brn_is_valid(number):
+            raise forms.ValidationError("사업자등록번호가 올바르지 않습니다 (검증번호 불일치).")
+        return number
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "ai_supplier" and not data.get("ai_solution"):
+            self.add_error("ai_solution", "제조AI 솔루션 공급기업은 공급 솔루션을 적어야 합니다.")
+        return data
+
+
+class CompanyAnswersForm(forms.Form):
+    """What a company call asks beyond the company record."""
+
+    motivation = forms.CharField(
+        label="참여 동기와 스마트제조 역량",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    internship_plan = forms.CharField(
+        label="인턴 직무와 멘토링 계획", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    interns_wanted = forms.IntegerField(label="희망 인턴 수", min_value=1, max_value=10)
+    hiring_plan = forms.CharField(
+        label="인턴십 후 채용 계획", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    consent = forms.BooleanField(label="개인정보 수집·이용에 동의합니다", required=False)
+
+
+class DocumentForm(forms.Form):
+    """One uploaded document for one requirement."""
+
+    file = forms.FileField(label="파일")
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="신청을 철회합니다 (되돌릴 수 없음)",
+        error_messages={"required": "철회를 확인해 주세요."},
+    )
+
+
+class OverrideForm(forms.Form):
+    eligible = forms.TypedChoiceField(
+        label="검토 결과", coerce=lambda v: v == "1", choices=[("1", "적격"), ("0", "부적격")]
+    )
+    reason = forms.CharField(
+        label="변경 사유",
+        min_length=5,
+        max_length=300,
+        error_messages={
+            "required": "변경 사유를 입력하세요.",
+            "min_length": "변경 사유를 5자 이상 입력하세요.",
+        },
+    )

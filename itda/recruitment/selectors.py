@@ -1,0 +1,46 @@
+"""Reads for recruitment."""
+
+from django.db.models import Count, Q, QuerySet
+
+from itda.recruitment.models import Application, Call
+
+
+def call_list() -> QuerySet[Call]:
+    """Every call, newest first, with its programme (public information)."""
+    return Call.objects.select_related("programme", "track", "operating_group").order_by(
+        "-opens_at", "pk"
+    )
+
+
+def call_with_counts(call_id: int) -> Call:
+    """A call with its application counts by status and screening."""
+    return (
+        Call.objects.select_related("programme", "track")
+        .annotate(
+            n_submitted=Count("applications", filter=Q(applications__status="submitted")),
+            n_draft=Count("applications", filter=Q(applications__status="draft")),
+            n_withdrawn=Count("applications", filter=Q(applications__status="withdrawn")),
+            n_eligible=Count("applications", filter=Q(applications__screening="eligible")),
+            n_ineligible=Count("applications", filter=Q(applications__screening="ineligible")),
+        )
+        .get(pk=call_id)
+    )
+
+
+def applications_of(call: Call, *, status: str = "", screening: str = "") -> QuerySet:
+    """The applications of a call for list pages (scope them with visible_to)."""
+    qs = Application.objects.filter(call=call).select_related("company", "trainee", "region")
+    if status:
+        qs = qs.filter(status=status)
+    if screening:
+        qs = qs.filter(screening=screening)
+    return qs.order_by("submitted_at", "pk")
+
+
+def own_applications(user) -> QuerySet:
+    """The user's own applications (company manager or trainee), newest first."""
+    return (
+        Application.objects.visible_to(user)
+        .select_related("call", "company", "trainee")
+        .order_by("-created_at")
+    )

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from itda.recruitment import views
+
+app_name = "recruitment"
+
+urlpatterns = [
+    path("calls/", views.call_list, name="call_list"),
+    path("calls/<int:pk>/", views.call_detail, name="call_detail"),
+    path("calls/<int:pk>/apply/company/", views.company_apply, name="company_apply"),
+    path("applications/", views.my_applications, name="my_applications"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
+    path(
+        "applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"
+    ),
+    path(
+        "applications/<int:pk>/documents/<int:requirement_id>/",
+        views.document_upload,
+        name="document_upload",
+    ),
+    path("applications/<int:pk>/screening/", views.screening_override, name="screening_override"),
+    path(
+        "recruitment/calls/<int:pk>/applications/",
+        views.call_applications,
+        name="call_applications",
+    ),
+    path("recruitment/calls/<int:pk>/screening/", views.screening_run, name="screening_run"),
+]

@@ -1,0 +1,250 @@
+"""Calls (public), applying (company managers), and the operator's view of a call."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from itda.accounts.access import personal_detail, personal_page
+from itda.accounts.roles import Role
+from itda.programs.models import Company
+from itda.recruitment import selectors, services
+from itda.recruitment.forms import (
+    CompanyAnswersForm,
+    CompanyProfileForm,
+    DocumentForm,
+    OverrideForm,
+    WithdrawForm,
+)
+from itda.recruitment.models import Application, ApplicationStatus, Call, CallKind
+
+
+@login_not_required
+@require_safe
+def call_list(request):
+    """Every call with its window and whether it is open now."""
+    return render(
+        request,
+        "recruitment/call_list.html",
+        {"calls": selectors.call_list(), "now": timezone.now()},
+    )
+
+
+@login_not_required
+@require_safe
+def call_detail(request, pk: int):
+    """A call: window, eligibility, documents and the published evaluation criteria."""
+    call = get_object_or_404(selectors.call_list(), pk=pk)
+    return render(
+        request,
+        "recruitment/call_detail.html",
+        {"call": call, "now": timezone.now(), "is_open": call.is_open(timezone.now())},
+    )
+
+
+def _company_of(request) -> Company | None:
+    return Company.objects.visible_to(request.user).first()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def company_apply(request, pk: int):
+    """A company manager writes, saves and submits the application for a company call."""
+    call = get_object_or_404(Call, pk=pk, kind=CallKind.COMPANY)
+    if request.user.role != Role.COMPANY:
+        raise PermissionDenied
+    company = _company_of(request)
+    existing = Application.objects.visible_to(request.user).filter(call=call).first()
+    profile = CompanyProfileForm(request.POST or None, instance=company, prefix="company")
+    answers = CompanyAnswersForm(
+        request.POST or None, prefix="answers", initial=existing.answers if existing else None
+    )
+    if request.method == "POST" and profile.is_valid() and answers.is_valid():
+        try:
+            application = services.company_application_save(
+                call=call,
+                actor=request.user,
+                profile=profile,
+                answers=answers.cleaned_data,
+                submit="submit" in request.POST,
+            )
+        except services.ApplicationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if application.status == ApplicationStatus.SUBMITTED:
+                messages.success(request, f"제출되었습니다. 접수번호 {application.receipt_number}")
+            else:
+                messages.success(request, "임시저장했습니다. 마감 전에 제출하세요.")
+            return redirect("recruitment:application_detail", pk=application.pk)
+    return render(
+        request,
+        "recruitment/company_apply.html",
+        {
+            "call": call,
+            "profile": profile,
+            "answers": answers,
+            "application": existing,
+            "is_open": call.is_open(timezone.now()),
+        },
+    )
+
+
+@never_cache
+def application_detail(request, pk: int):
+    """An application as its applicant (or scoped staff) sees it, with documents and result."""
+    application = personal_detail(
+        request, Application.objects.select_related("call", "company", "trainee", "region"), pk
+    )
+    return render(
+        request,
+        "recruitment/application_detail.html",
+        {
+            "application": application,
+            "document_form": DocumentForm(),
+            "withdraw_form": WithdrawForm(),
+            "override_form": OverrideForm(),
+            "is_open": application.call.is_open(timezone.now()),
+            "requirements": application.call.requirements.all(),
+            "documents": {d.requirement_id: d for d in application.documents.all()},
+            "transitions": application.transitions.select_related("actor"),
+            "is_applicant": _is_applicant(request.user, application),
+        },
+    )
+
+
+def _is_applicant(user, application: Application) -> bool:
+    if application.company_id:
+        return application.company.managers.filter(pk=user.pk).exists()
+    return bool(application.trainee_id and application.trainee.user_id == user.pk)
+
+
+def _own_application(request, pk: int) -> Application:
+    application = get_object_or_404(Application.objects.visible_to(request.user), pk=pk)
+    if not _is_applicant(request.user, application):
+        raise Http404
+    return application
+
+
+@require_POST
+def document_upload(request, pk: int, requirement_id: int):
+    """Attach one document to one's own application."""
+    application = _own_application(request, pk)
+    requirement = get_object_or_404(application.call.requirements, pk=requirement_id)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "올릴 파일을 선택하세요.")
+    else:
+        try:
+            services.document_attach(
+                application=application,
+                requirement=requirement,
+                upload=form.cleaned_data["file"],
+                actor=request.user,
+            )
+            messages.success(request, f"{requirement.name}을(를) 올렸습니다.")
+        except services.ApplicationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("recruitment:application_detail", pk=pk)
+
+
+@require_POST
+def application_submit(request, pk: int):
+    """Submit one's own saved application."""
+    application = _own_application(request, pk)
+    try:
+        application = services.application_submit(application=application, actor=request.user)
+        messages.success(request, f"제출되었습니다. 접수번호 {application.receipt_number}")
+    except services.ApplicationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("recruitment:application_detail", pk=pk)
+
+
+@require_POST
+def application_withdraw(request, pk: int):
+    """Withdraw one's own application before the deadline."""
+    application = _own_application(request, pk)
+    if not WithdrawForm(request.POST).is_valid():
+        messages.error(request, "철회를 확인해 주세요.")
+    else:
+        try:
+            services.application_withdraw(application=application, actor=request.user)
+            messages.success(request, "신청을 철회했습니다.")
+        except services.ApplicationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("recruitment:application_detail", pk=pk)
+
+
+@never_cache
+def my_applications(request):
+    """A company manager's or trainee's own applications."""
+    return render(
+        request,
+        "recruitment/my_applications.html",
+        {"applications": selectors.own_applications(request.user)},
+    )
+
+
+def _staff_call(request, pk: int) -> Call:
+    if request.user.role not in (Role.OPERATOR, Role.GROUP_STAFF):
+        raise PermissionDenied
+    return get_object_or_404(Call, pk=pk)
+
+
+@never_cache
+def call_applications(request, pk: int):
+    """The applications of a call in the user's scope (staff), masked and logged."""
+    call = _staff_call(request, pk)
+    status = request.GET.get("status", "")
+    screening = request.GET.get("screening", "")
+    page = personal_page(
+        request, selectors.applications_of(call, status=status, screening=screening)
+    )
+    return render(
+        request,
+        "recruitment/call_applications.html",
+        {
+            "call": selectors.call_with_counts(call.pk),
+            "page_obj": page,
+            "status": status,
+            "screening": screening,
+        },
+    )
+
+
+@require_POST
+def screening_run(request, pk: int):
+    """Run the automatic eligibility checks of a call (national operator)."""
+    call = _staff_call(request, pk)
+    if request.user.role != Role.OPERATOR:
+        raise PermissionDenied
+    counts = services.screening_run(call=call, actor=request.user)
+    messages.success(
+        request,
+        f"자격 검토: 적격 {counts['eligible']}건, 부적격 "
+        f"{counts['ineligible']}건, 수동 결정 유지 {counts['kept']}건",
+    )
+    return redirect("recruitment:call_applications", pk=pk)
+
+
+@require_POST
+def screening_override(request, pk: int):
+    """An operator overrides the automatic check for one application, with a reason."""
+    if request.user.role != Role.OPERATOR:
+        raise PermissionDenied
+    application = get_object_or_404(Application, pk=pk)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        services.screening_override(
+            application=application,
+            actor=request.user,
+            eligible=form.cleaned_data["eligible"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "검토 결과를 변경하고 사유를 기록했습니다.")
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("recruitment:application_detail", pk=pk)
