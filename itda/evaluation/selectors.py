@@ -1,0 +1,65 @@
+"""Reads for evaluation."""
+
+from django.db.models import Count, Q
+
+from itda.evaluation.engine import ranking as ranking_engine
+from itda.evaluation.models import Assignment, Panel, Ranking, RankingStatus, SheetStatus
+from itda.recruitment.models import Application, Call
+
+
+def panel_loads(call: Call) -> list:
+    """Each panel member with their number of assignments and submitted sheets."""
+    panel = Panel.objects.filter(call=call).first()
+    if panel is None:
+        return []
+    return list(
+        panel.members.annotate(
+            n_assigned=Count("assignments", filter=Q(assignments__application__call=call)),
+            n_submitted=Count(
+                "assignments",
+                filter=Q(
+                    assignments__application__call=call,
+                    assignments__sheet__status__in=[SheetStatus.SUBMITTED, SheetStatus.LOCKED],
+                ),
+            ),
+        ).order_by("name")
+    )
+
+
+def assignment_progress(call: Call) -> dict:
+    """How far the panel has got: assignments, submitted and locked sheets."""
+    qs = Assignment.objects.filter(application__call=call)
+    return qs.aggregate(
+        total=Count("pk"),
+        submitted=Count("pk", filter=Q(sheet__status=SheetStatus.SUBMITTED)),
+        locked=Count("pk", filter=Q(sheet__status=SheetStatus.LOCKED)),
+    )
+
+
+def ranking_rows(ranking: Ranking) -> list[dict]:
+    """The rows of a ranking with each application's receipt number and applicant."""
+    result = ranking_engine.result_from_json(ranking.result_json)
+    apps = Application.objects.in_bulk([int(r.application_id) for r in result.rows])
+    rows = []
+    for row in result.rows:
+        application = apps.get(int(row.application_id))
+        rows.append({"row": row, "application": application})
+    return rows
+
+
+def published_result(application: Application) -> dict | None:
+    """The applicant's own row of the published ranking, with per-criterion means."""
+    ranking = Ranking.objects.filter(
+        call=application.call_id, status=RankingStatus.PUBLISHED
+    ).first()
+    if ranking is None:
+        return None
+    result = ranking_engine.result_from_json(ranking.result_json)
+    row = next((r for r in result.rows if r.application_id == str(application.pk)), None)
+    criteria = {c.code: c for c in application.call.scheme.criteria.all()}
+    breakdown = [
+        (criteria[code], value)
+        for code, value in (row.criterion_means.items() if row else [])
+        if code in criteria
+    ]
+    return {"ranking": ranking, "row": row, "breakdown": breakdown}

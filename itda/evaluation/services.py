@@ -1,0 +1,473 @@
+"""Writes for evaluation: conflicts, assignment, score sheets, rankings, publication, appeals.
+
+The maths lives in ``itda.evaluation.engine`` (pure); these functions adapt rows to it and
+back, inside transactions, leaving a trail.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from itda.accounts.models import User
+from itda.evaluation.engine import assignment as assignment_engine
+from itda.evaluation.engine import ranking as ranking_engine
+from itda.evaluation.models import (
+    Appeal,
+    AppealStatus,
+    Assignment,
+    ConflictOfInterest,
+    ConflictSource,
+    Evaluator,
+    EvaluatorRelation,
+    Panel,
+    PanelStatus,
+    Ranking,
+    RankingStatus,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+)
+from itda.lib.normalize import digits, text_key
+from itda.recruitment.models import (
+    Application,
+    ApplicationStatus,
+    ApplicationTransition,
+    Call,
+    CallKind,
+    Result,
+    Screening,
+)
+
+
+class EvaluationError(ValidationError):
+    """A request the evaluation rules refuse; the message is Korean."""
+
+
+def evaluated_applications(call: Call):
+    """The applications that go to the panel: submitted and found eligible."""
+    return Application.objects.filter(
+        call=call, status=ApplicationStatus.SUBMITTED, screening=Screening.ELIGIBLE
+    )
+
+
+# --- Conflicts of interest -------------------------------------------------------------------
+
+
+@transaction.atomic
+def conflict_declare(
+    *,
+    evaluator: Evaluator,
+    application: Application,
+    note: str,
+) -> ConflictOfInterest:
+    """An evaluator declares a conflict; from now on they can neither see nor score it."""
+    conflict, _ = ConflictOfInterest.objects.get_or_create(
+        evaluator=evaluator,
+        application=application,
+        defaults={"source": ConflictSource.DECLARED, "note": note[:300]},
+    )
+    # An unfinished assignment goes; a submitted sheet is voided by the panel chair, not here.
+    Assignment.objects.filter(
+        evaluator=evaluator, application=application, sheet__isnull=True
+    ).delete()
+    return conflict
+
+
+def _detected(
+    application: Application,
+    evaluator: Evaluator,
+    relations: list[EvaluatorRelation],
+    evaluator_groups: set[int],
+) -> tuple | None:
+    number = digits(
+        application.company.business_number
+        if application.company_id
+        else application.organisation_number
+    )
+    name = text_key(application.applicant_name)
+    for relation in relations:
+        if relation.business_number and number and digits(relation.business_number) == number:
+            return ConflictSource.SAME_BUSINESS, f"신고한 관계: {relation.get_kind_display()}"
+        if relation.organisation_name and text_key(relation.organisation_name) == name:
+            return ConflictSource.SAME_ORGANISATION, f"신고한 관계: {relation.get_kind_display()}"
+    if text_key(evaluator.affiliation) == name:
+        return ConflictSource.SAME_ORGANISATION, "평가위원 소속과 신청 기관이 같음"
+    call = application.call
+    if call.kind == CallKind.TRAINEE and call.operating_group_id in evaluator_groups:
+        return ConflictSource.SAME_GROUP, "같은 사업단 소속"
+    return None
+
+
+@transaction.atomic
+def conflicts_detect(*, call: Call) -> int:
+    """Record every automatically detectable conflict between the call's panel and its
+    applications; returns how many new ones."""
+    panel = Panel.objects.get(call=call)
+    evaluators = list(panel.members.prefetch_related("relations"))
+    applications = list(evaluated_applications(call).select_related("company", "call", "region"))
+    existing = set(
+        ConflictOfInterest.objects.filter(application__call=call).values_list(
+            "application_id", "evaluator_id"
+        )
+    )
+    new = []
+    for evaluator in evaluators:
+        relations = list(evaluator.relations.all())
+        groups = set(
+            evaluator.user.operating_groups.values_list("pk", flat=True)
+            if evaluator.user_id
+            else []
+        )
+        for application in applications:
+            if (application.pk, evaluator.pk) in existing:
+                continue
+            found = _detected(application, evaluator, relations, groups)
+            if found:
+                new.append(
+                    ConflictOfInterest(
+                        evaluator=evaluator, application=application, source=found[0], note=found[1]
+                    )
+                )
+    ConflictOfInterest.objects.bulk_create(new)
+    return len(new)
+
+
+# --- Assignment ------------------------------------------------------------------------------
+
+
+def _expertise_fit(evaluator: Evaluator, application: Application) -> int:
+    words = {w for w in evaluator.expertise.replace(",", " ").split() if len(w) > 1}
+    industry = application.company.industry if application.company_id else ""
+    return sum(1 for w in words if w in industry)
+
+
+@transaction.atomic
+def assignment_run(*, call: Call, seed: int = 0) -> assignment_engine.AssignmentResult:
+    """(Re)assign the panel to the call's applications: k each, loads within ±1, never a
+    conflicted pair; finished sheets stay where they are and current pairs are kept if they can."""
+    panel = Panel.objects.select_for_update(of=("self",)).get(call=call)
+    if panel.status == PanelStatus.CLOSED:
+        raise EvaluationError("마감된 평가위원회입니다.")
+    conflicts_detect(call=call)
+    applications = list(evaluated_applications(call).select_related("company").order_by("pk"))
+    evaluators = list(panel.members.order_by("pk"))
+    current = list(
+        Assignment.objects.filter(application__call=call).select_related("sheet").order_by("pk")
+    )
+    # A submitted sheet stays, even when its evaluator has left the panel since.
+    finished = {
+        (a.application_id, a.evaluator_id)
+        for a in current
+        if hasattr(a, "sheet") and a.sheet.status != SheetStatus.DRAFT
+    }
+    inp = assignment_engine.AssignmentInput(
+        applications=tuple(str(a.pk) for a in applications),
+        evaluators=tuple(str(e.pk) for e in evaluators),
+        k=call.scheme.evaluators_per_application,
+        conflicts=frozenset(
+            (str(a), str(e))
+            for a, e in ConflictOfInterest.objects.filter(application__call=call).values_list(
+                "application_id", "evaluator_id"
+            )
+        ),
+        keep=frozenset((str(a), str(e)) for a, e in finished),
+        prefer=frozenset((str(a.application_id), str(a.evaluator_id)) for a in current),
+        expertise={
+            (str(a.pk), str(e.pk)): fit
+            for a in applications
+            for e in evaluators
+            if (fit := _expertise_fit(e, a))
+        },
+        seed=seed,
+    )
+    try:
+        result = assignment_engine.assign_evaluators(inp)
+    except assignment_engine.AssignmentInfeasible as exc:
+        raise EvaluationError(str(exc)) from exc
+    wanted = {(int(a), int(e)) for a, e in result.pairs}
+    have = {(a.application_id, a.evaluator_id): a for a in current}
+    stale = [a.pk for pair, a in have.items() if pair not in wanted and pair not in finished]
+    # Draft sheets of dropped pairs go with them; submitted ones are never touched.
+    ScoreSheet.objects.filter(assignment_id__in=stale, status=SheetStatus.DRAFT).delete()
+    Assignment.objects.filter(pk__in=stale).delete()
+    Assignment.objects.bulk_create(
+        [Assignment(application_id=a, evaluator_id=e) for a, e in sorted(wanted - set(have))]
+    )
+    return result
+
+
+# --- Score sheets ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sheet_save(
+    *,
+    assignment: Assignment,
+    points: dict[str, Decimal],
+    comments: dict[str, str],
+    comment: str = "",
+    submit: bool = False,
+    now: datetime.datetime | None = None,
+) -> ScoreSheet:
+    """Save (and optionally submit) an evaluator's sheet: every score within its bounds, and a
+    comment wherever a score is at an extreme (0 or the maximum)."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("application__call__panel", "application__call__scheme")
+        .get(pk=assignment.pk)
+    )
+    application = assignment.application
+    if ConflictOfInterest.objects.filter(
+        evaluator_id=assignment.evaluator_id, application=application
+    ).exists():
+        raise EvaluationError("이해충돌이 있는 신청서는 평가할 수 없습니다.")
+    if application.call.panel.status == PanelStatus.CLOSED:
+        raise EvaluationError("평가가 마감되었습니다.")
+    sheet, _ = ScoreSheet.objects.get_or_create(assignment=assignment)
+    if sheet.status != SheetStatus.DRAFT:
+        raise EvaluationError("제출한 평가표는 수정할 수 없습니다.")
+    errors = {}
+    rows = []
+    for criterion in application.call.scheme.criteria.all():
+        value = points.get(criterion.code)
+        note = (comments.get(criterion.code) or "").strip()
+        if value is None:
+            if submit:
+                errors[criterion.code] = f"{criterion.name}: 점수를 입력하세요."
+            continue
+        if not Decimal(0) <= value <= criterion.max_points:
+            errors[criterion.code] = (
+                f"{criterion.name}: 0~{criterion.max_points}점 사이여야 합니다."
+            )
+            continue
+        if submit and value in (0, criterion.max_points) and not note:
+            errors[criterion.code] = f"{criterion.name}: 최고·최저점에는 의견을 적어야 합니다."
+        rows.append(Score(sheet=sheet, criterion=criterion, points=value, comment=note[:500]))
+    if errors:
+        raise EvaluationError(errors)
+    Score.objects.filter(sheet=sheet).delete()
+    Score.objects.bulk_create(rows)
+    sheet.comment = comment
+    if submit:
+        sheet.status = SheetStatus.SUBMITTED
+        sheet.submitted_at = now or timezone.now()
+    sheet.save()
+    return sheet
+
+
+@transaction.atomic
+def panel_close(*, panel: Panel, actor: User) -> Panel:
+    """The chair closes the round: every sheet is locked; a round with unfinished sheets can't
+    be closed."""
+    panel = Panel.objects.select_for_update(of=("self",)).select_related("chair").get(pk=panel.pk)
+    if panel.chair.user_id != actor.pk:
+        raise EvaluationError("평가위원장만 평가를 마감할 수 있습니다.")
+    open_sheets = (
+        Assignment.objects.filter(application__call=panel.call_id)
+        .filter(Q(sheet__isnull=True) | Q(sheet__status=SheetStatus.DRAFT))
+        .count()
+    )
+    if open_sheets:
+        raise EvaluationError(f"제출되지 않은 평가표가 {open_sheets}건 있습니다.")
+    ScoreSheet.objects.filter(assignment__application__call=panel.call_id).update(
+        status=SheetStatus.LOCKED
+    )
+    panel.status = PanelStatus.CLOSED
+    panel.closed_at = timezone.now()
+    panel.save(update_fields=["status", "closed_at"])
+    return panel
+
+
+# --- Ranking, publication, appeals -----------------------------------------------------------
+
+
+def ranking_input(call: Call) -> ranking_engine.RankingInput:
+    """The engine's input from the locked sheets of a call."""
+    scheme = call.scheme
+    criteria = list(scheme.criteria.order_by("order", "pk"))
+    applications = list(evaluated_applications(call).select_related("company", "region", "trainee"))
+    sheets = (
+        ScoreSheet.objects.filter(
+            assignment__application__in=applications, status=SheetStatus.LOCKED
+        )
+        .select_related("assignment")
+        .prefetch_related("scores")
+    )
+    sheet_rows = []
+    for sheet in sheets:
+        by_code = {s.criterion_id: float(s.points) for s in sheet.scores.all()}
+        sheet_rows.append(
+            ranking_engine.Sheet(
+                application_id=str(sheet.assignment.application_id),
+                evaluator_id=str(sheet.assignment.evaluator_id),
+                scores=tuple(by_code[c.pk] for c in criteria),
+            )
+        )
+    applicants = []
+    for a in applications:
+        groups = {"region": a.region.zone}
+        if a.company_id:
+            groups["company_type"] = a.company.kind
+        if call.track_id:
+            groups["track"] = call.track.code
+        applicants.append(
+            ranking_engine.Applicant(
+                id=str(a.pk), submitted_at=a.submitted_at.isoformat(), groups=groups
+            )
+        )
+    return ranking_engine.RankingInput(
+        criteria=tuple(
+            ranking_engine.Criterion(id=c.code, max_points=c.max_points, weight=c.weight)
+            for c in criteria
+        ),
+        applicants=tuple(applicants),
+        sheets=tuple(sheet_rows),
+        method=scheme.method,
+        tie_break=tuple(c.code for c in criteria),
+        cutoff=float(scheme.cutoff) if scheme.cutoff is not None else None,
+        total_seats=scheme.total_seats,
+        quotas=tuple(ranking_engine.Quota(**q) for q in scheme.quotas),
+        waitlist_size=scheme.waitlist_size,
+    )
+
+
+@transaction.atomic
+def ranking_compute(*, call: Call, actor: User) -> Ranking:
+    """Compute a ranking from the locked sheets (a draft until the operator confirms it)."""
+    if Panel.objects.filter(call=call, status=PanelStatus.OPEN).exists():
+        raise EvaluationError("평가위원장이 평가를 마감한 뒤에 순위를 계산할 수 있습니다.")
+    inp = ranking_input(call)
+    result = ranking_engine.rank(inp)
+    return Ranking.objects.create(
+        call=call,
+        method=inp.method,
+        input_json=ranking_engine.input_to_json(inp),
+        input_sha256=result.input_sha256,
+        result_json=ranking_engine.to_json(result),
+        computed_by=actor,
+    )
+
+
+@transaction.atomic
+def ranking_confirm(*, ranking: Ranking, actor: User) -> Ranking:
+    """Confirm: recompute from the frozen input, check it gives the same result, and freeze."""
+    ranking = Ranking.objects.select_for_update(of=("self",)).get(pk=ranking.pk)
+    if ranking.status != RankingStatus.DRAFT:
+        raise EvaluationError("이미 확정된 결과입니다.")
+    again = ranking_engine.rank(ranking_engine.input_from_json(ranking.input_json))
+    if ranking_engine.to_json(again) != ranking.result_json:
+        raise EvaluationError("저장된 입력으로 다시 계산한 결과가 다릅니다. 확정할 수 없습니다.")
+    ranking.status = RankingStatus.CONFIRMED
+    ranking.confirmed_by = actor
+    ranking.confirmed_at = timezone.now()
+    ranking.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    return ranking
+
+
+_RESULT_OF = {"selected": Result.SELECTED, "waitlisted": Result.WAITLISTED}
+
+
+@transaction.atomic
+def ranking_publish(*, ranking: Ranking, actor: User) -> Ranking:
+    """Publish a confirmed ranking: every applicant's result is set and trailed."""
+    ranking = Ranking.objects.select_for_update(of=("self",)).get(pk=ranking.pk)
+    if ranking.status != RankingStatus.CONFIRMED:
+        raise EvaluationError("확정된 결과만 공개할 수 있습니다.")
+    result = ranking_engine.result_from_json(ranking.result_json)
+    statuses = {row.application_id: row.status for row in result.rows}
+    applications = (
+        Application.objects.select_for_update(of=("self",))
+        .filter(pk__in=[int(pk) for pk in statuses])
+        .order_by("pk")
+    )
+    trail = []
+    for application in applications:
+        new = _RESULT_OF.get(statuses[str(application.pk)], Result.NOT_SELECTED)
+        trail.append(
+            ApplicationTransition(
+                application=application,
+                actor=actor,
+                field="result",
+                old=application.result,
+                new=new,
+            )
+        )
+        application.result = new
+    Application.objects.bulk_update(applications, ["result"])
+    ApplicationTransition.objects.bulk_create(trail)
+    ranking.status = RankingStatus.PUBLISHED
+    ranking.published_at = timezone.now()
+    ranking.save(update_fields=["status", "published_at"])
+    return ranking
+
+
+@transaction.atomic
+def appeal_file(
+    *, application: Application, actor: User, reason: str, now: datetime.datetime | None = None
+) -> Appeal:
+    """이의신청 within the call's appeal window after publication."""
+    now = now or timezone.now()
+    ranking = Ranking.objects.filter(
+        call=application.call_id, status=RankingStatus.PUBLISHED
+    ).first()
+    if ranking is None:
+        raise EvaluationError("공개된 결과가 없습니다.")
+    if now > ranking.published_at + datetime.timedelta(days=application.call.appeal_days):
+        raise EvaluationError("이의신청 기간이 지났습니다.")
+    if len(reason.strip()) < 10:
+        raise EvaluationError("이의신청 사유를 10자 이상 적어 주세요.")
+    if Appeal.objects.filter(application=application, ranking=ranking).exists():
+        raise EvaluationError("이미 이의신청을 했습니다.")
+    return Appeal.objects.create(
+        application=application, ranking=ranking, reason=reason.strip(), filed_by=actor
+    )
+
+
+@transaction.atomic
+def appeal_decide(*, appeal: Appeal, actor: User, upheld: bool, reason: str) -> Appeal:
+    """Decide an appeal: only someone outside the original panel, always with a reason."""
+    appeal = (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("application")
+        .get(pk=appeal.pk)
+    )
+    if appeal.status != AppealStatus.FILED:
+        raise EvaluationError("이미 처리된 이의신청입니다.")
+    panel = Panel.objects.get(call=appeal.application.call_id)
+    if panel.members.filter(user=actor).exists() or panel.chair.user_id == actor.pk:
+        raise EvaluationError("원 평가위원회 위원은 이의신청을 처리할 수 없습니다.")
+    if len(reason.strip()) < 5:
+        raise EvaluationError("처리 사유를 5자 이상 적어 주세요.")
+    appeal.status = AppealStatus.UPHELD if upheld else AppealStatus.REJECTED
+    appeal.decided_by = actor
+    appeal.decided_at = timezone.now()
+    appeal.decision_reason = reason.strip()
+    appeal.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    return appeal
+
+
+@transaction.atomic
+def panel_set(*, call: Call, members: list[Evaluator], chair: Evaluator) -> Panel:
+    """Form (or change) a call's panel; the chair is one of its members."""
+    if chair not in members:
+        raise EvaluationError("위원장은 위원 중에서 정해야 합니다.")
+    if len(members) < call.scheme.evaluators_per_application:
+        raise EvaluationError(
+            f"신청서당 평가위원 {call.scheme.evaluators_per_application}명을 "
+            "배정하려면 위원이 그 이상 필요합니다."
+        )
+    panel, _ = Panel.objects.select_for_update(of=("self",)).get_or_create(
+        call=call, defaults={"chair": chair}
+    )
+    if panel.status == PanelStatus.CLOSED:
+        raise EvaluationError("마감된 평가위원회는 바꿀 수 없습니다.")
+    panel.chair = chair
+    panel.save(update_fields=["chair"])
+    panel.members.set(members)
+    return panel
