@@ -1,0 +1,18 @@
+from django.urls import path
+
+from itda.evaluation import round_views as views
+
+app_name = "rounds"
+
+urlpatterns = [
+    path("evaluation/calls/<int:pk>/", views.round_detail, name="round_detail"),
+    path("evaluation/calls/<int:pk>/panel/", views.panel_save, name="panel_save"),
+    path("evaluation/calls/<int:pk>/assign/", views.assign, name="assign"),
+    path("evaluation/calls/<int:pk>/rank/", views.rank, name="rank"),
+    path("evaluation/rankings/<int:pk>/", views.ranking_detail, name="ranking_detail"),
+    path("evaluation/rankings/<int:pk>/confirm/", views.ranking_confirm, name="ranking_confirm"),
+    path("evaluation/rankings/<int:pk>/publish/", views.ranking_publish, name="ranking_publish"),
+    path("applications/<int:pk>/result/", views.application_result, name="application_result"),
+    path("applications/<int:pk>/appeal/", views.appeal_file, name="appeal_file"),
+    path("evaluation/appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
+]

@@ -1,0 +1,231 @@
+"""Running an evaluation round (national operator), results for applicants, and appeals."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from itda.accounts.access import personal_detail
+from itda.accounts.roles import Role
+from itda.evaluation import selectors, services
+from itda.evaluation.models import Appeal, AppealStatus, Evaluator, Panel, Ranking
+from itda.recruitment.models import Application, Call
+
+
+def _operator(request) -> None:
+    if request.user.role != Role.OPERATOR:
+        raise PermissionDenied
+
+
+class PanelForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(
+        label="평가위원",
+        queryset=Evaluator.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "평가위원을 선택하세요."},
+    )
+    chair = forms.ModelChoiceField(
+        label="위원장",
+        queryset=Evaluator.objects.order_by("name"),
+        error_messages={"required": "위원장을 선택하세요."},
+    )
+
+
+@never_cache
+def round_detail(request, pk: int):
+    """One call's round: panel, assignment progress, rankings and their publication."""
+    _operator(request)
+    call = get_object_or_404(Call.objects.select_related("scheme", "programme"), pk=pk)
+    panel = Panel.objects.filter(call=call).select_related("chair").first()
+    form = PanelForm(
+        initial={"members": panel.members.all(), "chair": panel.chair} if panel else None
+    )
+    return render(
+        request,
+        "evaluation/operator/round.html",
+        {
+            "call": call,
+            "panel": panel,
+            "form": form,
+            "loads": selectors.panel_loads(call),
+            "progress": selectors.assignment_progress(call),
+            "rankings": Ranking.objects.filter(call=call).order_by("-computed_at"),
+            "appeals": Appeal.objects.filter(application__call=call).select_related("application"),
+        },
+    )
+
+
+def _run(request, pk: int, action, success: str):
+    """Call one service for the round and come back with its outcome in Korean."""
+    _operator(request)
+    try:
+        result = action(get_object_or_404(Call, pk=pk))
+        messages.success(request, success.format(result=result))
+    except services.EvaluationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("rounds:round_detail", pk=pk)
+
+
+@require_POST
+def panel_save(request, pk: int):
+    _operator(request)
+    form = PanelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("rounds:round_detail", pk=pk)
+    return _run(
+        request,
+        pk,
+        lambda call: services.panel_set(
+            call=call, members=list(form.cleaned_data["members"]), chair=form.cleaned_data["chair"]
+        ),
+        "평가위원회를 구성했습니다.",
+    )
+
+
+@require_POST
+def assign(request, pk: int):
+    return _run(
+        request,
+        pk,
+        lambda call: services.assignment_run(call=call),
+        "배정했습니다: 부하 {result.load_band[0]}~{result.load_band[1]}건, "
+        "유지 {result.preserved}건, 새 배정 {result.added}건.",
+    )
+
+
+@require_POST
+def rank(request, pk: int):
+    return _run(
+        request,
+        pk,
+        lambda call: services.ranking_compute(call=call, actor=request.user),
+        "순위를 계산했습니다. 검토 후 확정하세요.",
+    )
+
+
+def _ranking_action(request, pk: int, action, success: str):
+    _operator(request)
+    ranking = get_object_or_404(Ranking, pk=pk)
+    try:
+        action(ranking=ranking, actor=request.user)
+        messages.success(request, success)
+    except services.EvaluationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("rounds:ranking_detail", pk=pk)
+
+
+@never_cache
+def ranking_detail(request, pk: int):
+    """A computed ranking: every row with its score, status and reason."""
+    _operator(request)
+    ranking = get_object_or_404(Ranking.objects.select_related("call"), pk=pk)
+    return render(
+        request,
+        "evaluation/operator/ranking.html",
+        {"ranking": ranking, "rows": selectors.ranking_rows(ranking)},
+    )
+
+
+@require_POST
+def ranking_confirm(request, pk: int):
+    return _ranking_action(
+        request,
+        pk,
+        services.ranking_confirm,
+        "확정했습니다. 입력이 고정되어 같은 결과로 다시 계산할 수 있습니다.",
+    )
+
+
+@require_POST
+def ranking_publish(request, pk: int):
+    return _ranking_action(
+        request,
+        pk,
+        services.ranking_publish,
+        "공개했습니다. 신청자가 자신의 결과를 볼 수 있습니다.",
+    )
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label="이의신청 사유",
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "사유를 적어 주세요.",
+            "min_length": "사유를 10자 이상 적어 주세요.",
+        },
+    )
+
+
+@never_cache
+def application_result(request, pk: int):
+    """An applicant's own result and, after publication, their breakdown by criterion."""
+    application = personal_detail(request, Application.objects.select_related("call"), pk)
+    result = selectors.published_result(application)
+    appeal = Appeal.objects.filter(application=application).first()
+    return render(
+        request,
+        "evaluation/result.html",
+        {
+            "application": application,
+            "result": result,
+            "appeal": appeal,
+            "appeal_form": AppealForm(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+def appeal_file(request, pk: int):
+    application = personal_detail(request, Application.objects.select_related("call"), pk)
+    if request.user.role not in (Role.COMPANY, Role.TRAINEE):
+        raise PermissionDenied
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    else:
+        try:
+            services.appeal_file(
+                application=application, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, "이의신청이 접수되었습니다.")
+        except services.EvaluationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("rounds:application_result", pk=pk)
+
+
+class DecisionForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label="결정", coerce=lambda v: v == "1", choices=[("1", "인용"), ("0", "기각")]
+    )
+    reason = forms.CharField(
+        label="처리 사유", min_length=5, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+@require_POST
+def appeal_decide(request, pk: int):
+    _operator(request)
+    appeal = get_object_or_404(Appeal, pk=pk, status=AppealStatus.FILED)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "결정과 처리 사유(5자 이상)를 입력하세요.")
+    else:
+        try:
+            services.appeal_decide(
+                appeal=appeal,
+                actor=request.user,
+                upheld=form.cleaned_data["upheld"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, "이의신청을 처리했습니다.")
+        except services.EvaluationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("rounds:round_detail", pk=appeal.application.call_id)

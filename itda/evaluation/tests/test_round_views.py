@@ -1,0 +1,57 @@
+"""The operator runs a round through the web; the applicant sees only their own result."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from itda import factories
+from itda.evaluation import services
+from itda.evaluation.models import Assignment, Ranking
+from itda.programs.models import Company
+from itda.recruitment.services import screening_run
+
+
+@pytest.mark.django_db
+def test_operator_runs_the_round_and_the_company_sees_its_breakdown(world, cast, login_as):
+    call, apps = world["call"], world["apps"]
+    own = Company.objects.get(managers=cast["company"])
+    mine = factories.application(call=call, company=own)
+    screening_run(call=call, actor=cast["admin"])
+    op = login_as(cast["admin"], Client())
+    members = [e.pk for e in world["evaluators"]]
+    r = op.post(f"/evaluation/calls/{call.pk}/panel/", {"members": members, "chair": members[0]})
+    assert r.status_code == 302
+    op.post(f"/evaluation/calls/{call.pk}/assign/")
+    assert Assignment.objects.filter(application__call=call).count() == 3 * (len(apps) + 1)
+    for a in Assignment.objects.filter(application__call=call):
+        services.sheet_save(
+            assignment=a,
+            points={"cap": Decimal(30), "attr": Decimal(20), "hire": Decimal(25)},
+            comments={},
+            submit=True,
+        )
+    services.panel_close(panel=call.panel, actor=world["evaluators"][0].user)
+    page = op.get(f"/evaluation/calls/{call.pk}/")
+    assert "배정 15건 · 제출 0건 · 확정 15건" in page.content.decode()
+    op.post(f"/evaluation/calls/{call.pk}/rank/")
+    ranking = Ranking.objects.get(call=call)
+    op.post(f"/evaluation/rankings/{ranking.pk}/confirm/")
+    op.post(f"/evaluation/rankings/{ranking.pk}/publish/")
+    ranking.refresh_from_db()
+    assert ranking.status == "published"
+
+    company = login_as(cast["company"], Client())
+    body = company.get(f"/applications/{mine.pk}/result/").content.decode()
+    # Every sheet gave 30/40, 20/30, 25/30: 75 points; per-criterion means shown.
+    assert "75.0점" in body and "스마트제조 역량" in body and "30.00" in body
+    assert "panel0" not in body and world["evaluators"][0].name not in body
+    other = company.get(f"/applications/{apps[0].pk}/result/")
+    assert other.status_code == 404
+
+
+@pytest.mark.django_db
+def test_round_pages_are_for_the_national_operator(world, cast, login_as):
+    staff = login_as(cast["seoul_staff"], Client())
+    assert staff.get(f"/evaluation/calls/{world['call'].pk}/").status_code == 403
+    assert staff.post(f"/evaluation/calls/{world['call'].pk}/assign/").status_code == 403
