@@ -58,3 +58,52 @@ class AccessLogSearchForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError("시작일이 종료일보다 늦습니다.")
         return data
+
+
+class SignupForm(forms.Form):
+    """Self-registration for applicants: company managers and trainees (staff are created by
+    the operator)."""
+
+    role = forms.ChoiceField(
+        label="가입 유형",
+        choices=[
+            ("company", "기업 담당자 (참여기업 신청)"),
+            ("trainee", "교육생 (교육 과정 신청)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    username = forms.RegexField(
+        label="아이디",
+        regex=r"^[a-z0-9][a-z0-9_.-]{3,29}$",
+        help_text="영문 소문자·숫자 4~30자",
+        error_messages={"invalid": "아이디는 영문 소문자·숫자 4~30자입니다."},
+    )
+    display_name = forms.CharField(label="이름", max_length=50)
+    email = forms.EmailField(label="이메일", help_text="접수 확인 메일을 받을 주소")
+    password1 = forms.CharField(
+        label="비밀번호",
+        widget=forms.PasswordInput,
+        help_text="10자 이상, 흔한 비밀번호나 숫자만은 안 됩니다",
+    )
+    password2 = forms.CharField(label="비밀번호 확인", widget=forms.PasswordInput)
+
+    def clean_username(self):
+        from itda.accounts.models import User
+
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username=username).exists():
+            raise forms.ValidationError("이미 사용 중인 아이디입니다.")
+        return username
+
+    def clean(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "비밀번호가 서로 다릅니다.")
+        elif data.get("password1"):
+            try:
+                validate_password(data["password1"])
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/otp/", views.otp_view, name="otp"),
+    path("accounts/signup/", views.signup, name="signup"),
     path("accounts/logout/", views.logout_view, name="logout"),
     path("home/", views.home, name="home"),
     path("access-log/", views.access_log, name="access_log"),

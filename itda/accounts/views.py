@@ -17,7 +17,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 
 from itda.accounts import selectors, services
-from itda.accounts.forms import AccessLogSearchForm, LoginForm, OtpForm
+from itda.accounts.forms import AccessLogSearchForm, LoginForm, OtpForm, SignupForm
 from itda.accounts.models import ApiToken
 from itda.accounts.roles import Role
 
@@ -142,3 +142,25 @@ def csrf_failure(request, reason=""):
 def locked_out(request, response=None, credentials=None, *args, **kwargs):
     """django-axes lockout: too many failed logins from this address for this account."""
     return render(request, "accounts/locked_out.html", status=429)
+
+
+@login_not_required
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    """An applicant opens an account (company manager or trainee) and is logged in."""
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.user_create(
+            username=data["username"],
+            password=data["password1"],
+            role=Role(data["role"]),
+            display_name=data["display_name"],
+            email=data["email"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "가입했습니다. 공모를 골라 신청하세요.")
+        return redirect("recruitment:call_list")
+    return render(request, "accounts/signup.html", {"form": form})

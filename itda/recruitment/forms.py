@@ -3,8 +3,8 @@
 from django import forms
 
 from itda.lib.brn import brn_is_valid
-from itda.lib.normalize import digits
-from itda.programs.models import Company, SmartFactoryLevel
+from itda.lib.normalize import digits, phone_key
+from itda.programs.models import Company, SmartFactoryLevel, Trainee
 
 
 class CompanyProfileForm(forms.ModelForm):
@@ -108,3 +108,34 @@ class OverrideForm(forms.Form):
             "min_length": "변경 사유를 5자 이상 입력하세요.",
         },
     )
+
+
+class TraineeProfileForm(forms.ModelForm):
+    """The minimum a trainee call needs about the person (never a resident registration
+    number)."""
+
+    class Meta:
+        model = Trainee
+        fields = ["name", "birth_date", "phone", "email", "region", "address", "education", "major"]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_phone(self):
+        number = phone_key(self.cleaned_data["phone"])
+        if not (len(number) == 11 and number.startswith("01")):
+            raise forms.ValidationError("휴대전화 번호는 010-0000-0000 형식입니다.")
+        return f"{number[:3]}-{number[3:7]}-{number[7:]}"
+
+
+class TraineeAnswersForm(forms.Form):
+    """What a trainee call asks beyond the person's record."""
+
+    certificates = forms.CharField(
+        label="자격증",
+        max_length=500,
+        required=False,
+        help_text="예: 전기기능사, 정보처리기사 (쉼표로 구분)",
+    )
+    motivation = forms.CharField(
+        label="지원 동기", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    consent = forms.BooleanField(label="개인정보 수집·이용에 동의합니다", required=False)

@@ -364,3 +364,34 @@ def company_application_save(
     if submit:
         application = application_submit(application=application, actor=actor, now=now)
     return application
+
+
+@transaction.atomic
+def trainee_application_save(
+    *,
+    call: Call,
+    actor: User,
+    profile,
+    answers: dict,
+    submit: bool,
+    now: datetime.datetime | None = None,
+) -> Application:
+    """A trainee's application in one step: their record (created on first use, with the
+    track of the call), the answers, and — when asked — the submission."""
+    now = now or timezone.now()
+    _require_open(call, now)
+    trainee = profile.save(commit=False)
+    trainee.user = actor
+    trainee.preferred_track = call.track
+    try:
+        with transaction.atomic():
+            trainee.save()
+    except IntegrityError as exc:
+        raise ApplicationError("이미 등록된 휴대전화 번호입니다. 운영기관에 문의하세요.") from exc
+    consent = bool(answers.pop("consent", False))
+    application = application_save(
+        call=call, actor=actor, answers=answers, consent=consent, trainee=trainee, now=now
+    )
+    if submit:
+        application = application_submit(application=application, actor=actor, now=now)
+    return application

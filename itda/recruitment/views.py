@@ -11,13 +11,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from itda.accounts.access import personal_detail, personal_page
 from itda.accounts.roles import Role
-from itda.programs.models import Company
+from itda.programs.models import Company, Trainee
 from itda.recruitment import selectors, services
 from itda.recruitment.forms import (
     CompanyAnswersForm,
     CompanyProfileForm,
     DocumentForm,
     OverrideForm,
+    TraineeAnswersForm,
+    TraineeProfileForm,
     WithdrawForm,
 )
 from itda.recruitment.models import Application, ApplicationStatus, Call, CallKind
@@ -46,26 +48,48 @@ def call_detail(request, pk: int):
     )
 
 
-def _company_of(request) -> Company | None:
-    return Company.objects.visible_to(request.user).first()
+# Per kind of call: who may apply, the forms, the service, and the heading of the profile.
+_APPLY = {
+    CallKind.COMPANY: (
+        Role.COMPANY,
+        CompanyProfileForm,
+        CompanyAnswersForm,
+        services.company_application_save,
+        Company,
+        "기업 정보",
+    ),
+    CallKind.TRAINEE: (
+        Role.TRAINEE,
+        TraineeProfileForm,
+        TraineeAnswersForm,
+        services.trainee_application_save,
+        Trainee,
+        "인적 사항 (주민등록번호는 받지 않습니다)",
+    ),
+}
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def company_apply(request, pk: int):
-    """A company manager writes, saves and submits the application for a company call."""
-    call = get_object_or_404(Call, pk=pk, kind=CallKind.COMPANY)
-    if request.user.role != Role.COMPANY:
+def apply(request, pk: int):
+    """An applicant writes, saves and submits their application, with their own record
+    (registered on first use)."""
+    call = get_object_or_404(Call, pk=pk, kind__in=list(_APPLY))
+    role, profile_form, answers_form, save, model, profile_title = _APPLY[call.kind]
+    if request.user.role != role:
         raise PermissionDenied
-    company = _company_of(request)
     existing = Application.objects.visible_to(request.user).filter(call=call).first()
-    profile = CompanyProfileForm(request.POST or None, instance=company, prefix="company")
-    answers = CompanyAnswersForm(
+    profile = profile_form(
+        request.POST or None,
+        prefix="profile",
+        instance=model.objects.visible_to(request.user).first(),
+    )
+    answers = answers_form(
         request.POST or None, prefix="answers", initial=existing.answers if existing else None
     )
     if request.method == "POST" and profile.is_valid() and answers.is_valid():
         try:
-            application = services.company_application_save(
+            application = save(
                 call=call,
                 actor=request.user,
                 profile=profile,
@@ -82,12 +106,13 @@ def company_apply(request, pk: int):
             return redirect("recruitment:application_detail", pk=application.pk)
     return render(
         request,
-        "recruitment/company_apply.html",
+        "recruitment/apply.html",
         {
             "call": call,
             "profile": profile,
             "answers": answers,
             "application": existing,
+            "profile_title": profile_title,
             "is_open": call.is_open(timezone.now()),
         },
     )

@@ -21,18 +21,18 @@ def call(regions):
 
 def _company_post(**overrides):
     data = {
-        "company-name": "잇다정밀",
-        "company-business_number": "220-81-62517",
-        "company-representative": "김대표",
-        "company-kind": "smart_factory",
-        "company-size": "small",
-        "company-industry": "자동차 부품",
-        "company-region": "",
-        "company-address": "서울특별시 구로구 디지털로 10",
-        "company-employees": "35",
-        "company-phone": "02-555-1234",
-        "company-smart_factory_level": "intermediate1",
-        "company-ksx9001_level": "3",
+        "profile-name": "잇다정밀",
+        "profile-business_number": "220-81-62517",
+        "profile-representative": "김대표",
+        "profile-kind": "smart_factory",
+        "profile-size": "small",
+        "profile-industry": "자동차 부품",
+        "profile-region": "",
+        "profile-address": "서울특별시 구로구 디지털로 10",
+        "profile-employees": "35",
+        "profile-phone": "02-555-1234",
+        "profile-smart_factory_level": "intermediate1",
+        "profile-ksx9001_level": "3",
         "answers-motivation": "스마트공장 고도화 중",
         "answers-internship_plan": "MES 운영 보조",
         "answers-interns_wanted": "2",
@@ -50,8 +50,8 @@ def test_company_registers_and_submits_on_the_web(cast, regions, login_as, clien
     Company.objects.filter(managers=cast["company"]).delete()
     login_as(cast["company"])
     response = client.post(
-        f"/calls/{call.pk}/apply/company/",
-        _company_post(**{"company-region": regions["seoul"].pk, "submit": "1"}),
+        f"/calls/{call.pk}/apply/",
+        _company_post(**{"profile-region": regions["seoul"].pk, "submit": "1"}),
     )
     application = Application.objects.get(call=call)
     assert response.status_code == 302 and response.url == f"/applications/{application.pk}/"
@@ -70,9 +70,9 @@ def test_bad_check_digit_is_refused_and_nothing_is_written(cast, regions, login_
     Company.objects.filter(managers=cast["company"]).delete()
     login_as(cast["company"])
     response = client.post(
-        f"/calls/{call.pk}/apply/company/",
+        f"/calls/{call.pk}/apply/",
         _company_post(
-            **{"company-region": regions["seoul"].pk, "company-business_number": "220-81-62518"}
+            **{"profile-region": regions["seoul"].pk, "profile-business_number": "220-81-62518"}
         ),
     )
     assert response.status_code == 200
