@@ -23,6 +23,10 @@ PATHS = {
     "/api/v1/trainees/{trainee_id}": {"get"},
     "/api/v1/trainees/{trainee_id}/reveal": {"post"},
     "/api/v1/stats/regions": {"get"},
+    "/api/v1/calls": {"get"},
+    "/api/v1/calls/{call_id}": {"get"},
+    "/api/v1/applications": {"get"},
+    "/api/v1/applications/{application_id}": {"get"},
 }
 
 
