@@ -4,8 +4,8 @@ import datetime
 import itertools
 
 import factory
-from django.utils import timezone
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from itda.accounts.models import User
 from itda.accounts.roles import STAFF_ROLES, Role
