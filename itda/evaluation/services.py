@@ -72,11 +72,48 @@ def conflict_declare(
         application=application,
         defaults={"source": ConflictSource.DECLARED, "note": note[:300]},
     )
-    # An unfinished assignment goes; a submitted sheet is voided by the panel chair, not here.
-    Assignment.objects.filter(
-        evaluator=evaluator, application=application, sheet__isnull=True
-    ).delete()
+    _drop_unfinished_assignments([(application.pk, evaluator.pk)])
     return conflict
+
+
+def _drop_unfinished_assignments(pairs) -> int:
+    """Unfinished assignments (no sheet, or a draft) of conflicted (application, evaluator)
+    pairs go, with their drafts; a submitted sheet stays for the panel chair to void."""
+    q = Q(pk__in=[])
+    for application_id, evaluator_id in pairs:
+        q |= Q(application_id=application_id, evaluator_id=evaluator_id)
+    ids = list(
+        Assignment.objects.filter(q)
+        .filter(Q(sheet__isnull=True) | Q(sheet__status=SheetStatus.DRAFT))
+        .values_list("pk", flat=True)
+    )
+    ScoreSheet.objects.filter(assignment_id__in=ids).delete()  # scores cascade
+    Assignment.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+@transaction.atomic
+def evaluator_relation_add(
+    *, evaluator: Evaluator, kind: str, organisation_name: str = "", business_number: str = ""
+) -> tuple[EvaluatorRelation, int]:
+    """An evaluator declares a relation; the conflicts it reveals in their open panels are
+    recorded at once. Returns the relation and how many new conflicts it brought."""
+    relation = EvaluatorRelation(
+        evaluator=evaluator,
+        kind=kind,
+        organisation_name=organisation_name.strip(),
+        business_number=digits(business_number),
+    )
+    relation.full_clean()
+    relation.save()
+    before = ConflictOfInterest.objects.filter(evaluator=evaluator).count()
+    for panel in (
+        Panel.objects.filter(members=evaluator, status=PanelStatus.OPEN)
+        .select_related("call")
+        .order_by("pk")
+    ):
+        conflicts_detect(call=panel.call)
+    return relation, ConflictOfInterest.objects.filter(evaluator=evaluator).count() - before
 
 
 def _detected(
@@ -135,6 +172,7 @@ def conflicts_detect(*, call: Call) -> int:
                     )
                 )
     ConflictOfInterest.objects.bulk_create(new)
+    _drop_unfinished_assignments((c.application_id, c.evaluator_id) for c in new)
     return len(new)
 
 

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0004_appeal_application_appeal_decided_by_appeal_filed_by_and_more'),
+        ("evaluation", "0004_appeal_application_appeal_decided_by_appeal_filed_by_and_more"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ranking',
-            name='input_json',
+            model_name="ranking",
+            name="input_json",
             field=models.TextField(),
         ),
         migrations.AlterField(
-            model_name='ranking',
-            name='result_json',
+            model_name="ranking",
+            name="result_json",
             field=models.TextField(),
         ),
         migrations.AlterField(
-            model_name='rankingevent',
-            name='input_json',
+            model_name="rankingevent",
+            name="input_json",
             field=models.TextField(),
         ),
         migrations.AlterField(
-            model_name='rankingevent',
-            name='result_json',
+            model_name="rankingevent",
+            name="result_json",
             field=models.TextField(),
         ),
     ]

@@ -1,0 +1,165 @@
+"""Evaluator forms: the score sheet, a conflict declaration, a declared relation."""
+
+from decimal import Decimal
+
+from django import forms
+
+from itda.evaluation.models import EvaluatorRelation
+from itda.lib.brn import brn_is_valid
+from itda.lib.normalize import digits
+
+STEP = Decimal("0.5")
+
+
+class ScoreSheetForm(forms.Form):
+    """One number and one comment per criterion, and an overall comment.
+
+    The bounds (0 to the criterion's maximum) and the comment an extreme score needs are the
+    service's rules (``sheet_save``); the form only parses numbers and puts the bounds on the
+    inputs so the browser can help.
+    """
+
+    comment = forms.CharField(
+        label="종합 의견",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[self.points_name(criterion)] = forms.DecimalField(
+                label=f"{criterion.name} 점수 (배점 {criterion.max_points}점)",
+                required=False,
+                max_digits=5,
+                decimal_places=1,
+                step_size=STEP,
+                widget=forms.NumberInput(
+                    attrs={
+                        "min": 0,
+                        "max": criterion.max_points,
+                        "inputmode": "decimal",
+                        "data-sheet-points": "",
+                    }
+                ),
+                error_messages={
+                    "invalid": f"{criterion.name}: 점수는 숫자로 입력하세요.",
+                    "max_digits": f"{criterion.name}: 0~{criterion.max_points}점 사이여야 합니다.",
+                    "max_whole_digits": (
+                        f"{criterion.name}: 0~{criterion.max_points}점 사이여야 합니다."
+                    ),
+                    "max_decimal_places": f"{criterion.name}: 점수는 0.5점 단위로 입력하세요.",
+                    "step_size": f"{criterion.name}: 점수는 0.5점 단위로 입력하세요.",
+                },
+            )
+            self.fields[self.comment_name(criterion)] = forms.CharField(
+                label=f"{criterion.name} 의견",
+                required=False,
+                max_length=500,
+                help_text="0점이나 만점을 주면 의견을 꼭 적어야 합니다.",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"max_length": "의견은 500자 이내로 적어 주세요."},
+            )
+        # The overall comment comes last.
+        self.fields["comment"] = self.fields.pop("comment")
+
+    @staticmethod
+    def points_name(criterion) -> str:
+        return f"points_{criterion.code}"
+
+    @staticmethod
+    def comment_name(criterion) -> str:
+        return f"comment_{criterion.code}"
+
+    def rows(self) -> list[tuple]:
+        """(criterion, points field, comment field) for the template."""
+        return [(c, self[self.points_name(c)], self[self.comment_name(c)]) for c in self.criteria]
+
+    def points(self) -> dict[str, Decimal]:
+        """The scores typed, by criterion code (blank ones left out)."""
+        data = self.cleaned_data
+        return {
+            c.code: data[self.points_name(c)]
+            for c in self.criteria
+            if data.get(self.points_name(c)) is not None
+        }
+
+    def comments(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {c.code: data.get(self.comment_name(c), "") for c in self.criteria}
+
+    def add_service_errors(self, exc) -> None:
+        """Put a refusal of ``sheet_save`` next to the criterion it is about."""
+        if hasattr(exc, "error_dict"):
+            codes = {c.code: c for c in self.criteria}
+            for code, messages in exc.message_dict.items():
+                field = self.points_name(codes[code]) if code in codes else None
+                for message in messages:
+                    self.add_error(field, message)
+        else:
+            for message in exc.messages:
+                self.add_error(None, message)
+
+
+class ConflictForm(forms.Form):
+    """이해충돌 신고: the evaluator says why they should not score this application."""
+
+    reason = forms.CharField(
+        label="이해충돌 사유",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="신고하면 이 신청서는 더 이상 열람·평가할 수 없습니다.",
+        error_messages={"required": "이해충돌 사유를 입력하세요."},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("이해충돌 사유를 입력하세요.")
+        return reason
+
+
+class RelationForm(forms.ModelForm):
+    """A relation declared in advance: matched against applicants automatically."""
+
+    business_number = forms.CharField(
+        label="사업자등록번호",
+        required=False,
+        max_length=20,
+        help_text="선택: 숫자 10자리 (하이픈은 있어도 됩니다)",
+    )
+
+    class Meta:
+        model = EvaluatorRelation
+        fields = ["kind", "organisation_name", "business_number"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        kind.choices = [("", "선택하세요"), *EvaluatorRelation._meta.get_field("kind").choices]
+        kind.error_messages["required"] = "관계를 선택하세요."
+
+    def clean_business_number(self):
+        raw = self.cleaned_data.get("business_number") or ""
+        if not raw.strip():
+            return ""
+        number = digits(raw)
+        if len(number) != 10:
+            raise forms.ValidationError("사업자등록번호는 숫자 10자리입니다.")
+        if not brn_is_valid(number):
+            raise forms.ValidationError("사업자등록번호가 올바르지 않습니다 (검증번호 불일치).")
+        return number
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not (data.get("organisation_name") or "").strip()
+            and not data.get("business_number")
+            and "business_number" not in self.errors
+        ):
+            self.add_error(
+                "organisation_name", "기관·기업명이나 사업자등록번호 중 하나는 입력하세요."
+            )
+        return data
