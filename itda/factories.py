@@ -146,7 +146,7 @@ def call(*, programme, kind=CallKind.COMPANY, track=None, days_open=30, **extra)
         programme=programme,
         kind=kind,
         track=track,
-        title=f"테스트 {kind} 모집",
+        title=extra.pop("title", f"테스트 {kind} 모집"),
         opens_at=now - datetime.timedelta(days=1),
         closes_at=now + datetime.timedelta(days=days_open),
         consent_text="개인정보 수집·이용에 동의합니다.",
