@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("itda.programs.urls")),
     path("", include("itda.programs.registry_urls")),
     path("", include("itda.recruitment.urls")),
+    path("", include("itda.recruitment.excel_urls")),
     path("", include("itda.evaluation.urls")),
     path("", include("itda.evaluation.round_urls")),
     path("api/", include("itda.api.urls")),

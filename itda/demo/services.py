@@ -16,6 +16,8 @@ set, which the next run reports and ``--reset`` clears.
 
 from __future__ import annotations
 
+import datetime
+import random
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ import pghistory
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import connection, transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itda.accounts.models import User
@@ -41,6 +44,7 @@ from itda.programs.models import (
     Trainee,
     Zone,
 )
+from itda.recruitment.models import Application, Call, CallKind
 
 PROGRAMME_CODE = "mss-smart-mfg-2026"  # itda/programs/reference_data/programmes.json
 # A demo password, printed by `demo_logins`; it satisfies AUTH_PASSWORD_VALIDATORS.
@@ -221,8 +225,46 @@ def _accounts_create(
     return len(DEMO_ACCOUNTS)
 
 
+def _applications_create(companies: list, *, seed: int) -> int:
+    """Every demo company applies to the seeded MSS company call (when it exists), at a
+    moment inside its window; a demo database shows the selection with real volumes."""
+    call = Call.objects.filter(programme__code=PROGRAMME_CODE, kind=CallKind.COMPANY).first()
+    owner = User.objects.filter(username="operator").first()
+    if call is None or owner is None:
+        return 0
+    rng = random.Random(f"{seed}:applications")
+    window = (call.closes_at - call.opens_at).total_seconds()
+    rows = []
+    for i, company in enumerate(companies, start=1):
+        at = call.opens_at + datetime.timedelta(seconds=int(rng.random() * window))
+        rows.append(
+            {
+                "call": call,
+                "applicant_key": f"brn:{company.business_number}",
+                "company": company,
+                "region_id": company.region_id,
+                "status": "submitted",
+                "submitted_at": at,
+                "created_by": owner,
+                "consent_version": call.consent_version,
+                "consented_at": at,
+                "receipt_number": f"{call.pk:03d}-{timezone.localtime(at):%Y%m%d}-D{i:06d}",
+                "answers": {
+                    "interns_wanted": rng.randint(1, 4),
+                    "motivation": f"{company.industry} 공정의 스마트공장 운영 인력 확보",
+                },
+            }
+        )
+    return len(_bulk(Application, rows))
+
+
 def demo_reset() -> None:
-    """Delete every company, trainee and evaluator (demo databases only)."""
+    """Delete every company, trainee and evaluator (demo databases only), and with them the
+    applications and everything evaluated about them."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # TRUNCATE, not DELETE: the application trail is append-only by trigger, on purpose.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses pending FK checks
+        cursor.execute("TRUNCATE recruitment_application CASCADE")
     for model in (Trainee, Company, Evaluator):
         _delete_all(model)
 
@@ -252,6 +294,7 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
             users = _accounts_create(
                 world=world, companies=companies, trainees=trainees, evaluators=evaluators
             )
+        _applications_create(companies, seed=seed)
     return DemoResult(
         companies=len(companies),
         trainees=len(trainees),

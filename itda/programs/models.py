@@ -479,10 +479,10 @@ class Company(models.Model):
     phone = models.CharField("대표전화", max_length=20)
     # Two separate scales (product-anchors §3.4): the level of the installed system, and the
     # KS X 9001 capability level 1–5.
-    smart_factory_level = models.CharField("스마트공장 구축 수준", max_length=20, blank=True,
-                                           choices=SmartFactoryLevel.choices)
-    ksx9001_level = models.PositiveSmallIntegerField("KS X 9001 수준(1~5)", null=True,
-                                                     blank=True)
+    smart_factory_level = models.CharField(
+        "스마트공장 구축 수준", max_length=20, blank=True, choices=SmartFactoryLevel.choices
+    )
+    ksx9001_level = models.PositiveSmallIntegerField("KS X 9001 수준(1~5)", null=True, blank=True)
     ai_solution = models.CharField("공급 제조AI 솔루션", max_length=200, blank=True)
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="companies", blank=True, verbose_name="기업 담당자"

@@ -136,7 +136,7 @@ def _same_applicant(application: Application, actor: User) -> bool:
     return False
 
 
-def _receipt_number(application: Application, now: datetime.datetime) -> str:
+def receipt_number_for(application: Application, now: datetime.datetime) -> str:
     local = timezone.localtime(now)
     return f"{application.call_id:03d}-{local:%Y%m%d}-{application.pk:06d}"
 
@@ -162,7 +162,7 @@ def application_submit(
     old = application.status
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = now
-    application.receipt_number = application.receipt_number or _receipt_number(application, now)
+    application.receipt_number = application.receipt_number or receipt_number_for(application, now)
     application.save(update_fields=["status", "submitted_at", "receipt_number", "updated_at"])
     _transition(application, actor=actor, field="status", old=old, new=application.status)
     recipient = actor.email

@@ -179,3 +179,19 @@ def test_demo_logins_prints_every_login_and_staff_secrets(demo, client):
 def test_demo_logins_without_accounts_says_what_to_do(db):
     with pytest.raises(CommandError, match="generate_demo"):
         call_command("demo_logins", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_demo_companies_apply_to_the_seeded_call_and_reset_clears_them(reference):
+    from itda.evaluation.seed import mss_calls_seed
+    from itda.recruitment.models import Application
+
+    mss_calls_seed()
+    generate()
+    apps = Application.objects.filter(call__kind="company")
+    assert apps.count() == Company.objects.count() > 0
+    call = apps.first().call
+    assert all(call.opens_at <= a.submitted_at < call.closes_at for a in apps)
+    assert apps.filter(status="submitted").count() == apps.count()
+    generate("--reset")
+    assert Application.objects.count() == Company.objects.count()

@@ -7,69 +7,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0002_companymanagerevent_operatinggroupstaffevent'),
+        ("programs", "0002_companymanagerevent_operatinggroupstaffevent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='company',
-            name='insert_insert',
+            model_name="company",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='company',
-            name='update_update',
+            model_name="company",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='company',
-            name='delete_delete',
+            model_name="company",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='company',
-            name='ai_solution',
-            field=models.CharField(blank=True, max_length=200, verbose_name='공급 제조AI 솔루션'),
+            model_name="company",
+            name="ai_solution",
+            field=models.CharField(blank=True, max_length=200, verbose_name="공급 제조AI 솔루션"),
         ),
         migrations.AddField(
-            model_name='company',
-            name='ksx9001_level',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='KS X 9001 수준(1~5)'),
+            model_name="company",
+            name="ksx9001_level",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="KS X 9001 수준(1~5)"
+            ),
         ),
         migrations.AddField(
-            model_name='company',
-            name='smart_factory_level',
-            field=models.CharField(blank=True, choices=[('basic', '기초'), ('intermediate1', '중간1'), ('intermediate2', '중간2'), ('advanced', '고도')], max_length=20, verbose_name='스마트공장 구축 수준'),
+            model_name="company",
+            name="smart_factory_level",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("basic", "기초"),
+                    ("intermediate1", "중간1"),
+                    ("intermediate2", "중간2"),
+                    ("advanced", "고도"),
+                ],
+                max_length=20,
+                verbose_name="스마트공장 구축 수준",
+            ),
         ),
         migrations.AddField(
-            model_name='companyevent',
-            name='ai_solution',
-            field=models.CharField(blank=True, max_length=200, verbose_name='공급 제조AI 솔루션'),
+            model_name="companyevent",
+            name="ai_solution",
+            field=models.CharField(blank=True, max_length=200, verbose_name="공급 제조AI 솔루션"),
         ),
         migrations.AddField(
-            model_name='companyevent',
-            name='ksx9001_level',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='KS X 9001 수준(1~5)'),
+            model_name="companyevent",
+            name="ksx9001_level",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="KS X 9001 수준(1~5)"
+            ),
         ),
         migrations.AddField(
-            model_name='companyevent',
-            name='smart_factory_level',
-            field=models.CharField(blank=True, choices=[('basic', '기초'), ('intermediate1', '중간1'), ('intermediate2', '중간2'), ('advanced', '고도')], max_length=20, verbose_name='스마트공장 구축 수준'),
+            model_name="companyevent",
+            name="smart_factory_level",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("basic", "기초"),
+                    ("intermediate1", "중간1"),
+                    ("intermediate2", "중간2"),
+                    ("advanced", "고도"),
+                ],
+                max_length=20,
+                verbose_name="스마트공장 구축 수준",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='company',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "programs_companyevent" ("address", "ai_solution", "business_number", "complex_id", "created_at", "employees", "id", "industry", "kind", "ksx9001_level", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "region_id", "representative", "size", "smart_factory_level") VALUES (NEW."address", NEW."ai_solution", NEW."business_number", NEW."complex_id", NEW."created_at", NEW."employees", NEW."id", NEW."industry", NEW."kind", NEW."ksx9001_level", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."region_id", NEW."representative", NEW."size", NEW."smart_factory_level"); RETURN NULL;', hash='6d356e2d7005766da22b2e51a2c4ac168ac88183', operation='INSERT', pgid='pgtrigger_insert_insert_dae07', table='programs_company', when='AFTER')),
+            model_name="company",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "programs_companyevent" ("address", "ai_solution", "business_number", "complex_id", "created_at", "employees", "id", "industry", "kind", "ksx9001_level", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "region_id", "representative", "size", "smart_factory_level") VALUES (NEW."address", NEW."ai_solution", NEW."business_number", NEW."complex_id", NEW."created_at", NEW."employees", NEW."id", NEW."industry", NEW."kind", NEW."ksx9001_level", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."region_id", NEW."representative", NEW."size", NEW."smart_factory_level"); RETURN NULL;',
+                    hash="6d356e2d7005766da22b2e51a2c4ac168ac88183",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_dae07",
+                    table="programs_company",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='company',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "programs_companyevent" ("address", "ai_solution", "business_number", "complex_id", "created_at", "employees", "id", "industry", "kind", "ksx9001_level", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "region_id", "representative", "size", "smart_factory_level") VALUES (NEW."address", NEW."ai_solution", NEW."business_number", NEW."complex_id", NEW."created_at", NEW."employees", NEW."id", NEW."industry", NEW."kind", NEW."ksx9001_level", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."region_id", NEW."representative", NEW."size", NEW."smart_factory_level"); RETURN NULL;', hash='d737ee73152c203a07bd60172446d9ce4dcd4e17', operation='UPDATE', pgid='pgtrigger_update_update_dab2d', table='programs_company', when='AFTER')),
+            model_name="company",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "programs_companyevent" ("address", "ai_solution", "business_number", "complex_id", "created_at", "employees", "id", "industry", "kind", "ksx9001_level", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "region_id", "representative", "size", "smart_factory_level") VALUES (NEW."address", NEW."ai_solution", NEW."business_number", NEW."complex_id", NEW."created_at", NEW."employees", NEW."id", NEW."industry", NEW."kind", NEW."ksx9001_level", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."region_id", NEW."representative", NEW."size", NEW."smart_factory_level"); RETURN NULL;',
+                    hash="d737ee73152c203a07bd60172446d9ce4dcd4e17",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_dab2d",
+                    table="programs_company",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='company',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "programs_companyevent" ("address", "ai_solution", "business_number", "complex_id", "created_at", "employees", "id", "industry", "kind", "ksx9001_level", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "region_id", "representative", "size", "smart_factory_level") VALUES (OLD."address", OLD."ai_solution", OLD."business_number", OLD."complex_id", OLD."created_at", OLD."employees", OLD."id", OLD."industry", OLD."kind", OLD."ksx9001_level", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."phone", OLD."region_id", OLD."representative", OLD."size", OLD."smart_factory_level"); RETURN NULL;', hash='a2eec87887879e9af20db84733ca0d9e549bbaf9', operation='DELETE', pgid='pgtrigger_delete_delete_a6ed7', table='programs_company', when='AFTER')),
+            model_name="company",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "programs_companyevent" ("address", "ai_solution", "business_number", "complex_id", "created_at", "employees", "id", "industry", "kind", "ksx9001_level", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "region_id", "representative", "size", "smart_factory_level") VALUES (OLD."address", OLD."ai_solution", OLD."business_number", OLD."complex_id", OLD."created_at", OLD."employees", OLD."id", OLD."industry", OLD."kind", OLD."ksx9001_level", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."phone", OLD."region_id", OLD."representative", OLD."size", OLD."smart_factory_level"); RETURN NULL;',
+                    hash="a2eec87887879e9af20db84733ca0d9e549bbaf9",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_a6ed7",
+                    table="programs_company",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='company',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ksx9001_level__gte', 1), ('ksx9001_level__lte', 5)), ('ksx9001_level__isnull', True), _connector='OR'), name='company_ksx9001_range'),
+            model_name="company",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("ksx9001_level__gte", 1), ("ksx9001_level__lte", 5)),
+                    ("ksx9001_level__isnull", True),
+                    _connector="OR",
+                ),
+                name="company_ksx9001_range",
+            ),
         ),
     ]

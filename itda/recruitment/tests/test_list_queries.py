@@ -16,21 +16,22 @@ def _count(client, url) -> int:
 @pytest.mark.django_db
 def test_call_applications_page_query_count_is_constant(cast, regions, login_as, client):
     call = factories.call(programme=regions["programme"])
-    trainee_call = factories.call(programme=regions["programme"], kind="trainee",
-                                  track=regions["track"])
+    trainee_call = factories.call(
+        programme=regions["programme"], kind="trainee", track=regions["track"]
+    )
     for _ in range(2):
-        factories.application(call=call,
-                              company=factories.CompanyFactory(region=regions["seoul"]))
-        factories.application(call=trainee_call,
-                              trainee=factories.TraineeFactory(region=regions["seoul"]))
+        factories.application(call=call, company=factories.CompanyFactory(region=regions["seoul"]))
+        factories.application(
+            call=trainee_call, trainee=factories.TraineeFactory(region=regions["seoul"])
+        )
     login_as(cast["admin"])
     few = _count(client, f"/recruitment/calls/{call.pk}/applications/")
     few_t = _count(client, f"/recruitment/calls/{trainee_call.pk}/applications/")
     for _ in range(30):
-        factories.application(call=call,
-                              company=factories.CompanyFactory(region=regions["busan"]))
-        factories.application(call=trainee_call,
-                              trainee=factories.TraineeFactory(region=regions["busan"]))
+        factories.application(call=call, company=factories.CompanyFactory(region=regions["busan"]))
+        factories.application(
+            call=trainee_call, trainee=factories.TraineeFactory(region=regions["busan"])
+        )
     assert _count(client, f"/recruitment/calls/{call.pk}/applications/") == few
     assert _count(client, f"/recruitment/calls/{trainee_call.pk}/applications/") == few_t
     body = client.get(f"/recruitment/calls/{trainee_call.pk}/applications/").content.decode()
