@@ -28,7 +28,6 @@ static: install
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference
-	$(PY) manage.py seed_calls
 	$(PY) manage.py generate_demo --seed 1 --scale 1
 	$(PY) manage.py demo_logins
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -49,9 +49,9 @@ def main() -> None:
     try:
         call_command("migrate", verbosity=0)
         reference_load()
-        from itda.evaluation.seed import mss_calls_seed
+        from itda.evaluation.seed import calls_seed
 
-        mss_calls_seed()
+        calls_seed()
         call = Call.objects.get(kind="company")
         operator = user_create(
             username="bench-operator", password="bench-password-2026!", role=Role.OPERATOR

@@ -34,6 +34,7 @@ from itda.accounts.roles import STAFF_ROLES, Role
 from itda.accounts.services import totp_device_create, user_create
 from itda.demo import generator
 from itda.evaluation.models import Evaluator
+from itda.evaluation.seed import calls_seed
 from itda.programs.models import (
     Company,
     IndustrialComplex,
@@ -294,6 +295,7 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
             users = _accounts_create(
                 world=world, companies=companies, trainees=trainees, evaluators=evaluators
             )
+        calls_seed()  # after the accounts: the 2021 plans are filed by the operator
         _applications_create(companies, seed=seed)
     return DemoResult(
         companies=len(companies),

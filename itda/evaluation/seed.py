@@ -10,9 +10,18 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from itda.accounts.models import User
+from itda.accounts.roles import Role
 from itda.evaluation.models import Criterion, Method, Scheme
-from itda.programs.models import Programme, Zone
-from itda.recruitment.models import Call, CallKind, DocumentRequirement, FileKind
+from itda.programs.models import Programme, TransformationPlan, Zone
+from itda.recruitment.models import (
+    Application,
+    ApplicationStatus,
+    Call,
+    CallKind,
+    DocumentRequirement,
+    FileKind,
+)
 
 KST = ZoneInfo("Asia/Seoul")
 PROGRAMME_CODE = "mss-smart-mfg-2026"
@@ -78,45 +87,106 @@ CALLS = [
 ]
 
 
+PLAN_PROGRAMME_CODE = "complex-transformation-2021"
+# The 2021 round: the call opened 6 January (its close is not in the press release; 26 February
+# is ours), a committee of nine private evaluators, the four indicators, five regions selected.
+PLAN_CALL = {
+    "kind": CallKind.PLAN,
+    "title": "2021 산업단지 대개조 지역 선정 공모",
+    "opens_at": _kst(2021, 1, 6, 9, 0),
+    "closes_at": _kst(2021, 2, 26, 18, 0),
+    "eligibility": {},
+    "documents": [("산단혁신계획서", True, [FileKind.PDF, FileKind.HWP])],
+    "scheme": {
+        "name": "산단대개조 혁신계획 평가표",
+        "k": 9,
+        "seats": 5,
+        "waitlist": None,
+        "cutoff": None,
+        "criteria": [
+            ("regional_diagnosis", "지역진단 전략성", 25),
+            ("hub_and_links", "거점·연계지역 적절성", 25),
+            ("plan_soundness", "혁신계획 타당성", 25),
+            ("target_feasibility", "성과목표 실현가능성", 25),
+        ],
+        "quotas": [],
+    },
+}
+
+
+def _call_seed(programme: Programme, spec: dict) -> Call:
+    call, _ = Call.objects.update_or_create(
+        programme=programme,
+        kind=spec["kind"],
+        title=spec["title"],
+        defaults={
+            "opens_at": spec["opens_at"],
+            "closes_at": spec["closes_at"],
+            "eligibility": spec["eligibility"],
+            "consent_text": CONSENT_TEXT,
+            "consent_version": CONSENT_VERSION,
+            "source_note": spec.get("source", ""),
+        },
+    )
+    for name, required, kinds in spec["documents"]:
+        DocumentRequirement.objects.update_or_create(
+            call=call, name=name, defaults={"required": required, "allowed_kinds": kinds}
+        )
+    s = spec["scheme"]
+    scheme, _ = Scheme.objects.update_or_create(
+        call=call,
+        defaults={
+            "name": s["name"],
+            "method": Method.TRIMMED_MEAN,
+            "evaluators_per_application": s["k"],
+            "total_seats": s["seats"],
+            "waitlist_size": s["waitlist"],
+            "cutoff": s["cutoff"],
+            "quotas": s["quotas"],
+        },
+    )
+    for order, (code, name, points) in enumerate(s["criteria"]):
+        Criterion.objects.update_or_create(
+            scheme=scheme,
+            code=code,
+            defaults={"name": name, "weight": points, "max_points": points, "order": order},
+        )
+    return call
+
+
+def _plan_applications_seed(call: Call) -> None:
+    """The five 2021-round plans as the applications of the 2021 call (the other three of the
+    eight regions that applied are not named in the seed)."""
+    owner = User.objects.filter(role=Role.OPERATOR).order_by("pk").first()
+    if owner is None:
+        return
+    for plan in TransformationPlan.objects.filter(round_year=2021).select_related("region"):
+        Application.objects.update_or_create(
+            call=call,
+            applicant_key=f"region:{plan.region.code}",
+            defaults={
+                "plan": plan,
+                "region": plan.region,
+                "status": ApplicationStatus.SUBMITTED,
+                "organisation_name": plan.region.name,
+                "submitted_at": call.closes_at - datetime.timedelta(days=1),
+                "receipt_number": f"{call.pk:03d}-20210225-R{plan.region.code}",
+                "created_by": owner,
+                "answers": {"source": "seed 003"},
+            },
+        )
+
+
 @transaction.atomic
-def mss_calls_seed() -> int:
-    """Create (or update) the MSS 2026 calls and schemes; returns how many calls."""
+def calls_seed() -> int:
+    """Create (or update) the MSS 2026 calls and the 2021 대개조 call with their schemes (and
+    that call's five plans as applications, once an operator exists); returns how many calls."""
+    plan_call = _call_seed(
+        Programme.objects.get(code=PLAN_PROGRAMME_CODE),
+        {**PLAN_CALL, "source": "국토교통부·산업통상자원부 보도자료 (2021. 3. 24.)"},
+    )
+    _plan_applications_seed(plan_call)
     programme = Programme.objects.get(code=PROGRAMME_CODE)
     for spec in CALLS:
-        call, _ = Call.objects.update_or_create(
-            programme=programme,
-            kind=spec["kind"],
-            title=spec["title"],
-            defaults={
-                "opens_at": spec["opens_at"],
-                "closes_at": spec["closes_at"],
-                "eligibility": spec["eligibility"],
-                "consent_text": CONSENT_TEXT,
-                "consent_version": CONSENT_VERSION,
-                "source_note": "중소벤처기업부 보도자료 (2026년 5월)",
-            },
-        )
-        for name, required, kinds in spec["documents"]:
-            DocumentRequirement.objects.update_or_create(
-                call=call, name=name, defaults={"required": required, "allowed_kinds": kinds}
-            )
-        s = spec["scheme"]
-        scheme, _ = Scheme.objects.update_or_create(
-            call=call,
-            defaults={
-                "name": s["name"],
-                "method": Method.TRIMMED_MEAN,
-                "evaluators_per_application": s["k"],
-                "total_seats": s["seats"],
-                "waitlist_size": s["waitlist"],
-                "cutoff": s["cutoff"],
-                "quotas": s["quotas"],
-            },
-        )
-        for order, (code, name, points) in enumerate(s["criteria"]):
-            Criterion.objects.update_or_create(
-                scheme=scheme,
-                code=code,
-                defaults={"name": name, "weight": points, "max_points": points, "order": order},
-            )
-    return len(CALLS)
+        _call_seed(programme, {**spec, "source": "중소벤처기업부 보도자료 (2026년 5월)"})
+    return len(CALLS) + 1

@@ -183,10 +183,10 @@ def test_demo_logins_without_accounts_says_what_to_do(db):
 
 @pytest.mark.django_db
 def test_demo_companies_apply_to_the_seeded_call_and_reset_clears_them(reference):
-    from itda.evaluation.seed import mss_calls_seed
+    from itda.evaluation.seed import calls_seed
     from itda.recruitment.models import Application
 
-    mss_calls_seed()
+    calls_seed()
     generate()
     apps = Application.objects.filter(call__kind="company")
     assert apps.count() == Company.objects.count() > 0
@@ -194,4 +194,5 @@ def test_demo_companies_apply_to_the_seeded_call_and_reset_clears_them(reference
     assert all(call.opens_at <= a.submitted_at < call.closes_at for a in apps)
     assert apps.filter(status="submitted").count() == apps.count()
     generate("--reset")
-    assert Application.objects.count() == Company.objects.count()
+    assert Application.objects.filter(call__kind="company").count() == Company.objects.count()
+    assert Application.objects.filter(call__kind="plan").count() == 5  # the 2021 plans

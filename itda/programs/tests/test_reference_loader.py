@@ -56,7 +56,7 @@ def reference():
 def test_headline_counts(reference):
     assert Region.objects.count() == 17
     assert TransformationPlan.objects.count() == 10
-    assert Programme.objects.count() == 2
+    assert Programme.objects.count() == 3  # MSS 2026, Incheon 2021–22, 대개조 2021 지역 선정
     assert OperatingGroup.objects.count() == 7
     assert Track.objects.count() == 2
     assert Venue.objects.count() == 1
