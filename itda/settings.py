@@ -230,3 +230,15 @@ PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
 # Triggers on Django's auto-created M2M tables have no migration of their own: install them
 # (idempotently) after every migrate.
 PGTRIGGER_INSTALL_ON_MIGRATE = True
+
+# E-mail: SMTP in production (EMAIL_HOST etc. from the environment); elsewhere the console, so
+# `make demo` never tries to reach a mail server.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "잇다 itda <no-reply@itda.example.kr>")
+if PRODUCTION:
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
