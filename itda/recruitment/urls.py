@@ -10,6 +10,11 @@ urlpatterns = [
     path("calls/<int:pk>/apply/", views.apply, name="apply"),
     path("applications/", views.my_applications, name="my_applications"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path(
+        "applications/<int:pk>/files/<int:document_id>/",
+        views.document_download,
+        name="document_download",
+    ),
     path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
     path(
         "applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -273,3 +273,22 @@ def screening_override(request, pk: int):
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("recruitment:application_detail", pk=pk)
+
+
+@never_cache
+@require_safe
+def document_download(request, pk: int, document_id: int):
+    """A submitted file, for whoever may see the application (applicant, scoped staff, an
+    assigned evaluator without a conflict); always a download, never rendered inline."""
+    application = personal_detail(
+        request, Application.objects.all(), pk, action="export", reason="제출 서류 내려받기"
+    )
+    document = get_object_or_404(application.documents, pk=document_id)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

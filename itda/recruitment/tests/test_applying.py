@@ -240,3 +240,47 @@ def test_uploads_must_be_what_they_claim(cast, regions, call, settings, tmp_path
     )
     assert doc.size == len(b"%PDF-1.7\nhello") and (tmp_path / doc.file.name).exists()
     services.application_submit(application=app, actor=cast["company"])
+
+
+@pytest.mark.django_db
+def test_documents_download_only_for_those_who_may_see_the_application(
+    cast, regions, call, settings, tmp_path, login_as
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from itda.accounts.models import PersonalDataAccess
+    from itda.evaluation.models import Assignment, ConflictOfInterest, Evaluator
+    from itda.recruitment.models import DocumentRequirement
+
+    settings.MEDIA_ROOT = tmp_path
+    req = DocumentRequirement.objects.create(call=call, name="사업계획서", allowed_kinds=["pdf"])
+    company = factories.CompanyFactory(region=regions["seoul"])
+    company.managers.add(cast["company"])
+    app = services.application_save(
+        call=call, actor=cast["company"], answers={}, consent=True, company=company
+    )
+    doc = services.document_attach(
+        application=app,
+        requirement=req,
+        actor=cast["company"],
+        upload=SimpleUploadedFile("계획서.pdf", b"%PDF-1.7 plan"),
+    )
+    url = f"/applications/{app.pk}/files/{doc.pk}/"
+    owner = login_as(cast["company"], Client()).get(url)
+    assert owner.status_code == 200 and b"".join(owner.streaming_content) == b"%PDF-1.7 plan"
+    assert owner["Content-Disposition"].startswith("attachment")
+    assert login_as(cast["busan_staff"], Client()).get(url).status_code == 404
+    evaluator = Evaluator.objects.get(user=cast["evaluator"])
+    judge = login_as(cast["evaluator"], Client())
+    assert judge.get(url).status_code == 404  # not assigned
+    Assignment.objects.create(application=app, evaluator=evaluator)
+    assert judge.get(url).status_code == 200
+    ConflictOfInterest.objects.create(application=app, evaluator=evaluator, source="declared")
+    assert judge.get(url).status_code == 404
+    assert (
+        PersonalDataAccess.objects.filter(
+            action="export", subject_ids=[app.pk], reason="제출 서류 내려받기"
+        ).count()
+        == 2
+    )
