@@ -5,8 +5,7 @@ from decimal import Decimal
 from django import forms
 
 from itda.evaluation.models import EvaluatorRelation
-from itda.lib.brn import brn_is_valid
-from itda.lib.normalize import digits
+from itda.lib.brn import brn_clean
 
 STEP = Decimal("0.5")
 
@@ -145,12 +144,7 @@ class RelationForm(forms.ModelForm):
         raw = self.cleaned_data.get("business_number") or ""
         if not raw.strip():
             return ""
-        number = digits(raw)
-        if len(number) != 10:
-            raise forms.ValidationError("사업자등록번호는 숫자 10자리입니다.")
-        if not brn_is_valid(number):
-            raise forms.ValidationError("사업자등록번호가 올바르지 않습니다 (검증번호 불일치).")
-        return number
+        return brn_clean(raw)
 
     def clean(self):
         data = super().clean()

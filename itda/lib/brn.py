@@ -60,3 +60,17 @@ def brn_sequence(count: int, *, offices: list[str], offset: int = 0) -> Iterator
         serial = (i // len(pairs) * _SERIAL_STRIDE + 1_234) % _SERIALS
         first9 = f"{office}{kind}{serial:04d}"
         yield f"{first9}{brn_check_digit(first9)}"
+
+
+def brn_clean(raw: str) -> str:
+    """The ten digits of a 사업자등록번호 typed any usual way, or a Korean ValidationError."""
+    from django.core.exceptions import ValidationError
+
+    from itda.lib.normalize import digits
+
+    number = digits(raw)
+    if len(number) != 10:
+        raise ValidationError("사업자등록번호는 숫자 10자리입니다.")
+    if not brn_is_valid(number):
+        raise ValidationError("사업자등록번호가 올바르지 않습니다 (검증번호 불일치).")
+    return number

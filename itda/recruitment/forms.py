@@ -2,8 +2,8 @@
 
 from django import forms
 
-from itda.lib.brn import brn_is_valid
-from itda.lib.normalize import digits, phone_key
+from itda.lib.brn import brn_clean
+from itda.lib.normalize import phone_key
 from itda.programs.models import Company, SmartFactoryLevel, Trainee
 
 
@@ -50,12 +50,7 @@ class CompanyProfileForm(forms.ModelForm):
             )
 
     def clean_business_number(self):
-        number = digits(self.cleaned_data["business_number"])
-        if len(number) != 10:
-            raise forms.ValidationError("사업자등록번호는 숫자 10자리입니다.")
-        if not brn_is_valid(number):
-            raise forms.ValidationError("사업자등록번호가 올바르지 않습니다 (검증번호 불일치).")
-        return number
+        return brn_clean(self.cleaned_data["business_number"])
 
     def clean(self):
         data = super().clean()
