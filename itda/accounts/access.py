@@ -34,6 +34,7 @@ class ScopePaths:
     person: str | None = None  # to the accounts.User the row is about
     assigned: str | None = None  # to the evaluator's User, through an assignment
     conflicted: str | None = None  # to an evaluator's User with a conflict of interest
+    filer: str | None = None  # to the User who filed a row that has no company (organisations)
 
 
 _NOTHING = Q(pk__in=[])
@@ -50,7 +51,11 @@ def scope_filter(model: type[models.Model], user) -> Q:
     if role == Role.GROUP_STAFF and paths.region:
         return Q(**{f"{paths.region}__in": user.operating_groups.values("regions")})
     if role == Role.COMPANY and paths.company:
-        return Q(**{f"{paths.company}__in": user.companies.values("pk")})
+        mine = Q(**{f"{paths.company}__in": user.companies.values("pk")})
+        if paths.filer:
+            # An organisation (a would-be operating group) applies through its manager's account.
+            mine |= Q(**{paths.filer: user.pk, f"{paths.company}__isnull": True})
+        return mine
     if role == Role.EVALUATOR and paths.assigned:
         # Assigned and not conflicted: a conflict declared after assignment closes the door too.
         rows = model._base_manager

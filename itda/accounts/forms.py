@@ -67,7 +67,7 @@ class SignupForm(forms.Form):
     role = forms.ChoiceField(
         label="가입 유형",
         choices=[
-            ("company", "기업 담당자 (참여기업 신청)"),
+            ("company", "기업·기관 담당자 (참여기업·사업단 신청)"),
             ("trainee", "교육생 (교육 과정 신청)"),
         ],
         widget=forms.RadioSelect,

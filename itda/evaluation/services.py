@@ -34,6 +34,7 @@ from itda.evaluation.models import (
     SheetStatus,
 )
 from itda.lib.normalize import digits, text_key
+from itda.programs.models import OperatingGroup, Region
 from itda.recruitment.models import (
     Application,
     ApplicationStatus,
@@ -349,7 +350,8 @@ def ranking_input(call: Call) -> ranking_engine.RankingInput:
         )
     applicants = []
     for a in applications:
-        groups = {"region": a.region.zone}
+        # An organisation applies for the 권역 it would run, wherever its office is.
+        groups = {"region": a.answers.get("zone") or a.region.zone}
         if a.company_id:
             groups["company_type"] = a.company.kind
         if call.track_id:
@@ -439,10 +441,25 @@ def ranking_publish(*, ranking: Ranking, actor: User) -> Ranking:
         application.result = new
     Application.objects.bulk_update(applications, ["result"])
     ApplicationTransition.objects.bulk_create(trail)
+    if ranking.call.kind == CallKind.OPERATING_GROUP:
+        _operating_groups_from(
+            [a for a in applications if a.result == Result.SELECTED], ranking.call
+        )
     ranking.status = RankingStatus.PUBLISHED
     ranking.published_at = timezone.now()
     ranking.save(update_fields=["status", "published_at"])
     return ranking
+
+
+def _operating_groups_from(selected: list[Application], call: Call) -> None:
+    """Selected organisations become the programme's operating groups: each takes its 권역
+    (replacing the placeholder group there) and the 권역's 시·도; the operator then adds staff."""
+    for application in selected:
+        zone = application.answers.get("zone") or application.region.zone
+        group, _ = OperatingGroup.objects.update_or_create(
+            programme=call.programme, zone=zone, defaults={"name": application.organisation_name}
+        )
+        group.regions.set(Region.objects.filter(zone=zone))
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from django import forms
 
 from itda.lib.brn import brn_clean
 from itda.lib.normalize import phone_key
-from itda.programs.models import Company, SmartFactoryLevel, Trainee
+from itda.programs.models import Company, Region, SmartFactoryLevel, Trainee, Zone
 
 
 class CompanyProfileForm(forms.ModelForm):
@@ -133,4 +133,29 @@ class TraineeAnswersForm(forms.Form):
     motivation = forms.CharField(
         label="지원 동기", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
+    consent = forms.BooleanField(label="개인정보 수집·이용에 동의합니다", required=False)
+
+
+class OrganisationProfileForm(forms.Form):
+    """An organisation applying to run a region's programme as an operating group."""
+
+    organisation_name = forms.CharField(label="기관명", max_length=100)
+    business_number = forms.CharField(
+        label="사업자등록번호", max_length=20, help_text="숫자 10자리 (하이픈은 있어도 됩니다)"
+    )
+    zone = forms.ChoiceField(label="운영 희망 권역", choices=Zone.choices)
+    region = forms.ModelChoiceField(label="주 사무소 소재지", queryset=Region.objects.all())
+
+    def clean_business_number(self):
+        return brn_clean(self.cleaned_data["business_number"])
+
+
+class OrganisationAnswersForm(forms.Form):
+    """What an operating-group call asks about the plan."""
+
+    plan_summary = forms.CharField(
+        label="사업단 운영계획 요약", max_length=3000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    dedicated_staff = forms.IntegerField(label="전담인력 수", min_value=1, max_value=100)
+    partner_companies = forms.IntegerField(label="협력 기업 수", min_value=0, max_value=5000)
     consent = forms.BooleanField(label="개인정보 수집·이용에 동의합니다", required=False)

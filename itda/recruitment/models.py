@@ -189,6 +189,7 @@ class Application(models.Model):
         person="trainee__user",
         assigned="assignments__evaluator__user",
         conflicted="conflicts__evaluator__user",
+        filer="created_by",
     )
 
     class Meta:

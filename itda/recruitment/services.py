@@ -395,3 +395,32 @@ def trainee_application_save(
     if submit:
         application = application_submit(application=application, actor=actor, now=now)
     return application
+
+
+@transaction.atomic
+def organisation_application_save(
+    *,
+    call: Call,
+    actor: User,
+    profile,
+    answers: dict,
+    submit: bool,
+    now: datetime.datetime | None = None,
+) -> Application:
+    """An organisation's application to become an operating group: who it is, the 권역 it
+    would run, its plan, and — when asked — the submission."""
+    data = profile.cleaned_data
+    consent = bool(answers.pop("consent", False))
+    application = application_save(
+        call=call,
+        actor=actor,
+        answers={**answers, "zone": data["zone"]},
+        consent=consent,
+        organisation_name=data["organisation_name"],
+        organisation_number=data["business_number"],
+        region=data["region"],
+        now=now,
+    )
+    if submit:
+        application = application_submit(application=application, actor=actor, now=now)
+    return application

@@ -17,6 +17,8 @@ from itda.recruitment.forms import (
     CompanyAnswersForm,
     CompanyProfileForm,
     DocumentForm,
+    OrganisationAnswersForm,
+    OrganisationProfileForm,
     OverrideForm,
     TraineeAnswersForm,
     TraineeProfileForm,
@@ -48,23 +50,51 @@ def call_detail(request, pk: int):
     )
 
 
-# Per kind of call: who may apply, the forms, the service, and the heading of the profile.
+def _own_record(model):
+    """The profile form edits the applicant's own record (registered on first use)."""
+    return lambda request, existing: {"instance": model.objects.visible_to(request.user).first()}
+
+
+def _organisation_initial(request, existing) -> dict:
+    """An organisation has no record of its own yet: the last application speaks for it."""
+    if existing is None:
+        return {}
+    return {
+        "initial": {
+            "organisation_name": existing.organisation_name,
+            "business_number": existing.organisation_number,
+            "zone": existing.answers.get("zone"),
+            "region": existing.region_id,
+        }
+    }
+
+
+# Per kind of call: who may apply, the forms and how the profile form starts, the service, and
+# the heading of the profile.
 _APPLY = {
     CallKind.COMPANY: (
         Role.COMPANY,
         CompanyProfileForm,
+        _own_record(Company),
         CompanyAnswersForm,
         services.company_application_save,
-        Company,
         "기업 정보",
     ),
     CallKind.TRAINEE: (
         Role.TRAINEE,
         TraineeProfileForm,
+        _own_record(Trainee),
         TraineeAnswersForm,
         services.trainee_application_save,
-        Trainee,
         "인적 사항 (주민등록번호는 받지 않습니다)",
+    ),
+    CallKind.OPERATING_GROUP: (
+        Role.COMPANY,
+        OrganisationProfileForm,
+        _organisation_initial,
+        OrganisationAnswersForm,
+        services.organisation_application_save,
+        "기관 정보",
     ),
 }
 
@@ -72,17 +102,14 @@ _APPLY = {
 @never_cache
 @require_http_methods(["GET", "POST"])
 def apply(request, pk: int):
-    """An applicant writes, saves and submits their application, with their own record
-    (registered on first use)."""
+    """An applicant writes, saves and submits their application."""
     call = get_object_or_404(Call, pk=pk, kind__in=list(_APPLY))
-    role, profile_form, answers_form, save, model, profile_title = _APPLY[call.kind]
+    role, profile_form, profile_start, answers_form, save, profile_title = _APPLY[call.kind]
     if request.user.role != role:
         raise PermissionDenied
     existing = Application.objects.visible_to(request.user).filter(call=call).first()
     profile = profile_form(
-        request.POST or None,
-        prefix="profile",
-        instance=model.objects.visible_to(request.user).first(),
+        request.POST or None, prefix="profile", **profile_start(request, existing)
     )
     answers = answers_form(
         request.POST or None, prefix="answers", initial=existing.answers if existing else None

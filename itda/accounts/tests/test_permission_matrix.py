@@ -87,6 +87,14 @@ def world(cast, regions):
     w["application.conflicted"] = factories.application(
         call=company_call, company=w["company.gyeonggi2"]
     )
+    group_call = factories.call(programme=regions["programme"], kind="operating_group")
+    w["application.own_org"] = Application.objects.create(
+        call=group_call,
+        applicant_key="org:test",
+        organisation_name="테스트혁신센터",
+        region=regions["seoul"],
+        created_by=cast["company"],
+    )
     for key in ("application.assigned", "application.conflicted"):
         Assignment.objects.create(application=w[key], evaluator=w["evaluator.own"])
     ConflictOfInterest.objects.create(
@@ -112,6 +120,7 @@ CAPITAL = {
     "application.own_trainee",
     "application.assigned",
     "application.conflicted",
+    "application.own_org",
 }
 BUSAN = {"company.busan", "trainee.busan", "evaluator.busan", "application.busan_company"}
 EXPECTED = {
@@ -121,7 +130,8 @@ EXPECTED = {
     "viewer": set(),
     # Assigned, not conflicted: the conflicted application stays closed although assigned.
     "evaluator": {"evaluator.own", "user.evaluator", "application.assigned", "relation.own"},
-    "company": {"company.own", "user.company", "application.own_company"},
+    # A company manager also sees what they filed for an organisation (no company on it).
+    "company": {"company.own", "user.company", "application.own_company", "application.own_org"},
     "trainee": {"trainee.own", "user.trainee", "application.own_trainee"},
 }
 
