@@ -11,6 +11,7 @@ urlpatterns = [
     path("trainee/", views.trainee_home, name="trainee_home"),
     path("viewer/", views.viewer_home, name="viewer_home"),
     path("registry/companies/", views.company_list, name="company_list"),
+    path("registry/companies/export/", views.company_export, name="company_export"),
     path("registry/companies/<int:pk>/", views.company_detail, name="company_detail"),
     path("registry/trainees/", views.trainee_list, name="trainee_list"),
     path("registry/trainees/export/", views.trainee_export, name="trainee_export"),

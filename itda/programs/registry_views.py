@@ -4,21 +4,18 @@ Every read of a company's or a person's record goes through ``itda.accounts.acce
 rule, a 404 for what is not yours, and a 접속기록 row for what you saw.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from itda.accounts.access import personal_detail, personal_export, personal_page
+from itda.accounts.access import personal_detail, personal_page
+from itda.accounts.exports import ReasonForm, personal_export_view
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.evaluation.models import Evaluator
 from itda.lib import masking
-from itda.lib.excel import workbook_bytes
 from itda.programs.models import Company, Trainee
 from itda.programs.selectors import region_applicant_counts
 
@@ -152,20 +149,6 @@ def trainee_list(request):
     return render(request, "programs/registry/trainee_list.html", {"page_obj": page})
 
 
-class RevealForm(forms.Form):
-    """Why the full values are needed (logged with the reveal)."""
-
-    reason = forms.CharField(
-        label="열람 사유",
-        min_length=5,
-        max_length=300,
-        error_messages={
-            "required": "열람 사유를 입력하세요.",
-            "min_length": "열람 사유를 5자 이상 입력하세요.",
-        },
-    )
-
-
 @never_cache
 def trainee_detail(request, pk: int):
     """One trainee, masked; another region's trainee answers 404."""
@@ -174,7 +157,7 @@ def trainee_detail(request, pk: int):
     return render(
         request,
         "programs/registry/trainee_detail.html",
-        {"trainee": trainee, "form": RevealForm(), "revealed": False},
+        {"trainee": trainee, "form": ReasonForm(), "revealed": False},
     )
 
 
@@ -183,7 +166,7 @@ def trainee_detail(request, pk: int):
 def trainee_reveal(request, pk: int):
     """Full values of one trainee's record, for a stated reason, logged as a reveal."""
     _require_role(request, *_REGISTRY_ROLES)
-    form = RevealForm(request.POST)
+    form = ReasonForm(request.POST)
     if not form.is_valid():
         trainee = personal_detail(request, Trainee.objects.select_related("region"), pk)
         return render(
@@ -205,12 +188,6 @@ def trainee_reveal(request, pk: int):
         "programs/registry/trainee_detail.html",
         {"trainee": trainee, "form": form, "revealed": True},
     )
-
-
-class ExportForm(RevealForm):
-    """Why the download is needed, and whether it needs the full values."""
-
-    full_values = forms.BooleanField(label="마스킹하지 않은 전체 정보 포함", required=False)
 
 
 def _trainee_row(t: Trainee, full: bool) -> list:
@@ -256,27 +233,58 @@ _TRAINEE_HEADERS = [
 def trainee_export(request):
     """Download the trainees in the user's scope as Excel: a reason first, always logged."""
     _require_role(request, *_REGISTRY_ROLES)
-    form = ExportForm(request.POST or None)
-    if request.method != "POST" or not form.is_valid():
-        status = 400 if request.method == "POST" else 200
-        return render(
-            request,
-            "programs/registry/export.html",
-            {"form": form, "what": "교육생"},
-            status=status,
-        )
-    full = form.cleaned_data["full_values"]
-    trainees = personal_export(
+    return personal_export_view(
         request,
-        Trainee.objects.select_related("region", "preferred_track").order_by("pk"),
-        reason=form.cleaned_data["reason"] + (" [전체 정보]" if full else " [마스킹]"),
+        queryset=Trainee.objects.select_related("region", "preferred_track").order_by("pk"),
+        title="교육생",
+        headers=_TRAINEE_HEADERS,
+        row=_trainee_row,
+        filename="trainees",
+        template="programs/registry/export.html",
     )
-    content = workbook_bytes(
-        title="교육생", headers=_TRAINEE_HEADERS, rows=(_trainee_row(t, full) for t in trainees)
+
+
+_COMPANY_HEADERS = [
+    "기업명",
+    "사업자등록번호",
+    "대표자",
+    "유형",
+    "규모",
+    "업종",
+    "시·도",
+    "산업단지",
+    "주소",
+    "상시근로자",
+    "대표전화",
+]
+
+
+def _company_row(c: Company, full: bool) -> list:
+    return [
+        c.name,
+        c.business_number,
+        c.representative if full else masking.mask_name(c.representative),
+        c.get_kind_display(),
+        c.get_size_display(),
+        c.industry,
+        c.region.name,
+        c.complex.name if c.complex else "",
+        c.address,
+        c.employees,
+        c.phone,
+    ]
+
+
+@never_cache
+def company_export(request):
+    """Download the companies in the user's scope as Excel: a reason first, always logged."""
+    _require_role(request, *_REGISTRY_ROLES)
+    return personal_export_view(
+        request,
+        queryset=Company.objects.select_related("region", "complex").order_by("pk"),
+        title="기업",
+        headers=_COMPANY_HEADERS,
+        row=_company_row,
+        filename="companies",
+        template="programs/registry/export.html",
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="trainees-{stamp}.xlsx"'
-    return response

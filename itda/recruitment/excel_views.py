@@ -22,17 +22,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from itda.accounts.access import personal_export
+from itda.accounts.exports import personal_export_view, xlsx_response
 from itda.accounts.roles import Role
 from itda.lib import masking
-from itda.lib.excel import workbook_bytes
-from itda.programs.registry_views import ExportForm
 from itda.recruitment.imports import (
     MAX_ROWS,
     ImportFileError,
@@ -45,7 +43,6 @@ from itda.recruitment.imports import (
 )
 from itda.recruitment.models import Application, Call, CallKind
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_MB = 10
 # One checkbox per problem row, up to this many: Django refuses a POST with more than
 # DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) fields. Beyond it, "exclude all problem rows" serves.
@@ -205,9 +202,7 @@ def _sweep(storage: FileSystemStorage) -> None:
 def template_download(request, call_id: int):
     """The xlsx to fill in for this call: headers, an example row, and a sheet of guidance."""
     call = _call_for(request, call_id)
-    response = HttpResponse(import_template_bytes(call=call), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{template_filename(call)}"'
-    return response
+    return xlsx_response(import_template_bytes(call=call), template_filename(call))
 
 
 @never_cache
@@ -342,30 +337,15 @@ def _export_row(a: Application, full: bool) -> list:
 def export(request, call_id: int):
     """Download the call's applications the user may see: a reason first, always logged."""
     call = _call_for(request, call_id, importable=False)
-    form = ExportForm(request.POST or None)
-    if request.method != "POST" or not form.is_valid():
-        return render(
-            request,
-            "recruitment/excel/export.html",
-            {"call": call, "form": form},
-            status=400 if request.method == "POST" else 200,
-        )
-    full = form.cleaned_data["full_values"]
-    applications = personal_export(
+    return personal_export_view(
         request,
-        Application.objects.filter(call=call)
+        queryset=Application.objects.filter(call=call)
         .select_related("company", "trainee", "region")
         .order_by("submitted_at", "pk"),
-        reason=form.cleaned_data["reason"] + (" [전체 정보]" if full else " [마스킹]"),
-    )
-    content = workbook_bytes(
         title="신청 목록",
         headers=_export_headers(call),
-        rows=(_export_row(a, full) for a in applications),
+        row=_export_row,
+        filename=f"call-{call.pk}-applications",
+        template="recruitment/excel/export.html",
+        context={"call": call},
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="call-{call.pk}-applications-{stamp}.xlsx"'
-    )
-    return response

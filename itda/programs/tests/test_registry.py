@@ -99,3 +99,27 @@ def test_export_is_scoped_masked_logged_and_formula_safe(cast, regions, login_as
 def test_export_is_for_staff_only(cast, login_as, client):
     login_as(cast["viewer"])
     assert _export(client, {"reason": "궁금해서 봅니다"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_company_export_is_scoped_masked_and_logged(cast, regions, login_as, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from itda.accounts.models import PersonalDataAccess
+
+    mine = factories.CompanyFactory(region=regions["gyeonggi"], representative="최대표")
+    theirs = factories.CompanyFactory(region=regions["busan"], name="부산회사")
+    login_as(cast["seoul_staff"])
+    response = client.post("/registry/companies/export/", {"reason": "참여기업 현황 보고"})
+    assert response["Content-Disposition"].startswith('attachment; filename="companies-')
+    rows = [
+        [c.value for c in r]
+        for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2)
+    ]
+    names = {r[0] for r in rows}
+    assert mine.name in names and theirs.name not in names
+    assert next(r for r in rows if r[0] == mine.name)[2] == "최*표"
+    entry = PersonalDataAccess.objects.get(action="export", subject_type="programs.company")
+    assert mine.pk in entry.subject_ids and theirs.pk not in entry.subject_ids
