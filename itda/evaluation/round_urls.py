@@ -5,6 +5,7 @@ from itda.evaluation import round_views as views
 app_name = "rounds"
 
 urlpatterns = [
+    path("recruitment/calls/new/trainee/", views.trainee_call_open, name="trainee_call_open"),
     path("evaluation/calls/<int:pk>/", views.round_detail, name="round_detail"),
     path("evaluation/calls/<int:pk>/panel/", views.panel_save, name="panel_save"),
     path("evaluation/calls/<int:pk>/assign/", views.assign, name="assign"),

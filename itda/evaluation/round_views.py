@@ -3,15 +3,19 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from itda.accounts.access import personal_detail
 from itda.accounts.roles import Role
 from itda.evaluation import selectors, services
 from itda.evaluation.models import Appeal, AppealStatus, Evaluator, Panel, Ranking
+from itda.evaluation.seed import trainee_scheme_create
+from itda.recruitment import services as recruitment_services
+from itda.recruitment.forms import TraineeCallForm
 from itda.recruitment.models import Application, Call
 
 
@@ -229,3 +233,26 @@ def appeal_decide(request, pk: int):
         except services.EvaluationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("rounds:round_detail", pk=appeal.application.call_id)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def trainee_call_open(request):
+    """Operating-group staff open a trainee call for their region, with the default scheme."""
+    if request.user.role != Role.GROUP_STAFF:
+        raise PermissionDenied
+    group = request.user.operating_groups.select_related("programme").first()
+    if group is None:
+        raise PermissionDenied
+    form = TraineeCallForm(request.POST or None, programme=group.programme)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            call = recruitment_services.trainee_call_open(
+                group=group, actor=request.user, form=form
+            )
+            trainee_scheme_create(call)
+        messages.success(request, "교육생 모집 공고를 열었습니다.")
+        return redirect("recruitment:call_detail", pk=call.pk)
+    return render(
+        request, "evaluation/operator/trainee_call_open.html", {"form": form, "group": group}
+    )

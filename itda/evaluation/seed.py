@@ -114,25 +114,7 @@ PLAN_CALL = {
 }
 
 
-def _call_seed(programme: Programme, spec: dict) -> Call:
-    call, _ = Call.objects.update_or_create(
-        programme=programme,
-        kind=spec["kind"],
-        title=spec["title"],
-        defaults={
-            "opens_at": spec["opens_at"],
-            "closes_at": spec["closes_at"],
-            "eligibility": spec["eligibility"],
-            "consent_text": CONSENT_TEXT,
-            "consent_version": CONSENT_VERSION,
-            "source_note": spec.get("source", ""),
-        },
-    )
-    for name, required, kinds in spec["documents"]:
-        DocumentRequirement.objects.update_or_create(
-            call=call, name=name, defaults={"required": required, "allowed_kinds": kinds}
-        )
-    s = spec["scheme"]
+def _scheme_seed(call: Call, s: dict) -> Scheme:
     scheme, _ = Scheme.objects.update_or_create(
         call=call,
         defaults={
@@ -151,6 +133,28 @@ def _call_seed(programme: Programme, spec: dict) -> Call:
             code=code,
             defaults={"name": name, "weight": points, "max_points": points, "order": order},
         )
+    return scheme
+
+
+def _call_seed(programme: Programme, spec: dict) -> Call:
+    call, _ = Call.objects.update_or_create(
+        programme=programme,
+        kind=spec["kind"],
+        title=spec["title"],
+        defaults={
+            "opens_at": spec["opens_at"],
+            "closes_at": spec["closes_at"],
+            "eligibility": spec["eligibility"],
+            "consent_text": CONSENT_TEXT,
+            "consent_version": CONSENT_VERSION,
+            "source_note": spec.get("source", ""),
+        },
+    )
+    for name, required, kinds in spec["documents"]:
+        DocumentRequirement.objects.update_or_create(
+            call=call, name=name, defaults={"required": required, "allowed_kinds": kinds}
+        )
+    _scheme_seed(call, spec["scheme"])
     return call
 
 
@@ -190,3 +194,25 @@ def calls_seed() -> int:
     for spec in CALLS:
         _call_seed(programme, {**spec, "source": "중소벤처기업부 보도자료 (2026년 5월)"})
     return len(CALLS) + 1
+
+
+TRAINEE_SCHEME = {
+    "name": "교육생 선발 평가표",
+    "k": 3,
+    "seats": None,
+    "waitlist": None,
+    "cutoff": 60,
+    "criteria": [
+        ("job_fit", "직무 적합성", 40),
+        ("motivation", "학습 의지", 30),
+        ("basics", "기초 역량", 30),
+    ],
+    "quotas": [],
+}
+
+
+def trainee_scheme_create(call: Call) -> Scheme:
+    """The default selection scheme of an operating group's trainee call (the operator may
+    change it in the admin before the round)."""
+    seats = call.track.quota if call.track_id else None
+    return _scheme_seed(call, {**TRAINEE_SCHEME, "seats": seats})

@@ -4,7 +4,8 @@ from django import forms
 
 from itda.lib.brn import brn_clean
 from itda.lib.normalize import phone_key
-from itda.programs.models import Company, Region, SmartFactoryLevel, Trainee, Zone
+from itda.programs.models import Company, Region, SmartFactoryLevel, Track, Trainee, Zone
+from itda.recruitment.models import Call
 
 
 class CompanyProfileForm(forms.ModelForm):
@@ -159,3 +160,37 @@ class OrganisationAnswersForm(forms.Form):
     dedicated_staff = forms.IntegerField(label="전담인력 수", min_value=1, max_value=100)
     partner_companies = forms.IntegerField(label="협력 기업 수", min_value=0, max_value=5000)
     consent = forms.BooleanField(label="개인정보 수집·이용에 동의합니다", required=False)
+
+
+class TraineeCallForm(forms.ModelForm):
+    """An operating group opens a trainee call for one track (window in KST)."""
+
+    class Meta:
+        model = Call
+        fields = ["title", "track", "description", "opens_at", "closes_at"]
+        widgets = {
+            "opens_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "closes_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"opens_at": "한국 표준시", "closes_at": "한국 표준시, 이 시각부터 접수 불가"}
+
+    birth_year_min = forms.IntegerField(
+        label="출생연도 하한 (선택)", required=False, min_value=1950, max_value=2015
+    )
+
+    def __init__(self, *args, programme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track"].queryset = Track.objects.filter(programme=programme)
+        self.fields["track"].required = True
+        self.fields["track"].error_messages["required"] = "트랙을 고르세요."
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", "접수 마감은 접수 시작보다 늦어야 합니다.")
+        return data

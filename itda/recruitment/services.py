@@ -13,7 +13,7 @@ from django.utils import timezone
 from itda.accounts.models import User
 from itda.lib.brn import brn_is_valid
 from itda.lib.normalize import digits, phone_key, text_key
-from itda.programs.models import Company, Trainee
+from itda.programs.models import Company, OperatingGroup, Trainee
 from itda.recruitment.models import (
     Application,
     ApplicationDocument,
@@ -424,3 +424,31 @@ def organisation_application_save(
     if submit:
         application = application_submit(application=application, actor=actor, now=now)
     return application
+
+
+@transaction.atomic
+def trainee_call_open(*, group: OperatingGroup, actor: User, form) -> Call:
+    """An operating group opens a trainee call for its region, for one track."""
+    call = form.save(commit=False)
+    call.programme = group.programme
+    call.kind = CallKind.TRAINEE
+    call.operating_group = group
+    call.eligibility = (
+        {"birth_year_min": form.cleaned_data["birth_year_min"]}
+        if form.cleaned_data.get("birth_year_min")
+        else {}
+    )
+    call.consent_text = TRAINEE_CONSENT_TEXT
+    call.consent_version = TRAINEE_CONSENT_VERSION
+    call.source_note = f"{group.name} 개설"
+    call.full_clean()
+    call.save()
+    return call
+
+
+TRAINEE_CONSENT_VERSION = "trainee-v1"
+TRAINEE_CONSENT_TEXT = (
+    "「개인정보 보호법」 제15조에 따라 교육생 선발·교육 운영·훈련수당 지급을 위해 성명, 생년월일, "
+    "연락처, 주소, 학력을 수집·이용합니다. 보유기간: 사업 종료 후 3년. 동의를 거부할 수 있으나 "
+    "거부하면 신청할 수 없습니다. 주민등록번호는 수집하지 않습니다."
+)
