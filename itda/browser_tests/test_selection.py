@@ -64,7 +64,7 @@ def _login(browser, live_url, user):
 def _tick(page, label: str) -> None:
     """Tick a KRDS checkbox the way a person does: its label is what takes the click."""
     page.locator("label", has_text=label).click()
-    assert page.get_by_label(label, exact=True).is_checked()
+    assert page.get_by_label(label).is_checked()
 
 
 def test_open_call_to_published_result(browser, live_url, cast, setup):
@@ -93,7 +93,7 @@ def test_open_call_to_published_result(browser, live_url, cast, setup):
     op.get_by_role("link", name="평가 진행 (위원회·배정·순위)").click()
     for evaluator in setup["evaluators"]:
         _tick(op, evaluator.name)
-    op.get_by_label("위원장").select_option(label=setup["evaluators"][0].name)
+    op.get_by_label("위원장").select_option(label=str(setup["evaluators"][0]))
     op.get_by_role("button", name="위원회 저장").click()
     op.get_by_role("button", name="배정 실행 (다시 실행해도 제출된 평가표는 유지)").click()
     expect(op.locator("main")).to_contain_text("배정했습니다")

@@ -24,8 +24,15 @@ def _operator(request) -> None:
         raise PermissionDenied
 
 
+class EvaluatorChoice(forms.ModelMultipleChoiceField):
+    """Namesakes are common: each evaluator shows with affiliation and expertise."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.affiliation} · {obj.expertise})"
+
+
 class PanelForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(
+    members = EvaluatorChoice(
         label="평가위원",
         queryset=Evaluator.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
