@@ -11,6 +11,7 @@ urlpatterns = [
     path("evaluation/calls/<int:pk>/assign/", views.assign, name="assign"),
     path("evaluation/calls/<int:pk>/rank/", views.rank, name="rank"),
     path("evaluation/rankings/<int:pk>/", views.ranking_detail, name="ranking_detail"),
+    path("evaluation/rankings/<int:pk>/export/", views.ranking_export, name="ranking_export"),
     path("evaluation/rankings/<int:pk>/confirm/", views.ranking_confirm, name="ranking_confirm"),
     path("evaluation/rankings/<int:pk>/publish/", views.ranking_publish, name="ranking_publish"),
     path("applications/<int:pk>/result/", views.application_result, name="application_result"),

@@ -4,16 +4,20 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Case, IntegerField, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from itda.accounts.access import personal_detail
+from itda.accounts.exports import personal_export_view
 from itda.accounts.roles import Role
 from itda.evaluation import selectors, services
+from itda.evaluation.engine import ranking as ranking_engine
 from itda.evaluation.models import Appeal, AppealStatus, Evaluator, Panel, Ranking
 from itda.evaluation.seed import trainee_scheme_create
+from itda.lib import masking
 from itda.recruitment import services as recruitment_services
 from itda.recruitment.forms import TraineeCallForm
 from itda.recruitment.models import Application, Call
@@ -262,4 +266,54 @@ def trainee_call_open(request):
         return redirect("recruitment:call_detail", pk=call.pk)
     return render(
         request, "evaluation/operator/trainee_call_open.html", {"form": form, "group": group}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ranking_export(request, pk: int):
+    """The ranking as Excel, in rank order: a reason first, names masked unless asked, logged."""
+    _operator(request)
+    ranking = get_object_or_404(Ranking.objects.select_related("call__scheme"), pk=pk)
+    result = ranking_engine.result_from_json(ranking.result_json)
+    rows = {int(r.application_id): r for r in result.rows}
+    codes = [c.code for c in ranking.call.scheme.criteria.all()]
+    position = Case(
+        *[When(pk=app_id, then=i) for i, app_id in enumerate(rows)], output_field=IntegerField()
+    )
+    labels = {
+        "selected": "선정",
+        "waitlisted": "예비",
+        "not_selected": "미선정",
+        "below_cutoff": "과락",
+        "no_scores": "평가 없음",
+    }
+
+    def row(application, full: bool) -> list:
+        r = rows[application.pk]
+        name = application.applicant_name
+        if application.trainee_id and not full:
+            name = masking.mask_name(name)
+        return [
+            r.rank,
+            application.receipt_number,
+            name,
+            r.score,
+            labels[r.status],
+            r.waitlist_number,
+            r.reason,
+            *[r.criterion_means.get(code) for code in codes],
+        ]
+
+    criteria = [c.name for c in ranking.call.scheme.criteria.all()]
+    return personal_export_view(
+        request,
+        queryset=Application.objects.filter(pk__in=list(rows))
+        .select_related("company", "trainee")
+        .order_by(position),
+        title="순위표",
+        headers=["순위", "접수번호", "신청자", "점수", "결과", "예비 순번", "사유", *criteria],
+        row=row,
+        filename=f"ranking-{ranking.pk}",
+        template="programs/registry/export.html",
     )

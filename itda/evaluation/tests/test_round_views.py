@@ -55,3 +55,42 @@ def test_round_pages_are_for_the_national_operator(world, cast, login_as):
     staff = login_as(cast["seoul_staff"], Client())
     assert staff.get(f"/evaluation/calls/{world['call'].pk}/").status_code == 403
     assert staff.post(f"/evaluation/calls/{world['call'].pk}/assign/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_ranking_exports_in_rank_order_with_a_reason(world, cast, login_as):
+    import io
+
+    from openpyxl import load_workbook
+
+    from itda.accounts.models import PersonalDataAccess
+
+    call, apps = world["call"], world["apps"]
+    screening_run(call=call, actor=cast["admin"])
+    services.panel_set(call=call, members=world["evaluators"], chair=world["evaluators"][0])
+    services.assignment_run(call=call)
+    points = {apps[0].pk: 10, apps[1].pk: 35, apps[2].pk: 20, apps[3].pk: 30}
+    for a in Assignment.objects.filter(application__call=call):
+        p = Decimal(points[a.application_id])
+        services.sheet_save(
+            assignment=a,
+            points={"cap": p, "attr": Decimal(15), "hire": Decimal(15)},
+            comments={},
+            submit=True,
+        )
+    services.panel_close(panel=call.panel, actor=world["evaluators"][0].user)
+    ranking = services.ranking_compute(call=call, actor=cast["admin"])
+    op = login_as(cast["admin"], Client())
+    assert op.post(f"/evaluation/rankings/{ranking.pk}/export/", {"reason": ""}).status_code == 400
+    response = op.post(f"/evaluation/rankings/{ranking.pk}/export/", {"reason": "선정위원회 보고"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    ranked = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert ranked == [
+        apps[1].company.name,
+        apps[3].company.name,
+        apps[2].company.name,
+        apps[0].company.name,
+    ]
+    assert PersonalDataAccess.objects.filter(
+        action="export", reason="선정위원회 보고 [마스킹]", subject_type="recruitment.application"
+    ).exists()
