@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth.hashers import make_password
@@ -21,11 +22,25 @@ from itda.programs.models import (
     PlacementKind,
     Programme,
     Region,
+    Room,
+    RoomKind,
     Track,
     Trainee,
+    Venue,
     Zone,
 )
 from itda.recruitment.models import Application, Call, CallKind
+from itda.training.models import (
+    Attendance,
+    AttendanceSource,
+    Audience,
+    Cohort,
+    Course,
+    CourseLevel,
+    Enrollment,
+    Session,
+    TrainingRule,
+)
 
 PASSWORD = "test-password-2026!"  # noqa: S105 - a test fixture
 _PASSWORD_HASH = None
@@ -178,3 +193,92 @@ def _system_user():
         username="system-factory", defaults={"role": Role.OPERATOR}
     )
     return user
+
+
+# --- Training --------------------------------------------------------------------------------
+
+KST = ZoneInfo("Asia/Seoul")
+
+
+def training_rule(*, programme, **fields):
+    """The programme's training rule with the defaults (80%, three incidents = one absence)."""
+    return TrainingRule.objects.create(
+        programme=programme,
+        effective_from=fields.pop("effective_from", programme.starts_on),
+        **fields,
+    )
+
+
+def room(*, region, name="강의실", kind=RoomKind.LECTURE, venue_name="테스트 교육장") -> Room:
+    venue, _ = Venue.objects.get_or_create(
+        name=venue_name, defaults={"region": region, "address": "테스트 주소"}
+    )
+    return Room.objects.create(venue=venue, name=name, kind=kind, capacity=40)
+
+
+def cohort(
+    *,
+    group,
+    track,
+    starts_on=datetime.date(2026, 7, 1),
+    ends_on=datetime.date(2026, 7, 31),
+    capacity=30,
+    rule=None,
+    code="T1-BASIC",
+    number=1,
+) -> Cohort:
+    """A job-seeker cohort of a track course of ``group`` (the course is made when missing)."""
+    course, _ = Course.objects.get_or_create(
+        operating_group=group,
+        code=code,
+        defaults={
+            "audience": Audience.JOB_SEEKER,
+            "track": track,
+            "level": CourseLevel.BASIC_PRACTICAL,
+            "title": f"{track.name} 기초·실무과정",
+        },
+    )
+    rule = rule or TrainingRule.objects.filter(programme=group.programme).first()
+    rule = rule or training_rule(programme=group.programme)
+    return Cohort.objects.create(
+        course=course,
+        number=number,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        capacity=capacity,
+        rule=rule,
+    )
+
+
+def sessions(*, cohort: Cohort, days: list[datetime.date], start=(9, 0), end=(18, 0)):
+    """One session a day on the given dates, start–end KST, no room."""
+    return [
+        Session.objects.create(
+            cohort=cohort,
+            number=i,
+            title=f"{i}차시",
+            starts_at=datetime.datetime.combine(day, datetime.time(*start), KST),
+            ends_at=datetime.datetime.combine(day, datetime.time(*end), KST),
+        )
+        for i, day in enumerate(days, start=1)
+    ]
+
+
+def enrollment(*, cohort: Cohort, trainee: Trainee, **extra) -> Enrollment:
+    return Enrollment.objects.create(
+        cohort=cohort,
+        trainee=trainee,
+        enrolled_by=extra.pop("enrolled_by", None) or _system_user(),
+        **extra,
+    )
+
+
+def attendance(*, enrollment: Enrollment, session: Session, status: str, **extra) -> Attendance:
+    return Attendance.objects.create(
+        enrollment=enrollment,
+        session=session,
+        status=status,
+        source=extra.pop("source", AttendanceSource.ROLL_CALL),
+        recorded_by=extra.pop("recorded_by", None) or _system_user(),
+        **extra,
+    )

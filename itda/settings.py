@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "itda.programs",
     "itda.recruitment",
     "itda.evaluation",
+    "itda.training",
     "itda.demo",
     "itda.api",
 ]

@@ -1,0 +1,573 @@
+"""Training: courses, cohorts (기수), sessions (차시), room bookings, enrolment, attendance (출결),
+corrections and certificates (수료증).
+
+Attendance is a legal record and the basis of money: a row is written once per trainee and
+session, changed only by a check-out, a roll-call or an approved correction, and every change is
+kept by pghistory.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.db import models
+from django.db.models import Q
+
+from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.programs.models import (
+    OperatingGroup,
+    Programme,
+    Room,
+    SmartFactoryLevel,
+    Track,
+    Trainee,
+)
+from itda.recruitment.models import Application
+
+
+@pghistory.track()
+class TrainingRule(models.Model):
+    """A programme's attendance and completion rule, versioned by the date it takes effect.
+
+    The cohort uses the version in force on its first day, so a later change never rewrites a
+    running cohort's record."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="training_rules", verbose_name="사업"
+    )
+    effective_from = models.DateField("적용 시작일")
+    max_cohort_months = models.PositiveSmallIntegerField("구직자 기수 최대 기간(개월)", default=1)
+    late_after_minutes = models.PositiveSmallIntegerField(
+        "지각 기준(시작 후 분)", default=10, help_text="차시 시작 후 이 시간이 지나 입실하면 지각"
+    )
+    early_leave_before_minutes = models.PositiveSmallIntegerField(
+        "조퇴 기준(종료 전 분)", default=10, help_text="차시 종료 전 이 시간보다 일찍 퇴실하면 조퇴"
+    )
+    absent_after_minutes = models.PositiveSmallIntegerField(
+        "결석 기준(시작 후 분)", default=60, help_text="차시 시작 후 이 시간이 지나 입실하면 결석"
+    )
+    checkin_opens_minutes = models.PositiveSmallIntegerField("입실 가능(시작 전 분)", default=30)
+    incidents_per_absence = models.PositiveSmallIntegerField(
+        "결석 1회로 보는 지각·조퇴 횟수", default=3
+    )
+    completion_min_rate = models.DecimalField(
+        "수료 기준 출석률", max_digits=4, decimal_places=3, default=0.8
+    )
+    assessment_required = models.BooleanField("평가가 있는 과정은 합격해야 수료", default=True)
+    correction_deadline_days = models.PositiveSmallIntegerField(
+        "출결 정정 신청 기한(차시 다음 날부터 일)", default=1
+    )
+    qr_rotation_seconds = models.PositiveSmallIntegerField("QR 갱신 주기(초)", default=30)
+    note = models.CharField("근거", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "출결·수료 규칙"
+        verbose_name_plural = "출결·수료 규칙"
+        ordering = ["programme", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "effective_from"], name="training_rule_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(completion_min_rate__gt=0) & Q(completion_min_rate__lte=1),
+                name="training_rule_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(incidents_per_absence__gte=1), name="training_rule_incidents_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(qr_rotation_seconds__gte=10), name="training_rule_qr_rotation_min"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} 출결 규칙 ({self.effective_from:%Y-%m-%d}~)"
+
+
+class Audience(models.TextChoices):
+    JOB_SEEKER = "job_seeker", "구직자(트랙 교육)"
+    EMPLOYEE = "employee", "재직자(스마트공장 단계별 단기과정)"
+
+
+class CourseLevel(models.TextChoices):
+    BASIC = "basic", "기초"
+    PRACTICAL = "practical", "실무"
+    BASIC_PRACTICAL = "basic_practical", "기초·실무"
+    SHORT = "short", "단기"
+
+
+@pghistory.track()
+class Course(models.Model):
+    """교육과정: what an operating group teaches, per track and level, with modules and hours."""
+
+    operating_group = models.ForeignKey(
+        OperatingGroup, on_delete=models.PROTECT, related_name="courses", verbose_name="사업단"
+    )
+    audience = models.CharField("대상", max_length=20, choices=Audience.choices)
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courses",
+        verbose_name="트랙",
+    )
+    level = models.CharField("수준", max_length=20, choices=CourseLevel.choices)
+    smart_factory_level = models.CharField(
+        "대상 스마트공장 단계", max_length=20, choices=SmartFactoryLevel.choices, blank=True
+    )
+    code = models.CharField("과정 코드", max_length=30)
+    title = models.CharField("과정명", max_length=200)
+    description = models.TextField("과정 소개", blank=True)
+    has_assessment = models.BooleanField("수료 평가 있음", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "교육과정"
+        verbose_name_plural = "교육과정"
+        ordering = ["operating_group", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["operating_group", "code"], name="course_code_unique"),
+            # Job-seeker courses belong to a track; employee courses to a smart-factory stage.
+            models.CheckConstraint(
+                condition=(Q(audience="job_seeker") & Q(track__isnull=False))
+                | (Q(audience="employee") & Q(track__isnull=True) & ~Q(smart_factory_level="")),
+                name="course_audience_fields",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def total_hours(self) -> int:
+        return sum(module.hours for module in self.modules.all())
+
+
+@pghistory.track()
+class Module(models.Model):
+    """One unit of a course's curriculum, with its hours."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    order = models.PositiveSmallIntegerField("순서")
+    title = models.CharField("교과목", max_length=200)
+    hours = models.PositiveSmallIntegerField("시간")
+
+    class Meta:
+        verbose_name = "교과목"
+        verbose_name_plural = "교과목"
+        ordering = ["course", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "order"], name="module_order_unique"),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="module_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@pghistory.track()
+class Cohort(models.Model):
+    """기수: one run of a course, with dates, capacity, instructors and a schedule of sessions."""
+
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="cohorts", verbose_name="교육과정"
+    )
+    number = models.PositiveSmallIntegerField("기수")
+    starts_on = models.DateField("개강일")
+    ends_on = models.DateField("종강일")
+    capacity = models.PositiveSmallIntegerField("정원")
+    # Instructors who take the roll-call log in as the group's staff; guest lecturers are named
+    # on the session instead.
+    instructors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="taught_cohorts", verbose_name="강사"
+    )
+    rule = models.ForeignKey(
+        TrainingRule, on_delete=models.PROTECT, related_name="cohorts", verbose_name="적용 규칙"
+    )
+    completed_at = models.DateTimeField("수료 판정 일시", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "기수"
+        verbose_name_plural = "기수"
+        ordering = ["course", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "number"], name="cohort_number_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="cohort_dates_ordered"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="cohort_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course.title} {self.number}기"
+
+
+class BookingKind(models.TextChoices):
+    SESSION = "session", "교육 차시"
+    MEETING = "meeting", "회의"
+    EVENT = "event", "행사·전시"
+
+
+class BookingStatus(models.TextChoices):
+    REQUESTED = "requested", "신청"
+    APPROVED = "approved", "승인"
+    REJECTED = "rejected", "반려"
+    CANCELLED = "cancelled", "취소"
+
+
+class RoomBookingQuerySet(ScopedQuerySet):
+    def holding(self):
+        """Bookings that hold their room (the ones the exclusion constraint compares)."""
+        return self.filter(status=BookingStatus.APPROVED)
+
+
+@pghistory.track()
+class RoomBooking(models.Model):
+    """A room held for a time span. Two approved bookings of one room never overlap: the
+    database refuses it (exclusion constraint), so concurrent requests cannot double-book."""
+
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="bookings", verbose_name="실"
+    )
+    during = DateTimeRangeField("사용 시간")
+    kind = models.CharField("용도", max_length=20, choices=BookingKind.choices)
+    status = models.CharField(
+        "상태", max_length=20, choices=BookingStatus.choices, default=BookingStatus.REQUESTED
+    )
+    purpose = models.CharField("사용 목적", max_length=200)
+    attendees = models.PositiveSmallIntegerField("인원", null=True, blank=True)
+    company = models.ForeignKey(
+        "programs.Company",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="room_bookings",
+        verbose_name="신청 기업",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("처리 의견", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoomBookingQuerySet.as_manager()
+    scope = ScopePaths(region="room__venue__region", company="company", filer="requested_by")
+
+    class Meta:
+        verbose_name = "교육장 예약"
+        verbose_name_plural = "교육장 예약"
+        ordering = ["during"]
+        constraints = [
+            ExclusionConstraint(
+                name="room_booking_no_overlap",
+                expressions=[("room", RangeOperators.EQUAL), ("during", RangeOperators.OVERLAPS)],
+                condition=Q(status="approved"),
+            ),
+            models.CheckConstraint(
+                condition=Q(during__isempty=False), name="room_booking_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room} {self.purpose}"
+
+
+def qr_secret_new() -> str:
+    return secrets.token_hex(32)
+
+
+@pghistory.track(exclude=["qr_secret"])
+class Session(models.Model):
+    """차시: one class meeting of a cohort, in a room (its booking) or online."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name="기수"
+    )
+    number = models.PositiveSmallIntegerField("차시")
+    title = models.CharField("내용", max_length=200)
+    module = models.ForeignKey(
+        Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    starts_at = models.DateTimeField("시작")
+    ends_at = models.DateTimeField("종료")
+    booking = models.OneToOneField(
+        RoomBooking,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="session",
+        verbose_name="교육장 예약",
+    )
+    instructor_name = models.CharField("강사", max_length=50, blank=True)
+    # The QR code shown in the room is an HMAC of this secret and the current time window.
+    qr_secret = models.CharField(max_length=64, default=qr_secret_new, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "차시"
+        verbose_name_plural = "차시"
+        ordering = ["cohort", "starts_at", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "number"], name="session_number_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_times_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} {self.number}차시"
+
+
+class EnrollmentStatus(models.TextChoices):
+    ENROLLED = "enrolled", "수강"
+    WAITLISTED = "waitlisted", "대기"
+    WITHDRAWN = "withdrawn", "중도포기"
+    COMPLETED = "completed", "수료"
+    NOT_COMPLETED = "not_completed", "미수료"
+
+
+ACTIVE_ENROLLMENT = (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED)
+
+
+@pghistory.track()
+class Enrollment(models.Model):
+    """A trainee's place (or waitlist place) in a cohort; at most one active per trainee."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="enrollments", verbose_name="기수"
+    )
+    trainee = models.ForeignKey(
+        Trainee, on_delete=models.PROTECT, related_name="enrollments", verbose_name="교육생"
+    )
+    # The selection that entitles the trainee to a place; empty when an operator enrols directly.
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+        verbose_name="선발 신청",
+    )
+    status = models.CharField(
+        "상태", max_length=20, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ENROLLED
+    )
+    waitlist_position = models.PositiveSmallIntegerField("대기 순번", null=True, blank=True)
+    assessment_passed = models.BooleanField("수료 평가 합격", null=True, blank=True)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField("종료 일시", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(region="trainee__region", person="trainee__user")
+
+    class Meta:
+        verbose_name = "수강"
+        verbose_name_plural = "수강"
+        ordering = ["cohort", "trainee__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee"],
+                condition=Q(status__in=["enrolled", "waitlisted"]),
+                name="enrollment_one_active_per_trainee",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "trainee"], name="enrollment_once_per_cohort"
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "waitlist_position"],
+                condition=Q(status="waitlisted"),
+                name="enrollment_waitlist_position_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="waitlisted", waitlist_position__isnull=False)
+                | (~Q(status="waitlisted") & Q(waitlist_position__isnull=True)),
+                name="enrollment_waitlist_position_iff_waitlisted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} · {self.cohort}"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "출석"
+    LATE = "late", "지각"
+    LEFT_EARLY = "left_early", "조퇴"
+    LATE_LEFT_EARLY = "late_left_early", "지각·조퇴"
+    ABSENT = "absent", "결석"
+    EXCUSED = "excused", "공결(출석인정)"
+
+
+# Statuses that count as attending the session; each lateness or early leave is one incident.
+ATTENDED = ("present", "late", "left_early", "late_left_early", "excused")
+INCIDENTS = {"late": 1, "left_early": 1, "late_left_early": 2}
+
+
+class AttendanceSource(models.TextChoices):
+    QR = "qr", "QR 입실"
+    ROLL_CALL = "roll_call", "강사 출석부"
+    CORRECTION = "correction", "정정 승인"
+
+
+@pghistory.track()
+class Attendance(models.Model):
+    """출결: one trainee's record for one session. A session that ended with no row is an
+    absence; a row is only ever changed by check-out, roll-call or an approved correction."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="attendances", verbose_name="수강"
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="attendances", verbose_name="차시"
+    )
+    status = models.CharField("출결", max_length=20, choices=AttendanceStatus.choices)
+    checked_in_at = models.DateTimeField("입실", null=True, blank=True)
+    checked_out_at = models.DateTimeField("퇴실", null=True, blank=True)
+    source = models.CharField("기록 방법", max_length=20, choices=AttendanceSource.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(region="enrollment__trainee__region", person="enrollment__trainee__user")
+
+    class Meta:
+        verbose_name = "출결"
+        verbose_name_plural = "출결"
+        ordering = ["session", "enrollment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "session"], name="attendance_once_per_session"
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_out_at__isnull=True)
+                | Q(checked_in_at__isnull=True)
+                | Q(checked_out_at__gte=models.F("checked_in_at")),
+                name="attendance_out_after_in",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment.trainee} {self.session} {self.get_status_display()}"
+
+
+class CorrectionReason(models.TextChoices):
+    """Reasons accepted for an attendance correction (after 국민내일배움카드 운영규정 별표3)."""
+
+    ILLNESS = "illness", "본인 질병·부상(진단서)"
+    FAMILY = "family", "가족 경조사(가족관계증명서 등)"
+    RESERVE = "reserve", "예비군·민방위 훈련(필증)"
+    INTERVIEW = "interview", "채용 면접(확인서)"
+    SYSTEM = "system", "QR·기기 오류(담당자 확인)"
+    OTHER = "other", "기타(증빙 첨부)"
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", "검토 중"
+    APPROVED = "approved", "승인"
+    REJECTED = "rejected", "반려"
+
+
+@pghistory.track()
+class AttendanceCorrection(models.Model):
+    """출석입력요청: a request to change one session's record, with a reason and evidence,
+    filed before the rule's deadline and decided by staff. Approval rewrites the attendance
+    row; the original stays in its history."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="corrections", verbose_name="수강"
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="corrections", verbose_name="차시"
+    )
+    status_before = models.CharField("정정 전", max_length=20, choices=AttendanceStatus.choices)
+    requested_status = models.CharField(
+        "요청 출결", max_length=20, choices=AttendanceStatus.choices
+    )
+    reason = models.CharField("사유", max_length=20, choices=CorrectionReason.choices)
+    explanation = models.TextField("상세 사유")
+    evidence = models.FileField("증빙", upload_to="corrections/%Y/%m/", blank=True)
+    evidence_name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        "처리 상태",
+        max_length=20,
+        choices=CorrectionStatus.choices,
+        default=CorrectionStatus.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("처리 의견", max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(region="enrollment__trainee__region", person="enrollment__trainee__user")
+
+    class Meta:
+        verbose_name = "출결 정정 신청"
+        verbose_name_plural = "출결 정정 신청"
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "session"],
+                condition=Q(status="pending"),
+                name="correction_one_pending_per_session",
+            ),
+            models.CheckConstraint(
+                condition=~Q(requested_status=models.F("status_before")),
+                name="correction_changes_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment.trainee} {self.session} 정정"
+
+
+@pghistory.track()
+class Certificate(models.Model):
+    """수료증: issued once per completed enrolment, with a serial number and a verification
+    code that the public page looks up (it shows the holder's masked name only)."""
+
+    enrollment = models.OneToOneField(
+        Enrollment, on_delete=models.PROTECT, related_name="certificate", verbose_name="수강"
+    )
+    serial = models.CharField("발급번호", max_length=30, unique=True)
+    verification_code = models.CharField("확인 코드", max_length=32, unique=True)
+    issued_at = models.DateTimeField("발급일시")
+    attendance_rate = models.DecimalField("출석률", max_digits=5, decimal_places=4)
+    pdf = models.FileField("PDF", upload_to="certificates/%Y/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    revoked_at = models.DateTimeField("취소 일시", null=True, blank=True)
+    revoked_reason = models.CharField("취소 사유", max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(region="enrollment__trainee__region", person="enrollment__trainee__user")
+
+    class Meta:
+        verbose_name = "수료증"
+        verbose_name_plural = "수료증"
+        ordering = ["serial"]
+
+    def __str__(self) -> str:
+        return self.serial

@@ -1,0 +1,101 @@
+"""Reads for training. ``attendance_tally`` is the one definition of how attendance counts;
+completion, the allowance and every page that shows a rate use it."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+
+from itda.training.models import ATTENDED, INCIDENTS, Attendance, Session, TrainingRule
+
+
+def rule_in_force(programme, on: datetime.date) -> TrainingRule | None:
+    """The version of the programme's training rule in force on a date."""
+    return (
+        TrainingRule.objects.filter(programme=programme, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def _count(subquery: QuerySet, group_by: str, value) -> Subquery:
+    return Coalesce(
+        Subquery(
+            subquery.order_by().values(group_by).annotate(n=value).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def attendance_tally(
+    rows: QuerySet,
+    *,
+    as_of: datetime.datetime,
+    enrollment: str = "pk",
+    since=None,
+    until=None,
+) -> QuerySet:
+    """Annotate enrolments (or rows with an ``enrollment`` path) with their attendance so far.
+
+    - ``scheduled``: the cohort's sessions that ended by ``as_of`` (and start in [since, until));
+    - ``attended``: those with a status that counts as attending (excused included);
+    - ``incidents``: lateness and early leaves (지각·조퇴 together count twice);
+    - ``credited``: attended minus one for every ``incidents_per_absence`` incidents.
+
+    A session that ended with no record is an absence. ``since``/``until`` may be values or
+    expressions of the outer row (a unit period's bounds). One SQL statement, any number of rows.
+    """
+    prefix = "" if enrollment == "pk" else f"{enrollment}__"
+    sessions = Session.objects.filter(cohort=OuterRef(f"{prefix}cohort"), ends_at__lte=as_of)
+    records = Attendance.objects.filter(
+        enrollment=OuterRef(enrollment), session__ends_at__lte=as_of, status__in=ATTENDED
+    )
+    if since is not None:
+        sessions = sessions.filter(starts_at__gte=since)
+        records = records.filter(session__starts_at__gte=since)
+    if until is not None:
+        sessions = sessions.filter(starts_at__lt=until)
+        records = records.filter(session__starts_at__lt=until)
+    incident_weight = Case(
+        *(When(status=status, then=Value(weight)) for status, weight in INCIDENTS.items()),
+        default=Value(0),
+    )
+    return rows.annotate(
+        scheduled=_count(sessions, "cohort", Count("*")),
+        attended=_count(records, "enrollment", Count("*")),
+        incidents=_count(records, "enrollment", Sum(incident_weight)),
+    ).annotate(
+        credited=Greatest(
+            Value(0),
+            # Integer division in SQL: 1–2 incidents cost nothing, 3 cost one session.
+            F("attended") - F("incidents") / F(f"{prefix}cohort__rule__incidents_per_absence"),
+        ),
+    )
+
+
+def rate_meets(credited: int, scheduled: int, min_rate: Decimal) -> bool:
+    """Whether credited/scheduled reaches the rate, compared exactly (no float): 79.9% fails and
+    80.0% passes an 80% rule."""
+    return scheduled > 0 and Decimal(credited) >= min_rate * scheduled
+
+
+def attendance_rate(credited: int, scheduled: int) -> Decimal:
+    """The rate shown to people, to four decimals (0.8000 = 80.00%)."""
+    if scheduled == 0:
+        return Decimal("0.0000")
+    return (Decimal(credited) / scheduled).quantize(Decimal("0.0001"))
