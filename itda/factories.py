@@ -251,7 +251,8 @@ def cohort(
 
 
 def sessions(*, cohort: Cohort, days: list[datetime.date], start=(9, 0), end=(18, 0)):
-    """One session a day on the given dates, start–end KST, no room."""
+    """One session a day on the given dates, start–end KST, no room, numbered after the last."""
+    first = cohort.sessions.count() + 1
     return [
         Session.objects.create(
             cohort=cohort,
@@ -260,7 +261,7 @@ def sessions(*, cohort: Cohort, days: list[datetime.date], start=(9, 0), end=(18
             starts_at=datetime.datetime.combine(day, datetime.time(*start), KST),
             ends_at=datetime.datetime.combine(day, datetime.time(*end), KST),
         )
-        for i, day in enumerate(days, start=1)
+        for i, day in enumerate(days, start=first)
     ]
 
 

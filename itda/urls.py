@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("itda.recruitment.excel_urls")),
     path("", include("itda.evaluation.urls")),
     path("", include("itda.evaluation.round_urls")),
+    path("", include("itda.training.self_service_urls")),
     path("api/", include("itda.api.urls")),
     path("admin/", admin.site.urls),
 ]

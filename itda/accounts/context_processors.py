@@ -21,6 +21,8 @@ def navigation(request) -> dict:
         entries.insert(0, ("내 업무", "accounts:home"))
         if user.role in (Role.COMPANY, Role.TRAINEE):
             entries.insert(1, ("내 신청", "recruitment:my_applications"))
+        if user.role == Role.TRAINEE:
+            entries.insert(2, ("내 교육", "my_training:my_training"))
         if user.role == Role.OPERATOR:
             entries.append(("접속기록", "accounts:access_log"))
     items = []

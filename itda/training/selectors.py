@@ -20,7 +20,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
-from itda.training.models import ATTENDED, INCIDENTS, Attendance, Session, TrainingRule
+from itda.training.models import (
+    ATTENDED,
+    INCIDENTS,
+    Attendance,
+    Enrollment,
+    Session,
+    TrainingRule,
+)
 
 
 def rule_in_force(programme, on: datetime.date) -> TrainingRule | None:
@@ -99,3 +106,31 @@ def attendance_rate(credited: int, scheduled: int) -> Decimal:
     if scheduled == 0:
         return Decimal("0.0000")
     return (Decimal(credited) / scheduled).quantize(Decimal("0.0001"))
+
+
+def trainee_enrollments(user) -> QuerySet:
+    """The user's own enrolments, newest cohort first, each with its attendance so far."""
+    from django.utils import timezone
+
+    rows = (
+        Enrollment.objects.visible_to(user)
+        .filter(trainee__user=user)
+        .select_related("cohort__course__operating_group", "cohort__rule")
+        .order_by("-cohort__starts_on", "-pk")
+    )
+    return attendance_tally(rows, as_of=timezone.now())
+
+
+def enrollment_schedule(enrollment: Enrollment) -> QuerySet:
+    """The cohort's sessions in order, each with this trainee's record (status, times) if any."""
+    mine = Attendance.objects.filter(enrollment=enrollment, session=OuterRef("pk"))
+    return (
+        Session.objects.filter(cohort_id=enrollment.cohort_id)
+        .select_related("booking__room__venue")
+        .annotate(
+            my_status=Subquery(mine.values("status")[:1]),
+            my_checked_in_at=Subquery(mine.values("checked_in_at")[:1]),
+            my_checked_out_at=Subquery(mine.values("checked_out_at")[:1]),
+        )
+        .order_by("starts_at", "number")
+    )

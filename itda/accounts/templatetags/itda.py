@@ -38,3 +38,11 @@ def number(value) -> str:
 def get_item(mapping, key):
     """``{{ mapping|get_item:key }}`` for dict lookups with a variable key."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def percent(value) -> str:
+    """A rate as people read it: Decimal("0.8") → 80.00%."""
+    if value in (None, ""):
+        return "-"
+    return f"{Decimal(value) * 100:.2f}%"

@@ -66,7 +66,10 @@ def test_only_sessions_ended_and_inside_the_period_count(class_of_one):
     row = attendance_tally(Enrollment.objects.filter(pk=enrollment.pk), as_of=mid).get()
     assert (row.scheduled, row.attended) == (9, 9)
     since = datetime.datetime(2026, 7, 5, tzinfo=datetime.UTC)
-    assert (_tally(enrollment, since=since).scheduled, _tally(enrollment, since=since).attended) == (
+    assert (
+        _tally(enrollment, since=since).scheduled,
+        _tally(enrollment, since=since).attended,
+    ) == (
         16,
         16,
     )

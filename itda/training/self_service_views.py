@@ -1,0 +1,34 @@
+"""Trainee self-service (works on a phone): my schedule, my attendance with any corrections, my
+allowance so far and my certificate — the trainee's own rows only, through the scope rule."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from itda.accounts.roles import Role
+from itda.accounts.services import personal_data_access_record
+from itda.training.selectors import attendance_rate, enrollment_schedule, trainee_enrollments
+
+
+@never_cache
+def my_training(request):
+    """내 교육: the current (or latest) cohort in full, earlier ones in brief."""
+    if request.user.role != Role.TRAINEE:
+        raise PermissionDenied
+    enrollments = list(trainee_enrollments(request.user))
+    current = enrollments[0] if enrollments else None
+    context = {"current": current, "earlier": enrollments[1:]}
+    if current:
+        personal_data_access_record(
+            request=request,
+            subject_type="training.enrollment",
+            subject_ids=[e.pk for e in enrollments],
+        )
+        context |= {
+            "schedule": enrollment_schedule(current),
+            "rate": attendance_rate(current.credited, current.scheduled),
+            "corrections": current.corrections.select_related("session"),
+            "now": timezone.now(),
+        }
+    return render(request, "training/me/my_training.html", context)
