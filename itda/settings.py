@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "itda.recruitment",
     "itda.evaluation",
     "itda.training",
+    "itda.internships",
     "itda.demo",
     "itda.api",
 ]

@@ -14,6 +14,7 @@ from django.test import Client
 from itda import factories
 from itda.accounts.models import PersonalDataAccess, User
 from itda.evaluation.models import Assignment, ConflictOfInterest, Evaluator, EvaluatorRelation
+from itda.internships.models import Placement, Position
 from itda.programs.models import Company, Trainee, Venue
 from itda.recruitment.models import Application
 from itda.training.models import (
@@ -54,8 +55,10 @@ SCOPED_MODELS = {
     Attendance,
     AttendanceCorrection,
     Certificate,
-    # A company's meeting request (company data).
+    # A company's meeting request and its positions (company data), a trainee's placement.
     RoomBooking,
+    Position,
+    Placement,
 }
 # A row pointing at one of these is a record about that person and must be scoped.
 PERSON_RECORDS = {Trainee, Enrollment}
@@ -173,6 +176,24 @@ def _training_world(w, cast, regions):
             company=company,
             requested_by=cast["company"] if company else cast["busan_staff"],
         )
+    for key, company, trainee in (
+        ("own", w["company.own"], w["trainee.own"]),
+        ("busan", w["company.busan"], w["trainee.busan"]),
+    ):
+        t[f"position.{key}"] = position = Position.objects.create(
+            company=company,
+            track=regions["track"],
+            title="설비 운영 인턴",
+            duties="-",
+            seats=1,
+            region=company.region,
+            site_address="-",
+            mentor_name="김멘토",
+            created_by=cast["admin"],
+        )
+        t[f"placement.{key}"] = Placement.objects.create(
+            trainee=trainee, position=position, origin="test", created_by=cast["admin"]
+        )
     return t
 
 
@@ -189,8 +210,15 @@ CAPITAL = {
     "application.conflicted",
     "application.own_org",
     "booking.own_company",
+    "position.own",
 }
-OWN_TRAINING = {"enrollment.own", "attendance.own", "correction.own", "certificate.own"}
+OWN_TRAINING = {
+    "enrollment.own",
+    "attendance.own",
+    "correction.own",
+    "certificate.own",
+    "placement.own",
+}
 BUSAN = {
     "company.busan",
     "trainee.busan",
@@ -201,6 +229,8 @@ BUSAN = {
     "correction.busan",
     "certificate.busan",
     "booking.busan",
+    "position.busan",
+    "placement.busan",
 }
 EXPECTED = {
     "admin": None,  # everything
@@ -216,6 +246,8 @@ EXPECTED = {
         "application.own_company",
         "application.own_org",
         "booking.own_company",
+        "position.own",
+        "placement.own",
     },
     "trainee": {"trainee.own", "user.trainee", "application.own_trainee"} | OWN_TRAINING,
 }
