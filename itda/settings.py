@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "itda.evaluation",
     "itda.training",
     "itda.internships",
+    "itda.matching",
     "itda.demo",
     "itda.api",
 ]

@@ -3,6 +3,7 @@ registries of companies and trainees."""
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
@@ -546,6 +547,10 @@ class Trainee(models.Model):
         blank=True,
         related_name="+",
         verbose_name="희망 트랙",
+    )
+    # Skills the trainee declares (certificates, tools); linkage compares them with positions'.
+    skills = ArrayField(
+        models.CharField(max_length=50), verbose_name="보유 역량", default=list, blank=True
     )
     bank_name = models.CharField("은행", max_length=20, blank=True)
     bank_account = EncryptedCharField("계좌번호", blank=True)

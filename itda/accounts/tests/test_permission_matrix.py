@@ -15,6 +15,7 @@ from itda import factories
 from itda.accounts.models import PersonalDataAccess, User
 from itda.evaluation.models import Assignment, ConflictOfInterest, Evaluator, EvaluatorRelation
 from itda.internships.models import Placement, Position
+from itda.matching.models import CompanyRanking, Interview, MatchRound, TraineeChoice
 from itda.programs.models import Company, Trainee, Venue
 from itda.recruitment.models import Application
 from itda.training.models import (
@@ -59,6 +60,9 @@ SCOPED_MODELS = {
     RoomBooking,
     Position,
     Placement,
+    TraineeChoice,
+    CompanyRanking,
+    Interview,
 }
 # A row pointing at one of these is a record about that person and must be scoped.
 PERSON_RECORDS = {Trainee, Enrollment}
@@ -194,6 +198,20 @@ def _training_world(w, cast, regions):
         t[f"placement.{key}"] = Placement.objects.create(
             trainee=trainee, position=position, origin="test", created_by=cast["admin"]
         )
+    round_ = MatchRound.objects.create(
+        programme=regions["programme"],
+        title="전국 연계",
+        trainee_deadline=span[0],
+        company_deadline=span[1],
+        created_by=cast["admin"],
+    )
+    for key in ("own", "busan"):
+        pair = {"round": round_, "position": t[f"position.{key}"], "trainee": w[f"trainee.{key}"]}
+        t[f"choice.{key}"] = TraineeChoice.objects.create(rank=1, **pair)
+        t[f"ranking.{key}"] = CompanyRanking.objects.create(rank=1, **pair)
+        t[f"interview.{key}"] = Interview.objects.create(
+            scheduled_at=span[0], place="본사", created_by=cast["admin"], **pair
+        )
     return t
 
 
@@ -211,6 +229,7 @@ CAPITAL = {
     "application.own_org",
     "booking.own_company",
     "position.own",
+    "ranking.own",
 }
 OWN_TRAINING = {
     "enrollment.own",
@@ -218,6 +237,8 @@ OWN_TRAINING = {
     "correction.own",
     "certificate.own",
     "placement.own",
+    "choice.own",
+    "interview.own",
 }
 BUSAN = {
     "company.busan",
@@ -231,6 +252,9 @@ BUSAN = {
     "booking.busan",
     "position.busan",
     "placement.busan",
+    "choice.busan",
+    "ranking.busan",
+    "interview.busan",
 }
 EXPECTED = {
     "admin": None,  # everything
@@ -248,6 +272,9 @@ EXPECTED = {
         "booking.own_company",
         "position.own",
         "placement.own",
+        "choice.own",
+        "ranking.own",
+        "interview.own",
     },
     "trainee": {"trainee.own", "user.trainee", "application.own_trainee"} | OWN_TRAINING,
 }

@@ -1,0 +1,217 @@
+"""Linkage: match rounds, the rankings both sides file, interviews and the engine's runs.
+
+A round collects trainees' ranked choices of published positions and companies' rankings of the
+trainees who chose them; staff run the engine as dry runs and publish one run, whose input is
+frozen with its sha256 so anyone can rerun the CLI on the export and get the same assignment.
+"""
+
+from __future__ import annotations
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.internships.models import Position
+from itda.programs.models import OperatingGroup, Programme, Trainee
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", "준비"
+    OPEN = "open", "진행 중"
+    PUBLISHED = "published", "결과 발표"
+
+
+@pghistory.track()
+class MatchRound(models.Model):
+    """연계 라운드: one operating group's (or a national) round of ranking and matching."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="match_rounds", verbose_name="사업"
+    )
+    operating_group = models.ForeignKey(
+        OperatingGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="match_rounds",
+        verbose_name="사업단",
+        help_text="비워 두면 전국 라운드",
+    )
+    title = models.CharField("라운드명", max_length=200)
+    # A second round for those left out names the round it follows.
+    follows = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="followed_by"
+    )
+    max_choices = models.PositiveSmallIntegerField("교육생 지망 수", default=10)
+    trainee_deadline = models.DateTimeField("교육생 지망 마감")
+    company_deadline = models.DateTimeField("기업 순위 마감")
+    status = models.CharField(
+        "상태", max_length=20, choices=RoundStatus.choices, default=RoundStatus.DRAFT
+    )
+    published_run = models.OneToOneField(
+        "MatchRun",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_for",
+        verbose_name="발표한 실행",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "연계 라운드"
+        verbose_name_plural = "연계 라운드"
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_choices__gte=1) & Q(max_choices__lte=30),
+                name="round_max_choices_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(company_deadline__gte=models.F("trainee_deadline")),
+                name="round_company_after_trainees",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@pghistory.track()
+class TraineeChoice(models.Model):
+    """A trainee's ranked choice of a position in a round (1 = first choice)."""
+
+    round = models.ForeignKey(MatchRound, on_delete=models.CASCADE, related_name="choices")
+    trainee = models.ForeignKey(Trainee, on_delete=models.PROTECT, related_name="match_choices")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="choices")
+    rank = models.PositiveSmallIntegerField("지망 순위")
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(
+        region="trainee__region", company="position__company", person="trainee__user"
+    )
+
+    class Meta:
+        verbose_name = "교육생 지망"
+        verbose_name_plural = "교육생 지망"
+        ordering = ["round", "trainee", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "trainee", "position"], name="choice_position_once"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "trainee", "rank"],
+                name="choice_rank_once",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="choice_rank_positive"),
+        ]
+
+
+@pghistory.track()
+class CompanyRanking(models.Model):
+    """A company's rank of a trainee who chose its position (only those it would accept)."""
+
+    round = models.ForeignKey(MatchRound, on_delete=models.CASCADE, related_name="rankings")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="rankings")
+    trainee = models.ForeignKey(Trainee, on_delete=models.PROTECT, related_name="company_ranks")
+    rank = models.PositiveSmallIntegerField("순위")
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(region="trainee__region", company="position__company")
+
+    class Meta:
+        verbose_name = "기업 순위"
+        verbose_name_plural = "기업 순위"
+        ordering = ["round", "position", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "position", "trainee"], name="ranking_trainee_once"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "position", "rank"],
+                name="ranking_rank_once",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="ranking_rank_positive"),
+        ]
+
+
+class InterviewStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "예정"
+    HELD = "held", "완료"
+    CANCELLED = "cancelled", "취소"
+
+
+@pghistory.track()
+class Interview(models.Model):
+    """An interview a company holds with a trainee who chose its position; once scheduled the
+    company may see the trainee's contact details (logged), not before."""
+
+    round = models.ForeignKey(MatchRound, on_delete=models.CASCADE, related_name="interviews")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="interviews")
+    trainee = models.ForeignKey(Trainee, on_delete=models.PROTECT, related_name="interviews")
+    scheduled_at = models.DateTimeField("면접 일시")
+    place = models.CharField("장소·방법", max_length=200)
+    status = models.CharField(
+        "상태", max_length=20, choices=InterviewStatus.choices, default=InterviewStatus.SCHEDULED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(
+        region="trainee__region", company="position__company", person="trainee__user"
+    )
+
+    class Meta:
+        verbose_name = "면접"
+        verbose_name_plural = "면접"
+        ordering = ["scheduled_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "position", "trainee"], name="interview_once_per_pair"
+            ),
+        ]
+
+
+class Algorithm(models.TextChoices):
+    TRAINEE_PROPOSING = "trainee-proposing", "교육생 제안 수용유보(안정·교육생 최적)"
+    POSITION_PROPOSING = "position-proposing", "기업 제안 수용유보(비교용)"
+    FILL_SEATS = "fill-seats", "안정 배정 후 빈자리 채우기"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(name="match_run_append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+)
+class MatchRun(models.Model):
+    """One run of the engine on a round's frozen input: kept whole, never changed."""
+
+    round = models.ForeignKey(MatchRound, on_delete=models.PROTECT, related_name="runs")
+    algorithm = models.CharField("알고리즘", max_length=30, choices=Algorithm.choices)
+    engine_version = models.CharField("엔진 버전", max_length=40)
+    # The canonical JSON the CLI takes, and its sha256: anyone can rerun the published input.
+    input_json = models.TextField()
+    input_sha256 = models.CharField(max_length=64)
+    result_json = models.TextField()
+    stats = models.JSONField("통계", default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "매칭 실행"
+        verbose_name_plural = "매칭 실행"
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.get_algorithm_display()} #{self.pk}"

@@ -1,0 +1,168 @@
+"""Writes for linkage: rounds, trainees' choices, companies' rankings and interviews."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from itda.accounts.models import User
+from itda.accounts.roles import Role
+from itda.internships.models import Position
+from itda.matching.models import (
+    CompanyRanking,
+    Interview,
+    MatchRound,
+    RoundStatus,
+    TraineeChoice,
+)
+from itda.matching.selectors import round_positions, round_trainees
+from itda.programs.models import Trainee
+
+
+class MatchError(ValidationError):
+    """A request about a round that the rules refuse; the message is Korean."""
+
+
+def _kst(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: User,
+    programme,
+    title: str,
+    trainee_deadline: datetime.datetime,
+    company_deadline: datetime.datetime,
+    operating_group=None,
+    max_choices: int = 10,
+    follows: MatchRound | None = None,
+) -> MatchRound:
+    """Open a round: a group's staff for their own group, the operator for any or national."""
+    if actor.role == Role.GROUP_STAFF:
+        if operating_group is None or not operating_group.staff.filter(pk=actor.pk).exists():
+            raise MatchError("담당 사업단의 라운드만 만들 수 있습니다.")
+    elif actor.role != Role.OPERATOR:
+        raise MatchError("라운드는 사업단 담당자나 전담기관만 만들 수 있습니다.")
+    if company_deadline < trainee_deadline:
+        raise MatchError("기업 순위 마감은 교육생 지망 마감 이후여야 합니다.")
+    round_ = MatchRound(
+        programme=programme,
+        operating_group=operating_group,
+        title=title,
+        trainee_deadline=trainee_deadline,
+        company_deadline=company_deadline,
+        max_choices=max_choices,
+        follows=follows,
+        status=RoundStatus.OPEN,
+        created_by=actor,
+    )
+    round_.full_clean()
+    round_.save()
+    return round_
+
+
+def _lock_round(round_: MatchRound) -> MatchRound:
+    return MatchRound.objects.select_for_update().get(pk=round_.pk)
+
+
+@transaction.atomic
+def trainee_choices_save(
+    *,
+    round_: MatchRound,
+    trainee: Trainee,
+    positions: list[Position],
+    actor: User,
+    now: datetime.datetime | None = None,
+) -> list[TraineeChoice]:
+    """Replace a trainee's ranked choices (best first) in one transaction."""
+    now = now or timezone.now()
+    round_ = _lock_round(round_)
+    if trainee.user_id != actor.pk:
+        raise MatchError("본인의 지망만 제출할 수 있습니다.")
+    if round_.status != RoundStatus.OPEN:
+        raise MatchError("지망을 받는 라운드가 아닙니다.")
+    if now >= round_.trainee_deadline:
+        raise MatchError(f"지망 제출이 마감되었습니다 (마감 {_kst(round_.trainee_deadline)}).")
+    if not round_trainees(round_, today=timezone.localdate(now)).filter(pk=trainee.pk).exists():
+        raise MatchError("이 라운드에 참여할 수 있는 교육생이 아닙니다 (수료·수료 예정자만).")
+    ids = [p.pk for p in positions]
+    if len(ids) != len(set(ids)):
+        raise MatchError("같은 포지션을 두 번 지망할 수 없습니다.")
+    if len(ids) > round_.max_choices:
+        raise MatchError(f"최대 {round_.max_choices}개까지 지망할 수 있습니다.")
+    allowed = set(round_positions(round_).filter(pk__in=ids).values_list("pk", flat=True))
+    if missing := [p for p in positions if p.pk not in allowed]:
+        raise MatchError(f"지망할 수 없는 포지션입니다: {missing[0].title}")
+    TraineeChoice.objects.filter(round=round_, trainee=trainee).delete()
+    return TraineeChoice.objects.bulk_create(
+        TraineeChoice(round=round_, trainee=trainee, position=p, rank=i)
+        for i, p in enumerate(positions, start=1)
+    )
+
+
+def _require_manager(position: Position, actor: User) -> None:
+    if not position.company.managers.filter(pk=actor.pk).exists():
+        raise MatchError("이 포지션 기업의 담당자만 할 수 있습니다.")
+
+
+@transaction.atomic
+def company_ranking_save(
+    *,
+    round_: MatchRound,
+    position: Position,
+    trainees: list[Trainee],
+    actor: User,
+    now: datetime.datetime | None = None,
+) -> list[CompanyRanking]:
+    """Replace a position's ranking (best first) of the trainees it would accept; only trainees
+    who chose the position can be ranked."""
+    now = now or timezone.now()
+    round_ = _lock_round(round_)
+    _require_manager(position, actor)
+    if round_.status != RoundStatus.OPEN:
+        raise MatchError("순위를 받는 라운드가 아닙니다.")
+    if now >= round_.company_deadline:
+        raise MatchError(f"순위 제출이 마감되었습니다 (마감 {_kst(round_.company_deadline)}).")
+    ids = [t.pk for t in trainees]
+    if len(ids) != len(set(ids)):
+        raise MatchError("같은 교육생을 두 번 순위에 올릴 수 없습니다.")
+    applied = set(
+        TraineeChoice.objects.filter(round=round_, position=position).values_list(
+            "trainee_id", flat=True
+        )
+    )
+    if strangers := [t for t in trainees if t.pk not in applied]:
+        raise MatchError(f"이 포지션을 지망하지 않은 교육생입니다 (#{strangers[0].pk}).")
+    CompanyRanking.objects.filter(round=round_, position=position).delete()
+    return CompanyRanking.objects.bulk_create(
+        CompanyRanking(round=round_, position=position, trainee=t, rank=i)
+        for i, t in enumerate(trainees, start=1)
+    )
+
+
+@transaction.atomic
+def interview_schedule(
+    *,
+    round_: MatchRound,
+    position: Position,
+    trainee: Trainee,
+    scheduled_at: datetime.datetime,
+    place: str,
+    actor: User,
+) -> Interview:
+    """Schedule an interview with a trainee who chose the position (one per pair)."""
+    _require_manager(position, actor)
+    if not TraineeChoice.objects.filter(round=round_, position=position, trainee=trainee).exists():
+        raise MatchError("이 포지션을 지망한 교육생만 면접할 수 있습니다.")
+    interview, _ = Interview.objects.update_or_create(
+        round=round_,
+        position=position,
+        trainee=trainee,
+        defaults={"scheduled_at": scheduled_at, "place": place, "created_by": actor},
+    )
+    return interview
