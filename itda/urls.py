@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("itda.evaluation.round_urls")),
     path("", include("itda.training.self_service_urls")),
     path("", include("itda.internships.urls")),
+    path("", include("itda.matching.urls")),
     path("api/", include("itda.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from itda.internships.models import ACTIVE_PLACEMENT, Placement, Position, PositionStatus
-from itda.matching.models import MatchRound
+from itda.matching.models import (
+    CompanyRanking,
+    Interview,
+    MatchRound,
+    RoundStatus,
+    TraineeChoice,
+)
 from itda.programs.models import Trainee
 from itda.training.models import Enrollment, EnrollmentStatus
 
@@ -66,3 +72,79 @@ def skills_fit(trainee_skills: list[str], position: Position) -> SkillsFit:
         missing_required=[s for s in position.required_skills if s.casefold() not in have],
         matched_preferred=[s for s in position.preferred_skills if s.casefold() in have],
     )
+
+
+def open_rounds_for_trainee(trainee: Trainee, *, now: datetime.datetime) -> list[MatchRound]:
+    """Open rounds the trainee may rank in now."""
+    rounds = MatchRound.objects.filter(status=RoundStatus.OPEN, trainee_deadline__gt=now)
+    today = now.date()
+    return [r for r in rounds if round_trainees(r, today=today).filter(pk=trainee.pk).exists()]
+
+
+def position_search(
+    round_: MatchRound, *, region: str = "", track: str = "", skill: str = ""
+) -> QuerySet:
+    """The round's positions filtered by region code, track code and one skill (as listed)."""
+    rows = round_positions(round_)
+    if region:
+        rows = rows.filter(region__code=region)
+    if track:
+        rows = rows.filter(track__code=track)
+    if skill:
+        rows = rows.filter(
+            Q(required_skills__contains=[skill]) | Q(preferred_skills__contains=[skill])
+        )
+    return rows.order_by("company__name", "pk")
+
+
+def trainee_choice_list(round_: MatchRound, trainee: Trainee) -> list[Position]:
+    """The trainee's choices in the round, best first."""
+    return [
+        c.position
+        for c in round_.choices.filter(trainee=trainee)
+        .select_related("position__company", "position__region", "position__track")
+        .order_by("rank")
+    ]
+
+
+def round_skills(round_: MatchRound) -> list[str]:
+    """Every skill the round's positions name, for the filter."""
+    skills: set[str] = set()
+    for required, preferred in round_positions(round_).values_list(
+        "required_skills", "preferred_skills"
+    ):
+        skills.update(required, preferred)
+    return sorted(skills)
+
+
+def company_round_positions(round_: MatchRound, user) -> QuerySet:
+    """The round's positions of the companies the user manages."""
+    return round_positions(round_).filter(company__managers=user)
+
+
+def position_applicants(round_: MatchRound, position: Position) -> list[dict]:
+    """Trainees who chose the position, with their choice rank, the company's rank, and
+    whether an interview is scheduled (which opens their contact details)."""
+    choices = (
+        TraineeChoice.objects.filter(round=round_, position=position)
+        .select_related("trainee")
+        .order_by("trainee__name", "trainee_id")
+    )
+    ranks = dict(
+        CompanyRanking.objects.filter(round=round_, position=position).values_list(
+            "trainee_id", "rank"
+        )
+    )
+    interviews = {
+        i.trainee_id: i for i in Interview.objects.filter(round=round_, position=position)
+    }
+    return [
+        {
+            "trainee": c.trainee,
+            "choice_rank": c.rank,
+            "company_rank": ranks.get(c.trainee_id),
+            "interview": interviews.get(c.trainee_id),
+            "fit": skills_fit(c.trainee.skills, position),
+        }
+        for c in choices
+    ]

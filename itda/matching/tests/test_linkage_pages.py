@@ -1,0 +1,189 @@
+"""The linkage pages: a trainee finds and ranks positions; a company interviews and ranks."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from itda import factories
+from itda.accounts.models import PersonalDataAccess
+from itda.internships.models import Position
+from itda.matching import services
+from itda.matching.models import CompanyRanking, TraineeChoice
+from itda.programs.models import Company, Trainee
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_world(regions, trainee, company, seoul_staff):
+    me = Trainee.objects.get(user=trainee)
+    me.skills = ["PLC", "Python"]
+    me.save()
+    cohort = factories.cohort(group=regions["capital_group"], track=regions["track"])
+    factories.enrollment(cohort=cohort, trainee=me, status="completed")
+    own = Company.objects.get(managers=company)
+    positions = {
+        name: Position.objects.create(
+            company=own,
+            track=regions["track"],
+            title=name,
+            duties="-",
+            seats=1,
+            region=region,
+            site_address="-",
+            mentor_name="-",
+            status="published",
+            required_skills=skills,
+            created_by=company,
+        )
+        for name, region, skills in (
+            ("설비 운영", regions["seoul"], ["PLC", "MES"]),
+            ("데이터 분석", regions["gyeonggi"], ["Python"]),
+            ("품질 관리", regions["seoul"], ["SPC"]),
+        )
+    }
+    now = timezone.now()
+    round_ = services.round_create(
+        actor=seoul_staff,
+        programme=regions["programme"],
+        operating_group=regions["capital_group"],
+        title="수도권 1차 연계",
+        trainee_deadline=now + datetime.timedelta(days=3),
+        company_deadline=now + datetime.timedelta(days=7),
+    )
+    return round_, me, positions
+
+
+def test_a_trainee_filters_positions_and_sees_skills_fit(client, login_as, trainee, round_world):
+    round_, _, _ = round_world
+    login_as(trainee)
+    html = client.get(f"/trainee/rounds/{round_.pk}/positions/?region=11").content.decode()
+    assert "설비 운영" in html and "품질 관리" in html and "데이터 분석" not in html
+    assert "✓ PLC" in html and "✗ MES (부족)" in html
+    html = client.get(f"/trainee/rounds/{round_.pk}/positions/?skill=Python").content.decode()
+    assert "데이터 분석" in html and "설비 운영" not in html
+
+
+def test_a_trainee_adds_and_reorders_choices(client, login_as, trainee, round_world):
+    round_, me, positions = round_world
+    login_as(trainee)
+    url = f"/trainee/rounds/{round_.pk}/choices/change/"
+    for name in ("설비 운영", "데이터 분석", "품질 관리"):
+        client.post(url, {"position": positions[name].pk, "action": "add"})
+    client.post(url, {"position": positions["품질 관리"].pk, "action": "up", "back": "choices"})
+    client.post(url, {"position": positions["설비 운영"].pk, "action": "remove"})
+    order = list(
+        TraineeChoice.objects.filter(trainee=me).order_by("rank").values_list("position__title")
+    )
+    assert order == [("품질 관리",), ("데이터 분석",)]
+    html = client.get(f"/trainee/rounds/{round_.pk}/choices/").content.decode()
+    assert html.index("품질 관리") < html.index("데이터 분석")
+
+
+def test_a_trainee_outside_the_round_is_refused(client, login_as, regions, round_world):
+    round_, _, _ = round_world
+    outsider = factories.user(username="busan_trainee", role="trainee")
+    factories.TraineeFactory(user=outsider, region=regions["busan"])
+    login_as(outsider)
+    assert client.get(f"/trainee/rounds/{round_.pk}/positions/").status_code == 403
+
+
+def test_applicants_stay_masked_until_an_interview_and_the_opening_is_logged(
+    client, login_as, trainee, company, round_world
+):
+    round_, me, positions = round_world
+    position = positions["설비 운영"]
+    services.trainee_choices_save(round_=round_, trainee=me, positions=[position], actor=trainee)
+    login_as(company)
+    url = f"/company/rounds/{round_.pk}/positions/{position.pk}/"
+    html = client.get(url).content.decode()
+    assert me.name not in html and me.phone not in html
+    client.post(
+        f"{url}interviews/{me.pk}/", {"scheduled_at": "2026-12-01T10:00", "place": "본사 회의실"}
+    )
+    html = client.get(url).content.decode()
+    assert me.name in html and me.phone in html
+    assert PersonalDataAccess.objects.filter(
+        actor=company, subject_type="programs.trainee", subject_ids=[me.pk]
+    ).exists()
+
+
+def test_a_company_ranks_with_blanks_for_those_it_would_not_take(
+    client, login_as, trainee, company, regions, round_world
+):
+    round_, me, positions = round_world
+    position = positions["설비 운영"]
+    services.trainee_choices_save(round_=round_, trainee=me, positions=[position], actor=trainee)
+    login_as(company)
+    url = f"/company/rounds/{round_.pk}/positions/{position.pk}/ranking/"
+    client.post(url, {f"rank_{me.pk}": "x"})
+    assert not CompanyRanking.objects.exists()
+    client.post(url, {f"rank_{me.pk}": "1"})
+    assert list(CompanyRanking.objects.values_list("trainee", "rank")) == [(me.pk, 1)]
+    client.post(url, {f"rank_{me.pk}": ""})
+    assert not CompanyRanking.objects.exists()
+
+
+def test_another_company_gets_404_on_the_applicants(client, login_as, regions, round_world):
+    round_, _, positions = round_world
+    stranger = factories.user(username="other_company", role="company")
+    factories.CompanyFactory(region=regions["seoul"]).managers.add(stranger)
+    login_as(stranger)
+    url = f"/company/rounds/{round_.pk}/positions/{positions['설비 운영'].pk}/"
+    assert client.get(url).status_code == 404
+
+
+def _more_positions(round_world, company, regions, n):
+    _, _, positions = round_world
+    template = positions["설비 운영"]
+    for i in range(n):
+        Position.objects.create(
+            company=template.company,
+            track=regions["track"],
+            title=f"추가 포지션 {i}",
+            duties="-",
+            seats=1,
+            region=regions["seoul"],
+            site_address="-",
+            mentor_name="-",
+            status="published",
+            required_skills=["PLC"],
+            created_by=company,
+        )
+
+
+def test_the_position_list_costs_constant_queries(
+    client, login_as, trainee, company, regions, round_world, django_assert_max_num_queries
+):
+    round_, _, _ = round_world
+    login_as(trainee)
+    url = f"/trainee/rounds/{round_.pk}/positions/"
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    _more_positions(round_world, company, regions, 20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).content.decode().count('data-testid="position-card"') == 23
+
+
+def test_the_applicant_list_costs_constant_queries(
+    client, login_as, company, regions, round_world, django_assert_max_num_queries
+):
+    round_, _, positions = round_world
+    position = positions["설비 운영"]
+    cohort = factories.cohort(group=regions["capital_group"], track=regions["track"], code="X")
+
+    def applicants(n):
+        for _ in range(n):
+            t = factories.TraineeFactory(region=regions["seoul"])
+            factories.enrollment(cohort=cohort, trainee=t, status="completed")
+            TraineeChoice.objects.create(round=round_, trainee=t, position=position, rank=1)
+
+    applicants(2)
+    login_as(company)
+    url = f"/company/rounds/{round_.pk}/positions/{position.pk}/"
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    applicants(15)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).content.decode().count('data-testid="applicant"') == 17

@@ -1,0 +1,224 @@
+"""Linkage pages: trainees browse and rank positions; companies see who chose them, interview
+and rank; staff open rounds and follow them."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from itda.accounts.roles import Role
+from itda.accounts.services import personal_data_access_record
+from itda.internships.models import Position
+from itda.matching import selectors, services
+from itda.matching.forms import InterviewForm
+from itda.matching.models import MatchRound, RoundStatus
+from itda.programs.models import Region, Trainee
+
+
+def _me_as_trainee(request) -> Trainee:
+    if request.user.role != Role.TRAINEE:
+        raise PermissionDenied
+    trainee = Trainee.objects.visible_to(request.user).first()
+    if trainee is None:
+        raise PermissionDenied
+    return trainee
+
+
+def _trainee_round(request, pk: int) -> tuple[MatchRound, Trainee]:
+    trainee = _me_as_trainee(request)
+    round_ = get_object_or_404(MatchRound, pk=pk)
+    today = timezone.localdate()
+    if not selectors.round_trainees(round_, today=today).filter(pk=trainee.pk).exists():
+        raise PermissionDenied
+    return round_, trainee
+
+
+@never_cache
+def trainee_rounds(request):
+    """교육생: the open rounds they may rank in."""
+    trainee = _me_as_trainee(request)
+    rounds = selectors.open_rounds_for_trainee(trainee, now=timezone.now())
+    return render(request, "matching/trainee_rounds.html", {"rounds": rounds})
+
+
+@never_cache
+def round_positions(request, pk: int):
+    """Published positions of a round, filtered, each with the trainee's skills fit."""
+    round_, trainee = _trainee_round(request, pk)
+    filters = {key: request.GET.get(key, "") for key in ("region", "track", "skill")}
+    chosen = selectors.trainee_choice_list(round_, trainee)
+    cards = [
+        (position, selectors.skills_fit(trainee.skills, position))
+        for position in selectors.position_search(round_, **filters)
+    ]
+    return render(
+        request,
+        "matching/round_positions.html",
+        {
+            "round": round_,
+            "cards": cards,
+            "chosen_ids": {p.pk for p in chosen},
+            "filters": filters,
+            "regions": Region.objects.filter(positions__in=selectors.round_positions(round_))
+            .distinct()
+            .order_by("code"),
+            "tracks": round_.programme.tracks.exclude(placement_kind="none"),
+            "skills": selectors.round_skills(round_),
+            "choices": chosen,
+        },
+    )
+
+
+@require_POST
+def choice_change(request, pk: int):
+    """Add, remove or move one of the trainee's choices; the whole list is saved again."""
+    round_, trainee = _trainee_round(request, pk)
+    chosen = selectors.trainee_choice_list(round_, trainee)
+    position = get_object_or_404(selectors.round_positions(round_), pk=request.POST.get("position"))
+    action = request.POST.get("action")
+    if action == "add" and position not in chosen:
+        chosen.append(position)
+    elif action == "remove" and position in chosen:
+        chosen.remove(position)
+    elif action in ("up", "down") and position in chosen:
+        i = chosen.index(position)
+        j = i - 1 if action == "up" else i + 1
+        if 0 <= j < len(chosen):
+            chosen[i], chosen[j] = chosen[j], chosen[i]
+    try:
+        services.trainee_choices_save(
+            round_=round_, trainee=trainee, positions=chosen, actor=request.user
+        )
+    except services.MatchError as exc:
+        messages.error(request, " ".join(exc.messages))
+    back = "matching:my_choices" if request.POST.get("back") == "choices" else None
+    return redirect(back or "matching:round_positions", pk=round_.pk)
+
+
+@never_cache
+def my_choices(request, pk: int):
+    """The trainee's ranked choices, best first, to reorder."""
+    round_, trainee = _trainee_round(request, pk)
+    chosen = selectors.trainee_choice_list(round_, trainee)
+    return render(
+        request,
+        "matching/my_choices.html",
+        {
+            "round": round_,
+            "rows": [(p, selectors.skills_fit(trainee.skills, p)) for p in chosen],
+        },
+    )
+
+
+def _company_position(request, pk: int, position_pk: int) -> tuple[MatchRound, Position]:
+    if request.user.role != Role.COMPANY:
+        raise PermissionDenied
+    round_ = get_object_or_404(MatchRound, pk=pk)
+    position = get_object_or_404(
+        selectors.company_round_positions(round_, request.user), pk=position_pk
+    )
+    return round_, position
+
+
+@never_cache
+def company_rounds(request):
+    """기업 담당자: open rounds with their positions and how many chose each."""
+    if request.user.role != Role.COMPANY:
+        raise PermissionDenied
+    rounds = [
+        (
+            r,
+            selectors.company_round_positions(r, request.user).annotate(
+                n_choices=Count("choices", filter=Q(choices__round=r))
+            ),
+        )
+        for r in MatchRound.objects.filter(status=RoundStatus.OPEN).order_by("-created_at")
+    ]
+    return render(request, "matching/company_rounds.html", {"rounds": rounds})
+
+
+@never_cache
+def position_applicants(request, pk: int, position_pk: int):
+    """Who chose the position: masked until an interview is scheduled; then the contact
+    details show, and that view is logged."""
+    round_, position = _company_position(request, pk, position_pk)
+    applicants = selectors.position_applicants(round_, position)
+    opened = [a["trainee"].pk for a in applicants if a["interview"]]
+    if opened:
+        personal_data_access_record(
+            request=request, subject_type="programs.trainee", subject_ids=opened
+        )
+    return render(
+        request,
+        "matching/position_applicants.html",
+        {
+            "round": round_,
+            "position": position,
+            "applicants": applicants,
+            "interview_form": InterviewForm(),
+        },
+    )
+
+
+@require_POST
+def interview_schedule(request, pk: int, position_pk: int, trainee_pk: int):
+    """Schedule (or move) an interview with one applicant."""
+    round_, position = _company_position(request, pk, position_pk)
+    trainee = get_object_or_404(
+        Trainee, pk=trainee_pk, match_choices__round=round_, match_choices__position=position
+    )
+    form = InterviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "면접 일시와 장소를 입력하세요.")
+    else:
+        try:
+            services.interview_schedule(
+                round_=round_,
+                position=position,
+                trainee=trainee,
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except services.MatchError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "면접 일정을 등록했습니다.")
+    return redirect("matching:position_applicants", pk=round_.pk, position_pk=position.pk)
+
+
+@require_POST
+def ranking_save(request, pk: int, position_pk: int):
+    """Save the company's ranking: a number per applicant it would accept, blank otherwise."""
+    round_, position = _company_position(request, pk, position_pk)
+    applicants = {
+        a["trainee"].pk: a["trainee"] for a in selectors.position_applicants(round_, position)
+    }
+    ranked: list[tuple[int, Trainee]] = []
+    for trainee_pk, trainee in applicants.items():
+        raw = request.POST.get(f"rank_{trainee_pk}", "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or int(raw) < 1:
+            messages.error(
+                request, "순위는 1 이상의 숫자로 적으세요 (받지 않을 교육생은 비워 두세요)."
+            )
+            return redirect("matching:position_applicants", pk=round_.pk, position_pk=position.pk)
+        ranked.append((int(raw), trainee))
+    if len({rank for rank, _ in ranked}) != len(ranked):
+        messages.error(request, "같은 순위를 두 명에게 줄 수 없습니다.")
+        return redirect("matching:position_applicants", pk=round_.pk, position_pk=position.pk)
+    try:
+        services.company_ranking_save(
+            round_=round_,
+            position=position,
+            actor=request.user,
+            trainees=[trainee for _, trainee in sorted(ranked, key=lambda r: r[0])],
+        )
+    except services.MatchError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"순위를 저장했습니다 ({len(ranked)}명).")
+    return redirect("matching:position_applicants", pk=round_.pk, position_pk=position.pk)
