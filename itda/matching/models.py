@@ -72,10 +72,12 @@ class MatchRound(models.Model):
             models.CheckConstraint(
                 condition=Q(max_choices__gte=1) & Q(max_choices__lte=30),
                 name="round_max_choices_range",
+                violation_error_message="지망 수는 1에서 30 사이여야 합니다.",
             ),
             models.CheckConstraint(
                 condition=Q(company_deadline__gte=models.F("trainee_deadline")),
                 name="round_company_after_trainees",
+                violation_error_message="기업 순위 마감은 교육생 지망 마감 이후여야 합니다.",
             ),
         ]
 

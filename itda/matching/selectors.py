@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from itda.accounts.roles import Role
 from itda.internships.models import ACTIVE_PLACEMENT, Placement, Position, PositionStatus
 from itda.matching.models import (
     CompanyRanking,
@@ -148,3 +149,27 @@ def position_applicants(round_: MatchRound, position: Position) -> list[dict]:
         }
         for c in choices
     ]
+
+
+def round_visible_to(user) -> QuerySet:
+    """Rounds a staff member follows: the operator all, group staff their groups' and national."""
+    rounds = MatchRound.objects.select_related("operating_group", "programme")
+    if user.role == Role.OPERATOR:
+        return rounds
+    if user.role == Role.GROUP_STAFF:
+        return rounds.filter(
+            Q(operating_group__in=user.operating_groups.all()) | Q(operating_group__isnull=True)
+        )
+    return rounds.none()
+
+
+def round_progress(round_: MatchRound, *, today: datetime.date) -> dict:
+    """How far the round has come: who may rank, who did, seats, and positions ranked."""
+    positions = round_positions(round_)
+    return {
+        "eligible": round_trainees(round_, today=today).count(),
+        "ranked": round_.choices.values("trainee").distinct().count(),
+        "positions": positions.count(),
+        "seats": sum(positions.values_list("seats", flat=True)),
+        "positions_ranked": round_.rankings.values("position").distinct().count(),
+    }

@@ -5,6 +5,8 @@ from itda.matching import views
 app_name = "matching"
 
 urlpatterns = [
+    path("rounds/", views.round_list, name="round_list"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("trainee/rounds/", views.trainee_rounds, name="trainee_rounds"),
     path("trainee/rounds/<int:pk>/positions/", views.round_positions, name="round_positions"),
     path("trainee/rounds/<int:pk>/choices/", views.my_choices, name="my_choices"),

@@ -13,9 +13,9 @@ from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.internships.models import Position
 from itda.matching import selectors, services
-from itda.matching.forms import InterviewForm
+from itda.matching.forms import InterviewForm, RoundForm
 from itda.matching.models import MatchRound, RoundStatus
-from itda.programs.models import Region, Trainee
+from itda.programs.models import OperatingGroup, Region, Trainee
 
 
 def _me_as_trainee(request) -> Trainee:
@@ -222,3 +222,51 @@ def ranking_save(request, pk: int, position_pk: int):
     else:
         messages.success(request, f"순위를 저장했습니다 ({len(ranked)}명).")
     return redirect("matching:position_applicants", pk=round_.pk, position_pk=position.pk)
+
+
+def _staff(request):
+    if request.user.role not in (Role.OPERATOR, Role.GROUP_STAFF):
+        raise PermissionDenied
+
+
+@never_cache
+def round_list(request):
+    """사업단·전담기관: rounds they follow, and a form to open one."""
+    _staff(request)
+    form = RoundForm(request.POST or None)
+    groups = (
+        OperatingGroup.objects.all()
+        if request.user.role == Role.OPERATOR
+        else request.user.operating_groups.all()
+    )
+    form.fields["operating_group"].queryset = groups
+    if request.method == "POST" and form.is_valid():
+        group = form.cleaned_data["operating_group"]
+        try:
+            round_ = services.round_create(
+                actor=request.user,
+                programme=group.programme if group else groups.first().programme,
+                **form.cleaned_data,
+            )
+        except services.MatchError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "연계 라운드를 열었습니다.")
+            return redirect("matching:round_detail", pk=round_.pk)
+    return render(
+        request,
+        "matching/round_list.html",
+        {"rounds": selectors.round_visible_to(request.user), "form": form},
+    )
+
+
+@never_cache
+def round_detail(request, pk: int):
+    """A round's progress for staff."""
+    _staff(request)
+    round_ = get_object_or_404(selectors.round_visible_to(request.user), pk=pk)
+    return render(
+        request,
+        "matching/round_detail.html",
+        {"round": round_, "progress": selectors.round_progress(round_, today=timezone.localdate())},
+    )

@@ -187,3 +187,51 @@ def test_the_applicant_list_costs_constant_queries(
     applicants(15)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).content.decode().count('data-testid="applicant"') == 17
+
+
+def test_staff_open_a_round_and_follow_its_progress(client, login_as, seoul_staff, regions):
+    login_as(seoul_staff)
+    response = client.post(
+        "/rounds/",
+        {
+            "title": "수도권 2차 연계",
+            "operating_group": regions["capital_group"].pk,
+            "max_choices": "5",
+            "trainee_deadline": "2026-12-01T18:00",
+            "company_deadline": "2026-11-30T18:00",
+        },
+    )
+    assert "기업 순위 마감은 교육생 지망 마감 이후" in response.content.decode()
+    response = client.post(
+        "/rounds/",
+        {
+            "title": "수도권 2차 연계",
+            "operating_group": regions["capital_group"].pk,
+            "max_choices": "5",
+            "trainee_deadline": "2026-12-01T18:00",
+            "company_deadline": "2026-12-05T18:00",
+        },
+    )
+    assert response.status_code == 302
+    html = client.get(response.url).content.decode()
+    assert "수도권 2차 연계" in html and 'data-testid="ranked">0<' in html
+
+
+def test_staff_of_another_group_cannot_open_or_see_a_group_round(
+    client, login_as, busan_staff, round_world, regions
+):
+    round_, _, _ = round_world
+    login_as(busan_staff)
+    assert client.get(f"/rounds/{round_.pk}/").status_code == 404
+    response = client.post(
+        "/rounds/",
+        {
+            "title": "x",
+            "operating_group": regions["capital_group"].pk,
+            "max_choices": "5",
+            "trainee_deadline": "2026-12-01T18:00",
+            "company_deadline": "2026-12-05T18:00",
+        },
+    )
+    assert response.status_code == 200  # the group is not among the choices
+    assert "올바르게 선택" in response.content.decode()
