@@ -173,3 +173,29 @@ def round_progress(round_: MatchRound, *, today: datetime.date) -> dict:
         "seats": sum(positions.values_list("seats", flat=True)),
         "positions_ranked": round_.rankings.values("position").distinct().count(),
     }
+
+
+def round_input(round_: MatchRound, *, today: datetime.date) -> dict:
+    """The engine's input for the round, in the CLI's format: trainees' choices and positions'
+    rankings best first, ids "T<pk>"/"P<pk>", sorted so the same rows give the same bytes."""
+    trainees = set(round_trainees(round_, today=today).values_list("pk", flat=True))
+    positions = dict(round_positions(round_).values_list("pk", "seats"))
+    choices: dict[int, list[str]] = {}
+    for trainee_id, position_id in round_.choices.order_by("trainee_id", "rank").values_list(
+        "trainee_id", "position_id"
+    ):
+        if trainee_id in trainees and position_id in positions:
+            choices.setdefault(trainee_id, []).append(f"P{position_id}")
+    rankings: dict[int, list[str]] = {pk: [] for pk in positions}
+    for position_id, trainee_id in round_.rankings.order_by("position_id", "rank").values_list(
+        "position_id", "trainee_id"
+    ):
+        if position_id in positions and trainee_id in trainees:
+            rankings[position_id].append(f"T{trainee_id}")
+    return {
+        "trainees": [{"id": f"T{pk}", "ranking": choices.get(pk, [])} for pk in sorted(trainees)],
+        "positions": [
+            {"id": f"P{pk}", "capacity": seats, "ranking": rankings[pk]}
+            for pk, seats in sorted(positions.items())
+        ],
+    }

@@ -9,7 +9,7 @@ from itda import factories
 from itda.internships.models import Placement, Position
 from itda.matching import services
 from itda.matching.models import CompanyRanking, TraineeChoice
-from itda.matching.selectors import round_trainees, skills_fit
+from itda.matching.selectors import round_input, round_trainees, skills_fit
 from itda.programs.models import Company, Trainee
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +156,23 @@ def test_group_staff_open_rounds_only_for_their_group(regions, busan_staff):
             trainee_deadline=NOW,
             company_deadline=NOW,
         )
+
+
+def test_the_engine_input_holds_only_eligible_people_and_round_positions(
+    linkage, trainee, company, regions
+):
+    round_, me, (p0, p1, p2) = linkage
+    services.trainee_choices_save(
+        round_=round_, trainee=me, positions=[p2, p0], actor=trainee, now=NOW
+    )
+    services.company_ranking_save(round_=round_, position=p0, trainees=[me], actor=company, now=NOW)
+    p1.status = "closed"
+    p1.save()
+    data = round_input(round_, today=timezone.localdate(NOW))
+    assert data == {
+        "trainees": [{"id": f"T{me.pk}", "ranking": [f"P{p2.pk}", f"P{p0.pk}"]}],
+        "positions": [
+            {"id": f"P{p0.pk}", "capacity": 1, "ranking": [f"T{me.pk}"]},
+            {"id": f"P{p2.pk}", "capacity": 1, "ranking": []},
+        ],
+    }
