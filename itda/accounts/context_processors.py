@@ -23,6 +23,13 @@ def navigation(request) -> dict:
             entries.insert(1, ("내 신청", "recruitment:my_applications"))
         if user.role == Role.TRAINEE:
             entries.insert(2, ("내 교육", "my_training:my_training"))
+        if user.role == Role.COMPANY:
+            entries.insert(2, ("회의실 예약", "training:meeting_list"))
+        if user.role in (Role.OPERATOR, Role.GROUP_STAFF):
+            entries[1:1] = [
+                ("교육 과정", "training:course_list"),
+                ("시설 예약", "training:venue_list"),
+            ]
         if user.role == Role.OPERATOR:
             entries.append(("접속기록", "accounts:access_log"))
     items = []

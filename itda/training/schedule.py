@@ -1,0 +1,145 @@
+"""Reads for the staff side of training: which courses, cohorts, sessions and venues a user
+manages, a cohort's schedule, and a venue's week of bookings.
+
+Courses belong to an operating group; its staff (and the national operator) manage them. Venues
+belong to a region, so the group whose regions cover a venue's region runs its rooms.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from itda.accounts.roles import Role
+from itda.programs.models import OperatingGroup, Room, RoomKind, Venue
+from itda.training.models import (
+    BookingStatus,
+    Cohort,
+    Course,
+    EnrollmentStatus,
+    RoomBooking,
+    Session,
+)
+
+KST = ZoneInfo("Asia/Seoul")
+# Rooms a company may request for a meeting: the open Business Zone (회의실).
+MEETING_ROOM_KINDS = (RoomKind.MEETING,)
+
+
+def managed_groups(user) -> QuerySet:
+    """The operating groups whose courses and rooms the user runs."""
+    if user.role == Role.OPERATOR:
+        return OperatingGroup.objects.all()
+    if user.role == Role.GROUP_STAFF:
+        return user.operating_groups.all()
+    return OperatingGroup.objects.none()
+
+
+def courses_for(user) -> QuerySet:
+    """Courses of the user's groups, each with its total hours and number of cohorts."""
+    return (
+        Course.objects.filter(operating_group__in=managed_groups(user))
+        .select_related("operating_group", "track")
+        .annotate(
+            hours=Sum("modules__hours", default=0),
+            cohort_count=Count("cohorts", distinct=True),
+        )
+        .order_by("operating_group__name", "audience", "code")
+    )
+
+
+def cohorts_for(user) -> QuerySet:
+    """Cohorts of the user's groups' courses."""
+    return Cohort.objects.filter(course__operating_group__in=managed_groups(user)).select_related(
+        "course__operating_group__programme", "course__track", "rule"
+    )
+
+
+def sessions_for(user) -> QuerySet:
+    """Sessions of the user's groups' cohorts."""
+    return Session.objects.filter(
+        cohort__course__operating_group__in=managed_groups(user)
+    ).select_related("cohort__course__operating_group", "booking__room__venue")
+
+
+def venues_for(user) -> QuerySet:
+    """Venues in the regions of the user's groups."""
+    regions = managed_groups(user).values("regions")
+    return Venue.objects.filter(region__in=regions).select_related("region").order_by("name")
+
+
+def group_rooms(group: OperatingGroup) -> QuerySet:
+    """Rooms of the venues in the group's regions (where its sessions can take place)."""
+    return (
+        Room.objects.filter(venue__region__in=group.regions.all())
+        .select_related("venue")
+        .order_by("venue__name", "name")
+    )
+
+
+def meeting_rooms() -> QuerySet:
+    """Rooms companies may request for meetings (the Business Zone)."""
+    return (
+        Room.objects.filter(kind__in=MEETING_ROOM_KINDS)
+        .select_related("venue")
+        .order_by("venue__name", "name")
+    )
+
+
+def cohort_schedule(cohort: Cohort) -> QuerySet:
+    """The cohort's sessions in order, with room and module, and whether attendance exists."""
+    return (
+        Session.objects.filter(cohort=cohort)
+        .select_related("booking__room__venue", "module")
+        .annotate(records=Count("attendances"))
+        .order_by("starts_at", "number")
+    )
+
+
+def cohort_counts(cohort: Cohort) -> dict:
+    """Enrolled and waitlisted counts of a cohort."""
+    return cohort.enrollments.aggregate(
+        enrolled=Count("pk", filter=Q(status=EnrollmentStatus.ENROLLED)),
+        waitlisted=Count("pk", filter=Q(status=EnrollmentStatus.WAITLISTED)),
+    )
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """The Monday of the week containing ``day``."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def venue_week(venue: Venue, monday: datetime.date) -> dict:
+    """A venue's rooms × seven days from ``monday``, each cell the approved and requested
+    bookings that touch that KST day. Three queries whatever the number of bookings."""
+    days = [monday + datetime.timedelta(days=i) for i in range(7)]
+    start = datetime.datetime.combine(monday, datetime.time(), KST)
+    end = start + datetime.timedelta(days=7)
+    rooms = list(venue.rooms.order_by("kind", "name"))
+    bookings = (
+        RoomBooking.objects.filter(
+            room__venue=venue,
+            status__in=(BookingStatus.APPROVED, BookingStatus.REQUESTED),
+            during__overlap=(start, end),
+        )
+        .select_related("company", "session__cohort__course")
+        .order_by("during")
+    )
+    cells: dict = defaultdict(list)
+    for booking in bookings:
+        first = max(booking.during.lower, start).astimezone(KST).date()
+        last = (min(booking.during.upper, end) - datetime.timedelta(microseconds=1)).astimezone(KST)
+        day = first
+        while day <= last.date():
+            cells[(booking.room_id, day)].append(booking)
+            day += datetime.timedelta(days=1)
+    return {
+        "days": days,
+        "rows": [
+            {"room": room, "cells": [cells.get((room.pk, day), []) for day in days]}
+            for room in rooms
+        ],
+    }

@@ -1,0 +1,381 @@
+"""Staff pages for courses, cohorts, sessions and rooms; companies' Business Zone requests.
+
+Staff reach only their own groups' courses and venues (another group's answers 404); the
+services re-check every write.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from itda.accounts.roles import Role
+from itda.training import schedule, services
+from itda.training.forms import (
+    CohortForm,
+    CourseForm,
+    DecisionForm,
+    MeetingRequestForm,
+    ModuleForm,
+    SessionForm,
+)
+from itda.training.models import BookingStatus, Module, RoomBooking
+from itda.training.schedule import KST
+
+_STAFF = (Role.OPERATOR, Role.GROUP_STAFF)
+
+
+def _require(request, *roles):
+    if request.user.role not in roles:
+        raise PermissionDenied
+
+
+def _refused(request, exc: services.TrainingError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+# --- Courses ------------------------------------------------------------------------------
+
+
+@never_cache
+def course_list(request):
+    """교육 과정: the courses of the user's groups by audience and track, with hours."""
+    _require(request, *_STAFF)
+    return render(
+        request, "training/staff/course_list.html", {"courses": schedule.courses_for(request.user)}
+    )
+
+
+@never_cache
+def course_edit(request, pk: int | None = None):
+    """Create a course or edit one of the user's groups."""
+    _require(request, *_STAFF)
+    course = get_object_or_404(schedule.courses_for(request.user), pk=pk) if pk else None
+    form = CourseForm(request.POST or None, instance=course, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_save(
+                actor=request.user,
+                course=course,
+                fields={name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except services.TrainingError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, "교육과정을 저장했습니다.")
+            return redirect("training:course_detail", pk=course.pk)
+    return render(request, "training/staff/course_form.html", {"form": form, "course": course})
+
+
+@never_cache
+def course_detail(request, pk: int):
+    """A course: modules with hours and their total, and its cohorts."""
+    _require(request, *_STAFF)
+    course = get_object_or_404(schedule.courses_for(request.user), pk=pk)
+    return render(
+        request,
+        "training/staff/course_detail.html",
+        {
+            "course": course,
+            "modules": course.modules.all(),
+            "cohorts": course.cohorts.order_by("number"),
+            "module_form": ModuleForm(),
+        },
+    )
+
+
+@require_POST
+def module_add(request, pk: int):
+    _require(request, *_STAFF)
+    course = get_object_or_404(schedule.courses_for(request.user), pk=pk)
+    form = ModuleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.module_add(actor=request.user, course=course, **form.cleaned_data)
+        except services.TrainingError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, "교과목을 추가했습니다.")
+    else:
+        messages.error(request, "교과목명과 1 이상의 시간을 입력하세요.")
+    return redirect("training:course_detail", pk=course.pk)
+
+
+@require_POST
+def module_delete(request, pk: int):
+    _require(request, *_STAFF)
+    module = get_object_or_404(
+        Module.objects.filter(course__in=schedule.courses_for(request.user)).select_related(
+            "course__operating_group"
+        ),
+        pk=pk,
+    )
+    services.module_delete(actor=request.user, module=module)
+    messages.success(request, f"교과목 '{module.title}'을(를) 삭제했습니다.")
+    return redirect("training:course_detail", pk=module.course_id)
+
+
+# --- Cohorts and sessions -------------------------------------------------------------------
+
+
+@never_cache
+def cohort_edit(request, course_pk: int | None = None, pk: int | None = None):
+    """Create a cohort of a course, or edit one."""
+    _require(request, *_STAFF)
+    if pk:
+        cohort = get_object_or_404(schedule.cohorts_for(request.user), pk=pk)
+        course = cohort.course
+    else:
+        cohort = None
+        course = get_object_or_404(schedule.courses_for(request.user), pk=course_pk)
+    initial = (
+        {"instructors": cohort.instructors.all()}
+        if cohort
+        else {"number": services.cohort_next_number(course)}
+    )
+    form = CohortForm(request.POST or None, instance=cohort, initial=initial, course=course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.cohort_save(
+                actor=request.user,
+                course=course,
+                cohort=cohort,
+                fields={name: form.cleaned_data[name] for name in form.Meta.fields},
+                instructors=list(form.cleaned_data["instructors"]),
+            )
+        except services.TrainingError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, "기수를 저장했습니다.")
+            return redirect("training:cohort_detail", pk=cohort.pk)
+    return render(
+        request,
+        "training/staff/cohort_form.html",
+        {"form": form, "course": course, "cohort": cohort},
+    )
+
+
+def _cohort_page(request, cohort, session_form, status=200):
+    return render(
+        request,
+        "training/staff/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "sessions": schedule.cohort_schedule(cohort),
+            "counts": schedule.cohort_counts(cohort),
+            "instructors": cohort.instructors.order_by("display_name"),
+            "session_form": session_form,
+        },
+        status=status,
+    )
+
+
+@never_cache
+def cohort_detail(request, pk: int):
+    """A cohort: dates, rule, capacity and enrolment, the schedule of sessions, '차시 추가'."""
+    _require(request, *_STAFF)
+    cohort = get_object_or_404(schedule.cohorts_for(request.user), pk=pk)
+    return _cohort_page(request, cohort, SessionForm(cohort=cohort))
+
+
+def _session_fields(form) -> dict:
+    data = form.cleaned_data
+    return {
+        "title": data["title"],
+        "module": data["module"],
+        "starts_at": data["starts_at"],
+        "ends_at": data["ends_at"],
+        "room": data["room"],
+        "instructor_name": data["instructor_name"],
+    }
+
+
+@never_cache
+def session_create(request, pk: int):
+    """차시 추가 (the form sits on the cohort page; errors re-render that page)."""
+    _require(request, *_STAFF)
+    cohort = get_object_or_404(schedule.cohorts_for(request.user), pk=pk)
+    if request.method != "POST":
+        return redirect("training:cohort_detail", pk=cohort.pk)
+    form = SessionForm(request.POST, cohort=cohort)
+    if form.is_valid():
+        try:
+            session = services.session_create(
+                actor=request.user, cohort=cohort, **_session_fields(form)
+            )
+        except services.TrainingError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{session.number}차시를 추가했습니다.")
+            return redirect("training:cohort_detail", pk=cohort.pk)
+    return _cohort_page(request, cohort, form, status=400)
+
+
+@never_cache
+def session_edit(request, pk: int):
+    """Edit a session; a new time or room moves its booking."""
+    _require(request, *_STAFF)
+    session = get_object_or_404(schedule.sessions_for(request.user), pk=pk)
+    cohort = session.cohort
+    if request.method == "POST":
+        form = SessionForm(request.POST, cohort=cohort)
+        if form.is_valid():
+            try:
+                services.session_update(
+                    actor=request.user, session=session, **_session_fields(form)
+                )
+            except services.TrainingError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"{session.number}차시를 수정했습니다.")
+                return redirect("training:cohort_detail", pk=cohort.pk)
+    else:
+        starts, ends = session.starts_at.astimezone(KST), session.ends_at.astimezone(KST)
+        form = SessionForm(
+            cohort=cohort,
+            initial={
+                "title": session.title,
+                "module": session.module_id,
+                "date": starts.date(),
+                "start": starts.time(),
+                "end": ends.time(),
+                "room": session.booking.room_id if session.booking else None,
+                "instructor_name": session.instructor_name,
+            },
+        )
+    return render(request, "training/staff/session_form.html", {"form": form, "session": session})
+
+
+@require_POST
+def session_delete(request, pk: int):
+    _require(request, *_STAFF)
+    session = get_object_or_404(schedule.sessions_for(request.user), pk=pk)
+    try:
+        services.session_delete(actor=request.user, session=session)
+    except services.TrainingError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"{session.number}차시를 삭제했습니다.")
+    return redirect("training:cohort_detail", pk=session.cohort_id)
+
+
+# --- Venues, the room calendar and Business Zone requests -------------------------------------
+
+
+@never_cache
+def venue_list(request):
+    """시설 예약: the venues of the user's regions, and the requests waiting for a decision."""
+    _require(request, *_STAFF)
+    pending = (
+        RoomBooking.objects.visible_to(request.user)
+        .filter(status=BookingStatus.REQUESTED)
+        .select_related("room__venue", "company", "requested_by")
+        .order_by("during")
+    )
+    return render(
+        request,
+        "training/rooms/venue_list.html",
+        {
+            "venues": schedule.venues_for(request.user).prefetch_related("rooms"),
+            "pending": pending,
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@never_cache
+def venue_calendar(request, pk: int):
+    """One week of a venue's rooms: approved bookings, and requests shown apart."""
+    _require(request, *_STAFF)
+    venue = get_object_or_404(schedule.venues_for(request.user), pk=pk)
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    monday = schedule.week_start(day)
+    week = datetime.timedelta(days=7)
+    return render(
+        request,
+        "training/rooms/venue_calendar.html",
+        {
+            "venue": venue,
+            "monday": monday,
+            "sunday": monday + datetime.timedelta(days=6),
+            "previous": monday - week,
+            "next": monday + week,
+            **schedule.venue_week(venue, monday),
+        },
+    )
+
+
+@require_POST
+def booking_decide(request, pk: int, action: str):
+    """Approve or reject a company's Business Zone request."""
+    _require(request, *_STAFF)
+    if action not in ("approve", "reject"):
+        raise PermissionDenied
+    booking = get_object_or_404(RoomBooking.objects.visible_to(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.booking_decide(
+            actor=request.user, booking=booking, approve=action == "approve", note=note
+        )
+    except services.TrainingError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "승인했습니다." if action == "approve" else "반려했습니다.")
+    return redirect("training:venue_list")
+
+
+@never_cache
+def meeting_list(request):
+    """회의실 예약: the company's own Business Zone requests and a form for a new one."""
+    _require(request, Role.COMPANY)
+    form = MeetingRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_request(
+                actor=request.user,
+                room=data["room"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                purpose=data["purpose"],
+                attendees=data["attendees"],
+            )
+        except services.TrainingError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "회의실 사용을 신청했습니다. 사업단 승인 후 확정됩니다.")
+            return redirect("training:meeting_list")
+    requests_ = (
+        RoomBooking.objects.visible_to(request.user)
+        .filter(company__isnull=False)
+        .select_related("room__venue", "company")
+        .order_by("-during")
+    )
+    return render(
+        request,
+        "training/rooms/meeting_list.html",
+        {"form": form, "bookings": requests_, "now": timezone.now()},
+    )
+
+
+@require_POST
+def meeting_cancel(request, pk: int):
+    _require(request, Role.COMPANY)
+    booking = get_object_or_404(RoomBooking.objects.visible_to(request.user), pk=pk)
+    try:
+        services.meeting_cancel(actor=request.user, booking=booking)
+    except services.TrainingError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "신청을 취소했습니다.")
+    return redirect("training:meeting_list")
