@@ -295,7 +295,7 @@ def session_update(
     """Edit a session; a new time or room moves its booking (or books/frees a room)."""
     _require_group(actor, session.cohort.course.operating_group)
     session = (
-        Session.objects.select_for_update()
+        Session.objects.select_for_update(of=("self",))
         .select_related("cohort__course", "booking")
         .get(pk=session.pk)
     )
@@ -334,7 +334,9 @@ def session_update(
 def session_delete(*, actor: User, session: Session) -> None:
     """Remove a session that has no attendance yet, and free its room."""
     _require_group(actor, session.cohort.course.operating_group)
-    session = Session.objects.select_for_update().select_related("booking").get(pk=session.pk)
+    session = (
+        Session.objects.select_for_update(of=("self",)).select_related("booking").get(pk=session.pk)
+    )
     if session.attendances.exists() or session.corrections.exists():
         raise TrainingError("출결 기록이 있는 차시는 삭제할 수 없습니다.")
     booking = session.booking
