@@ -351,3 +351,34 @@ def test_other_region_answers_exactly_like_a_missing_record(world, cast, login_a
         )
 
     assert without_csrf(other_region) == without_csrf(missing)
+
+
+# Staff training pages: operator and group staff (their own group's venues only); companies
+# have their own Business Zone page; everyone else is refused.
+TRAINING_PAGES = {
+    "/training/courses/": {"admin": 200, "seoul_staff": 200, "busan_staff": 200},
+    "/training/venues/": {"admin": 200, "seoul_staff": 200, "busan_staff": 200},
+    "venue.own_company": {"admin": 200, "seoul_staff": 200, "busan_staff": 404},
+    "/training/meetings/": {"company": 200},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_training_pages_follow_the_matrix(world, cast, login_as, role):
+    client = login_as(cast[role], Client())
+    for page, allowed in TRAINING_PAGES.items():
+        url = page
+        if page.startswith("venue."):
+            url = f"/training/venues/{world['booking.' + page.split('.')[1]].room.venue_id}/"
+        response = client.get(url)
+        assert response.status_code == allowed.get(role, 403), (role, url)
+        body = response.content.decode()
+        # A booking's venue (each booking here has its own) shows only to those who see it,
+        # and the lists of venues and of one's meetings show all of those.
+        bookings = {"booking.own_company", "booking.busan"}
+        shown = {key for key in bookings if f"교육장 {key[8:]}" in body}
+        expected = bookings if EXPECTED[role] is None else bookings & EXPECTED[role]
+        assert shown <= expected, (role, url, shown)
+        if page in ("/training/venues/", "/training/meetings/") and response.status_code == 200:
+            assert shown == expected, (role, url, shown)
