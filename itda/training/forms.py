@@ -15,9 +15,15 @@ from itda.training.schedule import KST, group_rooms, managed_groups, meeting_roo
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
 
 
 class _ServiceChecked:

@@ -227,3 +227,58 @@ def test_navigation_offers_the_pages_per_role(client, login_as, seoul_staff, com
     assert "회의실 예약" not in staff_nav
     company_nav = nav(company, "/training/meetings/")
     assert company_nav["회의실 예약"] == "/training/meetings/" and "교육 과정" not in company_nav
+
+
+def test_edit_pages_start_from_the_saved_values(client, login_as, seoul_staff, course, regions):
+    cohort = services.cohort_save(
+        actor=seoul_staff,
+        course=course,
+        instructors=[seoul_staff],
+        fields={"number": 3, "capacity": 25, "starts_on": JULY_1, "ends_on": JULY_1},
+    )
+    session = services.session_create(
+        actor=seoul_staff,
+        cohort=cohort,
+        title="안전교육",
+        starts_at=datetime.datetime(2026, 7, 1, 13, 30, tzinfo=factories.KST),
+        ends_at=datetime.datetime(2026, 7, 1, 15, 0, tzinfo=factories.KST),
+        instructor_name="김강사",
+    )
+    login_as(seoul_staff)
+    assert 'value="T1-BP"' in client.get(f"/training/courses/{course.pk}/edit/").content.decode()
+    html = client.get(f"/training/cohorts/{cohort.pk}/edit/").content.decode()
+    assert 'value="2026-07-01"' in html and 'value="25"' in html
+    assert f'value="{seoul_staff.pk}"' in html and "checked" in html
+    html = client.get(f"/training/sessions/{session.pk}/edit/").content.decode()
+    assert 'value="2026-07-01"' in html and 'value="13:30"' in html and 'value="15:00"' in html
+    assert 'value="김강사"' in html
+    # Course page link to the new cohort form proposes the next number.
+    html = client.get(f"/training/courses/{course.pk}/cohorts/new/").content.decode()
+    assert 'name="number" value="4"' in html
+
+
+def test_a_cohort_cannot_shrink_away_from_its_sessions(seoul_staff, course):
+    fields = {
+        "number": 1,
+        "capacity": 20,
+        "starts_on": JULY_1,
+        "ends_on": datetime.date(2026, 7, 10),
+    }
+    cohort = services.cohort_save(actor=seoul_staff, course=course, instructors=[], fields=fields)
+    services.session_create(
+        actor=seoul_staff,
+        cohort=cohort,
+        title="마지막 날",
+        starts_at=datetime.datetime(2026, 7, 10, 9, tzinfo=factories.KST),
+        ends_at=datetime.datetime(2026, 7, 10, 12, tzinfo=factories.KST),
+    )
+    with pytest.raises(services.TrainingError, match="교육기간 밖에 있는 차시"):
+        services.cohort_save(
+            actor=seoul_staff,
+            course=course,
+            cohort=cohort,
+            instructors=[],
+            fields=fields | {"ends_on": datetime.date(2026, 7, 9)},
+        )
+    cohort.refresh_from_db()
+    assert cohort.ends_on == datetime.date(2026, 7, 10)
