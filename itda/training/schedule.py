@@ -89,6 +89,21 @@ def meeting_rooms() -> QuerySet:
     )
 
 
+def meeting_rooms_taken(*, since: datetime.datetime, days: int = 14) -> QuerySet:
+    """When the meeting rooms are held in the coming days: times only, for companies choosing a
+    slot (who holds them, and why, is not theirs to see)."""
+    return (
+        RoomBooking.objects.holding()
+        .filter(
+            room__in=meeting_rooms(),
+            during__overlap=(since, since + datetime.timedelta(days=days)),
+        )
+        .select_related("room")
+        .only("during", "room__name")
+        .order_by("during")
+    )
+
+
 def cohort_schedule(cohort: Cohort) -> QuerySet:
     """The cohort's sessions in order, with room and module, and whether attendance exists."""
     return (

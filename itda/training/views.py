@@ -364,7 +364,12 @@ def meeting_list(request):
     return render(
         request,
         "training/rooms/meeting_list.html",
-        {"form": form, "bookings": requests_, "now": timezone.now()},
+        {
+            "form": form,
+            "bookings": requests_,
+            "taken": schedule.meeting_rooms_taken(since=timezone.now()),
+            "now": timezone.now(),
+        },
     )
 
 

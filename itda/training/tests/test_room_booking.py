@@ -451,3 +451,50 @@ def test_two_concurrent_approvals_of_overlapping_requests_one_wins(
     assert isinstance(exc, services.TrainingError) and "예약되어 있습니다" in str(exc)
     statuses = sorted(RoomBooking.objects.values_list("status", flat=True))
     assert statuses == [BookingStatus.APPROVED, BookingStatus.REQUESTED]
+
+
+@pytest.mark.django_db
+def test_companies_see_when_the_business_zone_is_taken_but_not_by_whom(
+    client, login_as, company, seoul_staff, business_zone, regions
+):
+    other_user = factories.user(username="other_company", role="company")
+    factories.CompanyFactory(region=regions["seoul"]).managers.add(other_user)
+    theirs = _request(other_user, business_zone, 14, 16, purpose="비공개 협상")
+    services.booking_decide(actor=seoul_staff, booking=theirs, approve=True)
+    _request(other_user, business_zone, 9, 10, purpose="대기 중 신청")
+    login_as(company)
+    html = client.get("/training/meetings/").content.decode()
+    (taken,) = [line for line in html.splitlines() if 'data-testid="taken"' in line]
+    assert "14:00–16:00" in taken
+    assert "비공개 협상" not in html and "대기 중 신청" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["cohort", "venues"])
+def test_schedule_pages_run_a_constant_number_of_queries(
+    client, login_as, seoul_staff, company, cohort, lecture_room, business_zone, page
+):
+    login_as(seoul_staff)
+    url = f"/training/cohorts/{cohort.pk}/" if page == "cohort" else "/training/venues/"
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def add(hour):
+        services.session_create(
+            actor=seoul_staff,
+            cohort=cohort,
+            title="실습",
+            starts_at=at(hour),
+            ends_at=at(hour + 1),
+            room=lecture_room,
+        )
+        _request(company, business_zone, hour, hour + 1)
+
+    add(9)
+    few = queries()
+    for hour in range(10, 17):
+        add(hour)
+    assert queries() == few
