@@ -92,9 +92,12 @@ def course_save(*, actor: User, fields: dict, course: Course | None = None) -> C
     a short course for employees by smart-factory stage."""
     group = fields["operating_group"]
     _require_group(actor, group)
-    if course is not None:
+    if course is None:
+        course = Course()
+    else:
+        # From the database: a bound form may already have changed the instance's group.
+        course = Course.objects.select_for_update().get(pk=course.pk)
         _require_group(actor, course.operating_group)
-    course = course or Course()
     for name, value in fields.items():
         setattr(course, name, value)
     if course.audience == Audience.JOB_SEEKER:

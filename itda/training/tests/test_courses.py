@@ -60,6 +60,17 @@ def test_staff_create_a_track_course_with_modules_and_see_the_total_hours(
     html = client.get(f"/training/courses/{course.pk}/").content.decode()
     assert 'data-testid="total-hours">40시간' in html
     assert "40시간" in client.get("/training/courses/").content.decode()
+    edit = {
+        "operating_group": regions["capital_group"].pk,
+        "audience": "job_seeker",
+        "track": regions["track"].pk,
+        "level": "practical",
+        "code": "T1-P",
+        "title": "스마트공장 운영 실무",
+    }
+    assert client.post(f"/training/courses/{course.pk}/edit/", edit).status_code == 302
+    course.refresh_from_db()
+    assert (course.code, course.level, course.modules.count()) == ("T1-P", "practical", 2)
 
 
 def test_an_employee_course_is_by_factory_stage_and_has_no_track(seoul_staff, regions):
@@ -282,3 +293,19 @@ def test_a_cohort_cannot_shrink_away_from_its_sessions(seoul_staff, course):
         )
     cohort.refresh_from_db()
     assert cohort.ends_on == datetime.date(2026, 7, 10)
+
+
+def test_a_course_cannot_be_moved_out_of_another_groups_hands(seoul_staff, busan_staff, course):
+    fields = {
+        "operating_group": busan_staff.operating_groups.get(),
+        "audience": course.audience,
+        "track": course.track,
+        "level": course.level,
+        "code": course.code,
+        "title": "가로채기",
+    }
+    course.operating_group = fields["operating_group"]  # as a bound form would leave it
+    with pytest.raises(services.TrainingError, match="권한이 없습니다"):
+        services.course_save(actor=busan_staff, course=course, fields=fields)
+    course.refresh_from_db()
+    assert course.operating_group.staff.filter(pk=seoul_staff.pk).exists()
