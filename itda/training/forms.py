@@ -8,7 +8,7 @@ import datetime
 from django import forms
 
 from itda.accounts.models import User
-from itda.training.models import Cohort, Course
+from itda.training.models import BookingKind, Cohort, Course
 from itda.training.schedule import KST, group_rooms, managed_groups, meeting_rooms
 
 
@@ -148,6 +148,22 @@ class MeetingRequestForm(_SpanForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = meeting_rooms()
+        self.fields["purpose"].error_messages["required"] = "사용 목적을 입력하세요."
+
+
+class StaffBookingForm(_SpanForm):
+    """Staff hold a room of their venue for a meeting or an event."""
+
+    room = forms.ModelChoiceField(label="실", queryset=None, empty_label=None)
+    kind = forms.ChoiceField(
+        label="용도", choices=[(k.value, k.label) for k in (BookingKind.MEETING, BookingKind.EVENT)]
+    )
+    purpose = forms.CharField(label="사용 목적", max_length=200)
+    field_order = ["room", "kind", "date", "start", "end", "purpose"]
+
+    def __init__(self, *args, venue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = venue.rooms.order_by("kind", "name")
         self.fields["purpose"].error_messages["required"] = "사용 목적을 입력하세요."
 
 

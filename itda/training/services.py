@@ -32,7 +32,7 @@ from itda.training.models import (
     RoomBooking,
     Session,
 )
-from itda.training.schedule import KST, group_rooms, managed_groups, meeting_rooms
+from itda.training.schedule import KST, group_rooms, managed_groups, meeting_rooms, venues_for
 from itda.training.selectors import rule_in_force
 
 
@@ -433,4 +433,63 @@ def booking_decide(
         _hold(booking, update_fields=fields)
     else:
         booking.save(update_fields=fields)
+    return booking
+
+
+# --- Staff's own bookings ---------------------------------------------------------------------
+
+_STAFF_KINDS = (BookingKind.MEETING, BookingKind.EVENT)
+
+
+def _require_venue(actor: User, room: Room) -> None:
+    if actor.role not in (Role.OPERATOR, Role.GROUP_STAFF) or not (
+        venues_for(actor).filter(pk=room.venue_id).exists()
+    ):
+        raise TrainingError("이 교육장을 운영하는 사업단 담당자만 예약할 수 있습니다.")
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    actor: User,
+    room: Room,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    purpose: str,
+    kind: str = BookingKind.EVENT,
+) -> RoomBooking:
+    """Staff of the venue's group hold a room for their own meeting or an event (exhibition,
+    visit); approved at once. Sessions book rooms through their cohort instead."""
+    _require_venue(actor, room)
+    if kind not in _STAFF_KINDS:
+        raise TrainingError("교육 차시는 기수 화면에서 추가하세요.")
+    if ends_at <= starts_at:
+        raise TrainingError("종료 시각은 시작 시각보다 늦어야 합니다.")
+    booking = RoomBooking(
+        room=room,
+        during=Range(starts_at, ends_at),
+        kind=kind,
+        status=BookingStatus.APPROVED,
+        purpose=purpose.strip(),
+        requested_by=actor,
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+    booking.full_clean(validate_constraints=False)
+    _hold(booking)
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, actor: User, booking: RoomBooking, note: str = "") -> RoomBooking:
+    """Staff of the venue's group cancel a meeting or event booking (a session's booking goes
+    with its session, and a company withdraws its own request)."""
+    booking = RoomBooking.objects.select_for_update().select_related("room").get(pk=booking.pk)
+    _require_venue(actor, booking.room)
+    if booking.kind not in _STAFF_KINDS or booking.status != BookingStatus.APPROVED:
+        raise TrainingError("승인된 회의·행사 예약만 여기서 취소할 수 있습니다.")
+    booking.status = BookingStatus.CANCELLED
+    booking.decided_by, booking.decided_at = actor, timezone.now()
+    booking.decision_note = note.strip() or "사업단 취소"
+    booking.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return booking

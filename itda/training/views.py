@@ -11,6 +11,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -24,6 +25,7 @@ from itda.training.forms import (
     MeetingRequestForm,
     ModuleForm,
     SessionForm,
+    StaffBookingForm,
 )
 from itda.training.models import BookingStatus, Module, RoomBooking
 from itda.training.schedule import KST
@@ -309,9 +311,54 @@ def venue_calendar(request, pk: int):
             "sunday": monday + datetime.timedelta(days=6),
             "previous": monday - week,
             "next": monday + week,
+            "booking_form": StaffBookingForm(venue=venue, initial={"date": monday}),
             **schedule.venue_week(venue, monday),
         },
     )
+
+
+@require_POST
+def venue_book(request, pk: int):
+    """Staff hold one of the venue's rooms for a meeting or an event."""
+    _require(request, *_STAFF)
+    venue = get_object_or_404(schedule.venues_for(request.user), pk=pk)
+    form = StaffBookingForm(request.POST, venue=venue)
+    week = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        week = f"?week={data['date']:%Y-%m-%d}"
+        try:
+            services.booking_create(
+                actor=request.user,
+                room=data["room"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                purpose=data["purpose"],
+                kind=data["kind"],
+            )
+        except services.TrainingError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, "예약했습니다.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(reverse("training:venue_calendar", args=[venue.pk]) + week)
+
+
+@require_POST
+def venue_booking_cancel(request, pk: int):
+    """Staff cancel a meeting or event booking of their venue."""
+    _require(request, *_STAFF)
+    booking = get_object_or_404(RoomBooking.objects.visible_to(request.user), pk=pk)
+    try:
+        services.booking_cancel(actor=request.user, booking=booking)
+    except services.TrainingError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "예약을 취소했습니다.")
+    week = booking.during.lower.astimezone(KST).date()
+    calendar = reverse("training:venue_calendar", args=[booking.room.venue_id])
+    return redirect(f"{calendar}?week={week:%Y-%m-%d}")
 
 
 @require_POST

@@ -498,3 +498,54 @@ def test_schedule_pages_run_a_constant_number_of_queries(
     for hour in range(10, 17):
         add(hour)
     assert queries() == few
+
+
+@pytest.mark.django_db
+def test_staff_hold_a_room_for_an_event_and_cancel_it(
+    client, login_as, seoul_staff, busan_staff, cohort, lecture_room
+):
+    login_as(seoul_staff)
+    data = {
+        "room": lecture_room.pk,
+        "kind": "event",
+        "date": "2026-07-02",
+        "start": "13:00",
+        "end": "17:00",
+        "purpose": "선도사례 전시 설명회",
+    }
+    response = client.post(f"/training/venues/{lecture_room.venue_id}/book/", data)
+    assert response["Location"].endswith("?week=2026-07-02")
+    event = RoomBooking.objects.get(purpose="선도사례 전시 설명회")
+    assert event.status == BookingStatus.APPROVED and event.kind == BookingKind.EVENT
+    # The event holds the room: a session over it is refused, naming the event.
+    with pytest.raises(services.TrainingError, match="13:00–17:00에 이미 '선도사례 전시 설명회'"):
+        services.session_create(
+            actor=seoul_staff,
+            cohort=cohort,
+            title="x",
+            starts_at=at(16),
+            ends_at=at(18),
+            room=lecture_room,
+        )
+    with pytest.raises(services.TrainingError, match="사업단 담당자만 예약"):
+        services.booking_create(
+            actor=busan_staff,
+            room=lecture_room,
+            starts_at=at(8),
+            ends_at=at(9),
+            purpose="x",
+        )
+    client.post(f"/training/bookings/{event.pk}/cancel/")
+    event.refresh_from_db()
+    assert event.status == BookingStatus.CANCELLED
+    assert (
+        services.session_create(
+            actor=seoul_staff,
+            cohort=cohort,
+            title="x",
+            starts_at=at(16),
+            ends_at=at(18),
+            room=lecture_room,
+        ).booking.status
+        == BookingStatus.APPROVED
+    )
