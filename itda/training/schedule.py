@@ -11,7 +11,8 @@ import datetime
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from itda.accounts.roles import Role
 from itda.programs.models import OperatingGroup, Room, RoomKind, Venue
@@ -20,6 +21,7 @@ from itda.training.models import (
     Cohort,
     Course,
     EnrollmentStatus,
+    Module,
     RoomBooking,
     Session,
 )
@@ -44,8 +46,27 @@ def courses_for(user) -> QuerySet:
         Course.objects.filter(operating_group__in=managed_groups(user))
         .select_related("operating_group", "track")
         .annotate(
-            hours=Sum("modules__hours", default=0),
-            cohort_count=Count("cohorts", distinct=True),
+            # Subqueries, not joins: modules × cohorts in one join would multiply the hours.
+            hours=Coalesce(
+                Subquery(
+                    Module.objects.filter(course=OuterRef("pk"))
+                    .order_by()
+                    .values("course")
+                    .annotate(total=Sum("hours"))
+                    .values("total")
+                ),
+                0,
+            ),
+            cohort_count=Coalesce(
+                Subquery(
+                    Cohort.objects.filter(course=OuterRef("pk"))
+                    .order_by()
+                    .values("course")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
         )
         .order_by("operating_group__name", "audience", "code")
     )

@@ -59,7 +59,12 @@ def test_staff_create_a_track_course_with_modules_and_see_the_total_hours(
     assert list(course.modules.values_list("order", "title")) == [(1, "PLC 기초"), (2, "MES 실습")]
     html = client.get(f"/training/courses/{course.pk}/").content.decode()
     assert 'data-testid="total-hours">40시간' in html
-    assert "40시간" in client.get("/training/courses/").content.decode()
+    for number in (1, 2):
+        factories.cohort(
+            group=regions["capital_group"], track=regions["track"], code="T1-B", number=number
+        )
+    row = client.get("/training/courses/").context["courses"].get(pk=course.pk)
+    assert (row.hours, row.cohort_count) == (40, 2)  # not multiplied by the cohorts
     edit = {
         "operating_group": regions["capital_group"].pk,
         "audience": "job_seeker",
