@@ -87,9 +87,11 @@ def sessions_for(user) -> QuerySet:
 
 
 def venues_for(user) -> QuerySet:
-    """Venues in the regions of the user's groups."""
-    regions = managed_groups(user).values("regions")
-    return Venue.objects.filter(region__in=regions).select_related("region").order_by("name")
+    """Venues in the regions of the user's groups (every venue for the national operator)."""
+    venues = Venue.objects.select_related("region").order_by("name")
+    if user.role == Role.OPERATOR:
+        return venues
+    return venues.filter(region__in=managed_groups(user).values("regions"))
 
 
 def group_rooms(group: OperatingGroup) -> QuerySet:
