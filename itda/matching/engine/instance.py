@@ -9,6 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 
 import numpy as np
 
@@ -75,20 +76,51 @@ def _entries(data, side: str) -> list:
     return entries
 
 
-def _index(entries: list, side: str) -> dict[str, int]:
-    index: dict[str, int] = {}
+def _entry_error(entries: list, side: str) -> InputError:
+    """Find the first malformed entry (the slow path, only once the fast one failed)."""
+    seen: dict[str, int] = {}
     for i, entry in enumerate(entries):
         where = _where(side, i, entry)
         if not isinstance(entry, dict):
-            raise InputError(f"{where}: must be an object with 'id' and 'ranking'")
+            return InputError(f"{where}: must be an object with 'id' and 'ranking'")
         if not isinstance(entry.get("id"), str):
-            raise InputError(f"{where}: id must be a string")
+            return InputError(f"{where}: id must be a string")
         if not isinstance(entry.get("ranking"), list):
-            raise InputError(f"{where}: 'ranking' must be a list")
-        first = index.setdefault(entry["id"], i)
+            return InputError(f"{where}: 'ranking' must be a list")
+        if side == "positions":
+            cap = entry.get("capacity")
+            if isinstance(cap, bool) or not isinstance(cap, int):
+                return InputError(f"{where}: capacity must be an integer")
+            if cap < 0:
+                return InputError(f"{where}: capacity {cap} < 0")
+        first = seen.setdefault(entry["id"], i)
         if first != i:
-            raise InputError(f"{where}: duplicate id (also {side}[{first}])")
-    return index
+            return InputError(f"{where}: duplicate id (also {side}[{first}])")
+    raise AssertionError("no malformed entry found")  # pragma: no cover
+
+
+def _index(entries: list, side: str) -> tuple[dict[str, int], list[list]]:
+    """Ids to dense ids, and the rankings; checked in bulk, diagnosed only when bad."""
+    try:
+        ids = [entry["id"] for entry in entries]
+        rankings = [entry["ranking"] for entry in entries]
+    except (KeyError, TypeError):
+        raise _entry_error(entries, side) from None
+    index = dict(zip(ids, range(len(ids)), strict=True))
+    if (
+        len(index) != len(ids)
+        or not all(type(i) is str for i in ids)
+        or not all(type(r) is list for r in rankings)
+    ):
+        raise _entry_error(entries, side)
+    return index, rankings
+
+
+def _capacities(positions: list) -> np.ndarray:
+    caps = [entry.get("capacity") for entry in positions]
+    if not all(type(c) is int for c in caps) or (caps and min(caps) < 0):
+        raise _entry_error(positions, "positions")
+    return np.array(caps, dtype=np.int64)
 
 
 def _ranking_error(entries: list, side: str, other: str, index: dict[str, int]) -> InputError:
@@ -114,37 +146,37 @@ def _ranking_error(entries: list, side: str, other: str, index: dict[str, int]) 
     raise AssertionError("no bad ranking entry found")  # pragma: no cover
 
 
-def _csr(entries: list, side: str, other: str, index: dict[str, int]):
-    rankings = [entry["ranking"] for entry in entries]
-    try:
-        flat = [index[item] for ranking in rankings for item in ranking]
-    except (KeyError, TypeError):
-        raise _ranking_error(entries, side, other, index) from None
+def _csr(rankings: list[list], index: dict[str, int], on_error):
+    """Offsets, dense targets and owners of a side's rankings."""
     lengths = np.fromiter(map(len, rankings), dtype=np.int64, count=len(rankings))
     ptr = np.zeros(len(rankings) + 1, dtype=np.int64)
     np.cumsum(lengths, out=ptr[1:])
-    targets = np.array(flat, dtype=np.int64)
+    flat = list(chain.from_iterable(rankings))
+    try:
+        targets = np.array([index[item] for item in flat], dtype=np.int64)
+    except (KeyError, TypeError):
+        raise on_error() from None
     owners = np.repeat(np.arange(len(rankings), dtype=np.int64), lengths)
-    keys = owners * max(len(index), 1) + targets
-    if len(keys) > 1:
-        # (owner, target) keys: sorted within each owner a repeat shows as equal neighbours.
-        sorted_keys = np.sort(keys)
-        dup = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
-        if dup.size:
-            raise _ranking_error(entries, side, other, index)
     return ptr, targets, owners
 
 
-def _join(t_keys: np.ndarray, p_keys: np.ndarray, p_rank: np.ndarray) -> np.ndarray:
-    """For each trainee-side pair key, the position-side rank of the same pair, or -1."""
-    order = np.argsort(p_keys, kind="stable")
-    sorted_keys = p_keys[order]
-    at = np.searchsorted(sorted_keys, t_keys)
-    at_clipped = np.minimum(at, max(len(sorted_keys) - 1, 0))
-    found = (at < len(sorted_keys)) & (sorted_keys[at_clipped] == t_keys) if len(p_keys) else None
-    out = np.full(len(t_keys), -1, dtype=np.int64)
-    if found is not None:
-        out[found] = p_rank[order[at_clipped[found]]]
+def _sorted_keys(keys: np.ndarray, on_error) -> tuple[np.ndarray, np.ndarray]:
+    """Pair keys sorted, and their order; a repeat within a ranking shows as equal neighbours."""
+    order = np.argsort(keys)
+    ordered = keys[order]
+    if np.any(ordered[1:] == ordered[:-1]):
+        raise on_error()
+    return ordered, order
+
+
+def _join(keys, order, other_keys, other_order, other_rank) -> np.ndarray:
+    """For each pair of one side, the other side's rank of the same pair, or -1."""
+    out = np.full(len(keys), -1, dtype=np.int64)
+    if len(other_keys) == 0:
+        return out
+    at = np.minimum(np.searchsorted(other_keys, keys), len(other_keys) - 1)
+    found = other_keys[at] == keys
+    out[order[found]] = other_rank[other_order[at[found]]]
     return out
 
 
@@ -152,32 +184,32 @@ def parse(data) -> Instance:
     """Check the CLI's input dict and build the arrays; raises InputError naming the entry."""
     trainees = _entries(data, "trainees")
     positions = _entries(data, "positions")
-    t_index = _index(trainees, "trainees")
-    p_index = _index(positions, "positions")
-    capacity = []
-    for i, entry in enumerate(positions):
-        cap = entry.get("capacity")
-        if isinstance(cap, bool) or not isinstance(cap, int):
-            raise InputError(f"{_where('positions', i, entry)}: capacity must be an integer")
-        if cap < 0:
-            raise InputError(f"{_where('positions', i, entry)}: capacity {cap} < 0")
-        capacity.append(cap)
-    t_ptr, t_pos, t_owner = _csr(trainees, "trainees", "position", p_index)
-    p_ptr, p_tr, p_owner = _csr(positions, "positions", "trainee", t_index)
+    t_index, t_rankings = _index(trainees, "trainees")
+    p_index, p_rankings = _index(positions, "positions")
+    capacity = _capacities(positions)
 
+    def trainee_error():
+        return _ranking_error(trainees, "trainees", "position", p_index)
+
+    def position_error():
+        return _ranking_error(positions, "positions", "trainee", t_index)
+
+    t_ptr, t_pos, t_owner = _csr(t_rankings, p_index, trainee_error)
+    p_ptr, p_tr, p_owner = _csr(p_rankings, t_index, position_error)
+    # One key per (trainee, position) pair on both sides: sorted once, joined by a merge.
     n_pos = max(len(positions), 1)
-    t_keys = t_owner * n_pos + t_pos
-    p_keys = p_tr * n_pos + p_owner
+    t_keys, t_order = _sorted_keys(t_owner * n_pos + t_pos, trainee_error)
+    p_keys, p_order = _sorted_keys(p_tr * n_pos + p_owner, position_error)
     t_rank = np.arange(len(t_pos)) - t_ptr[t_owner]
     p_rank = np.arange(len(p_tr)) - p_ptr[p_owner]
     return Instance(
         trainee_ids=list(t_index),
         position_ids=list(p_index),
-        capacity=np.array(capacity, dtype=np.int64),
+        capacity=capacity,
         t_ptr=t_ptr,
         t_pos=t_pos,
-        t_prank=_join(t_keys, p_keys, p_rank),
+        t_prank=_join(t_keys, t_order, p_keys, p_order, p_rank),
         p_ptr=p_ptr,
         p_tr=p_tr,
-        p_trank=_join(p_keys, t_keys, t_rank),
+        p_trank=_join(p_keys, p_order, t_keys, t_order, t_rank),
     )
