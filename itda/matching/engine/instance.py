@@ -13,6 +13,8 @@ from itertools import chain
 
 import numpy as np
 
+MAX_CAPACITY = 10**9  # keeps every count within int64 arithmetic
+
 
 class InputError(ValueError):
     """Malformed input; the message names the offending entry (e.g. ``positions[3] "P9": …``)."""
@@ -93,6 +95,8 @@ def _entry_error(entries: list, side: str) -> InputError:
                 return InputError(f"{where}: capacity must be an integer")
             if cap < 0:
                 return InputError(f"{where}: capacity {cap} < 0")
+            if cap > MAX_CAPACITY:
+                return InputError(f"{where}: capacity {cap} > {MAX_CAPACITY}")
         first = seen.setdefault(entry["id"], i)
         if first != i:
             return InputError(f"{where}: duplicate id (also {side}[{first}])")
@@ -107,18 +111,14 @@ def _index(entries: list, side: str) -> tuple[dict[str, int], list[list]]:
     except (KeyError, TypeError):
         raise _entry_error(entries, side) from None
     index = dict(zip(ids, range(len(ids)), strict=True))
-    if (
-        len(index) != len(ids)
-        or not all(type(i) is str for i in ids)
-        or not all(type(r) is list for r in rankings)
-    ):
+    if len(index) != len(ids) or set(map(type, ids)) - {str} or set(map(type, rankings)) - {list}:
         raise _entry_error(entries, side)
     return index, rankings
 
 
 def _capacities(positions: list) -> np.ndarray:
     caps = [entry.get("capacity") for entry in positions]
-    if not all(type(c) is int for c in caps) or (caps and min(caps) < 0):
+    if set(map(type, caps)) - {int} or (caps and not 0 <= min(caps) <= max(caps) <= MAX_CAPACITY):
         raise _entry_error(positions, "positions")
     return np.array(caps, dtype=np.int64)
 
