@@ -8,7 +8,6 @@ once here (one sort, no per-pair objects), so the algorithms only index arrays.
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cached_property
 from itertools import chain
 
 import numpy as np
@@ -28,15 +27,28 @@ def input_sha256(data: dict) -> str:
 
 @dataclass(eq=False)
 class Instance:
+    """All arrays int64, built once by ``parse``; ``nT``/``nP`` count the listed pairs of each
+    side, ``nTa``/``nPa`` the mutually acceptable ones (the only pairs either DA looks at)."""
+
     trainee_ids: list[str]
     position_ids: list[str]
-    capacity: np.ndarray  # int64[P]
-    t_ptr: np.ndarray  # int64[T+1]
-    t_pos: np.ndarray  # int64[nT]: the positions each trainee listed, best first
-    t_prank: np.ndarray  # int64[nT]: that position's 0-based rank of the trainee, -1 if unlisted
-    p_ptr: np.ndarray  # int64[P+1]
-    p_tr: np.ndarray  # int64[nP]: the trainees each position listed, best first
-    p_trank: np.ndarray  # int64[nP]: that trainee's 0-based rank of the position, -1 if unlisted
+    capacity: np.ndarray  # [P]
+    t_ptr: np.ndarray  # [T+1]
+    t_owner: np.ndarray  # [nT]
+    t_pos: np.ndarray  # [nT]: the positions each trainee listed, best first
+    t_rank: np.ndarray  # [nT]: 0-based rank in the trainee's own list
+    t_prank: np.ndarray  # [nT]: that position's 0-based rank of the trainee, -1 if unlisted
+    p_ptr: np.ndarray  # [P+1]
+    p_owner: np.ndarray  # [nP]
+    p_tr: np.ndarray  # [nP]: the trainees each position listed, best first
+    p_trank: np.ndarray  # [nP]: that trainee's 0-based rank of the position, -1 if unlisted
+    ta_ptr: np.ndarray  # [T+1]: trainee lists cut to mutually acceptable pairs
+    ta_pos: np.ndarray  # [nTa]
+    ta_prank: np.ndarray  # [nTa]
+    pa_ptr: np.ndarray  # [P+1]: position lists cut to mutually acceptable pairs
+    pa_owner: np.ndarray  # [nPa]
+    pa_tr: np.ndarray  # [nPa]
+    pa_trank: np.ndarray  # [nPa]
 
     @property
     def n_trainees(self) -> int:
@@ -46,18 +58,12 @@ class Instance:
     def n_positions(self) -> int:
         return len(self.position_ids)
 
-    @cached_property
-    def t_owner(self) -> np.ndarray:
-        return np.repeat(np.arange(self.n_trainees), np.diff(self.t_ptr))
 
-    @cached_property
-    def p_owner(self) -> np.ndarray:
-        return np.repeat(np.arange(self.n_positions), np.diff(self.p_ptr))
-
-    @cached_property
-    def t_rank(self) -> np.ndarray:
-        """Each trainee entry's 0-based rank in its own list."""
-        return np.arange(len(self.t_pos)) - self.t_ptr[self.t_owner]
+def _sub_ptr(ptr: np.ndarray, owner: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Offsets of the CSR that keeps only the entries where ``keep``."""
+    sub = np.zeros(len(ptr), dtype=np.int64)
+    np.cumsum(np.bincount(owner[keep], minlength=len(ptr) - 1), out=sub[1:])
+    return sub
 
 
 def _where(side: str, i: int, entry) -> str:
@@ -202,14 +208,28 @@ def parse(data) -> Instance:
     p_keys, p_order = _sorted_keys(p_tr * n_pos + p_owner, position_error)
     t_rank = np.arange(len(t_pos)) - t_ptr[t_owner]
     p_rank = np.arange(len(p_tr)) - p_ptr[p_owner]
+    t_prank = _join(t_keys, t_order, p_keys, p_order, p_rank)
+    p_trank = _join(p_keys, p_order, t_keys, t_order, t_rank)
+    t_ok = t_prank >= 0
+    p_ok = p_trank >= 0
     return Instance(
         trainee_ids=list(t_index),
         position_ids=list(p_index),
         capacity=capacity,
         t_ptr=t_ptr,
+        t_owner=t_owner,
         t_pos=t_pos,
-        t_prank=_join(t_keys, t_order, p_keys, p_order, p_rank),
+        t_rank=t_rank,
+        t_prank=t_prank,
         p_ptr=p_ptr,
+        p_owner=p_owner,
         p_tr=p_tr,
-        p_trank=_join(p_keys, p_order, t_keys, t_order, t_rank),
+        p_trank=p_trank,
+        ta_ptr=_sub_ptr(t_ptr, t_owner, t_ok),
+        ta_pos=t_pos[t_ok],
+        ta_prank=t_prank[t_ok],
+        pa_ptr=_sub_ptr(p_ptr, p_owner, p_ok),
+        pa_owner=p_owner[p_ok],
+        pa_tr=p_tr[p_ok],
+        pa_trank=p_trank[p_ok],
     )
