@@ -16,7 +16,11 @@ import numpy as np
 CACHE = Path(tempfile.gettempdir()) / "itda_engine_bench"
 
 
-def generate(n_trainees: int, n_positions: int, choices: int = 10, seed: int = 1) -> dict:
+def generate(
+    n_trainees: int, n_positions: int, choices: int = 10, seed: int = 1, ranked: float = 1.0
+) -> dict:
+    """``ranked`` < 1: each position ranks only its best that share of applicants (the rest are
+    left unlisted, which is what gives fill-seats work to do)."""
     rng = np.random.default_rng(seed)
     weights = 1.0 / (rng.permutation(n_positions) + 10.0)
     weights /= weights.sum()
@@ -35,9 +39,9 @@ def generate(n_trainees: int, n_positions: int, choices: int = 10, seed: int = 1
     score = rng.normal(size=n_trainees)
     key = score[owners] + 0.5 * rng.normal(size=len(owners))
     order = np.lexsort((-key, targets))  # by position, then best score first
-    by_position = np.split(
-        owners[order], np.cumsum(np.bincount(targets, minlength=n_positions))[:-1]
-    )
+    per_position = np.bincount(targets, minlength=n_positions)
+    by_position = np.split(owners[order], np.cumsum(per_position)[:-1])
+    by_position = [ts[: int(np.ceil(len(ts) * ranked))] for ts in by_position]
     capacity = rng.integers(1, 11, size=n_positions)
     return {
         "trainees": [
@@ -50,11 +54,14 @@ def generate(n_trainees: int, n_positions: int, choices: int = 10, seed: int = 1
     }
 
 
-def instance_file(n_trainees: int, n_positions: int, choices: int = 10, seed: int = 1) -> Path:
-    path = CACHE / f"engine_{n_trainees}x{n_positions}x{choices}_s{seed}.json"
+def instance_file(
+    n_trainees: int, n_positions: int, choices: int = 10, seed: int = 1, ranked: float = 1.0
+) -> Path:
+    share = "" if ranked == 1.0 else f"_r{ranked:g}"
+    path = CACHE / f"engine_{n_trainees}x{n_positions}x{choices}_s{seed}{share}.json"
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        data = generate(n_trainees, n_positions, choices, seed)
+        data = generate(n_trainees, n_positions, choices, seed, ranked)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         tmp.rename(path)
