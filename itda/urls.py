@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("itda.training.self_service_urls")),
     path("", include("itda.internships.urls")),
     path("", include("itda.matching.urls")),
+    path("", include("itda.payments.urls")),
     path("api/", include("itda.api.urls")),
     path("admin/", admin.site.urls),
 ]

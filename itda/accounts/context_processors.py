@@ -23,6 +23,9 @@ def navigation(request) -> dict:
             entries.insert(1, ("내 신청", "recruitment:my_applications"))
         if user.role == Role.TRAINEE:
             entries.insert(2, ("내 교육", "my_training:my_training"))
+            entries.insert(3, ("내 훈련수당", "payments:my_allowance"))
+        if user.role in (Role.OPERATOR, Role.GROUP_STAFF):
+            entries.insert(1, ("훈련수당", "payments:overview"))
         if user.role == Role.OPERATOR:
             entries.append(("접속기록", "accounts:access_log"))
     items = []
