@@ -105,7 +105,8 @@ def test_prorating_floors_to_the_won(regions):
     assert line.amount_krw == 247_619  # 247,619.04… → 247,619
     assert str(line.rate) == "0.6190"  # 0.619047… truncated
     assert line_explain(line).arithmetic == (
-        "출석 인정 13일 / 훈련일 21일 = 61.9% < 80% → 400,000원 × 13 / 21 = 247,619원 (원 미만 버림)"
+        "출석 인정 13일 / 훈련일 21일 = 61.9% < 80% → "
+        "400,000원 × 13 / 21 = 247,619원 (원 미만 버림)"
     )
 
 
