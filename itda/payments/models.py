@@ -105,8 +105,15 @@ class AllowanceLine(models.Model):
     Counts are sessions (차시), one a training day in the programme's schedule, counted exactly
     as ``attendance_tally`` counts them. ``run`` is the last computation that changed the row."""
 
+    # No single-column indexes on the foreign keys: the unique (enrollment, period_start)
+    # serves enrolment lookups, rules and runs are never deleted, and every index costs the
+    # bulk computation time.
     enrollment = models.ForeignKey(
-        Enrollment, on_delete=models.PROTECT, related_name="allowance_lines", verbose_name="수강"
+        Enrollment,
+        on_delete=models.PROTECT,
+        related_name="allowance_lines",
+        verbose_name="수강",
+        db_index=False,
     )
     period_start = models.DateField("단위기간 시작")
     period_end = models.DateField("단위기간 끝(다음 날)")
@@ -118,8 +125,12 @@ class AllowanceLine(models.Model):
     # credited / planned truncated to four places, so 79.99% never shows as 80.00%.
     rate = models.DecimalField("출석률", max_digits=5, decimal_places=4)
     amount_krw = models.PositiveIntegerField("산정액(원)")
-    rule = models.ForeignKey(AllowanceRule, on_delete=models.PROTECT, related_name="lines")
-    run = models.ForeignKey(AllowanceRun, on_delete=models.PROTECT, related_name="lines")
+    rule = models.ForeignKey(
+        AllowanceRule, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
+    run = models.ForeignKey(
+        AllowanceRun, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     computed_at = models.DateTimeField("산정 시각")
 
     objects = ScopedQuerySet.as_manager()

@@ -95,7 +95,11 @@ _INCIDENT_WEIGHT = " ".join(
     f"WHEN '{status}' THEN {weight}" for status, weight in sorted(INCIDENTS.items())
 )
 
-_COMPUTE_SQL = """
+# Unit periods and the session → period map go to temporary tables first: with real row counts
+# (ANALYZE) the planner hashes the small side of the join with millions of attendance rows.
+_PERIODS_SQL = """
+DROP TABLE IF EXISTS allowance_period, allowance_session;
+CREATE TEMPORARY TABLE allowance_period ON COMMIT DROP AS
 WITH cohorts AS (
     SELECT c.id AS cohort_id, c.starts_on, c.ends_on, tr.incidents_per_absence,
            r.id AS rule_id, r.amount_krw, r.full_rate, r.shortfall, r.unit_period
@@ -110,40 +114,42 @@ WITH cohorts AS (
         ORDER BY r.effective_from DESC LIMIT 1
     ) r ON true
     WHERE %(cohorts)s::bigint[] IS NULL OR c.id = ANY(%(cohorts)s::bigint[])
-), periods AS (
-    SELECT k.*, (k.period_start::timestamp AT TIME ZONE %(tz)s) AS since,
-           (k.period_end::timestamp AT TIME ZONE %(tz)s) AS until
-    FROM (
-        SELECT c.*, m.period_start,
-               CASE WHEN c.unit_period = 'cohort' THEN c.ends_on + 1
-                    ELSE LEAST(m.next_start, c.ends_on + 1) END AS period_end
-        FROM cohorts c
-        -- A constant series (a cohort spans at most a year) keeps the planner's row estimates
-        -- right; a per-cohort series is guessed at 1,000 rows and sends joins to disk.
-        CROSS JOIN generate_series(0, 11) AS n
-        CROSS JOIN LATERAL (
-            SELECT (c.starts_on + make_interval(months => n))::date AS period_start,
-                   (c.starts_on + make_interval(months => n + 1))::date AS next_start
-        ) m
-        WHERE m.period_start <= c.ends_on AND (n = 0 OR c.unit_period <> 'cohort')
-    ) k
-), session_periods AS (
-    SELECT s.id AS session_id, p.cohort_id, p.period_start, s.ends_at <= %(as_of)s AS ended
-    FROM periods p
-    JOIN {session} s
-        ON s.cohort_id = p.cohort_id AND s.starts_at >= p.since AND s.starts_at < p.until
-), scheduled AS (
+)
+SELECT k.*, (k.period_start::timestamp AT TIME ZONE %(tz)s) AS since,
+       (k.period_end::timestamp AT TIME ZONE %(tz)s) AS until
+FROM (
+    SELECT c.*, m.period_start,
+           CASE WHEN c.unit_period = 'cohort' THEN c.ends_on + 1
+                ELSE LEAST(m.next_start, c.ends_on + 1) END AS period_end
+    FROM cohorts c
+    CROSS JOIN generate_series(0, 11) AS n  -- a cohort spans at most a year
+    CROSS JOIN LATERAL (
+        SELECT (c.starts_on + make_interval(months => n))::date AS period_start,
+               (c.starts_on + make_interval(months => n + 1))::date AS next_start
+    ) m
+    WHERE m.period_start <= c.ends_on AND (n = 0 OR c.unit_period <> 'cohort')
+) k;
+CREATE TEMPORARY TABLE allowance_session ON COMMIT DROP AS
+SELECT s.id AS session_id, p.cohort_id, p.period_start, s.ends_at <= %(as_of)s AS ended
+FROM allowance_period p
+JOIN {session} s ON s.cohort_id = p.cohort_id AND s.starts_at >= p.since AND s.starts_at < p.until;
+ANALYZE allowance_period;
+ANALYZE allowance_session;
+"""
+
+_COMPUTE_SQL = """
+WITH scheduled AS (
     SELECT p.cohort_id, p.period_start, count(sp.session_id) AS planned,
            count(sp.session_id) FILTER (WHERE sp.ended) AS ended
-    FROM periods p
-    LEFT JOIN session_periods sp
+    FROM allowance_period p
+    LEFT JOIN allowance_session sp
         ON sp.cohort_id = p.cohort_id AND sp.period_start = p.period_start
     GROUP BY p.cohort_id, p.period_start
 ), attended AS (
     SELECT a.enrollment_id, sp.period_start, count(*) AS attended,
            sum(CASE a.status {incident_weight} ELSE 0 END) AS incidents
     FROM {attendance} a
-    JOIN session_periods sp ON sp.session_id = a.session_id AND sp.ended
+    JOIN allowance_session sp ON sp.session_id = a.session_id AND sp.ended
     WHERE a.status = ANY(%(attended)s)
     GROUP BY a.enrollment_id, sp.period_start
 ), counted AS (
@@ -154,7 +160,7 @@ WITH cohorts AS (
            greatest(0, coalesce(at.attended, 0)
                        - coalesce(at.incidents, 0) / p.incidents_per_absence) AS credited
     FROM {enrollment} e
-    JOIN periods p ON p.cohort_id = e.cohort_id
+    JOIN allowance_period p ON p.cohort_id = e.cohort_id
     JOIN scheduled sc ON sc.cohort_id = p.cohort_id AND sc.period_start = p.period_start
     LEFT JOIN attended at ON at.enrollment_id = e.id AND at.period_start = p.period_start
     WHERE e.status <> 'waitlisted'
@@ -217,29 +223,29 @@ def allowance_compute(
     *, actor=None, cohorts: list[int] | None = None, as_of: datetime.datetime | None = None
 ) -> AllowanceRun:
     """Compute every allowance line of the given cohorts (every cohort when None) from
-    attendance as of ``as_of`` (now), in one SQL statement; only changed lines are written.
+    attendance as of ``as_of`` (now), in a few set-based SQL statements (no loop per row); only
+    changed lines are written.
 
     Idempotent: a second run with no new attendance writes no line."""
     as_of = as_of or timezone.now()
     run = AllowanceRun.objects.create(
         as_of=as_of, cohort_ids=sorted(cohorts) if cohorts is not None else None, created_by=actor
     )
-    sql = _COMPUTE_SQL.format(incident_weight=_INCIDENT_WEIGHT, **_tables())
+    tables = _tables()
+    params = {
+        "cohorts": list(cohorts) if cohorts is not None else None,
+        "tz": settings.TIME_ZONE,
+        "as_of": as_of,
+        "attended": list(ATTENDED),
+        "run": run.pk,
+        "now": timezone.now(),
+    }
     with connection.cursor() as cursor:
-        # One large statement: enough memory to hash in RAM, and no JIT (compiling it costs
-        # more than it saves at this size).
+        # Large joins and aggregates: enough memory to hash in RAM, and no JIT (compiling the
+        # statement costs more than it saves at this size).
         cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
-        cursor.execute(
-            sql,
-            {
-                "cohorts": list(cohorts) if cohorts is not None else None,
-                "tz": settings.TIME_ZONE,
-                "as_of": as_of,
-                "attended": list(ATTENDED),
-                "run": run.pk,
-                "now": timezone.now(),
-            },
-        )
+        cursor.execute(_PERIODS_SQL.format(**tables), params)
+        cursor.execute(_COMPUTE_SQL.format(incident_weight=_INCIDENT_WEIGHT, **tables), params)
         total, inserted, updated, removed = cursor.fetchone()
     run.inserted, run.updated, run.removed = inserted, updated, removed
     run.unchanged = total - inserted - updated
