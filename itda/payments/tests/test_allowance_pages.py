@@ -132,3 +132,20 @@ def test_the_overview_totals_per_cohort_in_constant_queries(cast, login_as, regi
     with CaptureQueriesContext(connection) as three:
         client.get(url)
     assert len(three) == len(one)
+
+
+def test_the_cohort_page_runs_a_constant_number_of_queries(cast, login_as, regions, computed):
+    cohort, *_ = computed
+    client = login_as(cast["seoul_staff"], Client())
+    url = reverse("payments:cohort_detail", args=[cohort.pk])
+    with CaptureQueriesContext(connection) as two:
+        client.get(url)
+    for _ in range(3):
+        factories.enrollment(
+            cohort=cohort, trainee=factories.TraineeFactory(region=regions["seoul"])
+        )
+    allowance_compute(as_of=AFTER)
+    with CaptureQueriesContext(connection) as five:
+        html = client.get(url).content.decode()
+    assert html.count('data-testid="amount-') == 5
+    assert len(five) == len(two)
