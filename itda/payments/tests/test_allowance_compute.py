@@ -204,3 +204,33 @@ def test_a_line_whose_enrolment_went_back_to_the_waitlist_is_removed(regions, ju
     Enrollment.objects.filter(pk=enrollment.pk).update(status="waitlisted", waitlist_position=1)
     run = allowance_compute(as_of=AFTER)
     assert run.removed == 1 and not AllowanceLine.objects.exists()
+
+
+def test_the_operator_adds_a_version_in_the_admin_but_cannot_edit_one(
+    cast, login_as, allowance_rule
+):
+    from django.test import Client
+
+    client = login_as(cast["admin"], Client())
+    response = client.post(
+        "/admin/payments/allowancerule/add/",
+        {
+            "programme": allowance_rule.programme_id,
+            "effective_from": "2026-09-01",
+            "amount_krw": "450000",
+            "full_rate": "0.800",
+            "shortfall": "prorate",
+            "unit_period": "training_month",
+            "note": "2026년 9월 개정",
+        },
+    )
+    assert response.status_code == 302
+    added = AllowanceRule.objects.get(effective_from=datetime.date(2026, 9, 1))
+    assert (added.amount_krw, added.created_by) == (450_000, cast["admin"])
+    change = client.post(
+        f"/admin/payments/allowancerule/{allowance_rule.pk}/change/",
+        {"amount_krw": "1", "note": "x"},
+    )
+    assert change.status_code == 403
+    allowance_rule.refresh_from_db()
+    assert allowance_rule.amount_krw == 400_000
