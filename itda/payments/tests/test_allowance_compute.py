@@ -234,3 +234,38 @@ def test_the_operator_adds_a_version_in_the_admin_but_cannot_edit_one(
     assert change.status_code == 403
     allowance_rule.refresh_from_db()
     assert allowance_rule.amount_krw == 400_000
+
+
+def test_a_cohort_unit_period_is_one_line_however_long_the_cohort(regions):
+    allowance_rule_create(
+        programme=regions["programme"],
+        effective_from=datetime.date(2026, 1, 1),
+        amount_krw=600_000,
+        full_rate="0.800",
+        unit_period="cohort",
+        note="기수 단위",
+    )
+    cohort = factories.cohort(
+        group=regions["capital_group"],
+        track=regions["track"],
+        starts_on=datetime.date(2026, 7, 20),
+        ends_on=datetime.date(2026, 8, 25),
+    )
+    days = [datetime.date(2026, 7, 20) + datetime.timedelta(days=n) for n in range(37)]
+    sessions = factories.sessions(cohort=cohort, days=days)
+    enrollment = factories.enrollment(
+        cohort=cohort, trainee=factories.TraineeFactory(region=regions["seoul"])
+    )
+    record(enrollment, sessions, ["present"] * 30)  # 30 / 37 = 81.08%
+    allowance_compute(as_of=datetime.datetime(2026, 9, 1, tzinfo=datetime.UTC))
+    line = AllowanceLine.objects.get()
+    assert (line.period_start, line.period_end) == (
+        datetime.date(2026, 7, 20),
+        datetime.date(2026, 8, 26),
+    )
+    assert (line.planned, line.credited, str(line.rate), line.amount_krw) == (
+        37,
+        30,
+        "0.8108",
+        600_000,
+    )
