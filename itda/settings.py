@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "itda.training",
     "itda.internships",
     "itda.matching",
+    "itda.payments",
     "itda.demo",
     "itda.api",
 ]

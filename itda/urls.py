@@ -19,6 +19,7 @@ urlpatterns = [
     path("training/", include("itda.training.urls")),
     path("", include("itda.internships.urls")),
     path("", include("itda.matching.urls")),
+    path("", include("itda.payments.urls")),
     path("api/", include("itda.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,23 +13,33 @@ _PUBLIC = [
 ]
 
 
+_STAFF = [
+    ("교육 과정", "training:course_list"),
+    ("시설 예약", "training:venue_list"),
+    ("훈련수당", "payments:overview"),
+]
+# Each role's own pages, shown after "내 업무" and before the public pages.
+_ROLE_PAGES = {
+    Role.OPERATOR: _STAFF,
+    Role.GROUP_STAFF: _STAFF,
+    Role.COMPANY: [
+        ("내 신청", "recruitment:my_applications"),
+        ("회의실 예약", "training:meeting_list"),
+    ],
+    Role.TRAINEE: [
+        ("내 신청", "recruitment:my_applications"),
+        ("내 교육", "my_training:my_training"),
+        ("내 훈련수당", "payments:my_allowance"),
+    ],
+}
+
+
 def navigation(request) -> dict:
-    """``nav_items`` for base.html: the public reference pages, then the role's own pages."""
+    """``nav_items`` for base.html: the role's own pages, then the public reference pages."""
     entries = list(_PUBLIC)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        entries.insert(0, ("내 업무", "accounts:home"))
-        if user.role in (Role.COMPANY, Role.TRAINEE):
-            entries.insert(1, ("내 신청", "recruitment:my_applications"))
-        if user.role == Role.TRAINEE:
-            entries.insert(2, ("내 교육", "my_training:my_training"))
-        if user.role == Role.COMPANY:
-            entries.insert(2, ("회의실 예약", "training:meeting_list"))
-        if user.role in (Role.OPERATOR, Role.GROUP_STAFF):
-            entries[1:1] = [
-                ("교육 과정", "training:course_list"),
-                ("시설 예약", "training:venue_list"),
-            ]
+        entries[0:0] = [("내 업무", "accounts:home"), *_ROLE_PAGES.get(user.role, [])]
         if user.role == Role.OPERATOR:
             entries.append(("접속기록", "accounts:access_log"))
     items = []

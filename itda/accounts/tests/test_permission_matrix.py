@@ -16,6 +16,8 @@ from itda.accounts.models import PersonalDataAccess, User
 from itda.evaluation.models import Assignment, ConflictOfInterest, Evaluator, EvaluatorRelation
 from itda.internships.models import Placement, Position
 from itda.matching.models import CompanyRanking, Interview, MatchRound, TraineeChoice
+from itda.payments.models import AllowanceLine
+from itda.payments.services import allowance_compute, allowance_rule_create
 from itda.programs.models import Company, Trainee, Venue
 from itda.recruitment.models import Application
 from itda.training.models import (
@@ -63,6 +65,7 @@ SCOPED_MODELS = {
     TraineeChoice,
     CompanyRanking,
     Interview,
+    AllowanceLine,
 }
 # A row pointing at one of these is a record about that person and must be scoped.
 PERSON_RECORDS = {Trainee, Enrollment}
@@ -164,6 +167,16 @@ def _training_world(w, cast, regions):
             issued_at=datetime.datetime(2026, 8, 1, tzinfo=datetime.UTC),
             attendance_rate="1.0000",
         )
+    allowance_rule_create(
+        programme=regions["programme"],
+        effective_from=day[0],
+        amount_krw=400_000,
+        full_rate="0.800",
+        note="test",
+    )
+    allowance_compute(as_of=datetime.datetime(2026, 8, 1, tzinfo=datetime.UTC))
+    for key in ("own", "busan"):
+        t[f"allowance.{key}"] = AllowanceLine.objects.get(enrollment=t[f"enrollment.{key}"])
     span = (
         datetime.datetime(2026, 7, 2, 10, tzinfo=datetime.UTC),
         datetime.datetime(2026, 7, 2, 11, tzinfo=datetime.UTC),
@@ -236,6 +249,7 @@ OWN_TRAINING = {
     "attendance.own",
     "correction.own",
     "certificate.own",
+    "allowance.own",
     "placement.own",
     "choice.own",
     "interview.own",
@@ -249,6 +263,7 @@ BUSAN = {
     "attendance.busan",
     "correction.busan",
     "certificate.busan",
+    "allowance.busan",
     "booking.busan",
     "position.busan",
     "placement.busan",

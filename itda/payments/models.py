@@ -1,0 +1,160 @@
+"""Training allowance (훈련수당): the programme's rule as versioned data, and the amounts computed
+from attendance per enrolment and unit period. Amounts are stored here as the input to payment;
+nothing in this app pays them."""
+
+from __future__ import annotations
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.programs.models import Programme
+from itda.training.models import Enrollment
+
+
+class Shortfall(models.TextChoices):
+    """What a trainee below the full-payment rate gets."""
+
+    PRORATE = "prorate", "출석 인정일수 비례 지급"
+    NONE = "none", "미지급"
+
+
+class UnitPeriod(models.TextChoices):
+    TRAINING_MONTH = "training_month", "훈련 1개월(개강일부터 매 1개월)"
+    COHORT = "cohort", "기수 전체"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="allowance_rule_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class AllowanceRule(models.Model):
+    """A programme's allowance rule, one row per version: a change is a new row from a date.
+
+    A cohort is paid under the version in force on its first day (as with the training rule), so
+    a new version never rewrites a running cohort's amounts."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="allowance_rules", verbose_name="사업"
+    )
+    effective_from = models.DateField("적용 시작일(이 날 이후 개강 기수)")
+    amount_krw = models.PositiveIntegerField("단위기간 지급액(원)")
+    full_rate = models.DecimalField("전액 지급 출석률", max_digits=4, decimal_places=3, default=0.8)
+    shortfall = models.CharField(
+        "기준 미달 시", max_length=20, choices=Shortfall.choices, default=Shortfall.NONE
+    )
+    unit_period = models.CharField(
+        "단위기간", max_length=20, choices=UnitPeriod.choices, default=UnitPeriod.TRAINING_MONTH
+    )
+    note = models.CharField("근거", max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "훈련수당 규칙"
+        verbose_name_plural = "훈련수당 규칙"
+        ordering = ["programme", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "effective_from"], name="allowance_rule_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(full_rate__gt=0) & Q(full_rate__lte=1),
+                name="allowance_rule_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_krw__gt=0), name="allowance_rule_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} 훈련수당 규칙 ({self.effective_from:%Y-%m-%d}~)"
+
+
+class AllowanceRun(models.Model):
+    """One computation: who ran it, as of when, and how many lines it wrote."""
+
+    as_of = models.DateTimeField("기준 시각")
+    cohort_ids = models.JSONField("대상 기수", null=True, blank=True)  # null: every cohort
+    inserted = models.PositiveIntegerField("신규", default=0)
+    updated = models.PositiveIntegerField("변경", default=0)
+    unchanged = models.PositiveIntegerField("변동 없음", default=0)
+    removed = models.PositiveIntegerField("삭제", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "훈련수당 계산"
+        verbose_name_plural = "훈련수당 계산"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"훈련수당 계산 #{self.pk}"
+
+
+class AllowanceLine(models.Model):
+    """One enrolment's allowance for one unit period, with the counts and the rule behind it.
+
+    Counts are sessions (차시), one a training day in the programme's schedule, counted exactly
+    as ``attendance_tally`` counts them. ``run`` is the last computation that changed the row."""
+
+    # No single-column indexes on the foreign keys: the unique (enrollment, period_start)
+    # serves enrolment lookups, rules and runs are never deleted, and every index costs the
+    # bulk computation time.
+    enrollment = models.ForeignKey(
+        Enrollment,
+        on_delete=models.PROTECT,
+        related_name="allowance_lines",
+        verbose_name="수강",
+        db_index=False,
+    )
+    period_start = models.DateField("단위기간 시작")
+    period_end = models.DateField("단위기간 끝(다음 날)")
+    planned = models.PositiveSmallIntegerField("훈련일")
+    ended = models.PositiveSmallIntegerField("지난 훈련일")
+    attended = models.PositiveSmallIntegerField("출석(공결 포함)")
+    incidents = models.PositiveSmallIntegerField("지각·조퇴")
+    credited = models.PositiveSmallIntegerField("출석 인정일")
+    # credited / planned truncated to four places, so 79.99% never shows as 80.00%.
+    rate = models.DecimalField("출석률", max_digits=5, decimal_places=4)
+    amount_krw = models.PositiveIntegerField("산정액(원)")
+    rule = models.ForeignKey(
+        AllowanceRule, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
+    run = models.ForeignKey(
+        AllowanceRun, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
+    computed_at = models.DateTimeField("산정 시각")
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(region="enrollment__trainee__region", person="enrollment__trainee__user")
+
+    class Meta:
+        verbose_name = "훈련수당 산정"
+        verbose_name_plural = "훈련수당 산정"
+        ordering = ["enrollment", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "period_start"], name="allowance_line_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=models.F("period_start")),
+                name="allowance_line_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended__lte=models.F("planned"))
+                & Q(credited__lte=models.F("attended"))
+                & Q(attended__lte=models.F("ended")),
+                name="allowance_line_counts_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} {self.period_start:%Y-%m-%d} {self.amount_krw:,}원"
