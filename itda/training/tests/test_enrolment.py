@@ -1,0 +1,312 @@
+"""Enrolment: fit (track, region), capacity and waitlist, promotion on withdrawal, the
+one-active-cohort rule, bulk enrolment of selected trainees in ranking order, and concurrency."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from itda import factories
+from itda.evaluation.engine import ranking as engine
+from itda.evaluation.models import Ranking, RankingStatus
+from itda.programs.models import PlacementKind, Track
+from itda.recruitment.models import Application, Result
+from itda.training.enrolment import EnrolmentError, enrol, enrol_selected, withdraw
+from itda.training.models import Enrollment, EnrollmentStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def _cohort(regions, *, capacity=3, code="T1", group="capital_group", track=None, **extra):
+    today = timezone.localdate()
+    return factories.cohort(
+        group=regions[group],
+        track=track or regions["track"],
+        code=code,
+        capacity=capacity,
+        starts_on=extra.pop("starts_on", today + datetime.timedelta(days=7)),
+        ends_on=extra.pop("ends_on", today + datetime.timedelta(days=30)),
+        **extra,
+    )
+
+
+def _trainees(regions, n, *, region="seoul"):
+    return [
+        factories.TraineeFactory(region=regions[region], preferred_track=regions["track"])
+        for _ in range(n)
+    ]
+
+
+def _roster(cohort):
+    return [
+        (e.trainee_id, e.status, e.waitlist_position)
+        for e in cohort.enrollments.filter(status__in=["enrolled", "waitlisted"]).order_by(
+            "status", "waitlist_position", "pk"
+        )
+    ]
+
+
+def test_places_up_to_capacity_then_a_numbered_waitlist(regions, admin):
+    cohort = _cohort(regions, capacity=2)
+    people = _trainees(regions, 5)
+    rows = [enrol(cohort, t, actor=admin) for t in people]
+    assert [(r.status, r.waitlist_position) for r in rows] == [
+        ("enrolled", None),
+        ("enrolled", None),
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+        ("waitlisted", 3),
+    ]
+    assert rows[0].enrolled_by == admin
+
+
+def test_withdrawing_a_place_promotes_the_first_waiting_and_renumbers(regions, admin):
+    cohort = _cohort(regions, capacity=2)
+    a, b, c, d, e = _trainees(regions, 5)
+    rows = {t.pk: enrol(cohort, t, actor=admin) for t in (a, b, c, d, e)}
+    promoted = withdraw(rows[a.pk], reason="취업", actor=admin)
+    assert promoted.trainee == c
+    ended = Enrollment.objects.get(pk=rows[a.pk].pk)
+    assert (ended.status, ended.ended_reason, ended.waitlist_position) == (
+        "withdrawn",
+        "취업",
+        None,
+    )
+    assert ended.ended_at is not None
+    assert _roster(cohort) == [
+        (b.pk, "enrolled", None),
+        (c.pk, "enrolled", None),
+        (d.pk, "waitlisted", 1),
+        (e.pk, "waitlisted", 2),
+    ]
+
+
+def test_leaving_the_waitlist_closes_the_gap_without_promoting(regions, admin):
+    cohort = _cohort(regions, capacity=1)
+    a, b, c, d = _trainees(regions, 4)
+    rows = {t.pk: enrol(cohort, t, actor=admin) for t in (a, b, c, d)}
+    assert withdraw(rows[c.pk], reason="개인 사정", actor=admin) is None
+    positions = dict(
+        cohort.enrollments.filter(status="waitlisted").values_list("trainee", "waitlist_position")
+    )
+    assert positions == {b.pk: 1, d.pk: 2}
+    assert cohort.enrollments.filter(status="enrolled").get().trainee == a
+    # The next one to join waits behind them.
+    assert enrol(cohort, _trainees(regions, 1)[0], actor=admin).waitlist_position == 3
+
+
+def test_a_withdrawal_needs_a_reason_and_an_active_enrolment(regions, admin):
+    cohort = _cohort(regions)
+    (t,) = _trainees(regions, 1)
+    row = enrol(cohort, t, actor=admin)
+    with pytest.raises(EnrolmentError, match="사유"):
+        withdraw(row, reason="  ", actor=admin)
+    withdraw(row, reason="취업", actor=admin)
+    with pytest.raises(EnrolmentError, match="수강 또는 대기 중인"):
+        withdraw(row, reason="다시", actor=admin)
+
+
+def test_one_active_cohort_per_trainee(regions, admin):
+    first = _cohort(regions, code="A")
+    second = _cohort(regions, code="B")
+    (t,) = _trainees(regions, 1)
+    row = enrol(first, t, actor=admin)
+    with pytest.raises(EnrolmentError, match="이미 .*수강 중"):
+        enrol(second, t, actor=admin)
+    assert not second.enrollments.exists()
+    # Once they leave the first, the second can take them; the first never again.
+    withdraw(row, reason="과정 변경", actor=admin)
+    assert enrol(second, t, actor=admin).status == "enrolled"
+    withdraw(Enrollment.objects.get(cohort=second, trainee=t), reason="취업", actor=admin)
+    with pytest.raises(EnrolmentError, match="이 기수에 이미 등록된 적이"):
+        enrol(first, t, actor=admin)
+
+
+def test_the_track_and_the_region_must_fit(regions, admin):
+    cohort = _cohort(regions)
+    (busan_trainee,) = _trainees(regions, 1, region="busan")
+    with pytest.raises(EnrolmentError, match="부산광역시.*수도권 사업단의 담당 지역이 아닙니다"):
+        enrol(cohort, busan_trainee, actor=admin)
+    track2 = Track.objects.create(
+        programme=regions["programme"],
+        code="track2",
+        name="제조AI",
+        placement_kind=PlacementKind.PBL,
+    )
+    ai_trainee = factories.TraineeFactory(region=regions["gyeonggi"], preferred_track=track2)
+    with pytest.raises(EnrolmentError, match=r"트랙\(제조AI\)이 과정의 트랙\(Track1 테스트\)"):
+        enrol(cohort, ai_trainee, actor=admin)
+    no_track = factories.TraineeFactory(region=regions["seoul"])
+    with pytest.raises(EnrolmentError, match=r"트랙\(없음\)"):
+        enrol(cohort, no_track, actor=admin)
+    assert not cohort.enrollments.exists()
+    # Gyeonggi is in the capital group too: a fitting trainee from there is taken.
+    (gyeonggi,) = _trainees(regions, 1, region="gyeonggi")
+    assert enrol(cohort, gyeonggi, actor=admin).status == "enrolled"
+
+
+def test_a_finished_cohort_takes_nobody(regions, admin):
+    today = timezone.localdate()
+    cohort = _cohort(
+        regions,
+        starts_on=today - datetime.timedelta(days=40),
+        ends_on=today - datetime.timedelta(days=10),
+    )
+    with pytest.raises(EnrolmentError, match="끝난 기수"):
+        enrol(cohort, _trainees(regions, 1)[0], actor=admin)
+
+
+def _trainee_call(regions, track=None):
+    return factories.call(
+        programme=regions["programme"], kind="trainee", track=track or regions["track"]
+    )
+
+
+def test_an_application_must_be_a_selection_of_that_trainee(regions, admin):
+    cohort = _cohort(regions)
+    a, b = _trainees(regions, 2)
+    call = _trainee_call(regions)
+    pending = factories.application(call=call, trainee=a)
+    with pytest.raises(EnrolmentError, match="선정된 신청서가 아닙니다"):
+        enrol(cohort, a, application=pending, actor=admin)
+    selected = factories.application(call=call, trainee=b, result=Result.SELECTED)
+    with pytest.raises(EnrolmentError, match="다른 교육생"):
+        enrol(cohort, a, application=selected, actor=admin)
+    assert enrol(cohort, b, application=selected, actor=admin).application == selected
+
+
+def _published_ranking(call, applications, actor):
+    """A published ranking of ``call`` with ``applications`` in this order (rank 1 first)."""
+    rows = tuple(
+        engine.RankRow(
+            application_id=str(a.pk),
+            rank=i,
+            score=100.0 - i,
+            raw_total=100.0 - i,
+            criterion_means={},
+            sheets_used=3,
+            sheets_total=3,
+            trimmed=False,
+            excluded_evaluators=(),
+            status=engine.Status.SELECTED,
+            reason="",
+            waitlist_number=None,
+        )
+        for i, a in enumerate(applications, start=1)
+    )
+    result = engine.RankingResult(rows=rows, input_sha256="0" * 64, method="mean", version=1)
+    return Ranking.objects.create(
+        call=call,
+        status=RankingStatus.PUBLISHED,
+        method="mean",
+        input_json="{}",
+        input_sha256="0" * 64,
+        result_json=engine.to_json(result),
+        computed_by=actor,
+    )
+
+
+def test_enrol_selected_takes_the_region_s_selected_in_ranking_order(regions, admin):
+    cohort = _cohort(regions, capacity=2)
+    call = _trainee_call(regions)
+    seoul = _trainees(regions, 4)
+    (gyeonggi,) = _trainees(regions, 1, region="gyeonggi")
+    (busan,) = _trainees(regions, 1, region="busan")
+    (not_selected,) = _trainees(regions, 1)
+    apps = {
+        t.pk: factories.application(call=call, trainee=t, result=Result.SELECTED)
+        for t in [*seoul, gyeonggi, busan]
+    }
+    factories.application(call=call, trainee=not_selected, result=Result.WAITLISTED)
+    # The ranking puts the Gyeonggi trainee first and Seoul's in reverse order.
+    order = [gyeonggi, *reversed(seoul), busan]
+    _published_ranking(call, [apps[t.pk] for t in order], admin)
+    # One of them is already in another cohort.
+    elsewhere = _cohort(regions, code="OTHER")
+    enrol(elsewhere, seoul[3], actor=admin)
+
+    result = enrol_selected(cohort, actor=admin)
+
+    assert (result.enrolled, result.waitlisted) == (2, 2)
+    assert [(t, reason) for t, reason in result.skipped] == [
+        (seoul[3], f"이미 {elsewhere}에 수강 중")
+    ]
+    rows = {e.trainee_id: e for e in cohort.enrollments.all()}
+    assert rows[gyeonggi.pk].status == rows[seoul[2].pk].status == "enrolled"
+    assert (rows[seoul[1].pk].waitlist_position, rows[seoul[0].pk].waitlist_position) == (1, 2)
+    assert rows[gyeonggi.pk].application == apps[gyeonggi.pk]
+    assert busan.pk not in rows and not_selected.pk not in rows
+    # Running it again adds nobody: everyone is now active somewhere.
+    again = enrol_selected(cohort, actor=admin)
+    assert (again.enrolled, again.waitlisted, len(again.skipped)) == (0, 0, 5)
+
+
+def test_enrol_selected_without_a_ranking_follows_the_receipt_numbers(regions, admin):
+    cohort = _cohort(regions, capacity=1)
+    call = _trainee_call(regions)
+    a, b = _trainees(regions, 2)
+    for trainee, receipt in ((a, "R-002"), (b, "R-001")):
+        row = factories.application(call=call, trainee=trainee, result=Result.SELECTED)
+        Application.objects.filter(pk=row.pk).update(receipt_number=receipt)
+    assert (enrol_selected(cohort, actor=admin).enrolled, cohort.enrollments.count()) == (1, 2)
+    assert cohort.enrollments.get(status="enrolled").trainee == b
+
+
+def test_enrol_selected_ignores_other_tracks(regions, admin):
+    cohort = _cohort(regions)
+    track2 = Track.objects.create(
+        programme=regions["programme"],
+        code="track2",
+        name="제조AI",
+        placement_kind=PlacementKind.PBL,
+    )
+    (t,) = _trainees(regions, 1)
+    factories.application(call=_trainee_call(regions, track2), trainee=t, result=Result.SELECTED)
+    result = enrol_selected(cohort, actor=admin)
+    assert (result.enrolled, result.waitlisted, result.skipped) == (0, 0, [])
+
+
+def _in_threads(n, work):
+    """Run ``work(i)`` in n threads released together; each thread has its own connection."""
+    barrier = threading.Barrier(n)
+    outcomes: list = [None] * n
+
+    def run(i):
+        try:
+            barrier.wait()
+            outcomes[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted by the caller
+            outcomes[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_enrolments_never_exceed_capacity(regions, admin):
+    cohort = _cohort(regions, capacity=3)
+    people = _trainees(regions, 10)
+    outcomes = _in_threads(10, lambda i: enrol(cohort, people[i], actor=admin))
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    rows = list(cohort.enrollments.all())
+    assert sum(r.status == EnrollmentStatus.ENROLLED for r in rows) == 3
+    positions = sorted(r.waitlist_position for r in rows if r.status == "waitlisted")
+    assert positions == list(range(1, 8))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_enrolments_of_one_trainee_leave_one_active(regions, admin):
+    cohorts = [_cohort(regions, code=f"C{i}") for i in range(4)]
+    (t,) = _trainees(regions, 1)
+    outcomes = _in_threads(4, lambda i: enrol(cohorts[i], t, actor=admin))
+    assert sum(isinstance(o, Enrollment) for o in outcomes) == 1
+    assert all(isinstance(o, (Enrollment, EnrolmentError)) for o in outcomes), outcomes
+    assert Enrollment.objects.filter(trainee=t, status__in=["enrolled", "waitlisted"]).count() == 1
