@@ -6,9 +6,11 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from itda import factories
+from itda.accounts.models import PersonalDataAccess
 from itda.evaluation.engine import ranking as engine
 from itda.evaluation.models import Ranking, RankingStatus
 from itda.programs.models import PlacementKind, Track
@@ -310,3 +312,111 @@ def test_concurrent_enrolments_of_one_trainee_leave_one_active(regions, admin):
     assert sum(isinstance(o, Enrollment) for o in outcomes) == 1
     assert all(isinstance(o, (Enrollment, EnrolmentError)) for o in outcomes), outcomes
     assert Enrollment.objects.filter(trainee=t, status__in=["enrolled", "waitlisted"]).count() == 1
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_cohort(regions, seoul_staff):
+    """A capital cohort of capacity 2 with 3 people (one waiting), run by seoul_staff."""
+    cohort = _cohort(regions, capacity=2)
+    people = [
+        factories.TraineeFactory(
+            name=name, region=regions["seoul"], preferred_track=regions["track"]
+        )
+        for name in ("김민준", "이서연", "박도윤")
+    ]
+    rows = [enrol(cohort, t, actor=seoul_staff) for t in people]
+    return cohort, people, rows
+
+
+def test_the_roster_shows_places_and_waitlist_masked_and_logged(
+    client, login_as, seoul_staff, full_cohort, django_assert_max_num_queries
+):
+    cohort, people, rows = full_cohort
+    login_as(seoul_staff)
+    with django_assert_max_num_queries(14):
+        html = client.get(f"/training/cohorts/{cohort.pk}/roster/").content.decode()
+    assert "수강 2 / 정원 2 · 대기 1" in html
+    assert "김*준" in html and "박*윤" in html and "김민준" not in html
+    assert html.count('data-testid="row-waitlisted"') == 1
+    logged = PersonalDataAccess.objects.get(actor=seoul_staff, subject_type="training.enrollment")
+    assert sorted(logged.subject_ids) == sorted(r.pk for r in rows)
+
+
+def test_the_roster_costs_the_same_queries_for_forty(
+    client, login_as, seoul_staff, regions, django_assert_num_queries
+):
+    cohort = _cohort(regions, capacity=40)
+    login_as(seoul_staff)
+    enrol(cohort, _trainees(regions, 1)[0], actor=seoul_staff)
+    url = f"/training/cohorts/{cohort.pk}/roster/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for t in _trainees(regions, 44):
+        enrol(cohort, t, actor=seoul_staff)
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(url)
+
+
+def test_withdrawal_on_the_page_shows_the_promotion(client, login_as, seoul_staff, full_cohort):
+    cohort, people, rows = full_cohort
+    login_as(seoul_staff)
+    response = client.post(f"/training/enrollments/{rows[0].pk}/withdraw/", {"reason": "취업"})
+    assert response.status_code == 302
+    html = client.get(response.url).content.decode()
+    assert "김*준 님을 중도포기 처리했습니다. 대기 1번 박*윤 님이 수강으로 전환되었습니다." in html
+    assert "취업" in html  # the reason is on the roster, under those who left
+    assert cohort.enrollments.filter(status="enrolled").count() == 2
+    assert not cohort.enrollments.filter(status="waitlisted").exists()
+
+
+def test_bulk_enrolment_on_the_page_reports_the_counts(client, login_as, seoul_staff, regions):
+    cohort = _cohort(regions, capacity=1)
+    call = _trainee_call(regions)
+    for t in _trainees(regions, 3):
+        factories.application(call=call, trainee=t, result=Result.SELECTED)
+    login_as(seoul_staff)
+    response = client.post(f"/training/cohorts/{cohort.pk}/roster/selected/", follow=True)
+    assert "선정자 일괄 등록: 수강 1명, 대기 2명, 제외 0명." in response.content.decode()
+    assert cohort.enrollments.count() == 3
+
+
+def test_an_operator_adds_one_trainee_by_phone(client, login_as, seoul_staff, regions):
+    cohort = _cohort(regions)
+    mine = factories.TraineeFactory(
+        name="최하은", region=regions["seoul"], preferred_track=regions["track"]
+    )
+    theirs = factories.TraineeFactory(region=regions["busan"], preferred_track=regions["track"])
+    login_as(seoul_staff)
+    url = f"/training/cohorts/{cohort.pk}/roster/add/"
+    spaced = mine.phone.replace("-", " ")
+    response = client.post(url, {"phone": spaced}, follow=True)
+    assert "최*은 님을 수강으로 등록했습니다." in response.content.decode()
+    assert cohort.enrollments.get().trainee == mine
+    # Another region's trainee is not in this staff member's registry at all.
+    response = client.post(url, {"phone": theirs.phone})
+    assert response.status_code == 400
+    assert "담당 지역 명부에 없습니다" in response.content.decode()
+    assert cohort.enrollments.count() == 1
+
+
+def test_other_groups_get_404_and_other_roles_403(
+    client, login_as, busan_staff, trainee, full_cohort
+):
+    cohort, people, rows = full_cohort
+    login_as(busan_staff)
+    for method, url in (
+        ("get", f"/training/cohorts/{cohort.pk}/roster/"),
+        ("post", f"/training/cohorts/{cohort.pk}/roster/selected/"),
+        ("post", f"/training/cohorts/{cohort.pk}/roster/add/"),
+        ("post", f"/training/enrollments/{rows[0].pk}/withdraw/"),
+    ):
+        assert getattr(client, method)(url, {"reason": "x"}).status_code == 404, url
+    assert "김" not in client.get("/training/cohorts/").content.decode().split("<main")[-1]
+    assert cohort.enrollments.filter(status="enrolled").count() == 2
+    client.logout()
+    login_as(trainee)
+    assert client.get(f"/training/cohorts/{cohort.pk}/roster/").status_code == 403
