@@ -9,7 +9,8 @@ sessions that ended before today have attendance, mostly present, deterministic 
 The demo trainee login is placed in a running cohort that meets today, taught by the demo staff
 login of their group, with one pending correction request of their own.
 
-Everything is written with bulk_create; the rows do not grow with --scale beyond the trainees
+Everything is written with bulk_create (the large tables in chunks, as itda.demo.services
+does); the rows do not grow with --scale beyond the trainees
 available to fill the cohorts.
 """
 
@@ -56,6 +57,7 @@ from itda.training.models import (
 from itda.training.selectors import rate_meets
 
 KST = ZoneInfo("Asia/Seoul")
+CHUNK = 2_000
 SLOTS = ((datetime.time(9), datetime.time(12)), (datetime.time(13), datetime.time(17)))
 SMART_HALL = "산업현장 스마트화관"  # the seeded venue (programs/reference_data/venues.json)
 ROOMS_PER_GROUP = 3
@@ -260,7 +262,7 @@ class _Writer:
                             ends_at=span[1],
                         )
                     )
-        bookings = RoomBooking.objects.bulk_create(bookings)
+        bookings = _chunked(RoomBooking, bookings)
         modules: dict[int, list[Module]] = {}
         for module in Module.objects.filter(course__in={c.course_id for c in cohorts}):
             modules.setdefault(module.course_id, []).append(module)
@@ -278,10 +280,19 @@ class _Writer:
                 module = course_modules[i * len(course_modules) // len(rows)]
                 session.module = module
                 session.title = module.title
-        Session.objects.bulk_create(sessions)
+        _chunked(Session, sessions)
         self.figures.cohorts += len(cohorts)
         self.figures.sessions += len(sessions)
         return [(c, by_cohort.get(c.pk, [])) for c in cohorts]
+
+
+def _chunked(model, objs: list) -> list:
+    """bulk_create in transactions of CHUNK rows: history triggers make each row of a large
+    transaction dearer (see itda.demo.services)."""
+    for start in range(0, len(objs), CHUNK):
+        with transaction.atomic():
+            model.objects.bulk_create(objs[start : start + CHUNK])
+    return objs
 
 
 def _attendance_row(rng, enrollment, session, status, recorder) -> Attendance:
@@ -339,74 +350,71 @@ def training_generate(
         if group is not None and t.preferred_track_id:
             pools.setdefault((group.pk, t.preferred_track_id), []).append(t)
     placements: list[tuple[Cohort, list]] = []
-    with transaction.atomic():
-        for group in groups:
-            rooms = _group_rooms(group, group.get_zone_display(), programme)
-            for room, spec in zip(rooms, TRACK_COURSES, strict=True):
-                track = tracks.get(spec.track)
-                if track is None:
-                    continue
-                course = writer.course(group, spec, track.pk)
-                pool = pools.get((group.pk, track.pk), [])
-                # The running cohort first, so the demo trainee lands in it.
-                for number, weeks in sorted(TRACK_COHORTS, key=lambda c: c[0] != 2):
-                    first = monday + weeks * WEEK
-                    extra = ()
-                    if number == 2 and me in pool[:1] and today.weekday() >= 5:
-                        extra = (today,)  # a weekend make-up session, so today has one
-                    cohort, members = writer.cohort(
-                        course, number, first, COHORT_DAYS, spec.capacity, room, extra
-                    )
-                    want = spec.capacity + 2 if number == 3 else round(spec.capacity * 0.9)
-                    members.extend(pool[:want])
-                    del pool[:want]
-                    placements.append((cohort, members))
-            if group.zone == "capital":
-                hall = Room.objects.filter(venue__name=SMART_HALL, kind=RoomKind.LECTURE).first()
-                for i, level in enumerate(SmartFactoryLevel):
-                    spec = CourseSpec(
-                        f"EMP-{level.value.upper()}",
-                        "",
-                        CourseLevel.SHORT,
-                        f"스마트공장 {level.label} 단계 재직자 과정",
-                        15,
-                        False,
-                        EMPLOYEE_MODULES,
-                    )
-                    course = writer.course(group, spec, None, level.value)
-                    for number, weeks in ((1, -(i + 2)), (2, i + 1)):
-                        writer.cohort(
-                            course, number, monday + weeks * WEEK, 2, 15, hall or rooms[0]
-                        )
-        schedule = dict((c.pk, s) for c, s in writer.write_schedule())
-        enrollments, attendances = [], []
-        for cohort, members in placements:
-            sessions = schedule[cohort.pk]
-            finished = cohort.ends_on < today
-            recorder = staff[cohort.course.operating_group_id]
-            past = [s for s in sessions if s.ends_at <= start_of_today]
-            for i, trainee in enumerate(members):
-                waiting = cohort.number == 3 and i >= cohort.capacity
-                e = Enrollment(
-                    cohort=cohort,
-                    trainee=trainee,
-                    status=EnrollmentStatus.WAITLISTED if waiting else EnrollmentStatus.ENROLLED,
-                    waitlist_position=i - cohort.capacity + 1 if waiting else None,
-                    enrolled_by=recorder,
+    for group in groups:
+        rooms = _group_rooms(group, group.get_zone_display(), programme)
+        for room, spec in zip(rooms, TRACK_COURSES, strict=True):
+            track = tracks.get(spec.track)
+            if track is None:
+                continue
+            course = writer.course(group, spec, track.pk)
+            pool = pools.get((group.pk, track.pk), [])
+            # The running cohort first, so the demo trainee lands in it.
+            for number, weeks in sorted(TRACK_COHORTS, key=lambda c: c[0] != 2):
+                first = monday + weeks * WEEK
+                extra = ()
+                if number == 2 and me in pool[:1] and today.weekday() >= 5:
+                    extra = (today,)  # a weekend make-up session, so today has one
+                cohort, members = writer.cohort(
+                    course, number, first, COHORT_DAYS, spec.capacity, room, extra
                 )
-                weights = STRUGGLING if rng.random() < STRUGGLING_SHARE else STEADY
-                rows = [_attendance_row(rng, e, s, _pick(rng, weights), recorder) for s in past]
-                if finished:
-                    _complete(rng, e, rows, cohort, len(past))
-                enrollments.append(e)
-                attendances += rows
-        Enrollment.objects.bulk_create(enrollments)
-        corrections = _corrections(attendances, me, me_user, staff)
-        Attendance.objects.bulk_create(attendances)
-        AttendanceCorrection.objects.bulk_create(corrections)
-        Cohort.objects.filter(pk__in=[c.pk for c, _ in placements], ends_on__lt=today).update(
-            completed_at=now
-        )
+                want = spec.capacity + 2 if number == 3 else round(spec.capacity * 0.9)
+                members.extend(pool[:want])
+                del pool[:want]
+                placements.append((cohort, members))
+        if group.zone == "capital":
+            hall = Room.objects.filter(venue__name=SMART_HALL, kind=RoomKind.LECTURE).first()
+            for i, level in enumerate(SmartFactoryLevel):
+                spec = CourseSpec(
+                    f"EMP-{level.value.upper()}",
+                    "",
+                    CourseLevel.SHORT,
+                    f"스마트공장 {level.label} 단계 재직자 과정",
+                    15,
+                    False,
+                    EMPLOYEE_MODULES,
+                )
+                course = writer.course(group, spec, None, level.value)
+                for number, weeks in ((1, -(i + 2)), (2, i + 1)):
+                    writer.cohort(course, number, monday + weeks * WEEK, 2, 15, hall or rooms[0])
+    schedule = dict((c.pk, s) for c, s in writer.write_schedule())
+    enrollments, attendances = [], []
+    for cohort, members in placements:
+        sessions = schedule[cohort.pk]
+        finished = cohort.ends_on < today
+        recorder = staff[cohort.course.operating_group_id]
+        past = [s for s in sessions if s.ends_at <= start_of_today]
+        for i, trainee in enumerate(members):
+            waiting = cohort.number == 3 and i >= cohort.capacity
+            e = Enrollment(
+                cohort=cohort,
+                trainee=trainee,
+                status=EnrollmentStatus.WAITLISTED if waiting else EnrollmentStatus.ENROLLED,
+                waitlist_position=i - cohort.capacity + 1 if waiting else None,
+                enrolled_by=recorder,
+            )
+            weights = STRUGGLING if rng.random() < STRUGGLING_SHARE else STEADY
+            rows = [_attendance_row(rng, e, s, _pick(rng, weights), recorder) for s in past]
+            if finished:
+                _complete(rng, e, rows, cohort, len(past))
+            enrollments.append(e)
+            attendances += rows
+    Enrollment.objects.bulk_create(enrollments)
+    corrections = _corrections(attendances, me, me_user, staff)
+    _chunked(Attendance, attendances)
+    AttendanceCorrection.objects.bulk_create(corrections)
+    Cohort.objects.filter(pk__in=[c.pk for c, _ in placements], ends_on__lt=today).update(
+        completed_at=now
+    )
     writer.figures.enrollments = len(enrollments)
     writer.figures.attendances = len(attendances)
     writer.figures.corrections = len(corrections)
