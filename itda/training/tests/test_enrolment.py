@@ -415,8 +415,29 @@ def test_other_groups_get_404_and_other_roles_403(
         ("post", f"/training/enrollments/{rows[0].pk}/withdraw/"),
     ):
         assert getattr(client, method)(url, {"reason": "x"}).status_code == 404, url
-    assert "김" not in client.get("/training/cohorts/").content.decode().split("<main")[-1]
+    assert (
+        f"/training/cohorts/{cohort.pk}/roster/"
+        not in client.get("/training/cohorts/").content.decode()
+    )
     assert cohort.enrollments.filter(status="enrolled").count() == 2
     client.logout()
     login_as(trainee)
     assert client.get(f"/training/cohorts/{cohort.pk}/roster/").status_code == 403
+
+
+def test_the_cohort_list_shows_one_s_own_groups_with_constant_queries(
+    client, login_as, seoul_staff, busan_staff, regions, django_assert_num_queries
+):
+    mine = _cohort(regions, code="MINE")
+    theirs = _cohort(regions, code="THEIRS", group="dongnam_group")
+    enrol(mine, _trainees(regions, 1)[0], actor=seoul_staff)
+    login_as(seoul_staff)
+    with CaptureQueriesContext(connection) as one:
+        html = client.get("/training/cohorts/").content.decode()
+    assert f"/training/cohorts/{mine.pk}/roster/" in html and "1/3" in html
+    assert f"/training/cohorts/{theirs.pk}/roster/" not in html
+    for i in range(5):
+        _cohort(regions, code=f"MORE{i}")
+    with django_assert_num_queries(len(one.captured_queries)):
+        html = client.get("/training/cohorts/").content.decode()
+    assert html.count("명단</a>") == 6
