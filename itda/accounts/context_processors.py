@@ -15,6 +15,7 @@ _PUBLIC = [
 
 _STAFF = [
     ("교육 과정", "training:course_list"),
+    ("교육 기수", "enrolment:cohort_list"),
     ("시설 예약", "training:venue_list"),
     ("훈련수당", "payments:overview"),
 ]

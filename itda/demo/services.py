@@ -33,6 +33,7 @@ from itda.accounts.models import User
 from itda.accounts.roles import STAFF_ROLES, Role
 from itda.accounts.services import totp_device_create, user_create
 from itda.demo import generator
+from itda.demo.training import TrainingFigures, training_generate
 from itda.evaluation.models import Evaluator
 from itda.evaluation.seed import calls_seed
 from itda.programs.models import (
@@ -88,6 +89,7 @@ class DemoResult:
     users: int
     seconds: float
     created: bool
+    training: TrainingFigures | None = None
 
 
 def demo_world() -> generator.World:
@@ -102,6 +104,8 @@ def demo_world() -> generator.World:
         missing.append(f"사업({PROGRAMME_CODE})")
     elif n_groups < len(Zone):
         missing.append(f"사업단({n_groups}/{len(Zone)})")
+    elif not programme.training_rules.exists():
+        missing.append("출결·수료 규칙")
     if missing:
         raise DemoError(
             f"참조 데이터가 없습니다: {', '.join(missing)}. "
@@ -261,11 +265,15 @@ def _applications_create(companies: list, *, seed: int) -> int:
 
 def demo_reset() -> None:
     """Delete every company, trainee and evaluator (demo databases only), and with them the
-    applications and everything evaluated about them."""
+    applications, everything evaluated about them and the demo training (courses, cohorts,
+    bookings, enrolments, attendance)."""
     with transaction.atomic(), connection.cursor() as cursor:
         # TRUNCATE, not DELETE: the application trail is append-only by trigger, on purpose.
+        # Courses and bookings take every cohort, session, enrolment and attendance with them.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses pending FK checks
-        cursor.execute("TRUNCATE recruitment_application CASCADE")
+        cursor.execute(
+            "TRUNCATE recruitment_application, training_course, training_roombooking CASCADE"
+        )
     for model in (Trainee, Company, Evaluator):
         _delete_all(model)
 
@@ -297,6 +305,12 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
             )
         calls_seed()  # after the accounts: the 2021 plans are filed by the operator
         _applications_create(companies, seed=seed)
+        training = training_generate(
+            programme=Programme.objects.get(code=PROGRAMME_CODE),
+            trainees=trainees,
+            seed=seed,
+            today=timezone.localdate(),
+        )
     return DemoResult(
         companies=len(companies),
         trainees=len(trainees),
@@ -304,4 +318,5 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
         users=users,
         seconds=time.perf_counter() - started,
         created=True,
+        training=training,
     )

@@ -323,3 +323,21 @@ def reference_load(*, actor=None) -> dict[str, int]:
     counts["updated"] = sum(up.updated.values())
     counts["deleted"] = sum(up.deleted.values())
     return counts
+
+
+@transaction.atomic
+def reference_load_all(*, actor=None) -> dict[str, int]:
+    """Every installed app's reference data: each AppConfig that defines
+    ``reference_load(self, *, actor=None)`` is called, programs first (later apps' data points
+    at programmes), in one transaction; the counts are added up by name."""
+    from django.apps import apps
+
+    configs = sorted(
+        (c for c in apps.get_app_configs() if hasattr(c, "reference_load")),
+        key=lambda c: c.label != "programs",
+    )
+    counts: dict[str, int] = {}
+    for config in configs:
+        for name, n in config.reference_load(actor=actor).items():
+            counts[name] = counts.get(name, 0) + n
+    return counts

@@ -372,6 +372,7 @@ class Enrollment(models.Model):
     )
     enrolled_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField("종료 일시", null=True, blank=True)
+    ended_reason = models.CharField("종료 사유", max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePaths(region="trainee__region", person="trainee__user")

@@ -12,6 +12,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -20,11 +21,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
+from itda.accounts.roles import Role
 from itda.training.models import (
     ATTENDED,
     INCIDENTS,
     Attendance,
+    Cohort,
     Enrollment,
+    EnrollmentStatus,
     Session,
     TrainingRule,
 )
@@ -133,4 +137,32 @@ def enrollment_schedule(enrollment: Enrollment) -> QuerySet:
             my_checked_out_at=Subquery(mine.values("checked_out_at")[:1]),
         )
         .order_by("starts_at", "number")
+    )
+
+
+def cohorts_run_by(user) -> QuerySet:
+    """Cohorts whose rosters the user manages: all for the national operator, their own
+    groups' for group staff, none for anyone else."""
+    cohorts = Cohort.objects.select_related("course__operating_group", "course__track").annotate(
+        n_enrolled=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ENROLLED)),
+        n_waiting=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.WAITLISTED)),
+    )
+    if user.role == Role.OPERATOR:
+        return cohorts
+    if user.role == Role.GROUP_STAFF:
+        return cohorts.filter(course__operating_group__staff=user)
+    return cohorts.none()
+
+
+def cohort_roster(cohort: Cohort) -> QuerySet:
+    """The cohort's enrolments: places, then the waitlist in order, then those who left."""
+    order = Case(
+        When(status=EnrollmentStatus.ENROLLED, then=Value(0)),
+        When(status=EnrollmentStatus.WAITLISTED, then=Value(1)),
+        default=Value(2),
+    )
+    return (
+        Enrollment.objects.filter(cohort=cohort)
+        .select_related("trainee__region", "application")
+        .order_by(order, "waitlist_position", "trainee__name", "pk")
     )

@@ -397,3 +397,23 @@ def test_training_pages_follow_the_matrix(world, cast, login_as, role):
         assert shown <= expected, (role, url, shown)
         if page in ("/training/venues/", "/training/meetings/") and response.status_code == 200:
             assert shown == expected, (role, url, shown)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_cohort_rosters_follow_the_matrix(world, cast, login_as, role):
+    """A roster is a staff page: the operator and the staff of the cohort's group see it (masked);
+    another group's staff get 404 and every other role 403, even for their own enrolment."""
+    from itda.lib.masking import mask_name
+
+    client = login_as(cast[role], Client())
+    for key in ("enrollment.own", "enrollment.busan"):
+        enrollment = world[key]
+        response = client.get(f"/training/cohorts/{enrollment.cohort_id}/roster/")
+        name = enrollment.trainee.name
+        if EXPECTED[role] is None or (role.endswith("_staff") and key in EXPECTED[role]):
+            assert response.status_code == 200, (role, key)
+            assert mask_name(name) in response.content.decode()
+        else:
+            assert response.status_code == (404 if role.endswith("_staff") else 403), (role, key)
+        assert name not in response.content.decode()

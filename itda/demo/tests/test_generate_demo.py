@@ -19,7 +19,7 @@ from itda.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, PROGRAMME_CODE
 from itda.evaluation.models import Evaluator
 from itda.lib.brn import brn_is_valid
 from itda.programs.models import Company, OperatingGroup, Region, Trainee, Zone
-from itda.programs.services import reference_load
+from itda.programs.services import reference_load_all
 
 SCALE = "0.05"
 RRN = re.compile(r"\d{6}-[1-4]\d{6}")
@@ -33,7 +33,7 @@ def fast_hasher(settings):
 
 @pytest.fixture
 def reference(db):
-    reference_load()
+    reference_load_all()
 
 
 def generate(*args) -> str:
@@ -53,7 +53,7 @@ def test_refuses_without_reference_data(db):
 
 
 def test_counts_are_proportional_to_scale(demo):
-    assert "기업 50, 교육생 45, 평가위원 3, 계정 12" in demo
+    assert "기업 50, 교육생 45, 평가위원 3, 계정 12, 기수 71," in demo
     assert len(demo.strip().splitlines()) == 1
     assert (Company.objects.count(), Trainee.objects.count(), Evaluator.objects.count()) == (
         50,

@@ -22,7 +22,7 @@ from itda.programs.models import (
     Venue,
     Zone,
 )
-from itda.programs.services import reference_load
+from itda.programs.services import reference_load, reference_load_all
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def table_counts() -> dict[str, int]:
 
 @pytest.fixture
 def reference():
-    return reference_load()
+    return reference_load_all()
 
 
 def test_headline_counts(reference):

@@ -32,5 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"데모 데이터 생성 (seed={seed}, scale={scale:g}): 기업 {result.companies:,}, "
             f"교육생 {result.trainees:,}, 평가위원 {result.evaluators:,}, "
-            f"계정 {result.users}, {result.seconds:.1f}초"
+            f"계정 {result.users}, 기수 {result.training.cohorts:,}, "
+            f"수강 {result.training.enrollments:,}, 출결 {result.training.attendances:,}, "
+            f"{result.seconds:.1f}초"
         )
