@@ -36,6 +36,7 @@ from itda.demo import generator
 from itda.demo.training import TrainingFigures, training_generate
 from itda.evaluation.models import Evaluator
 from itda.evaluation.seed import calls_seed
+from itda.payments.services import allowance_compute
 from itda.programs.models import (
     Company,
     IndustrialComplex,
@@ -311,6 +312,7 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
             seed=seed,
             today=timezone.localdate(),
         )
+        allowance_compute()  # the allowance so far of every demo enrolment, as staff would run it
     return DemoResult(
         companies=len(companies),
         trainees=len(trainees),
