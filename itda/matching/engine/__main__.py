@@ -1,0 +1,46 @@
+"""``python -m itda.matching.engine solve INPUT.json [--algorithm …] [--explain]``.
+
+Writes the result as JSON to stdout. Malformed input: exit code 2 and one line on stderr
+naming the offending entry. ``-`` reads the input from stdin.
+"""
+
+import argparse
+import json
+import sys
+
+from .instance import InputError
+from .solve import ALGORITHMS, solve_json
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m itda.matching.engine")
+    commands = parser.add_subparsers(dest="command", required=True)
+    solve = commands.add_parser("solve", help="match an input file and print the result")
+    solve.add_argument("input", help="input JSON file, or - for stdin")
+    solve.add_argument("--algorithm", choices=ALGORITHMS, default=ALGORITHMS[0])
+    solve.add_argument("--explain", action="store_true", help="add per-person explanations")
+    args = parser.parse_args(argv)
+    try:
+        if args.input == "-":
+            data = json.load(sys.stdin)
+        else:
+            with open(args.input, encoding="utf-8") as f:
+                data = json.load(f)
+    except OSError as e:
+        print(f"error: {args.input}: {e.strerror}", file=sys.stderr)
+        return 2
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        print(f"error: {args.input}: not valid JSON: {e}", file=sys.stderr)
+        return 2
+    try:
+        result = solve_json(data, args.algorithm, args.explain)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    json.dump(result, sys.stdout, ensure_ascii=False, separators=(",", ":"))
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

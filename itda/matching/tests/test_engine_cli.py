@@ -1,0 +1,118 @@
+"""The engine's command line, run as a separate process as an auditor would run it."""
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from itda.matching.engine import ENGINE_VERSION, InputError, input_sha256, solve_json
+
+GOOD = {
+    "trainees": [
+        {"id": "T1", "ranking": ["P1", "P2"]},
+        {"id": "T2", "ranking": ["P1"]},
+        {"id": "T3", "ranking": ["P2", "P1"]},
+        {"id": "T4", "ranking": ["P2"]},
+    ],
+    "positions": [
+        {"id": "P1", "capacity": 1, "ranking": ["T2", "T1", "T3"]},
+        {"id": "P2", "capacity": 2, "ranking": ["T1", "T3"]},
+    ],
+}
+
+
+def run(tmp_path, data, *args):
+    path = tmp_path / "input.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "itda.matching.engine", "solve", str(path), *args],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_solve_prints_the_result_of_solve_json(tmp_path):
+    done = run(tmp_path, GOOD, "--explain")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out == solve_json(GOOD, explain=True)
+    assert out["assignment"] == {"T1": "P2", "T2": "P1", "T3": "P2", "T4": None}
+    assert out["blocking_pairs"] == 0 and out["capacity_ok"] and out["acceptable_ok"]
+    assert out["input_sha256"] == input_sha256(GOOD) and out["engine_version"] == ENGINE_VERSION
+    assert out["explanations"]["trainees"]["T4"]["above"] == [
+        {"position": "P2", "rank": 1, "reason": "not_listed"}
+    ]
+
+
+def test_fill_seats_places_a_trainee_the_position_did_not_list(tmp_path):
+    done = run(tmp_path, GOOD, "--algorithm", "fill-seats")
+    out = json.loads(done.stdout)
+    assert out["assignment"]["T4"] is None  # P2's two seats went to T1 and T3
+    data = {**GOOD, "positions": [GOOD["positions"][0], {**GOOD["positions"][1], "capacity": 3}]}
+    out = json.loads(run(tmp_path, data, "--algorithm", "fill-seats").stdout)
+    assert out["assignment"] == {"T1": "P2", "T2": "P1", "T3": "P2", "T4": "P2"}
+    assert out["placed_by_fill"] == ["T4"] and out["acceptable_ok"]
+    assert solve_json(data)["assignment"]["T4"] is None
+
+
+def test_input_sha256_is_canonical_json():
+    reordered = {"positions": GOOD["positions"], "trainees": GOOD["trainees"]}
+    assert input_sha256(reordered) == input_sha256(GOOD)
+    canonical = '{"b":1,"trainees":[{"id":"연수생","ranking":[]}]}'.encode()
+    data = {"trainees": [{"ranking": [], "id": "연수생"}], "b": 1}
+    assert input_sha256(data) == hashlib.sha256(canonical).hexdigest()
+
+
+def with_trainee(i, **entry):
+    trainees = list(GOOD["trainees"])
+    trainees[i] = {**trainees[i], **entry}
+    return {**GOOD, "trainees": trainees}
+
+
+def with_position(i, **entry):
+    positions = list(GOOD["positions"])
+    positions[i] = {**positions[i], **entry}
+    return {**GOOD, "positions": positions}
+
+
+MALFORMED = [
+    (with_trainee(1, ranking=["P1", "P9"]), 'trainees[1] "T2": ranking[1] "P9": unknown position'),
+    (with_position(0, ranking=["T2", "T7"]), 'positions[0] "P1": ranking[1] "T7": unknown trainee'),
+    (with_trainee(0, ranking=["P1", "P2", "P1"]), 'trainees[0] "T1": ranking[2] "P1": repeated'),
+    (with_position(1, ranking=["T3", "T3"]), 'positions[1] "P2": ranking[1] "T3": repeated'),
+    (with_position(1, capacity=-1), 'positions[1] "P2": capacity -1 < 0'),
+    (with_position(1, capacity="2"), 'positions[1] "P2": capacity must be an integer'),
+    (with_trainee(2, ranking=[["P1", "P2"]]), 'trainees[2] "T3": ranking[0] is a list: ties'),
+    (with_position(0, ranking=["T2", ["T1", "T3"]]), 'positions[0] "P1": ranking[1] is a list'),
+    (with_trainee(3, id="T1"), 'trainees[3] "T1": duplicate id (also trainees[0])'),
+    (with_position(1, id="P1"), 'positions[1] "P1": duplicate id (also positions[0])'),
+    (with_trainee(0, id=7), "trainees[0] 7: id must be a string"),
+    (with_trainee(0, ranking=["P1", 2]), 'trainees[0] "T1": ranking[1] 2: must be a string id'),
+    (with_trainee(0, ranking="P1"), "trainees[0] \"T1\": 'ranking' must be a list"),
+    ({"trainees": []}, "input: 'positions' must be a list"),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), MALFORMED, ids=[m for _, m in MALFORMED])
+def test_malformed_input_exits_2_naming_the_entry(tmp_path, data, message):
+    with pytest.raises(InputError) as raised:
+        solve_json(data)
+    assert message in str(raised.value)
+    done = run(tmp_path, data)
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and message in lines[0], done.stderr
+
+
+def test_not_json_exits_2(tmp_path):
+    path = tmp_path / "input.json"
+    path.write_text("{not json", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "itda.matching.engine", "solve", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "not valid JSON" in done.stderr
+    assert len(done.stderr.splitlines()) == 1
