@@ -291,12 +291,17 @@ def why_not_lines(explanation: dict, positions: dict, labels: RoundLabels) -> li
     lines = []
     for above in explanation["above"]:
         head = f"{above['rank']}지망 {_position_name(labels, above['position'])}"
-        if above["reason"] == "filled":
-            capacity = positions[above["position"]]["capacity"]
+        capacity = positions[above["position"]]["capacity"]
+        if above["reason"] == "filled" and above.get("last_admitted_rank"):
             lines.append(
                 f"{head}: 정원 {capacity}명을 회원님보다 높게 평가한 지원자로 채움 "
                 f"(마지막 합격 순위 {above['last_admitted_rank']}위, "
                 f"회원님 {above['your_rank_there']}위)"
+            )
+        elif above["reason"] == "filled":
+            # Filled by fill-seats with trainees the company did not rank: no admitted rank.
+            lines.append(
+                f"{head}: 정원 {capacity}명이 모두 채워짐 (회원님 {above['your_rank_there']}위)"
             )
         else:
             lines.append(f"{head}: 기업이 회원님을 순위에 올리지 않음")
@@ -390,3 +395,63 @@ def staff_result(round_: MatchRound, user) -> list[dict]:
             }
         )
     return rows
+
+
+def rounds_for(user) -> QuerySet:
+    """Rounds a user may look at (pages and API alike): staff those they follow; a company the
+    open or published rounds covering a region of its positions; a trainee those covering their
+    region; national rounds for both."""
+    if user.role in (Role.OPERATOR, Role.GROUP_STAFF):
+        return round_visible_to(user)
+    if user.role == Role.COMPANY:
+        mine = Q(operating_group__regions__positions__company__managers=user)
+    elif user.role == Role.TRAINEE:
+        mine = Q(operating_group__regions__trainees__user=user)
+    else:
+        return MatchRound.objects.none()
+    return (
+        MatchRound.objects.exclude(status=RoundStatus.DRAFT)
+        .filter(Q(operating_group__isnull=True) | mine)
+        .distinct()
+        .select_related("operating_group", "programme")
+    )
+
+
+def result_rows_for(round_: MatchRound, user) -> list[dict]:
+    """The published assignment as the user may see it: a trainee their own row with the
+    reasons, a company the trainees placed in its positions, staff every trainee in scope.
+    Each row: trainee, position id (or None), rank of that choice, reasons (trainee only)."""
+    if user.role in (Role.OPERATOR, Role.GROUP_STAFF):
+        return [
+            {
+                "trainee": r["trainee"],
+                "position_id": r["position_id"],
+                "rank": r["rank"],
+                "why_not": [],
+            }
+            for r in staff_result(round_, user)
+        ]
+    if user.role == Role.COMPANY:
+        return [
+            {
+                "trainee": trainee,
+                "position_id": f"P{p['position']['pk']}",
+                "rank": None,
+                "why_not": [],
+            }
+            for p in company_result(round_, user)
+            for trainee in p["trainees"]
+        ]
+    trainee = Trainee.objects.visible_to(user).first()
+    result = trainee_result(round_, trainee) if trainee else None
+    if not result or not result["took_part"]:
+        return []
+    position = result["position"]
+    return [
+        {
+            "trainee": trainee,
+            "position_id": f"P{position['pk']}" if position else None,
+            "rank": result["assigned_rank"],
+            "why_not": result["why_not"],
+        }
+    ]
