@@ -4,6 +4,8 @@ Excel, both anonymised; the result with names only for staff, with a reason, log
 import hashlib
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 from django.test import Client
@@ -34,7 +36,9 @@ def _sheet_text(content: bytes) -> str:
     )
 
 
-def test_the_input_json_is_the_frozen_bytes_the_cli_reruns(published, seoul_staff, login_as):
+def test_the_input_json_is_the_frozen_bytes_the_cli_reruns(
+    published, seoul_staff, login_as, tmp_path
+):
     run, round_ = published["run"], published["round"]
     client = login_as(seoul_staff, Client())
     response = client.get(f"/rounds/{round_.pk}/input.json")
@@ -43,6 +47,25 @@ def test_the_input_json_is_the_frozen_bytes_the_cli_reruns(published, seoul_staf
     assert hashlib.sha256(body).hexdigest() == run.input_sha256 == response["X-Input-SHA256"]
     result = solve_json(json.loads(body), algorithm=run.algorithm)
     assert result["assignment"] == json.loads(run.result_json)["assignment"]
+    # The command line anyone can run on the download gives the same assignment and sha256.
+    path = tmp_path / "input.json"
+    path.write_bytes(body)
+    cli = subprocess.run(  # noqa: S603 — our own CLI on a file we wrote
+        [
+            sys.executable,
+            "-m",
+            "itda.matching.engine",
+            "solve",
+            str(path),
+            "--algorithm",
+            run.algorithm,
+        ],
+        capture_output=True,
+        check=True,
+    )
+    printed = json.loads(cli.stdout)
+    assert printed["assignment"] == result["assignment"]
+    assert printed["input_sha256"] == run.input_sha256
     # Anonymised: ids only.
     text = body.decode()
     assert all(p.name not in text for p in published["people"].values())
