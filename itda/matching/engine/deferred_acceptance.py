@@ -18,13 +18,6 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.arange(total) + np.repeat(starts - (ends - lengths), lengths)
 
 
-def _sub_csr(ptr: np.ndarray, owner: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """Offsets of the CSR that keeps only the entries where ``keep``."""
-    sub = np.zeros(len(ptr), dtype=np.int64)
-    np.cumsum(np.bincount(owner[keep], minlength=len(ptr) - 1), out=sub[1:])
-    return sub
-
-
 def trainee_proposing(inst: Instance) -> np.ndarray:
     """The trainee-optimal stable matching (strategy-proof for trainees).
 
@@ -34,10 +27,7 @@ def trainee_proposing(inst: Instance) -> np.ndarray:
     ranking above the cutoff is scanned to find whom a better proposal displaces.
     """
     n_pos = inst.n_positions
-    keep = inst.t_prank >= 0
-    ptr = _sub_csr(inst.t_ptr, inst.t_owner, keep)
-    pos = inst.t_pos[keep]
-    prank = inst.t_prank[keep]
+    ptr, pos, prank = inst.ta_ptr, inst.ta_pos, inst.ta_prank
     end = ptr[1:]
     nxt = ptr[:-1].copy()  # the entry each trainee currently proposes to or is held at
     cap = inst.capacity
@@ -55,8 +45,9 @@ def trainee_proposing(inst: Instance) -> np.ndarray:
         refused = free[~ok]
         p_ok = p[ok]
         held[p_start[p_ok] + r[ok]] = True
-        touched, counts = np.unique(p_ok, return_counts=True)
-        n_held[touched] += counts
+        counts = np.bincount(p_ok, minlength=n_pos)
+        n_held += counts
+        touched = np.flatnonzero(counts)
         full = touched[n_held[touched] >= cap[touched]]
         displaced = np.zeros(0, dtype=np.int64)
         if full.size:
@@ -89,11 +80,7 @@ def position_proposing(inst: Instance) -> np.ndarray:
     """The position-optimal stable matching: each round every position with free seats offers
     them to the next trainees on its list; a trainee keeps the best offer seen so far."""
     n_tr = inst.n_trainees
-    keep = inst.p_trank >= 0
-    ptr = _sub_csr(inst.p_ptr, inst.p_owner, keep)
-    tr = inst.p_tr[keep]
-    trank = inst.p_trank[keep]
-    owner = inst.p_owner[keep]
+    ptr, tr, trank, owner = inst.pa_ptr, inst.pa_tr, inst.pa_trank, inst.pa_owner
     end = ptr[1:]
     nxt = ptr[:-1].copy()
     cap = inst.capacity

@@ -21,27 +21,32 @@ def explain(inst: Instance, assignment: np.ndarray, placed_by_fill: np.ndarray |
     own_rank = np.where(entry >= 0, entry - inst.t_ptr[:-1], np.diff(inst.t_ptr))
     owner = inst.t_owner
     above = np.flatnonzero(inst.t_rank < own_rank[owner])
-    # Stable results make every listed position above a trainee's result full of trainees it
-    # ranked higher (else it would be a blocking pair); verify() counts any exception.
+    # Reasons: "not_listed" (the position did not list the trainee), "no_seats" (capacity 0),
+    # "filled" (all its seats went to trainees it ranked higher). A stable result leaves no
+    # other case: a listed position with room or a worse admitted trainee would be a blocking
+    # pair, which verify() counts.
     reasons_above: list[list[dict]] = [[] for _ in range(inst.n_trainees)]
     pos_ids = inst.position_ids
-    for t, p, r, pr, w in zip(
+    for t, p, r, pr, w, cap in zip(
         owner[above].tolist(),
         inst.t_pos[above].tolist(),
         (inst.t_rank[above] + 1).tolist(),
         inst.t_prank[above].tolist(),
         worst[inst.t_pos[above]].tolist(),
+        inst.capacity[inst.t_pos[above]].tolist(),
         strict=True,
     ):
         if pr < 0:
             reasons_above[t].append({"position": pos_ids[p], "rank": r, "reason": "not_listed"})
+        elif cap == 0:
+            reasons_above[t].append({"position": pos_ids[p], "rank": r, "reason": "no_seats"})
         else:
             reasons_above[t].append(
                 {
                     "position": pos_ids[p],
                     "rank": r,
                     "reason": "filled",
-                    "last_admitted_rank": w + 1 if w >= 0 else None,
+                    "last_admitted_rank": w + 1,
                     "your_rank_there": pr + 1,
                 }
             )

@@ -8,9 +8,11 @@ once here (one sort, no per-pair objects), so the algorithms only index arrays.
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cached_property
+from itertools import chain
 
 import numpy as np
+
+MAX_CAPACITY = 10**9  # keeps every count within int64 arithmetic
 
 
 class InputError(ValueError):
@@ -25,15 +27,28 @@ def input_sha256(data: dict) -> str:
 
 @dataclass(eq=False)
 class Instance:
+    """All arrays int64, built once by ``parse``; ``nT``/``nP`` count the listed pairs of each
+    side, ``nTa``/``nPa`` the mutually acceptable ones (the only pairs either DA looks at)."""
+
     trainee_ids: list[str]
     position_ids: list[str]
-    capacity: np.ndarray  # int64[P]
-    t_ptr: np.ndarray  # int64[T+1]
-    t_pos: np.ndarray  # int64[nT]: the positions each trainee listed, best first
-    t_prank: np.ndarray  # int64[nT]: that position's 0-based rank of the trainee, -1 if unlisted
-    p_ptr: np.ndarray  # int64[P+1]
-    p_tr: np.ndarray  # int64[nP]: the trainees each position listed, best first
-    p_trank: np.ndarray  # int64[nP]: that trainee's 0-based rank of the position, -1 if unlisted
+    capacity: np.ndarray  # [P]
+    t_ptr: np.ndarray  # [T+1]
+    t_owner: np.ndarray  # [nT]
+    t_pos: np.ndarray  # [nT]: the positions each trainee listed, best first
+    t_rank: np.ndarray  # [nT]: 0-based rank in the trainee's own list
+    t_prank: np.ndarray  # [nT]: that position's 0-based rank of the trainee, -1 if unlisted
+    p_ptr: np.ndarray  # [P+1]
+    p_owner: np.ndarray  # [nP]
+    p_tr: np.ndarray  # [nP]: the trainees each position listed, best first
+    p_trank: np.ndarray  # [nP]: that trainee's 0-based rank of the position, -1 if unlisted
+    ta_ptr: np.ndarray  # [T+1]: trainee lists cut to mutually acceptable pairs
+    ta_pos: np.ndarray  # [nTa]
+    ta_prank: np.ndarray  # [nTa]
+    pa_ptr: np.ndarray  # [P+1]: position lists cut to mutually acceptable pairs
+    pa_owner: np.ndarray  # [nPa]
+    pa_tr: np.ndarray  # [nPa]
+    pa_trank: np.ndarray  # [nPa]
 
     @property
     def n_trainees(self) -> int:
@@ -43,18 +58,12 @@ class Instance:
     def n_positions(self) -> int:
         return len(self.position_ids)
 
-    @cached_property
-    def t_owner(self) -> np.ndarray:
-        return np.repeat(np.arange(self.n_trainees), np.diff(self.t_ptr))
 
-    @cached_property
-    def p_owner(self) -> np.ndarray:
-        return np.repeat(np.arange(self.n_positions), np.diff(self.p_ptr))
-
-    @cached_property
-    def t_rank(self) -> np.ndarray:
-        """Each trainee entry's 0-based rank in its own list."""
-        return np.arange(len(self.t_pos)) - self.t_ptr[self.t_owner]
+def _sub_ptr(ptr: np.ndarray, owner: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Offsets of the CSR that keeps only the entries where ``keep``."""
+    sub = np.zeros(len(ptr), dtype=np.int64)
+    np.cumsum(np.bincount(owner[keep], minlength=len(ptr) - 1), out=sub[1:])
+    return sub
 
 
 def _where(side: str, i: int, entry) -> str:
@@ -75,20 +84,49 @@ def _entries(data, side: str) -> list:
     return entries
 
 
-def _index(entries: list, side: str) -> dict[str, int]:
-    index: dict[str, int] = {}
+def _entry_error(entries: list, side: str) -> InputError:
+    """Find the first malformed entry (the slow path, only once the fast one failed)."""
+    seen: dict[str, int] = {}
     for i, entry in enumerate(entries):
         where = _where(side, i, entry)
         if not isinstance(entry, dict):
-            raise InputError(f"{where}: must be an object with 'id' and 'ranking'")
+            return InputError(f"{where}: must be an object with 'id' and 'ranking'")
         if not isinstance(entry.get("id"), str):
-            raise InputError(f"{where}: id must be a string")
+            return InputError(f"{where}: id must be a string")
         if not isinstance(entry.get("ranking"), list):
-            raise InputError(f"{where}: 'ranking' must be a list")
-        first = index.setdefault(entry["id"], i)
+            return InputError(f"{where}: 'ranking' must be a list")
+        if side == "positions":
+            cap = entry.get("capacity")
+            if isinstance(cap, bool) or not isinstance(cap, int):
+                return InputError(f"{where}: capacity must be an integer")
+            if cap < 0:
+                return InputError(f"{where}: capacity {cap} < 0")
+            if cap > MAX_CAPACITY:
+                return InputError(f"{where}: capacity {cap} > {MAX_CAPACITY}")
+        first = seen.setdefault(entry["id"], i)
         if first != i:
-            raise InputError(f"{where}: duplicate id (also {side}[{first}])")
-    return index
+            return InputError(f"{where}: duplicate id (also {side}[{first}])")
+    raise AssertionError("no malformed entry found")  # pragma: no cover
+
+
+def _index(entries: list, side: str) -> tuple[dict[str, int], list[list]]:
+    """Ids to dense ids, and the rankings; checked in bulk, diagnosed only when bad."""
+    try:
+        ids = [entry["id"] for entry in entries]
+        rankings = [entry["ranking"] for entry in entries]
+    except (KeyError, TypeError):
+        raise _entry_error(entries, side) from None
+    index = dict(zip(ids, range(len(ids)), strict=True))
+    if len(index) != len(ids) or set(map(type, ids)) - {str} or set(map(type, rankings)) - {list}:
+        raise _entry_error(entries, side)
+    return index, rankings
+
+
+def _capacities(positions: list) -> np.ndarray:
+    caps = [entry.get("capacity") for entry in positions]
+    if set(map(type, caps)) - {int} or (caps and not 0 <= min(caps) <= max(caps) <= MAX_CAPACITY):
+        raise _entry_error(positions, "positions")
+    return np.array(caps, dtype=np.int64)
 
 
 def _ranking_error(entries: list, side: str, other: str, index: dict[str, int]) -> InputError:
@@ -114,37 +152,37 @@ def _ranking_error(entries: list, side: str, other: str, index: dict[str, int]) 
     raise AssertionError("no bad ranking entry found")  # pragma: no cover
 
 
-def _csr(entries: list, side: str, other: str, index: dict[str, int]):
-    rankings = [entry["ranking"] for entry in entries]
-    try:
-        flat = [index[item] for ranking in rankings for item in ranking]
-    except (KeyError, TypeError):
-        raise _ranking_error(entries, side, other, index) from None
+def _csr(rankings: list[list], index: dict[str, int], on_error):
+    """Offsets, dense targets and owners of a side's rankings."""
     lengths = np.fromiter(map(len, rankings), dtype=np.int64, count=len(rankings))
     ptr = np.zeros(len(rankings) + 1, dtype=np.int64)
     np.cumsum(lengths, out=ptr[1:])
-    targets = np.array(flat, dtype=np.int64)
+    flat = list(chain.from_iterable(rankings))
+    try:
+        targets = np.array([index[item] for item in flat], dtype=np.int64)
+    except (KeyError, TypeError):
+        raise on_error() from None
     owners = np.repeat(np.arange(len(rankings), dtype=np.int64), lengths)
-    keys = owners * max(len(index), 1) + targets
-    if len(keys) > 1:
-        # (owner, target) keys: sorted within each owner a repeat shows as equal neighbours.
-        sorted_keys = np.sort(keys)
-        dup = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
-        if dup.size:
-            raise _ranking_error(entries, side, other, index)
     return ptr, targets, owners
 
 
-def _join(t_keys: np.ndarray, p_keys: np.ndarray, p_rank: np.ndarray) -> np.ndarray:
-    """For each trainee-side pair key, the position-side rank of the same pair, or -1."""
-    order = np.argsort(p_keys, kind="stable")
-    sorted_keys = p_keys[order]
-    at = np.searchsorted(sorted_keys, t_keys)
-    at_clipped = np.minimum(at, max(len(sorted_keys) - 1, 0))
-    found = (at < len(sorted_keys)) & (sorted_keys[at_clipped] == t_keys) if len(p_keys) else None
-    out = np.full(len(t_keys), -1, dtype=np.int64)
-    if found is not None:
-        out[found] = p_rank[order[at_clipped[found]]]
+def _sorted_keys(keys: np.ndarray, on_error) -> tuple[np.ndarray, np.ndarray]:
+    """Pair keys sorted, and their order; a repeat within a ranking shows as equal neighbours."""
+    order = np.argsort(keys)
+    ordered = keys[order]
+    if np.any(ordered[1:] == ordered[:-1]):
+        raise on_error()
+    return ordered, order
+
+
+def _join(keys, order, other_keys, other_order, other_rank) -> np.ndarray:
+    """For each pair of one side, the other side's rank of the same pair, or -1."""
+    out = np.full(len(keys), -1, dtype=np.int64)
+    if len(other_keys) == 0:
+        return out
+    at = np.minimum(np.searchsorted(other_keys, keys), len(other_keys) - 1)
+    found = other_keys[at] == keys
+    out[order[found]] = other_rank[other_order[at[found]]]
     return out
 
 
@@ -152,32 +190,46 @@ def parse(data) -> Instance:
     """Check the CLI's input dict and build the arrays; raises InputError naming the entry."""
     trainees = _entries(data, "trainees")
     positions = _entries(data, "positions")
-    t_index = _index(trainees, "trainees")
-    p_index = _index(positions, "positions")
-    capacity = []
-    for i, entry in enumerate(positions):
-        cap = entry.get("capacity")
-        if isinstance(cap, bool) or not isinstance(cap, int):
-            raise InputError(f"{_where('positions', i, entry)}: capacity must be an integer")
-        if cap < 0:
-            raise InputError(f"{_where('positions', i, entry)}: capacity {cap} < 0")
-        capacity.append(cap)
-    t_ptr, t_pos, t_owner = _csr(trainees, "trainees", "position", p_index)
-    p_ptr, p_tr, p_owner = _csr(positions, "positions", "trainee", t_index)
+    t_index, t_rankings = _index(trainees, "trainees")
+    p_index, p_rankings = _index(positions, "positions")
+    capacity = _capacities(positions)
 
+    def trainee_error():
+        return _ranking_error(trainees, "trainees", "position", p_index)
+
+    def position_error():
+        return _ranking_error(positions, "positions", "trainee", t_index)
+
+    t_ptr, t_pos, t_owner = _csr(t_rankings, p_index, trainee_error)
+    p_ptr, p_tr, p_owner = _csr(p_rankings, t_index, position_error)
+    # One key per (trainee, position) pair on both sides: sorted once, joined by a merge.
     n_pos = max(len(positions), 1)
-    t_keys = t_owner * n_pos + t_pos
-    p_keys = p_tr * n_pos + p_owner
+    t_keys, t_order = _sorted_keys(t_owner * n_pos + t_pos, trainee_error)
+    p_keys, p_order = _sorted_keys(p_tr * n_pos + p_owner, position_error)
     t_rank = np.arange(len(t_pos)) - t_ptr[t_owner]
     p_rank = np.arange(len(p_tr)) - p_ptr[p_owner]
+    t_prank = _join(t_keys, t_order, p_keys, p_order, p_rank)
+    p_trank = _join(p_keys, p_order, t_keys, t_order, t_rank)
+    t_ok = t_prank >= 0
+    p_ok = p_trank >= 0
     return Instance(
         trainee_ids=list(t_index),
         position_ids=list(p_index),
-        capacity=np.array(capacity, dtype=np.int64),
+        capacity=capacity,
         t_ptr=t_ptr,
+        t_owner=t_owner,
         t_pos=t_pos,
-        t_prank=_join(t_keys, p_keys, p_rank),
+        t_rank=t_rank,
+        t_prank=t_prank,
         p_ptr=p_ptr,
+        p_owner=p_owner,
         p_tr=p_tr,
-        p_trank=_join(p_keys, t_keys, t_rank),
+        p_trank=p_trank,
+        ta_ptr=_sub_ptr(t_ptr, t_owner, t_ok),
+        ta_pos=t_pos[t_ok],
+        ta_prank=t_prank[t_ok],
+        pa_ptr=_sub_ptr(p_ptr, p_owner, p_ok),
+        pa_owner=p_owner[p_ok],
+        pa_tr=p_tr[p_ok],
+        pa_trank=p_trank[p_ok],
     )

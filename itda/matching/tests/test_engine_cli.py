@@ -83,6 +83,7 @@ MALFORMED = [
     (with_trainee(0, ranking=["P1", "P2", "P1"]), 'trainees[0] "T1": ranking[2] "P1": repeated'),
     (with_position(1, ranking=["T3", "T3"]), 'positions[1] "P2": ranking[1] "T3": repeated'),
     (with_position(1, capacity=-1), 'positions[1] "P2": capacity -1 < 0'),
+    (with_position(0, capacity=10**12), 'positions[0] "P1": capacity 1000000000000 > 1000000000'),
     (with_position(1, capacity="2"), 'positions[1] "P2": capacity must be an integer'),
     (with_trainee(2, ranking=[["P1", "P2"]]), 'trainees[2] "T3": ranking[0] is a list: ties'),
     (with_position(0, ranking=["T2", ["T1", "T3"]]), 'positions[0] "P1": ranking[1] is a list'),

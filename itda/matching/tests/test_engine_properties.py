@@ -14,8 +14,10 @@ On random small instances (a pair is acceptable only if each side lists the othe
 """
 
 import itertools
+import random
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from matching.games import HospitalResident
@@ -245,9 +247,45 @@ def test_explanations_agree_with_the_result(data):
                 assert a["rank"] == t_pref[t].index(p) + 1
                 if a["reason"] == "not_listed":
                     assert t not in p_pref[p]
+                elif a["reason"] == "no_seats":
+                    assert t in p_pref[p] and cap[p] == 0
                 else:
                     assert a["reason"] == "filled"
                     assert a["your_rank_there"] == p_pref[p].index(t) + 1
-                    assert why["positions"][p]["admitted"] == cap[p]
-                    last = a["last_admitted_rank"]
-                    assert cap[p] == 0 or last < a["your_rank_there"]
+                    assert why["positions"][p]["admitted"] == cap[p] > 0
+                    assert a["last_admitted_rank"] < a["your_rank_there"]
+
+
+def medium_instance(seed):
+    """Hundreds of trainees: many DA rounds, long rankings, popular positions, capacity 0."""
+    rnd = random.Random(seed)
+    trainees = [f"T{i}" for i in range(300)]
+    positions = [f"P{j}" for j in range(40)]
+    weights = [1 / (j + 3) for j in range(len(positions))]
+    t_rank = {}
+    for t in trainees:
+        picks = rnd.choices(positions, weights, k=12)
+        t_rank[t] = list(dict.fromkeys(picks))[: rnd.randint(0, 8)]
+    data = {"trainees": [{"id": t, "ranking": t_rank[t]} for t in trainees], "positions": []}
+    for p in positions:
+        applicants = [t for t in trainees if p in t_rank[t]]
+        rnd.shuffle(applicants)
+        ranking = applicants[: int(len(applicants) * rnd.choice([1, 0.8, 0.3]))]
+        ranking += rnd.sample(trainees, 3)  # a few who did not choose p
+        ranking = list(dict.fromkeys(ranking))
+        data["positions"].append({"id": p, "capacity": rnd.randint(0, 12), "ranking": ranking})
+    return data
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_medium_instances_match_the_matching_package(seed):
+    data = medium_instance(seed)
+    for algorithm, optimal in (
+        ("trainee-proposing", "resident"),
+        ("position-proposing", "hospital"),
+    ):
+        out = solve_json(data, algorithm)
+        assert out["blocking_pairs"] == 0 == blocking_pairs(data, out["assignment"])
+        assert out["assignment"] == package_solution(data, optimal)
+    filled = solve_json(data, "fill-seats")
+    assert filled["placed_by_fill"] and filled["acceptable_ok"] and filled["capacity_ok"]
