@@ -93,6 +93,7 @@ def test_rank_dry_run_publish_and_explain(page, linkage, trainee, company, seoul
     expect(page.get_by_test_id("placed-trainee-proposing")).to_have_text("2")
     expect(page.get_by_test_id("blocking-trainee-proposing")).to_have_text("0")
     assert not MatchRun.objects.exists()  # a dry run stores nothing
+    screenshot(page, "linkage-dry-run.png")
     page.locator("label", has_text="발표하면 되돌릴 수 없고").click()
     page.get_by_role("button", name="결과 발표").click()
     expect(page.locator("main")).to_contain_text("결과를 발표했습니다: 2명 배정")
