@@ -61,6 +61,8 @@ def round_create(
         raise MatchError("라운드는 사업단 담당자나 전담기관만 만들 수 있습니다.")
     if company_deadline < trainee_deadline:
         raise MatchError("기업 순위 마감은 교육생 지망 마감 이후여야 합니다.")
+    if follows is not None and follows.status != RoundStatus.PUBLISHED:
+        raise MatchError("후속 라운드는 결과를 발표한 라운드에 이어서만 열 수 있습니다.")
     round_ = MatchRound(
         programme=programme,
         operating_group=operating_group,

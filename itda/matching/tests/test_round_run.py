@@ -163,6 +163,7 @@ def test_a_follow_up_round_offers_free_seats_to_those_left_out(ranked_round, seo
     services.round_publish(
         round_=round_, algorithm="trainee-proposing", actor=seoul_staff, now=AFTER
     )
+    round_.refresh_from_db()
     second = services.round_create(
         actor=seoul_staff,
         programme=round_.programme,
@@ -178,3 +179,27 @@ def test_a_follow_up_round_offers_free_seats_to_those_left_out(ranked_round, seo
         {"id": f"P{positions['C'].pk}", "capacity": 1, "ranking": []},
         {"id": f"P{positions['D'].pk}", "capacity": 1, "ranking": []},
     ]
+
+
+def test_staff_open_a_follow_up_round_only_after_publication(ranked_round, seoul_staff, login_as):
+    round_ = ranked_round["round"]
+    client = login_as(seoul_staff, Client())
+    form = {
+        "title": "수도권 2차 연계",
+        "operating_group": round_.operating_group_id,
+        "follows": round_.pk,
+        "max_choices": 10,
+        "trainee_deadline": "2026-09-01T10:00",
+        "company_deadline": "2026-09-05T10:00",
+    }
+    # Not yet published: the form does not offer it as a round to follow.
+    client.post("/rounds/", form)
+    assert round_.followed_by.count() == 0
+    services.round_publish(
+        round_=round_, algorithm="trainee-proposing", actor=seoul_staff, now=AFTER
+    )
+    response = client.post("/rounds/", form)
+    second = round_.followed_by.get()
+    assert response["Location"] == f"/rounds/{second.pk}/"
+    html = client.get(response["Location"]).content.decode()
+    assert "후속 라운드" in html and round_.title in html
