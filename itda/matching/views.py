@@ -361,11 +361,13 @@ def round_result(request, pk: int):
     )
 
 
+@never_cache
 def round_input_json(request, pk: int):
     """The round's engine input, byte for byte what the CLI takes (anonymised)."""
     return exports.input_json_response(_staff_round(request, pk))
 
 
+@never_cache
 def round_input_xlsx(request, pk: int):
     """The round's engine input in Excel (anonymised)."""
     return exports.input_xlsx_response(_staff_round(request, pk))

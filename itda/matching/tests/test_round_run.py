@@ -154,7 +154,7 @@ def test_the_company_sees_who_was_placed_unmasked_and_logged(
     assert log.subject_ids == sorted(people[w].pk for w in ("me", "t2", "t3", "t4"))
 
 
-def test_a_follow_up_round_offers_free_seats_to_those_left_out(ranked_round, seoul_staff):
+def test_a_follow_up_round_offers_free_seats_to_those_left_out(ranked_round, seoul_staff, login_as):
     round_, people, positions = (
         ranked_round["round"],
         ranked_round["people"],
@@ -179,6 +179,10 @@ def test_a_follow_up_round_offers_free_seats_to_those_left_out(ranked_round, seo
         {"id": f"P{positions['C'].pk}", "capacity": 1, "ranking": []},
         {"id": f"P{positions['D'].pk}", "capacity": 1, "ranking": []},
     ]
+    client = login_as(people["t5"].user, Client())
+    html = client.get(f"/trainee/rounds/{second.pk}/positions/").content.decode()
+    assert "포지션 C" in html and "남은 자리 1명 (정원 3명)" in html
+    assert "포지션 A" not in html and "포지션 B" not in html
 
 
 def test_staff_open_a_follow_up_round_only_after_publication(ranked_round, seoul_staff, login_as):
