@@ -207,3 +207,40 @@ def test_staff_open_a_follow_up_round_only_after_publication(ranked_round, seoul
     assert response["Location"] == f"/rounds/{second.pk}/"
     html = client.get(response["Location"]).content.decode()
     assert "후속 라운드" in html and round_.title in html
+
+
+def test_dry_run_and_result_page_queries_do_not_grow_with_the_round(
+    ranked_round, seoul_staff, login_as, regions
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from itda import factories
+    from itda.matching.models import CompanyRanking, TraineeChoice
+
+    round_, positions = ranked_round["round"], ranked_round["positions"]
+
+    def dry_run_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            services.round_dry_run(round_=round_, actor=seoul_staff, today=AFTER.date())
+        return len(queries)
+
+    small = dry_run_queries()
+    cohort = ranked_round["people"]["me"].enrollments.first().cohort
+    for i in range(10):
+        extra = factories.TraineeFactory(region=regions["seoul"])
+        factories.enrollment(cohort=cohort, trainee=extra, status="completed")
+        TraineeChoice.objects.create(round=round_, trainee=extra, position=positions["D"], rank=1)
+        CompanyRanking.objects.create(
+            round=round_, trainee=extra, position=positions["D"], rank=i + 1
+        )
+    assert dry_run_queries() == small
+    run = services.round_publish(
+        round_=round_, algorithm="trainee-proposing", actor=seoul_staff, now=AFTER
+    )
+    assert run.stats["trainees"] == 15 and run.stats["placed"] == 5
+    client = login_as(seoul_staff, Client())
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(f"/rounds/{round_.pk}/result/").content.decode()
+    assert html.count('data-testid="result-row"') == 15
+    assert len(queries) <= 20  # 11 today; a query per row would make 26 or more
