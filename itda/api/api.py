@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 from itda.api import docs, errors
-from itda.api.routers import accounts, programs, recruitment
+from itda.api.routers import accounts, matching, programs, recruitment
 
 api = NinjaAPI(
     title="itda API",
@@ -28,3 +28,4 @@ def docs_asset(request, name: str):
 api.add_router("", accounts.router)
 api.add_router("", programs.router)
 api.add_router("", recruitment.router)
+api.add_router("", matching.router)

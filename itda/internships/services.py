@@ -114,3 +114,15 @@ def placement_create(*, actor: User, trainee: Trainee, position: Position, origi
     except IntegrityError as exc:
         raise PositionError(f"{trainee.name} 님은 이미 진행 중인 인턴십 배정이 있습니다.") from exc
     return placement
+
+
+def placements_create(*, actor: User, pairs: list[tuple[int, int]], origin: str) -> list:
+    """Place many trainees at once, (trainee id, position id) each: one INSERT, all or none."""
+    placements = [
+        Placement(trainee_id=t, position_id=p, origin=origin, created_by=actor) for t, p in pairs
+    ]
+    try:
+        with transaction.atomic():
+            return Placement.objects.bulk_create(placements)
+    except IntegrityError as exc:
+        raise PositionError("이미 진행 중인 인턴십 배정이 있는 교육생이 있습니다.") from exc

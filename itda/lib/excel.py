@@ -22,9 +22,21 @@ def safe_cell(value):
 
 def workbook_bytes(*, title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """One sheet with a bold header row, frozen below it, columns sized to their text."""
+    return workbook_sheets_bytes([(title, headers, rows)])
+
+
+def workbook_sheets_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """Several sheets (title, headers, rows), each laid out as ``workbook_bytes`` lays out one."""
     wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = title[:31]
+    wb.remove(wb.active)
+    for title, headers, rows in sheets:
+        _sheet(wb.create_sheet(title[:31]), headers, rows)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _sheet(ws, headers: Sequence[str], rows: Iterable[Sequence]) -> None:
     ws.append(list(headers))
     widths = [len(h) * 2 + 2 for h in headers]
     for row in rows:
@@ -38,6 +50,3 @@ def workbook_bytes(*, title: str, headers: Sequence[str], rows: Iterable[Sequenc
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()

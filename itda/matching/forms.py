@@ -2,7 +2,7 @@
 
 from django import forms
 
-from itda.matching.models import MatchRound
+from itda.matching.models import Algorithm, MatchRound
 
 
 class InterviewForm(forms.Form):
@@ -19,8 +19,31 @@ class RoundForm(forms.ModelForm):
 
     class Meta:
         model = MatchRound
-        fields = ["title", "operating_group", "max_choices", "trainee_deadline", "company_deadline"]
+        fields = [
+            "title",
+            "operating_group",
+            "follows",
+            "max_choices",
+            "trainee_deadline",
+            "company_deadline",
+        ]
+        labels = {"follows": "후속 라운드 (앞 라운드에서 배정되지 않은 교육생 대상)"}
         widgets = {
             "trainee_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "company_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}),
         }
+
+
+class PublishForm(forms.Form):
+    """Which algorithm's result to publish, and the confirmation that it cannot be undone."""
+
+    algorithm = forms.ChoiceField(
+        label="발표할 알고리즘",
+        choices=Algorithm.choices,
+        initial=Algorithm.TRAINEE_PROPOSING,
+        error_messages={"required": "발표할 알고리즘을 고르세요."},
+    )
+    confirm = forms.BooleanField(
+        label="발표하면 되돌릴 수 없고, 배정된 교육생의 인턴십 배정이 만들어짐을 확인했습니다",
+        error_messages={"required": "발표 확인란에 표시하세요."},
+    )

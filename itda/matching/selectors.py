@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import json
+from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from itda.accounts.roles import Role
 from itda.internships.models import ACTIVE_PLACEMENT, Placement, Position, PositionStatus
@@ -48,10 +51,19 @@ def round_trainees(round_: MatchRound, *, today: datetime.date) -> QuerySet:
 
 
 def round_positions(round_: MatchRound) -> QuerySet:
-    """Published positions of the round's programme in its regions."""
+    """Published positions of the round's programme in its regions that still have a free seat,
+    each with ``free_seats`` (seats less active placements, e.g. from an earlier round)."""
+    taken = (
+        Placement.objects.filter(position=OuterRef("pk"), state__in=ACTIVE_PLACEMENT)
+        .values("position")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Position.objects.filter(status=PositionStatus.PUBLISHED, track__programme=round_.programme)
         .filter(_round_regions(round_))
+        .annotate(free_seats=F("seats") - Coalesce(Subquery(taken), 0))
+        .filter(free_seats__gt=0)
         .select_related("company", "track", "region")
     )
 
@@ -170,7 +182,7 @@ def round_progress(round_: MatchRound, *, today: datetime.date) -> dict:
         "eligible": round_trainees(round_, today=today).count(),
         "ranked": round_.choices.values("trainee").distinct().count(),
         "positions": positions.count(),
-        "seats": sum(positions.values_list("seats", flat=True)),
+        "seats": sum(positions.values_list("free_seats", flat=True)),
         "positions_ranked": round_.rankings.values("position").distinct().count(),
     }
 
@@ -179,7 +191,7 @@ def round_input(round_: MatchRound, *, today: datetime.date) -> dict:
     """The engine's input for the round, in the CLI's format: trainees' choices and positions'
     rankings best first, ids "T<pk>"/"P<pk>", sorted so the same rows give the same bytes."""
     trainees = set(round_trainees(round_, today=today).values_list("pk", flat=True))
-    positions = dict(round_positions(round_).values_list("pk", "seats"))
+    positions = dict(round_positions(round_).values_list("pk", "free_seats"))
     choices: dict[int, list[str]] = {}
     for trainee_id, position_id in round_.choices.order_by("trainee_id", "rank").values_list(
         "trainee_id", "position_id"
@@ -199,3 +211,247 @@ def round_input(round_: MatchRound, *, today: datetime.date) -> dict:
             for pk, seats in sorted(positions.items())
         ],
     }
+
+
+@dataclass(frozen=True)
+class RoundLabels:
+    """What statistics and results show for engine ids: each trainee's region and preferred
+    track, each position's company, title, region and track (one query each)."""
+
+    trainees: dict[str, dict]
+    positions: dict[str, dict]
+
+
+def round_labels(data: dict) -> RoundLabels:
+    trainee_ids = [int(t["id"][1:]) for t in data["trainees"]]
+    position_ids = [int(p["id"][1:]) for p in data["positions"]]
+    trainees = {
+        f"T{pk}": {"region": region or "-", "track": track or "미지정"}
+        for pk, region, track in Trainee.objects.filter(pk__in=trainee_ids).values_list(
+            "pk", "region__name", "preferred_track__name"
+        )
+    }
+    positions = {
+        f"P{pk}": {
+            "pk": pk,
+            "company": company,
+            "title": title,
+            "region": region,
+            "track": track,
+        }
+        for pk, company, title, region, track in Position.objects.filter(
+            pk__in=position_ids
+        ).values_list("pk", "company__name", "title", "region__name", "track__name")
+    }
+    return RoundLabels(trainees=trainees, positions=positions)
+
+
+def run_stats(data: dict, result: dict, labels: RoundLabels) -> dict:
+    """A result's statistics: placed, unplaced by region and track, rank of the match (1st
+    choice, 2nd, …), empty seats by region and track, blocking pairs. JSON-ready."""
+    assignment = result["assignment"]
+    ranking = {t["id"]: t["ranking"] for t in data["trainees"]}
+    unplaced = [t for t, p in assignment.items() if p is None]
+    match_ranks = [ranking[t].index(p) + 1 for t, p in assignment.items() if p is not None]
+    filled = Counter(p for p in assignment.values() if p is not None)
+    empty: Counter = Counter()
+    for p in data["positions"]:
+        free = p["capacity"] - filled.get(p["id"], 0)
+        if free:
+            where = labels.positions[p["id"]]
+            key = (where["region"], where["track"])
+            empty[key] += free
+    seats = sum(p["capacity"] for p in data["positions"])
+    return {
+        "trainees": len(assignment),
+        "placed": len(match_ranks),
+        "unplaced": len(unplaced),
+        "unplaced_without_choices": sum(1 for t in unplaced if not ranking[t]),
+        "unplaced_by_region": sorted(
+            Counter(labels.trainees[t]["region"] for t in unplaced).items()
+        ),
+        "unplaced_by_track": sorted(Counter(labels.trainees[t]["track"] for t in unplaced).items()),
+        "match_rank": sorted(Counter(match_ranks).items()),
+        "seats": seats,
+        "empty_seats": seats - len(match_ranks),
+        "empty_by_region_track": [
+            (region, track, n) for (region, track), n in sorted(empty.items())
+        ],
+        "blocking_pairs": result["blocking_pairs"],
+    }
+
+
+def _position_name(labels: RoundLabels, position_id: str) -> str:
+    p = labels.positions.get(position_id)
+    return f"{p['company']} · {p['title']}" if p else position_id
+
+
+def why_not_lines(explanation: dict, positions: dict, labels: RoundLabels) -> list[str]:
+    """Why a trainee did not get each choice above the one they got, in Korean."""
+    lines = []
+    for above in explanation["above"]:
+        head = f"{above['rank']}지망 {_position_name(labels, above['position'])}"
+        capacity = positions[above["position"]]["capacity"]
+        if above["reason"] == "filled" and above.get("last_admitted_rank"):
+            lines.append(
+                f"{head}: 정원 {capacity}명을 회원님보다 높게 평가한 지원자로 채움 "
+                f"(마지막 합격 순위 {above['last_admitted_rank']}위, "
+                f"회원님 {above['your_rank_there']}위)"
+            )
+        elif above["reason"] == "filled":
+            # Filled by fill-seats with trainees the company did not rank: no admitted rank.
+            lines.append(
+                f"{head}: 정원 {capacity}명이 모두 채워짐 (회원님 {above['your_rank_there']}위)"
+            )
+        else:
+            lines.append(f"{head}: 기업이 회원님을 순위에 올리지 않음")
+    return lines
+
+
+def published_result(round_: MatchRound) -> tuple[dict, dict, RoundLabels] | None:
+    """The published run's input, result (with explanations) and labels; None before."""
+    run = round_.published_run
+    if run is None:
+        return None
+    data = json.loads(run.input_json)
+    return data, json.loads(run.result_json), round_labels(data)
+
+
+def trainee_result(round_: MatchRound, trainee: Trainee) -> dict | None:
+    """A trainee's result: the position they got (or none) and why not each higher choice."""
+    published = published_result(round_)
+    if published is None:
+        return None
+    data, result, labels = published
+    key = f"T{trainee.pk}"
+    explanation = result["explanations"]["trainees"].get(key)
+    if explanation is None:
+        return {"took_part": False}
+    assigned = explanation["assigned"]
+    return {
+        "took_part": True,
+        "position": labels.positions[assigned] if assigned else None,
+        "assigned_rank": explanation["assigned_rank"],
+        "why_not": why_not_lines(explanation, result["explanations"]["positions"], labels),
+    }
+
+
+def company_result(round_: MatchRound, user) -> list[dict]:
+    """For each of the user's companies' positions in the published run: who was placed there
+    (their own placements) and the rank of the last trainee admitted."""
+    published = published_result(round_)
+    if published is None:
+        return []
+    _, result, labels = published
+    explained = result["explanations"]["positions"]
+    mine = {
+        f"P{pk}": pk
+        for pk in Position.objects.visible_to(user)
+        .filter(company__managers=user, pk__in=[v["pk"] for v in labels.positions.values()])
+        .values_list("pk", flat=True)
+    }
+    placed: dict[int, list] = {}
+    for placement in (
+        Placement.objects.visible_to(user)
+        .filter(position__in=mine.values(), origin__startswith=f"match-round:{round_.pk} ")
+        .select_related("trainee")
+        .order_by("trainee__name")
+    ):
+        placed.setdefault(placement.position_id, []).append(placement.trainee)
+    return [
+        {
+            "position": labels.positions[key],
+            "capacity": explained[key]["capacity"],
+            "last_admitted_rank": explained[key]["last_admitted_rank"],
+            "trainees": placed.get(pk, []),
+        }
+        for key, pk in sorted(mine.items(), key=lambda kv: kv[1])
+    ]
+
+
+def staff_result(round_: MatchRound, user) -> list[dict]:
+    """Every trainee of the published run the staff member may see, with their assignment and
+    the rank of that choice."""
+    published = published_result(round_)
+    if published is None:
+        return []
+    data, result, labels = published
+    ranking = {t["id"]: t["ranking"] for t in data["trainees"]}
+    visible = Trainee.objects.visible_to(user).filter(
+        pk__in=[int(t[1:]) for t in result["assignment"]]
+    )
+    rows = []
+    for trainee in visible.select_related("region").order_by("name", "pk"):
+        key = f"T{trainee.pk}"
+        assigned = result["assignment"][key]
+        rows.append(
+            {
+                "id": key,
+                "trainee": trainee,
+                "choices": len(ranking[key]),
+                "position": labels.positions[assigned] if assigned else None,
+                "position_id": assigned,
+                "rank": ranking[key].index(assigned) + 1 if assigned else None,
+            }
+        )
+    return rows
+
+
+def rounds_for(user) -> QuerySet:
+    """Rounds a user may look at (pages and API alike): staff those they follow; a company the
+    open or published rounds covering a region of its positions; a trainee those covering their
+    region; national rounds for both."""
+    if user.role in (Role.OPERATOR, Role.GROUP_STAFF):
+        return round_visible_to(user)
+    if user.role == Role.COMPANY:
+        mine = Q(operating_group__regions__positions__company__managers=user)
+    elif user.role == Role.TRAINEE:
+        mine = Q(operating_group__regions__trainees__user=user)
+    else:
+        return MatchRound.objects.none()
+    return (
+        MatchRound.objects.exclude(status=RoundStatus.DRAFT)
+        .filter(Q(operating_group__isnull=True) | mine)
+        .distinct()
+        .select_related("operating_group", "programme")
+    )
+
+
+def result_rows_for(round_: MatchRound, user) -> list[dict]:
+    """The published assignment as the user may see it: a trainee their own row with the
+    reasons, a company the trainees placed in its positions, staff every trainee in scope.
+    Each row: trainee, position id (or None), rank of that choice, reasons (trainee only)."""
+    if user.role in (Role.OPERATOR, Role.GROUP_STAFF):
+        return [
+            {
+                "trainee": r["trainee"],
+                "position_id": r["position_id"],
+                "rank": r["rank"],
+                "why_not": [],
+            }
+            for r in staff_result(round_, user)
+        ]
+    if user.role == Role.COMPANY:
+        return [
+            {
+                "trainee": trainee,
+                "position_id": f"P{p['position']['pk']}",
+                "rank": None,
+                "why_not": [],
+            }
+            for p in company_result(round_, user)
+            for trainee in p["trainees"]
+        ]
+    trainee = Trainee.objects.visible_to(user).first()
+    result = trainee_result(round_, trainee) if trainee else None
+    if not result or not result["took_part"]:
+        return []
+    position = result["position"]
+    return [
+        {
+            "trainee": trainee,
+            "position_id": f"P{position['pk']}" if position else None,
+            "rank": result["assigned_rank"],
+            "why_not": result["why_not"],
+        }
+    ]

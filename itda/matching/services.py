@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,14 +12,24 @@ from django.utils import timezone
 from itda.accounts.models import User
 from itda.accounts.roles import Role
 from itda.internships.models import Position
+from itda.internships.services import PositionError, placements_create
+from itda.matching.engine import ENGINE_VERSION, input_sha256, solve_json
 from itda.matching.models import (
+    Algorithm,
     CompanyRanking,
     Interview,
     MatchRound,
+    MatchRun,
     RoundStatus,
     TraineeChoice,
 )
-from itda.matching.selectors import round_positions, round_trainees
+from itda.matching.selectors import (
+    round_input,
+    round_labels,
+    round_positions,
+    round_trainees,
+    run_stats,
+)
 from itda.programs.models import Trainee
 
 
@@ -50,6 +61,8 @@ def round_create(
         raise MatchError("라운드는 사업단 담당자나 전담기관만 만들 수 있습니다.")
     if company_deadline < trainee_deadline:
         raise MatchError("기업 순위 마감은 교육생 지망 마감 이후여야 합니다.")
+    if follows is not None and follows.status != RoundStatus.PUBLISHED:
+        raise MatchError("후속 라운드는 결과를 발표한 라운드에 이어서만 열 수 있습니다.")
     round_ = MatchRound(
         programme=programme,
         operating_group=operating_group,
@@ -166,3 +179,89 @@ def interview_schedule(
         defaults={"scheduled_at": scheduled_at, "place": place, "created_by": actor},
     )
     return interview
+
+
+def canonical_json(data: dict) -> str:
+    """The one byte sequence of an engine input: its sha256 is the engine's input_sha256."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def may_run(round_: MatchRound, actor: User) -> bool:
+    """Running and publishing a round: its group's staff, or the operator (any, and national)."""
+    if actor.role == Role.OPERATOR:
+        return True
+    return (
+        actor.role == Role.GROUP_STAFF
+        and round_.operating_group_id is not None
+        and round_.operating_group.staff.filter(pk=actor.pk).exists()
+    )
+
+
+def _require_runner(round_: MatchRound, actor: User) -> None:
+    if not may_run(round_, actor):
+        raise MatchError("이 라운드의 사업단 담당자(전국 라운드는 전담기관)만 실행할 수 있습니다.")
+
+
+def round_dry_run(*, round_: MatchRound, actor: User, today: datetime.date | None = None) -> dict:
+    """The three algorithms on the round's current input, side by side; nothing is stored (a
+    dry run changes nothing, so it can be repeated while rankings still move)."""
+    _require_runner(round_, actor)
+    data = round_input(round_, today=today or timezone.localdate())
+    labels = round_labels(data)
+    runs = []
+    for algorithm in Algorithm:
+        result = solve_json(data, algorithm=algorithm.value)
+        runs.append(
+            {
+                "algorithm": algorithm.value,
+                "label": algorithm.label,
+                "stats": run_stats(data, result, labels),
+            }
+        )
+    return {"input_sha256": input_sha256(data), "engine_version": ENGINE_VERSION, "runs": runs}
+
+
+def run_origin(run: MatchRun) -> str:
+    """What a placement names as its origin: the round and the run that made it."""
+    return f"match-round:{run.round_id} match-run:{run.pk} ({run.algorithm})"
+
+
+@transaction.atomic
+def round_publish(
+    *, round_: MatchRound, algorithm: str, actor: User, now: datetime.datetime | None = None
+) -> MatchRun:
+    """Publish one algorithm's result: freeze the input (canonical JSON, sha256, engine version)
+    with the result and its explanations in an append-only run, mark the round published and
+    place every assigned trainee; all in one transaction, once per round."""
+    now = now or timezone.now()
+    round_ = _lock_round(round_)
+    _require_runner(round_, actor)
+    if round_.published_run_id is not None:
+        raise MatchError("이미 결과를 발표한 라운드입니다.")
+    if now < round_.company_deadline:
+        raise MatchError(
+            f"기업 순위 마감 후에 발표할 수 있습니다 (마감 {_kst(round_.company_deadline)})."
+        )
+    if algorithm not in Algorithm.values:
+        raise MatchError("알 수 없는 알고리즘입니다.")
+    data = round_input(round_, today=timezone.localdate(now))
+    result = solve_json(data, algorithm=algorithm, explain=True)
+    run = MatchRun.objects.create(
+        round=round_,
+        algorithm=algorithm,
+        engine_version=result["engine_version"],
+        input_json=canonical_json(data),
+        input_sha256=result["input_sha256"],
+        result_json=canonical_json(result),
+        stats=run_stats(data, result, round_labels(data)),
+        created_by=actor,
+    )
+    round_.published_run = run
+    round_.status = RoundStatus.PUBLISHED
+    round_.save(update_fields=["published_run", "status"])
+    pairs = [(int(t[1:]), int(p[1:])) for t, p in result["assignment"].items() if p is not None]
+    try:
+        placements_create(actor=actor, pairs=pairs, origin=run_origin(run))
+    except PositionError as exc:
+        raise MatchError(exc.messages) from exc
+    return run

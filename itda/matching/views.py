@@ -4,6 +4,7 @@ and rank; staff open rounds and follow them."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -12,8 +13,8 @@ from django.views.decorators.http import require_POST
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.internships.models import Position
-from itda.matching import selectors, services
-from itda.matching.forms import InterviewForm, RoundForm
+from itda.matching import exports, selectors, services
+from itda.matching.forms import InterviewForm, PublishForm, RoundForm
 from itda.matching.models import MatchRound, RoundStatus
 from itda.programs.models import OperatingGroup, Region, Trainee
 
@@ -41,7 +42,12 @@ def trainee_rounds(request):
     """교육생: the open rounds they may rank in."""
     trainee = _me_as_trainee(request)
     rounds = selectors.open_rounds_for_trainee(trainee, now=timezone.now())
-    return render(request, "matching/trainee_rounds.html", {"rounds": rounds})
+    published = MatchRound.objects.filter(
+        status=RoundStatus.PUBLISHED, choices__trainee=trainee
+    ).distinct()
+    return render(
+        request, "matching/trainee_rounds.html", {"rounds": rounds, "published": published}
+    )
 
 
 @never_cache
@@ -137,7 +143,12 @@ def company_rounds(request):
         )
         for r in MatchRound.objects.filter(status=RoundStatus.OPEN).order_by("-created_at")
     ]
-    return render(request, "matching/company_rounds.html", {"rounds": rounds})
+    published = MatchRound.objects.filter(
+        status=RoundStatus.PUBLISHED, choices__position__company__managers=request.user
+    ).distinct()
+    return render(
+        request, "matching/company_rounds.html", {"rounds": rounds, "published": published}
+    )
 
 
 @never_cache
@@ -240,6 +251,9 @@ def round_list(request):
         else request.user.operating_groups.all()
     )
     form.fields["operating_group"].queryset = groups
+    form.fields["follows"].queryset = selectors.round_visible_to(request.user).filter(
+        status=RoundStatus.PUBLISHED
+    )
     if request.method == "POST" and form.is_valid():
         group = form.cleaned_data["operating_group"]
         try:
@@ -260,13 +274,143 @@ def round_list(request):
     )
 
 
+def _staff_round(request, pk: int) -> MatchRound:
+    _staff(request)
+    return get_object_or_404(
+        selectors.round_visible_to(request.user).select_related("published_run"), pk=pk
+    )
+
+
 @never_cache
 def round_detail(request, pk: int):
-    """A round's progress for staff."""
-    _staff(request)
-    round_ = get_object_or_404(selectors.round_visible_to(request.user), pk=pk)
+    """A round's progress for staff; where they may run it, the dry run and publication."""
+    round_ = _staff_round(request, pk)
     return render(
         request,
         "matching/round_detail.html",
-        {"round": round_, "progress": selectors.round_progress(round_, today=timezone.localdate())},
+        {
+            "round": round_,
+            "progress": selectors.round_progress(round_, today=timezone.localdate()),
+            "may_run": services.may_run(round_, request.user),
+            "deadline_passed": timezone.now() >= round_.company_deadline,
+            "publish_form": PublishForm(),
+        },
+    )
+
+
+@never_cache
+def round_dry_run(request, pk: int):
+    """The three algorithms on the same current input, side by side; nothing is stored."""
+    round_ = _staff_round(request, pk)
+    try:
+        dry = services.round_dry_run(round_=round_, actor=request.user)
+    except services.MatchError:
+        raise PermissionDenied from None
+    return render(
+        request,
+        "matching/round_dry_run.html",
+        {
+            "round": round_,
+            "dry": dry,
+            "publish_form": PublishForm(),
+            "deadline_passed": timezone.now() >= round_.company_deadline,
+        },
+    )
+
+
+@require_POST
+def round_publish(request, pk: int):
+    """Publish one algorithm's result, after the confirmation box is ticked."""
+    round_ = _staff_round(request, pk)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("matching:round_detail", pk=round_.pk)
+    try:
+        run = services.round_publish(
+            round_=round_, algorithm=form.cleaned_data["algorithm"], actor=request.user
+        )
+    except services.MatchError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("matching:round_detail", pk=round_.pk)
+    placed = run.stats["placed"]
+    messages.success(
+        request, f"결과를 발표했습니다: {placed}명 배정 (입력 sha256 {run.input_sha256[:12]}…)."
+    )
+    return redirect("matching:round_result", pk=round_.pk)
+
+
+@never_cache
+def round_result(request, pk: int):
+    """The published result for staff: every trainee they may see (names masked), logged."""
+    round_ = _staff_round(request, pk)
+    if round_.published_run is None:
+        raise Http404
+    rows = selectors.staff_result(round_, request.user)
+    if rows:
+        personal_data_access_record(
+            request=request,
+            subject_type="programs.trainee",
+            subject_ids=[r["trainee"].pk for r in rows],
+            action="list",
+        )
+    return render(
+        request,
+        "matching/round_result.html",
+        {"round": round_, "run": round_.published_run, "rows": rows},
+    )
+
+
+@never_cache
+def round_input_json(request, pk: int):
+    """The round's engine input, byte for byte what the CLI takes (anonymised)."""
+    return exports.input_json_response(_staff_round(request, pk))
+
+
+@never_cache
+def round_input_xlsx(request, pk: int):
+    """The round's engine input in Excel (anonymised)."""
+    return exports.input_xlsx_response(_staff_round(request, pk))
+
+
+def round_result_export(request, pk: int):
+    """The published assignment with names: a reason first, logged."""
+    round_ = _staff_round(request, pk)
+    if round_.published_run is None:
+        raise Http404
+    return exports.result_export_view(request, round_)
+
+
+@never_cache
+def trainee_result(request, pk: int):
+    """교육생: where they were placed and why not each higher choice."""
+    trainee = _me_as_trainee(request)
+    round_ = get_object_or_404(
+        MatchRound.objects.select_related("published_run"), pk=pk, status=RoundStatus.PUBLISHED
+    )
+    result = selectors.trainee_result(round_, trainee)
+    if not result["took_part"]:
+        raise Http404
+    return render(request, "matching/trainee_result.html", {"round": round_, "result": result})
+
+
+@never_cache
+def company_result(request, pk: int):
+    """기업: who was placed in each of their positions (names now shown, logged) and the rank of
+    the last trainee each admitted."""
+    if request.user.role != Role.COMPANY:
+        raise PermissionDenied
+    round_ = get_object_or_404(
+        MatchRound.objects.select_related("published_run"), pk=pk, status=RoundStatus.PUBLISHED
+    )
+    positions = selectors.company_result(round_, request.user)
+    if not positions:
+        raise Http404
+    shown = [t.pk for p in positions for t in p["trainees"]]
+    if shown:
+        personal_data_access_record(
+            request=request, subject_type="programs.trainee", subject_ids=shown, action="list"
+        )
+    return render(
+        request, "matching/company_result.html", {"round": round_, "positions": positions}
     )

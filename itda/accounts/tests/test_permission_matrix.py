@@ -214,6 +214,7 @@ def _training_world(w, cast, regions):
     round_ = MatchRound.objects.create(
         programme=regions["programme"],
         title="전국 연계",
+        status="open",
         trainee_deadline=span[0],
         company_deadline=span[1],
         created_by=cast["admin"],
@@ -417,3 +418,35 @@ def test_cohort_rosters_follow_the_matrix(world, cast, login_as, role):
         else:
             assert response.status_code == (404 if role.endswith("_staff") else 403), (role, key)
         assert name not in response.content.decode()
+
+
+# Round pages: staff who follow the round (a national one: every group's staff); only the
+# operator runs a national round.
+ROUND_PAGES = {
+    "/rounds/{}/": {"admin", "seoul_staff", "busan_staff"},
+    "/rounds/{}/dry-run/": {"admin"},
+    "/rounds/{}/input.json": {"admin", "seoul_staff", "busan_staff"},
+    "/trainee/rounds/{}/result/": set(),  # not published yet
+    "/company/rounds/{}/result/": set(),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_round_pages_and_api_follow_the_matrix(world, cast, login_as, role):
+    round_ = world["choice.own"].round
+    client = login_as(cast[role], Client())
+    for url, allowed in ROUND_PAGES.items():
+        status = client.get(url.format(round_.pk)).status_code
+        assert (status == 200) == (role in allowed), (role, url, status)
+    response = client.get(f"/api/v1/rounds/{round_.pk}/rankings")
+    if role in ("viewer", "evaluator"):
+        assert response.status_code == 403, role
+        return
+    body = response.json()
+    for kind, prefix in (("choices", "choice."), ("rankings", "ranking.")):
+        keys = {key for key in world if key.startswith(prefix)}
+        if EXPECTED[role] is not None:
+            keys &= EXPECTED[role]
+        expected = {(world[k].trainee_id, world[k].position_id) for k in keys}
+        assert {(r["trainee_id"], r["position_id"]) for r in body[kind]} == expected, (role, kind)

@@ -27,6 +27,11 @@ PATHS = {
     "/api/v1/calls/{call_id}": {"get"},
     "/api/v1/applications": {"get"},
     "/api/v1/applications/{application_id}": {"get"},
+    "/api/v1/rounds": {"get"},
+    "/api/v1/rounds/{round_id}": {"get"},
+    "/api/v1/rounds/{round_id}/positions": {"get"},
+    "/api/v1/rounds/{round_id}/rankings": {"get"},
+    "/api/v1/rounds/{round_id}/results": {"get"},
 }
 
 
