@@ -18,6 +18,8 @@ _STAFF = [
     ("교육 기수", "enrolment:cohort_list"),
     ("시설 예약", "training:venue_list"),
     ("훈련수당", "payments:overview"),
+    ("포지션 검토", "internships:review_queue"),
+    ("연계 라운드", "matching:round_list"),
 ]
 # Each role's own pages, shown after "내 업무" and before the public pages.
 _ROLE_PAGES = {
@@ -26,11 +28,14 @@ _ROLE_PAGES = {
     Role.COMPANY: [
         ("내 신청", "recruitment:my_applications"),
         ("회의실 예약", "training:meeting_list"),
+        ("인턴 포지션", "internships:my_positions"),
+        ("인턴십 연계", "matching:company_rounds"),
     ],
     Role.TRAINEE: [
         ("내 신청", "recruitment:my_applications"),
         ("내 교육", "my_training:my_training"),
         ("내 훈련수당", "payments:my_allowance"),
+        ("인턴십 연계", "matching:trainee_rounds"),
     ],
 }
 
