@@ -351,3 +351,34 @@ def test_other_region_answers_exactly_like_a_missing_record(world, cast, login_a
         )
 
     assert without_csrf(other_region) == without_csrf(missing)
+
+
+# Attendance pages for staff: a session's QR screen and roll-call, a correction request. Who runs
+# the session's group opens them; another region gets 404; roles without staff pages get 403.
+STAFF_PAGES = {
+    "session": ["/training/sessions/{}/roll-call/", "/training/sessions/{}/qr/"],
+    "correction": ["/training/corrections/{}/"],
+}
+STAFF_PAGE_STATUS = {
+    "admin": {"own": 200, "busan": 200},
+    "seoul_staff": {"own": 200, "busan": 404},
+    "busan_staff": {"own": 404, "busan": 200},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_attendance_staff_pages_follow_the_matrix(world, cast, login_as, role):
+    client = login_as(cast[role], Client())
+    for key in ("own", "busan"):
+        targets = {
+            "session": world[f"attendance.{key}"].session_id,
+            "correction": world[f"correction.{key}"].pk,
+        }
+        expected = STAFF_PAGE_STATUS.get(role, {}).get(key, 403)
+        for kind, urls in STAFF_PAGES.items():
+            for url in urls:
+                response = client.get(url.format(targets[kind]))
+                assert response.status_code == expected, (role, key, url)
+                if expected != 200:
+                    assert world[f"trainee.{key}"].name not in response.content.decode()
