@@ -63,7 +63,6 @@ def _setup(trainees: int):
     from itda.accounts.models import User
     from itda.accounts.roles import Role
     from itda.programs.models import Trainee
-    from itda.training import attendance as svc
     from itda.training.models import Enrollment, Session
 
     world = factories.reference_world()
@@ -247,7 +246,7 @@ def main() -> None:
         import urllib.request
 
         for _ in range(args.workers * 4):
-            urllib.request.urlopen(f"{host}/accounts/login/").read()
+            urllib.request.urlopen(f"{host}/accounts/login/").read()  # noqa: S310 - loopback
         spec_file = Path(data_dir) / "load.json"
         spec_file.write_text(
             json.dumps(
