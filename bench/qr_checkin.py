@@ -12,6 +12,7 @@ trainee. Target: p95 < 200 ms, no error, no lost or double record.
 """
 
 import argparse
+import itertools
 import json
 import os
 import secrets
@@ -127,6 +128,9 @@ def _load(spec: dict) -> None:
     from locust.exception import StopUser
 
     cookies = list(spec["cookies"])
+    n = len(cookies)
+    arrivals = itertools.count()
+    start = time.monotonic() + 2  # every simulated phone is waiting by then
 
     def link():
         return spec["links"][str(int(time.time()) // spec["rotation"])]
@@ -147,7 +151,10 @@ def _load(spec: dict) -> None:
 
         @task
         def check_in(self):
-            sessionid = cookies.pop()
+            # Arrivals spread evenly over the window, as people walking into the room.
+            index = next(arrivals)
+            gevent.sleep(max(0.0, start + index * spec["seconds"] / n - time.monotonic()))
+            sessionid = cookies[index]
             csrf = secrets.token_hex(16)  # a 32-character secret is a valid token and cookie
             headers = {"Cookie": f"sessionid={sessionid}; csrftoken={csrf}"}
             url = link()
@@ -170,9 +177,7 @@ def _load(spec: dict) -> None:
 
     env = Environment(user_classes=[Trainee], events=events)
     runner = env.create_local_runner()
-    n = len(cookies)
-    # Arrivals spread evenly over the window, as people walking into the room.
-    runner.start(n, spawn_rate=n / spec["seconds"])
+    runner.start(n, spawn_rate=n)
     deadline = time.monotonic() + spec["seconds"] + 60
     while time.monotonic() < deadline:
         gevent.sleep(0.5)

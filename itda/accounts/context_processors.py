@@ -23,6 +23,8 @@ def navigation(request) -> dict:
             entries.insert(1, ("내 신청", "recruitment:my_applications"))
         if user.role == Role.TRAINEE:
             entries.insert(2, ("내 교육", "my_training:my_training"))
+        if user.role in (Role.OPERATOR, Role.GROUP_STAFF):
+            entries.append(("출결 정정", "attendance:corrections"))
         if user.role == Role.OPERATOR:
             entries.append(("접속기록", "accounts:access_log"))
     items = []
