@@ -10,7 +10,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from itda import factories
-from itda.browser_tests.helpers import assert_no_external_requests, record_requests
+from itda.browser_tests.helpers import (
+    assert_no_console_errors,
+    assert_no_external_requests,
+    record_requests,
+    screenshot,
+)
 from itda.conftest import totp_now
 from itda.programs.models import Trainee
 from itda.training import attendance as svc
@@ -57,6 +62,7 @@ def test_a_trainee_checks_in_by_phone_and_the_roll_call_shows_them(
     button.click()
     expect(phone.locator("main h1")).to_have_text("입실 완료")
     expect(phone.get_by_test_id("state")).to_have_text("출석")
+    screenshot(phone, "attendance-checked-in-phone.png")
     assert Attendance.objects.get(session=session_now).source == "qr"
     assert_no_external_requests(phone)
 
@@ -74,6 +80,12 @@ def test_a_trainee_checks_in_by_phone_and_the_roll_call_shows_them(
     page.get_by_label("인증번호 (6자리)").fill(totp_now(staff.totpdevice_set.get()))
     page.get_by_role("button", name="확인").click()
     page.wait_for_load_state()
+    # The room's screen: a big QR code and the headcount, refreshed by htmx; nothing the CSP
+    # refuses (no inline script or style).
+    page.goto(f"/training/sessions/{session_now.pk}/qr/")
+    expect(page.get_by_test_id("headcount")).to_contain_text("1 / 2명 입실")
+    assert page.locator("svg.itda-qr-svg").bounding_box()["width"] >= 300
+    screenshot(page, "attendance-qr.png")
     page.goto(f"/training/sessions/{session_now.pk}/roll-call/")
     expect(page.get_by_test_id(f"roll-{name}").get_by_test_id("status")).to_have_text("출석")
     # One click marks the classmate absent; htmx swaps only that row (the page is not reloaded).
@@ -81,7 +93,10 @@ def test_a_trainee_checks_in_by_phone_and_the_roll_call_shows_them(
     page.get_by_role("button", name="김동료 결석").click()
     expect(page.get_by_test_id("roll-김동료").get_by_test_id("status")).to_have_text("결석")
     assert page.evaluate("window.itdaNotReloaded") is True
+    screenshot(page, "attendance-roll-call.png")
     row = Attendance.objects.get(session=session_now, enrollment__trainee__name="김동료")
     assert (row.status, row.source, row.recorded_by) == ("absent", "roll_call", staff)
     assert_no_external_requests(page)
+    assert_no_console_errors(page)
+    assert_no_console_errors(phone)
     context.close()
