@@ -246,11 +246,7 @@ def correction_request(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             svc.correction_request(
-                enrollment=enrollment,
-                session=session,
-                actor=request.user,
-                **{k: v for k, v in form.cleaned_data.items() if k != "evidence"},
-                evidence=form.cleaned_data["evidence"],
+                enrollment=enrollment, session=session, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
