@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("itda.training.self_service_urls")),
     path("training/", include("itda.training.urls")),
     path("training/", include("itda.training.enrolment_urls")),
+    path("training/", include("itda.training.attendance_urls")),
     path("", include("itda.internships.urls")),
     path("", include("itda.matching.urls")),
     path("", include("itda.payments.urls")),

@@ -17,6 +17,7 @@ _STAFF = [
     ("교육 과정", "training:course_list"),
     ("교육 기수", "enrolment:cohort_list"),
     ("시설 예약", "training:venue_list"),
+    ("출결 정정", "attendance:corrections"),
     ("훈련수당", "payments:overview"),
     ("포지션 검토", "internships:review_queue"),
     ("연계 라운드", "matching:round_list"),

@@ -287,6 +287,25 @@ _SIGNATURES = {
 }
 
 
+def upload_checked(upload, *, kinds, max_size_mb: int, label: str) -> str:
+    """An uploaded file's SHA-256 once its name, signature and size fit ``kinds``; otherwise an
+    ApplicationError naming ``label``. Other apps' evidence uploads pass through this too."""
+    name = (upload.name or "").lower()
+    head = upload.read(8)
+    upload.seek(0)
+    allowed = [_SIGNATURES[k] for k in kinds]
+    if not any(name.endswith(exts) and head.startswith(sigs) for exts, sigs in allowed):
+        labels = ", ".join(FileKind(k).label for k in kinds)
+        raise ApplicationError(f"{label}: {labels} 파일만 올릴 수 있습니다.")
+    if upload.size > max_size_mb * 1024 * 1024:
+        raise ApplicationError(f"{label}: {max_size_mb}MB 이하만 올릴 수 있습니다.")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
 @transaction.atomic
 def document_attach(
     *,
@@ -300,21 +319,12 @@ def document_attach(
     _require_open(application.call, now or timezone.now())
     if requirement.call_id != application.call_id:
         raise ApplicationError("이 공모의 제출 서류가 아닙니다.")
-    name = (upload.name or "").lower()
-    head = upload.read(8)
-    upload.seek(0)
-    allowed = [_SIGNATURES[k] for k in requirement.allowed_kinds]
-    if not any(name.endswith(exts) and head.startswith(sigs) for exts, sigs in allowed):
-        labels = ", ".join(FileKind(k).label for k in requirement.allowed_kinds)
-        raise ApplicationError(f"{requirement.name}: {labels} 파일만 올릴 수 있습니다.")
-    if upload.size > requirement.max_size_mb * 1024 * 1024:
-        raise ApplicationError(
-            f"{requirement.name}: {requirement.max_size_mb}MB 이하만 올릴 수 있습니다."
-        )
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    sha256 = upload_checked(
+        upload,
+        kinds=requirement.allowed_kinds,
+        max_size_mb=requirement.max_size_mb,
+        label=requirement.name,
+    )
     ApplicationDocument.objects.filter(application=application, requirement=requirement).delete()
     document = ApplicationDocument(
         application=application,
@@ -322,7 +332,7 @@ def document_attach(
         original_name=upload.name[:200],
         content_type=upload.content_type or "",
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
     )
     document.file.save(document.sha256, upload, save=False)
     document.save()

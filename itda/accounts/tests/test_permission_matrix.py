@@ -450,3 +450,34 @@ def test_round_pages_and_api_follow_the_matrix(world, cast, login_as, role):
             keys &= EXPECTED[role]
         expected = {(world[k].trainee_id, world[k].position_id) for k in keys}
         assert {(r["trainee_id"], r["position_id"]) for r in body[kind]} == expected, (role, kind)
+
+
+# Attendance pages for staff: a session's QR screen and roll-call, a correction request. Who runs
+# the session's group opens them; another region gets 404; roles without staff pages get 403.
+STAFF_PAGES = {
+    "session": ["/training/sessions/{}/roll-call/", "/training/sessions/{}/qr/"],
+    "correction": ["/training/corrections/{}/"],
+}
+STAFF_PAGE_STATUS = {
+    "admin": {"own": 200, "busan": 200},
+    "seoul_staff": {"own": 200, "busan": 404},
+    "busan_staff": {"own": 404, "busan": 200},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_attendance_staff_pages_follow_the_matrix(world, cast, login_as, role):
+    client = login_as(cast[role], Client())
+    for key in ("own", "busan"):
+        targets = {
+            "session": world[f"attendance.{key}"].session_id,
+            "correction": world[f"correction.{key}"].pk,
+        }
+        expected = STAFF_PAGE_STATUS.get(role, {}).get(key, 403)
+        for kind, urls in STAFF_PAGES.items():
+            for url in urls:
+                response = client.get(url.format(targets[kind]))
+                assert response.status_code == expected, (role, key, url)
+                if expected != 200:
+                    assert world[f"trainee.{key}"].name not in response.content.decode()

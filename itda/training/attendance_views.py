@@ -1,0 +1,349 @@
+"""Attendance pages: the QR link a phone opens, the QR code on the room's screen, the roll-call,
+and corrections (the trainee's request, staff's decision)."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from itda.accounts.access import personal_detail, personal_page
+from itda.accounts.roles import Role
+from itda.accounts.services import personal_data_access_record
+from itda.training import attendance as svc
+from itda.training.models import (
+    Attendance,
+    AttendanceCorrection,
+    AttendanceStatus,
+    CorrectionReason,
+    CorrectionStatus,
+    Enrollment,
+    Session,
+)
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- The QR link (a trainee's phone) ----------------------------------------------------------
+
+
+def _scan_session(pk: int) -> Session:
+    return get_object_or_404(
+        Session.objects.select_related("cohort__rule", "cohort__course"), pk=pk
+    )
+
+
+def _scan_render(request, session, *, ticket="", error="", record=None, status=200):
+    return render(
+        request,
+        "training/attendance/checkin.html",
+        {
+            "session": session,
+            "ticket": ticket,
+            "error": error,
+            "record": record,
+            "leaving_early": record is not None
+            and svc.checkout_status(status=record.status, session=session, at=timezone.now())
+            != record.status,
+        },
+        status=status,
+    )
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checkin(request, pk: int, token: str):
+    """GET: check the scanned code and show the session with one big button (anonymous visitors
+    log in first and come back with a ticket); POST: record the check-in or check-out."""
+    session = _scan_session(pk)
+    now = timezone.now()
+    ticket = request.POST.get("ticket") or request.GET.get("ticket", "")
+    if request.method == "GET" and not svc.checkin_ticket_valid(
+        session=session, ticket=ticket, now=now
+    ):
+        try:
+            ticket = svc.checkin_ticket(session=session, token=token, now=now)
+        except svc.AttendanceError as exc:
+            return _scan_render(request, session, error=_errors(exc), status=400)
+    if not request.user.is_authenticated:
+        return redirect_to_login(f"{request.path}?{urlencode({'ticket': ticket})}")
+    if request.user.role != Role.TRAINEE:
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            record = svc.attendance_scan(
+                session=session,
+                ticket=ticket,
+                intent=request.POST.get("intent", ""),
+                actor=request.user,
+                now=now,
+            )
+        except ValidationError as exc:
+            return _scan_render(request, session, error=_errors(exc), status=400)
+        return render(
+            request, "training/attendance/checkin_done.html", {"session": session, "record": record}
+        )
+    try:
+        enrollment = svc.scan_enrollment(session=session, user=request.user)
+    except svc.AttendanceError as exc:
+        return _scan_render(request, session, error=_errors(exc), status=403)
+    record = Attendance.objects.filter(enrollment=enrollment, session=session).first()
+    return _scan_render(request, session, ticket=ticket, record=record)
+
+
+# --- Staff: the QR screen and the roll-call --------------------------------------------------
+
+
+def _staff_session(request, pk: int) -> Session:
+    """A session the user runs; another group's looks missing, other roles are refused."""
+    if request.user.role not in (Role.OPERATOR, Role.GROUP_STAFF):
+        raise PermissionDenied
+    return get_object_or_404(svc.sessions_for_staff(request.user), pk=pk)
+
+
+@never_cache
+@require_safe
+def qr_display(request, pk: int):
+    """The room's screen: a big QR code that renews itself, and how many have checked in."""
+    session = _staff_session(request, pk)
+    return render(request, "training/attendance/qr.html", _qr_context(session))
+
+
+@never_cache
+@require_safe
+def qr_code(request, pk: int):
+    """The part of the QR screen that htmx fetches every few seconds."""
+    session = _staff_session(request, pk)
+    return render(request, "training/attendance/_qr_code.html", _qr_context(session))
+
+
+def _qr_context(session: Session) -> dict:
+    import qrcode
+    import qrcode.image.svg
+
+    now = timezone.now()
+    opens, closes = svc.scan_window(session)
+    context = {"session": session, "opens": opens, "closes": closes, "is_open": False}
+    context |= svc.session_headcount(session)
+    if opens <= now <= closes:
+        url = svc.qr_url(session=session, now=now)
+        svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2).to_string(
+            encoding="unicode"
+        )
+        # Size comes from the stylesheet (no inline style under the CSP), not the mm attributes.
+        svg = svg.replace(
+            "<svg ", '<svg class="itda-qr-svg" role="img" aria-label="출석 QR 코드" ', 1
+        )
+        context |= {"is_open": True, "svg": svg, "url": url}
+    return context
+
+
+@never_cache
+@require_safe
+def roll_call(request, pk: int):
+    """The whole class on one page, one click a person; the names shown are logged."""
+    session = _staff_session(request, pk)
+    rows = svc.roll_call_rows(session=session, user=request.user)
+    if rows:
+        personal_data_access_record(
+            request=request,
+            subject_type="training.enrollment",
+            subject_ids=[row.pk for row in rows],
+            action="list",
+        )
+    return render(
+        request,
+        "training/attendance/roll_call.html",
+        {"session": session, "rows": rows, "choices": _ROLL_CALL_CHOICES},
+    )
+
+
+_ROLL_CALL_CHOICES = [
+    (status, "공결" if status == AttendanceStatus.EXCUSED else AttendanceStatus(status).label)
+    for status in svc.ROLL_CALL_STATUSES
+]
+
+
+@require_POST
+def roll_call_mark(request, pk: int, enrollment_id: int):
+    """Set one trainee's status; htmx gets the row back, a plain form the page."""
+    session = _staff_session(request, pk)
+    enrollment = get_object_or_404(
+        Enrollment.objects.visible_to(request.user).select_related("trainee"),
+        pk=enrollment_id,
+        cohort_id=session.cohort_id,
+    )
+    try:
+        enrollment.record = svc.roll_call_set(
+            session=session,
+            enrollment=enrollment,
+            status=request.POST.get("status", ""),
+            actor=request.user,
+        )
+    except svc.AttendanceError as exc:
+        if not request.htmx:
+            messages.error(request, _errors(exc))
+            return redirect("attendance:roll_call", pk=pk)
+        enrollment.record = Attendance.objects.filter(
+            enrollment=enrollment, session=session
+        ).first()
+        enrollment.error = _errors(exc)
+    if not request.htmx:
+        return redirect("attendance:roll_call", pk=pk)
+    return render(
+        request,
+        "training/attendance/_roll_call_row.html",
+        {"session": session, "row": enrollment, "choices": _ROLL_CALL_CHOICES},
+    )
+
+
+# --- Corrections -----------------------------------------------------------------------------
+
+
+class CorrectionForm(forms.Form):
+    requested_status = forms.ChoiceField(
+        label="정정할 출결", choices=[(s, s.label) for s in AttendanceStatus]
+    )
+    reason = forms.ChoiceField(label="사유", choices=CorrectionReason.choices)
+    explanation = forms.CharField(label="상세 사유", widget=forms.Textarea(attrs={"rows": 4}))
+    evidence = forms.FileField(
+        label="증빙 파일",
+        required=False,
+        help_text=f"PDF, 이미지(JPG/PNG), 한글 파일, {svc.EVIDENCE_MAX_MB}MB 이하",
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="처리", choices=[("approve", "승인"), ("reject", "반려")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(label="처리 의견 (반려 시 필수)", max_length=300, required=False)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def correction_request(request, pk: int):
+    """A trainee asks to correct their record of one session of their own class."""
+    if request.user.role != Role.TRAINEE:
+        raise PermissionDenied
+    session = get_object_or_404(Session.objects.select_related("cohort__rule"), pk=pk)
+    enrollment = get_object_or_404(
+        Enrollment.objects.visible_to(request.user).select_related("trainee"),
+        cohort_id=session.cohort_id,
+        trainee__user=request.user,
+    )
+    form = CorrectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.correction_request(
+                enrollment=enrollment, session=session, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, "정정 신청을 접수했습니다. 사업단 검토 후 결과가 표시됩니다.")
+            return redirect("my_training:my_training")
+    return render(
+        request,
+        "training/attendance/correction_form.html",
+        {
+            "session": session,
+            "form": form,
+            "deadline": svc.correction_deadline(session),
+            "status_before": svc.correction_status_before(enrollment=enrollment, session=session),
+        },
+    )
+
+
+def _require_staff(request) -> None:
+    if request.user.role not in (Role.OPERATOR, Role.GROUP_STAFF):
+        raise PermissionDenied
+
+
+_CORRECTIONS = AttendanceCorrection.objects.select_related(
+    "enrollment__trainee", "enrollment__cohort__course", "session", "decided_by"
+)
+
+
+@never_cache
+@require_safe
+def corrections(request):
+    """Staff's queue: pending requests first, then decided ones, within their scope."""
+    _require_staff(request)
+    pending = request.GET.get("status", CorrectionStatus.PENDING)
+    rows = _CORRECTIONS.filter(status=pending) if pending in CorrectionStatus else _CORRECTIONS
+    return render(
+        request,
+        "training/attendance/corrections.html",
+        {
+            "page": personal_page(request, rows.order_by("requested_at", "pk")),
+            "status": pending,
+            "statuses": CorrectionStatus.choices,
+        },
+    )
+
+
+@never_cache
+@require_safe
+def correction_detail(request, pk: int):
+    """One request with its evidence and the decision form."""
+    _require_staff(request)
+    correction = personal_detail(request, _CORRECTIONS, pk)
+    return render(
+        request,
+        "training/attendance/correction_detail.html",
+        {"correction": correction, "form": DecisionForm()},
+    )
+
+
+@require_POST
+def correction_decide(request, pk: int):
+    """Approve or reject one pending request."""
+    _require_staff(request)
+    correction = get_object_or_404(AttendanceCorrection.objects.visible_to(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "승인 또는 반려를 선택해 주세요.")
+        return redirect("attendance:correction_detail", pk=pk)
+    try:
+        svc.correction_decide(
+            correction=correction,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+    except svc.AttendanceError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("attendance:correction_detail", pk=pk)
+    messages.success(request, "처리했습니다.")
+    return redirect("attendance:corrections")
+
+
+@never_cache
+@require_safe
+def correction_evidence(request, pk: int):
+    """The evidence file, for the trainee who filed it and staff in scope; logged, always a
+    download."""
+    correction = personal_detail(
+        request, AttendanceCorrection.objects.all(), pk, action="export", reason="정정 증빙 열람"
+    )
+    if not correction.evidence:
+        raise Http404
+    response = FileResponse(
+        correction.evidence.open("rb"),
+        as_attachment=True,
+        filename=correction.evidence_name or "evidence",
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
