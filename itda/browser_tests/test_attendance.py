@@ -1,6 +1,6 @@
-"""In a real browser: a session exists → a trainee opens the QR link on a phone, logs in and
-checks in → staff open the roll-call and see them as 출석, then mark another trainee with one
-click (htmx swaps the row, no reload)."""
+"""In a real browser: staff add today's session on the cohort page → a trainee opens the QR link
+on a phone, logs in and checks in → staff open the roll-call and see them as 출석, then mark
+another trainee with one click (htmx swaps the row, no reload)."""
 
 import datetime
 from urllib.parse import urlsplit
@@ -25,27 +25,60 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def session_now(regions, trainee):
-    cohort = factories.cohort(group=regions["capital_group"], track=regions["track"])
-    now = timezone.now()
-    session = Session.objects.create(
-        cohort=cohort,
-        number=1,
-        title="스마트공장 운영 기초",
-        starts_at=now - datetime.timedelta(minutes=3),
-        ends_at=now + datetime.timedelta(hours=3),
+def cohort_now(regions, trainee):
+    today = timezone.localdate()
+    cohort = factories.cohort(
+        group=regions["capital_group"],
+        track=regions["track"],
+        starts_on=today - datetime.timedelta(days=2),
+        ends_on=today + datetime.timedelta(days=20),
     )
     factories.enrollment(cohort=cohort, trainee=Trainee.objects.get(user=trainee))
     classmate = factories.TraineeFactory(region=regions["seoul"], name="김동료")
     factories.enrollment(cohort=cohort, trainee=classmate)
-    return session
+    return cohort
 
 
-def test_a_trainee_checks_in_by_phone_and_the_roll_call_shows_them(
-    browser, live_url, phone_page, cast, session_now
+def _session_times() -> tuple[str, str]:
+    """Start a few minutes ago and end later today (KST), as HH:MM for the form."""
+    now = timezone.localtime()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    start = max(now - datetime.timedelta(minutes=3), midnight)
+    end = min(now + datetime.timedelta(hours=3), midnight.replace(hour=23, minute=59))
+    return start.strftime("%H:%M"), end.strftime("%H:%M")
+
+
+def test_staff_add_a_session_a_trainee_checks_in_by_phone_and_the_roll_call_shows_them(
+    browser, live_url, phone_page, cast, cohort_now
 ):
     trainee = cast["trainee"]
     name = Trainee.objects.get(user=trainee).name
+
+    # Staff sign in (password + TOTP) and add today's session on the cohort page.
+    staff = cast["seoul_staff"]
+    context = browser.new_context(base_url=live_url, locale="ko-KR", timezone_id="Asia/Seoul")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    record_requests(page, live_url)
+    page.goto("/accounts/login/")
+    page.get_by_label("아이디").fill(staff.username)
+    page.get_by_label("비밀번호").fill(factories.PASSWORD)
+    page.locator("main").get_by_role("button", name="로그인").click()
+    page.wait_for_url("**/accounts/otp/**")
+    page.get_by_label("인증번호 (6자리)").fill(totp_now(staff.totpdevice_set.get()))
+    page.get_by_role("button", name="확인").click()
+    page.wait_for_load_state()
+    page.goto(f"/training/cohorts/{cohort_now.pk}/")
+    starts, ends = _session_times()
+    form = page.locator("form", has=page.get_by_role("button", name="저장"))
+    form.get_by_label("차시 내용").fill("스마트공장 운영 기초")
+    form.get_by_label("날짜").fill(timezone.localdate().isoformat())
+    form.get_by_label("시작 시각").fill(starts)
+    form.get_by_label("종료 시각").fill(ends)
+    form.get_by_role("button", name="저장").click()
+    expect(page.get_by_test_id("session-row")).to_contain_text("스마트공장 운영 기초")
+    session_now = Session.objects.get(cohort=cohort_now)
+
     # The code the room's screen shows now, opened as a phone camera would (not logged in).
     link = urlsplit(svc.qr_url(session=session_now, now=timezone.now())).path
     phone = phone_page
@@ -66,20 +99,7 @@ def test_a_trainee_checks_in_by_phone_and_the_roll_call_shows_them(
     assert Attendance.objects.get(session=session_now).source == "qr"
     assert_no_external_requests(phone)
 
-    # Staff open the roll-call.
-    staff = cast["seoul_staff"]
-    context = browser.new_context(base_url=live_url, locale="ko-KR", timezone_id="Asia/Seoul")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    record_requests(page, live_url)
-    page.goto("/accounts/login/")
-    page.get_by_label("아이디").fill(staff.username)
-    page.get_by_label("비밀번호").fill(factories.PASSWORD)
-    page.locator("main").get_by_role("button", name="로그인").click()
-    page.wait_for_url("**/accounts/otp/**")
-    page.get_by_label("인증번호 (6자리)").fill(totp_now(staff.totpdevice_set.get()))
-    page.get_by_role("button", name="확인").click()
-    page.wait_for_load_state()
+    # Staff, still signed in, open the room's screen and the roll-call.
     # The room's screen: a big QR code and the headcount, refreshed by htmx; nothing the CSP
     # refuses (no inline script or style).
     page.goto(f"/training/sessions/{session_now.pk}/qr/")
