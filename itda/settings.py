@@ -178,6 +178,9 @@ if not PRODUCTION:
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# The address printed on documents (a certificate's QR code opens its verification page there).
+ITDA_PUBLIC_URL = os.environ.get("ITDA_PUBLIC_URL", "http://127.0.0.1:8000")
+
 # --- Security headers -----------------------------------------------------------------------
 from csp.constants import NONE, SELF  # noqa: E402
 

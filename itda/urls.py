@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("itda.evaluation.urls")),
     path("", include("itda.evaluation.round_urls")),
     path("", include("itda.training.self_service_urls")),
+    path("", include("itda.training.completion_urls")),
     path("", include("itda.internships.urls")),
     path("", include("itda.matching.urls")),
     path("api/", include("itda.api.urls")),
