@@ -214,36 +214,42 @@ def certificates_allocate(*, cohort: Cohort, now: datetime.datetime | None = Non
     return len(rows)
 
 
-def certificate_render(*, certificate_id: int) -> bool:
-    """Render and store one certificate's PDF unless it has one (or another worker holds it)."""
+def certificates_render(*, certificate_ids: list[int]) -> int:
+    """Render and store the PDFs of those certificates that have none, in one transaction;
+    rows another worker holds are skipped. Returns how many this call rendered."""
     from itda.training.certificates import certificate_pdf
 
     with transaction.atomic():
-        certificate = (
+        certificates = list(
             Certificate.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related(
-                "enrollment__trainee",
-                "enrollment__cohort__course__operating_group",
-            )
-            .filter(pk=certificate_id, pdf="")
-            .first()
+            .select_related("enrollment__trainee", "enrollment__cohort__course__operating_group")
+            .prefetch_related("enrollment__cohort__course__modules")
+            .filter(pk__in=certificate_ids, pdf="")
+            .order_by("pk")
         )
-        if certificate is None:
-            return False
-        content = certificate_pdf(certificate)
-        certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(content), save=False)
-        certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
-        certificate.save(update_fields=["pdf", "pdf_sha256"])
-    return True
+        for certificate in certificates:
+            content = certificate_pdf(certificate)
+            certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(content), save=False)
+            certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
+        Certificate.objects.bulk_update(certificates, ["pdf", "pdf_sha256"])
+    return len(certificates)
 
 
-def cohort_certificates_issue(*, cohort_id: int) -> int:
+def cohort_certificates_issue(*, cohort_id: int, chunk: int = 25) -> int:
     """Issue the certificates of a cohort's completed trainees who have none; safe to run twice
     (and side by side). Returns how many PDFs this run rendered."""
     cohort = Cohort.objects.get(pk=cohort_id)
     certificates_allocate(cohort=cohort)
-    waiting = Certificate.objects.filter(enrollment__cohort=cohort, pdf="").order_by("serial")
-    return sum(certificate_render(certificate_id=pk) for pk in waiting.values_list("pk", flat=True))
+    # Committing every ``chunk`` PDFs keeps the progress moving without a commit per file.
+    waiting = list(
+        Certificate.objects.filter(enrollment__cohort=cohort, pdf="")
+        .order_by("serial")
+        .values_list("pk", flat=True)
+    )
+    return sum(
+        certificates_render(certificate_ids=waiting[i : i + chunk])
+        for i in range(0, len(waiting), chunk)
+    )
 
 
 def certificate_progress(cohort: Cohort) -> dict:
