@@ -129,7 +129,9 @@ def assessment_results_record(*, cohort: Cohort, results: dict[int, bool | None]
 
 
 @transaction.atomic
-def completion_confirm(*, cohort: Cohort, actor, now: datetime.datetime | None = None) -> list:
+def completion_confirm(
+    *, cohort: Cohort, actor, now: datetime.datetime | None = None
+) -> list[Judgement]:
     """Set every enrolled trainee completed or not, and the cohort's judgement time, at once."""
     now = now or timezone.now()
     cohort = Cohort.objects.select_for_update().select_related("course", "rule").get(pk=cohort.pk)

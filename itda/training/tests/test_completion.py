@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from itda import factories
 from itda.accounts.models import PersonalDataAccess
@@ -256,3 +258,18 @@ def test_other_roles_are_refused(cohort, client, login_as, trainee, company):
     as_trainee = login_as(trainee, Client())
     assert as_trainee.get(f"/training/cohorts/{cohort.pk}/completion/").status_code == 403
     assert Client().get(f"/training/cohorts/{cohort.pk}/completion/").status_code == 302  # login
+
+
+def test_the_page_takes_the_same_queries_for_five_trainees_or_fifty(
+    cohort, client, login_as, seoul_staff
+):
+    login_as(seoul_staff)
+    url = f"/training/cohorts/{cohort.pk}/completion/"
+    counts = []
+    for _ in range(2):
+        for _ in range(len(counts) * 45 + 5):
+            trainee_with(cohort, ["present"] * 9)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
