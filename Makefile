@@ -55,6 +55,7 @@ stop:
 
 bench: install
 	$(PY) bench/demo_generation.py --scale 100 --runs 3
+	$(PY) bench/certificates.py --trainees 600
 
 clean: stop
 	rm -rf $(VENV) node_modules itda/static_build .itda
