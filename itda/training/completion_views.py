@@ -205,7 +205,9 @@ def certificate_verify(request, code: str):
     """Public verification by the code in the QR: valid or revoked, with the holder's name
     masked. Looked up by its unguessable code, so it needs no scope and shows no more."""
     certificate = (
-        Certificate.objects.select_related("enrollment__trainee", "enrollment__cohort__course")
+        Certificate.objects.select_related(
+            "enrollment__trainee", "enrollment__cohort__course__operating_group"
+        )
         .filter(verification_code=code)
         .first()
     )

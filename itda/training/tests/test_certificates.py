@@ -175,6 +175,7 @@ def test_the_verification_page_shows_a_valid_certificate_with_the_name_masked(co
     assert response.status_code == 200
     assert "정상 발급된 수료증" in html and "남**례" in html and "남궁뚫례" not in html
     assert certificate.serial in html and cohort.course.title in html and "2026. 8. 3." in html
+    assert "수도권 사업단" in html
 
 
 def test_a_revoked_certificate_says_so_and_its_holder_cannot_download_it(
