@@ -95,3 +95,17 @@ def login_as(client):
         return c
 
     return _login
+
+
+@pytest.fixture
+def pdf_engine():
+    """WeasyPrint, or a skip where Pango cannot load (a failure when ITDA_REQUIRE_PDF=1)."""
+    import os
+
+    try:
+        import weasyprint
+    except OSError as error:
+        if os.environ.get("ITDA_REQUIRE_PDF") == "1":
+            pytest.fail(f"WeasyPrint cannot load Pango: {error}")
+        pytest.skip(f"PDF tests SKIPPED: WeasyPrint cannot load Pango ({error})")
+    return weasyprint

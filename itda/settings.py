@@ -220,7 +220,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# The address printed in QR codes (the attendance link a phone opens in the room).
+# The address printed in QR codes: the attendance link a phone opens in the room, and a
+# certificate's verification page.
 ITDA_PUBLIC_URL = os.environ.get("ITDA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # PIPA 제8조: 접속기록 are kept at least two years (the programme processes >50,000 subjects).

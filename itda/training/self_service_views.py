@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
+from itda.training.models import Certificate
 from itda.training.selectors import attendance_rate, enrollment_schedule, trainee_enrollments
 
 
@@ -29,6 +30,10 @@ def my_training(request):
             "schedule": enrollment_schedule(current),
             "rate": attendance_rate(current.credited, current.scheduled),
             "corrections": current.corrections.select_related("session"),
+            "certificates": Certificate.objects.visible_to(request.user)
+            .filter(enrollment__in=[e.pk for e in enrollments], revoked_at__isnull=True)
+            .exclude(pdf="")
+            .select_related("enrollment__cohort__course"),
             "now": timezone.now(),
         }
     return render(request, "training/me/my_training.html", context)
