@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
+from itda.payments.selectors import line_projection, trainee_lines
 from itda.training.models import Certificate
 from itda.training.selectors import attendance_rate, enrollment_schedule, trainee_enrollments
 
@@ -26,6 +27,13 @@ def my_training(request):
             subject_type="training.enrollment",
             subject_ids=[e.pk for e in enrollments],
         )
+        allowances = list(trainee_lines(request.user).filter(enrollment=current))
+        if allowances:
+            personal_data_access_record(
+                request=request,
+                subject_type="payments.allowanceline",
+                subject_ids=[line.pk for line in allowances],
+            )
         context |= {
             "schedule": enrollment_schedule(current),
             "rate": attendance_rate(current.credited, current.scheduled),
@@ -34,6 +42,7 @@ def my_training(request):
             .filter(enrollment__in=[e.pk for e in enrollments], revoked_at__isnull=True)
             .exclude(pdf="")
             .select_related("enrollment__cohort__course"),
+            "allowances": [(line, line_projection(line)) for line in allowances],
             "now": timezone.now(),
         }
     return render(request, "training/me/my_training.html", context)

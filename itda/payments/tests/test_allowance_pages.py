@@ -116,6 +116,20 @@ def test_the_trainee_sees_their_own_amount_and_what_is_left(cast, login_as, regi
     assert log.subject_ids == [AllowanceLine.objects.get(enrollment=mine).pk]
 
 
+def test_my_training_page_shows_the_allowance_so_far_and_what_is_left(cast, login_as, computed):
+    cohort, mine, other = computed
+    AllowanceLine.objects.all().delete()
+    allowance_compute(as_of=datetime.datetime(2026, 7, 10, 20, 0, tzinfo=factories.KST))
+    client = login_as(cast["trainee"], Client())
+    html = unescape(client.get("/trainee/training/").content.decode())
+    line = AllowanceLine.objects.get(enrollment=mine)
+    assert f'data-testid="allowance-amount">{line.amount_krw:,}원' in html
+    assert "남은 10일을 모두 출석하면 출석 인정 20일 / 20일 → 400,000원" in html
+    assert html.count('data-testid="allowance-amount"') == 1  # not the other trainee's line
+    log = PersonalDataAccess.objects.get(subject_type="payments.allowanceline")
+    assert log.subject_ids == [line.pk]
+
+
 def test_the_overview_totals_per_cohort_in_constant_queries(cast, login_as, regions, computed):
     cohort, *_ = computed
     client = login_as(cast["seoul_staff"], Client())
