@@ -33,7 +33,21 @@ unlisted seats of fill-seats placements and nothing else. Malformed input raises
 naming the entry, e.g. ``positions[3] "P9": capacity -1 < 0``.
 """
 
-from .instance import InputError, input_sha256
-from .solve import ALGORITHMS, ENGINE_VERSION, solve_json
+import importlib
 
-__all__ = ["ALGORITHMS", "ENGINE_VERSION", "InputError", "input_sha256", "solve_json"]
+_EXPORTS = {
+    "ALGORITHMS": ".solve",
+    "ENGINE_VERSION": ".solve",
+    "InputError": ".instance",
+    "input_sha256": ".instance",
+    "solve_json": ".solve",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    # Loaded on first use, not with the package: the command line (__main__) sets numpy's
+    # environment up before numpy is imported.
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name], __name__), name)

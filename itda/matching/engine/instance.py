@@ -157,9 +157,12 @@ def _csr(rankings: list[list], index: dict[str, int], on_error):
     lengths = np.fromiter(map(len, rankings), dtype=np.int64, count=len(rankings))
     ptr = np.zeros(len(rankings) + 1, dtype=np.int64)
     np.cumsum(lengths, out=ptr[1:])
-    flat = list(chain.from_iterable(rankings))
     try:
-        targets = np.array([index[item] for item in flat], dtype=np.int64)
+        targets = np.fromiter(
+            map(index.__getitem__, chain.from_iterable(rankings)),
+            dtype=np.int64,
+            count=int(ptr[-1]),
+        )
     except (KeyError, TypeError):
         raise on_error() from None
     owners = np.repeat(np.arange(len(rankings), dtype=np.int64), lengths)
