@@ -21,7 +21,9 @@ Algorithms (``ALGORITHMS``):
 
 ``solve_json(data, algorithm, explain)`` returns ``{"algorithm", "assignment": {trainee id:
 position id or None} (every trainee, input order), "blocking_pairs", "capacity_ok",
-"acceptable_ok", "input_sha256", "engine_version"}``, plus ``"placed_by_fill": [trainee ids]``
+"acceptable_ok", "input_sha256", "engine_version"}`` (``input_sha256``: of the canonical
+JSON — sorted keys, no spaces, UTF-8; the command line prints the digest of the file as given,
+which is the same for an exported round input), plus ``"placed_by_fill": [trainee ids]``
 for fill-seats and ``"explanations"`` when asked: per trainee ``{"assigned", "assigned_rank",
 "above": [{"position", "rank", "reason", …}]}`` for every position ranked above the result,
 reason ``"not_listed"`` (it did not list them), ``"no_seats"`` (capacity 0) or ``"filled"``

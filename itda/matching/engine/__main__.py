@@ -11,6 +11,7 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
+import hashlib  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
 
@@ -28,10 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.input == "-":
-            data = json.load(sys.stdin)
+            raw = sys.stdin.buffer.read()
         else:
-            with open(args.input, encoding="utf-8") as f:
-                data = json.load(f)
+            with open(args.input, "rb") as f:
+                raw = f.read()
+        data = json.loads(raw)
     except OSError as e:
         print(f"error: {args.input}: {e.strerror}", file=sys.stderr)
         return 2
@@ -39,7 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.input}: not valid JSON: {e}", file=sys.stderr)
         return 2
     try:
-        result = solve_json(data, args.algorithm, args.explain)
+        # The digest of the file as given, what sha256sum prints; for an exported round input
+        # (canonical JSON) it is the published input_sha256.
+        result = solve_json(
+            data, args.algorithm, args.explain, input_digest=hashlib.sha256(raw).hexdigest()
+        )
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

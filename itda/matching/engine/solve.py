@@ -34,8 +34,17 @@ def check(inst: Instance, result: Result) -> Check:
     return verify(inst, result.assignment, result.placed_by_fill)
 
 
-def solve_json(data: dict, algorithm: str = "trainee-proposing", explain: bool = False) -> dict:
-    """The CLI's output dict for the CLI's input dict; raises InputError on malformed input."""
+def solve_json(
+    data: dict,
+    algorithm: str = "trainee-proposing",
+    explain: bool = False,
+    *,
+    input_digest: str | None = None,
+) -> dict:
+    """The CLI's output dict for the CLI's input dict; raises InputError on malformed input.
+
+    ``input_digest``: the sha256 of the input's bytes where the caller read them (the CLI);
+    otherwise that of the input's canonical JSON (``input_sha256``)."""
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}; one of {', '.join(ALGORITHMS)}")
     inst = parse(data)
@@ -51,7 +60,7 @@ def solve_json(data: dict, algorithm: str = "trainee-proposing", explain: bool =
         "blocking_pairs": checked.blocking_pairs,
         "capacity_ok": checked.capacity_ok,
         "acceptable_ok": checked.acceptable_ok,
-        "input_sha256": input_sha256(data),
+        "input_sha256": input_digest or input_sha256(data),
         "engine_version": ENGINE_VERSION,
     }
     if result.placed_by_fill is not None:

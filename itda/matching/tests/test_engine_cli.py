@@ -37,13 +37,29 @@ def test_solve_prints_the_result_of_solve_json(tmp_path):
     done = run(tmp_path, GOOD, "--explain")
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
-    assert out == solve_json(GOOD, explain=True)
+    # The printed digest is the file's, what sha256sum prints (this file is not canonical JSON).
+    file_digest = hashlib.sha256((tmp_path / "input.json").read_bytes()).hexdigest()
+    assert out["input_sha256"] == file_digest != input_sha256(GOOD)
+    assert out == solve_json(GOOD, explain=True, input_digest=file_digest)
     assert out["assignment"] == {"T1": "P2", "T2": "P1", "T3": "P2", "T4": None}
     assert out["blocking_pairs"] == 0 and out["capacity_ok"] and out["acceptable_ok"]
-    assert out["input_sha256"] == input_sha256(GOOD) and out["engine_version"] == ENGINE_VERSION
+    assert out["engine_version"] == ENGINE_VERSION
     assert out["explanations"]["trainees"]["T4"]["above"] == [
         {"position": "P2", "rank": 1, "reason": "not_listed"}
     ]
+
+
+def test_for_canonical_json_the_printed_digest_is_input_sha256(tmp_path):
+    path = tmp_path / "input.json"
+    path.write_bytes(
+        json.dumps(GOOD, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "itda.matching.engine", "solve", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(done.stdout)["input_sha256"] == input_sha256(GOOD)
 
 
 def test_fill_seats_places_a_trainee_the_position_did_not_list(tmp_path):
