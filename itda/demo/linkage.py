@@ -15,7 +15,8 @@ services enforce, read from the same selectors:
 The demo trainee has two or three choices, the first the demo company's published position,
 which the company has not ranked yet (the company login's task) but has invited them to interview.
 
-Deterministic from the seed (and today's date); the rows grow with --scale like the rest.
+Deterministic from the seed (and today's date). Positions follow the number of eligible
+trainees, which the training's cohorts bound, so the rows do not grow with --scale beyond that.
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ TRAINEE_DEADLINE_DAYS = 10
 COMPANY_DEADLINE_DAYS = 17
 MAX_CHOICES = 10
 
-POSITIONS_AT_SCALE_1 = 160  # about 1.2 positions per posting company
+# Positions per eligible trainee: seats (two on average) for about 60% of them, so the round has
+# both unplaced trainees and empty seats; training, not --scale, bounds who is eligible.
+POSITIONS_PER_ELIGIBLE = 0.37
 TWO_POSITION_SHARE = 0.2
 # Status of a non-demo position: most are published, a few wait for (or came back from) review.
 STATUSES = {"published": 0.88, "submitted": 0.06, "draft": 0.03, "returned": 0.03}
@@ -173,10 +176,9 @@ def _position_skills(rng: random.Random, track_code: str) -> tuple[list[str], li
 
 
 def _positions(
-    rng, fake, *, companies, demo_company, tracks, me_track_code, operator, company_user
+    rng, fake, n, *, companies, demo_company, tracks, me_track_code, operator, company_user
 ):
     """Position rows (unsaved) and their status, the demo company's first."""
-    n = generator.scaled(POSITIONS_AT_SCALE_1, len(companies) / generator.COMPANIES_AT_SCALE_1)
     others = [c for c in companies if c.pk != demo_company.pk]
     posting = rng.sample(others, min(len(others), round(n / (1 + TWO_POSITION_SHARE))))
     rows: list[tuple[Company, str, str]] = [
@@ -280,9 +282,19 @@ def linkage_generate(
     }
     reviewer_of_region.update({pk: operator for pk in zone_of if pk not in reviewer_of_region})
 
+    round_ = round_create(
+        actor=operator,
+        programme=programme,
+        title=ROUND_TITLE,
+        trainee_deadline=_kst(today + datetime.timedelta(days=TRAINEE_DEADLINE_DAYS), 18),
+        company_deadline=_kst(today + datetime.timedelta(days=COMPANY_DEADLINE_DAYS), 18),
+        max_choices=MAX_CHOICES,
+    )
+    eligible_ids = set(round_trainees(round_, today=today).values_list("pk", flat=True))
     positions = _positions(
         rng,
         fake,
+        max(2, round(POSITIONS_PER_ELIGIBLE * len(eligible_ids))),
         companies=companies,
         demo_company=demo_company,
         tracks=tracks,
@@ -300,21 +312,12 @@ def linkage_generate(
     _chunked(PositionTransition, _transitions(positions, reviewer_of_region))
     figures.positions = len(positions)
 
-    round_ = round_create(
-        actor=operator,
-        programme=programme,
-        title=ROUND_TITLE,
-        trainee_deadline=_kst(today + datetime.timedelta(days=TRAINEE_DEADLINE_DAYS), 18),
-        company_deadline=_kst(today + datetime.timedelta(days=COMPANY_DEADLINE_DAYS), 18),
-        max_choices=MAX_CHOICES,
-    )
     open_ids = set(round_positions(round_).values_list("pk", flat=True))
     published = [p for p in positions if p.pk in open_ids]
     figures.published = len(published)
     figures.seats = sum(p.seats for p in published)
 
     # Skills: from the courses each trainee completed or is finishing.
-    eligible_ids = set(round_trainees(round_, today=today).values_list("pk", flat=True))
     courses: dict[int, list[str]] = {}
     for trainee_id, code in (
         Enrollment.objects.filter(
