@@ -1,17 +1,20 @@
 """The demo's linkage: positions from selected companies, trainees' skills, and an open national
 round whose choices, rankings and interviews obey the rules the matching services enforce."""
 
+import re
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Max
+from django.urls import reverse
 from django.utils import timezone
 
 from itda.accounts.models import User
+from itda.conftest import totp_now
 from itda.demo.linkage import EXTRA_SKILLS, ROUND_TITLE, TRACK_SKILLS
-from itda.demo.services import PROGRAMME_CODE
+from itda.demo.services import DEMO_PASSWORD, PROGRAMME_CODE
 from itda.internships.models import Position, PositionTransition
 from itda.internships.services import company_is_selected
 from itda.matching.engine import solve_json
@@ -187,3 +190,31 @@ def test_same_seed_same_linkage_and_reset_replaces_it(demo):
     assert MatchRound.objects.count() == 1
     assert MatchRound.objects.get().pk != demo.pk
     assert _snapshot() == before
+
+
+def _login(client, username):
+    client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
+    user = User.objects.get(username=username)
+    if user.needs_second_factor:
+        client.post("/accounts/otp/", {"token": totp_now(user.totpdevice_set.get())})
+    return client
+
+
+def test_the_demo_logins_see_the_round_in_their_pages(demo, client):
+    me = Trainee.objects.get(user__username="trainee")
+    position = TraineeChoice.objects.get(round=demo, trainee=me, rank=1).position
+    applicants = TraineeChoice.objects.filter(round=demo, position=position).count()
+    mine = TraineeChoice.objects.filter(round=demo, trainee=me).count()
+    page = _login(client, "trainee").get(reverse("matching:my_choices", args=[demo.pk]))
+    assert page.content.decode().count('data-testid="choice"') == mine
+    client.post("/accounts/logout/")
+    page = _login(client, "company").get(
+        reverse("matching:position_applicants", args=[demo.pk, position.pk])
+    )
+    assert page.content.decode().count('data-testid="applicant"') == applicants
+    client.post("/accounts/logout/")
+    page = _login(client, "operator").get(reverse("matching:round_dry_run", args=[demo.pk]))
+    html = page.content.decode()
+    assert 'data-testid="blocking-trainee-proposing">0<' in html
+    placed = re.search(r'data-testid="placed-trainee-proposing">(\d+)<', html)
+    assert placed and int(placed.group(1)) > 50
