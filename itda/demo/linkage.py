@@ -8,7 +8,9 @@ few queries each, tens of thousands of calls at --scale 100); the rows obey the 
 services enforce, read from the same selectors:
 - positions belong to companies whose application to the programme's company call is selected
   (``company_is_selected``), a Track 2 (PBL) position has a problem statement, and every
-  position not in draft has its workflow trail (submitted, then published or returned by staff);
+  position not in draft has its workflow trail (submitted, then published or returned by the
+  region's group staff); companies other than the demo company have no manager account, so the
+  operator files their positions on their behalf;
 - choices are made only by ``round_trainees`` (eligible), only of ``round_positions``
   (published, free seats), distinct, at most ``max_choices`` per trainee, ranks 1..n;
 - a position ranks and interviews only trainees who chose it, ranks 1..n.
@@ -63,7 +65,7 @@ SEATS = ((1, 0.45), (2, 0.35), (3, 0.2))
 CHOOSER_SHARE = 0.8  # eligible trainees who have filed choices so far
 CHOICE_COUNTS = ((1, 4), (2, 8), (3, 14), (4, 14), (5, 12), (6, 8), (7, 6), (8, 4), (10, 4))
 RANKED_SHARE = 0.85  # positions whose company has filed its ranking so far
-INTERVIEW_SHARE = 0.25  # ranked positions that interviewed their top applicants
+INTERVIEW_SHARE = 0.25  # ranked positions that meet their top applicants too
 DEMO_POPULARITY = 2.5  # others' is lognormal around 1
 
 # Skills a course teaches (the modules of itda.demo.training's courses), and others a trainee
@@ -425,16 +427,20 @@ def _choices(rng, round_, eligible, published, *, me, demo_company, zone_of):
 
 
 def _rankings(rng, round_, choices, published, *, demo_company, company_user, me, today):
-    """Companies' rankings of the applicants they would accept (skills fit first) and their
-    interviews: held last week at ranked positions, coming up at positions not ranked yet.
-    The demo company has not ranked; it meets the demo trainee in a few days."""
+    """Companies' rankings of the applicants they would accept (skills fit first), and
+    interviews on weekdays before the company deadline with some applicants (the round opened
+    today, so every interview is still to come). The demo company has not ranked yet; it meets
+    the demo trainee in a few days."""
     applicants: dict[int, list[Trainee]] = {}
     for c in choices:
         applicants.setdefault(c.position_id, []).append(c.trainee)
     rankings: list[CompanyRanking] = []
     interviews: list[Interview] = []
 
-    def interview(p, t, day, status, actor):
+    def interview(p, t, actor, days=None):
+        day = today + datetime.timedelta(days=days or rng.randint(1, COMPANY_DEADLINE_DAYS - 3))
+        if day.weekday() >= 5:  # a weekend → the Monday after
+            day += datetime.timedelta(days=7 - day.weekday())
         hour = rng.choice((10, 11, 14, 15, 16))
         interviews.append(
             Interview(
@@ -443,7 +449,7 @@ def _rankings(rng, round_, choices, published, *, demo_company, company_user, me
                 trainee=t,
                 scheduled_at=_kst(day, hour),
                 place=rng.choice(PLACES),
-                status=status,
+                status=InterviewStatus.SCHEDULED,
                 created_by=actor,
             )
         )
@@ -454,12 +460,11 @@ def _rankings(rng, round_, choices, published, *, demo_company, company_user, me
             continue
         if p.company_id == demo_company.pk:
             if any(t.pk == me.pk for t in apps):
-                interview(p, me, today + datetime.timedelta(days=4), "scheduled", company_user)
+                interview(p, me, company_user, days=4)
             continue
         if rng.random() >= RANKED_SHARE:
             for t in apps[: rng.randint(0, 2)]:
-                day = today + datetime.timedelta(days=rng.randint(1, COMPANY_DEADLINE_DAYS - 1))
-                interview(p, t, day, InterviewStatus.SCHEDULED, p.created_by)
+                interview(p, t, p.created_by)
             continue
         scored = []
         for t in apps:
@@ -475,6 +480,5 @@ def _rankings(rng, round_, choices, published, *, demo_company, company_user, me
         ]
         if scored and rng.random() < INTERVIEW_SHARE:
             for _, t in scored[:2]:
-                day = today - datetime.timedelta(days=rng.randint(1, 6))
-                interview(p, t, day, InterviewStatus.HELD, p.created_by)
+                interview(p, t, p.created_by)
     return rankings, interviews

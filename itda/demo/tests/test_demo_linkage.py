@@ -106,7 +106,11 @@ def test_choices_rankings_and_interviews_follow_the_rules(demo):
     assert all(row["n"] == row["top"] for row in per_position)
     interviews = list(Interview.objects.filter(round=demo))
     assert interviews and all((i.position_id, i.trainee_id) in applied for i in interviews)
-    assert {i.status for i in interviews} == {"held", "scheduled"}
+    assert {i.status for i in interviews} == {"scheduled"}
+    now = timezone.now()
+    for i in interviews:
+        at = timezone.localtime(i.scheduled_at)
+        assert now < i.scheduled_at < demo.company_deadline and at.weekday() < 5
     # Popular positions draw more applicants than others.
     applicants = Counter(c.position_id for c in choices)
     assert max(applicants.values()) >= 3 * (len(choices) / len(open_positions))
