@@ -33,6 +33,7 @@ from itda.accounts.models import User
 from itda.accounts.roles import STAFF_ROLES, Role
 from itda.accounts.services import totp_device_create, user_create
 from itda.demo import generator
+from itda.demo.linkage import LinkageFigures, linkage_generate
 from itda.demo.training import TrainingFigures, training_generate
 from itda.evaluation.models import Evaluator
 from itda.evaluation.seed import calls_seed
@@ -91,6 +92,7 @@ class DemoResult:
     seconds: float
     created: bool
     training: TrainingFigures | None = None
+    linkage: LinkageFigures | None = None
 
 
 def demo_world() -> generator.World:
@@ -266,14 +268,16 @@ def _applications_create(companies: list, *, seed: int) -> int:
 
 def demo_reset() -> None:
     """Delete every company, trainee and evaluator (demo databases only), and with them the
-    applications, everything evaluated about them and the demo training (courses, cohorts,
-    bookings, enrolments, attendance)."""
+    applications, everything evaluated about them, the demo training (courses, cohorts,
+    bookings, enrolments, attendance) and linkage (positions, placements, match rounds)."""
     with transaction.atomic(), connection.cursor() as cursor:
         # TRUNCATE, not DELETE: the application trail is append-only by trigger, on purpose.
-        # Courses and bookings take every cohort, session, enrolment and attendance with them.
+        # Courses and bookings take every cohort, session, enrolment and attendance with them;
+        # rounds and positions every choice, ranking, interview, run, placement and trail row.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses pending FK checks
         cursor.execute(
-            "TRUNCATE recruitment_application, training_course, training_roombooking CASCADE"
+            "TRUNCATE recruitment_application, training_course, training_roombooking, "
+            "matching_matchround, internships_position CASCADE"
         )
     for model in (Trainee, Company, Evaluator):
         _delete_all(model)
@@ -306,13 +310,13 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
             )
         calls_seed()  # after the accounts: the 2021 plans are filed by the operator
         _applications_create(companies, seed=seed)
-        training = training_generate(
-            programme=Programme.objects.get(code=PROGRAMME_CODE),
-            trainees=trainees,
-            seed=seed,
-            today=timezone.localdate(),
-        )
+        programme = Programme.objects.get(code=PROGRAMME_CODE)
+        today = timezone.localdate()
+        training = training_generate(programme=programme, trainees=trainees, seed=seed, today=today)
         allowance_compute()  # the allowance so far of every demo enrolment, as staff would run it
+        linkage = linkage_generate(
+            programme=programme, companies=companies, trainees=trainees, seed=seed, today=today
+        )
     return DemoResult(
         companies=len(companies),
         trainees=len(trainees),
@@ -321,4 +325,5 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
         seconds=time.perf_counter() - started,
         created=True,
         training=training,
+        linkage=linkage,
     )

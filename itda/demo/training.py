@@ -123,7 +123,9 @@ EMPLOYEE_MODULES = (("단계 진단과 사례", 7), ("도구 실습", 7), ("자�
 
 # Cohorts of a track course: (number, weeks from this Monday to its first day). Four weeks
 # each (≤ one month), Monday to Friday: the three never overlap, so one room serves them all.
-TRACK_COHORTS = ((1, -6), (2, -1), (3, 3))
+# The running cohort started two weeks ago, so it ends within the linkage round's "about to
+# complete" horizon whatever the weekday (itda.matching.selectors.ABOUT_TO_COMPLETE_DAYS).
+TRACK_COHORTS = ((1, -6), (2, -2), (3, 3))
 COHORT_DAYS = 25  # Monday of week one to Friday of week four
 EMPLOYEE_DAYS = 3  # Monday to Wednesday
 
