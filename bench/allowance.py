@@ -66,8 +66,9 @@ SELECT '벤치' || n, DATE '2000-01-01', '019-' || lpad((n / 10000)::text, 4, '0
        (SELECT id FROM programs_region ORDER BY id LIMIT 1), '-', 'university', '', '{}', '', '',
        now()
 FROM generate_series(1, %(cohorts)s * %(size)s) n;
-INSERT INTO training_enrollment (cohort_id, trainee_id, status, enrolled_by_id, enrolled_at)
-SELECT c.id, t.id, 'enrolled', %(user)s, now()
+INSERT INTO training_enrollment (cohort_id, trainee_id, status, enrolled_by_id, enrolled_at,
+                                 ended_reason)
+SELECT c.id, t.id, 'enrolled', %(user)s, now(), ''
 FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM training_cohort) c
 JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k
       FROM programs_trainee WHERE phone LIKE '019-%%') t ON t.k / %(size)s = c.k;
