@@ -10,9 +10,9 @@ from decimal import Decimal
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from itda.accounts.roles import Role
 from itda.payments.models import AllowanceLine, AllowanceRule, Shortfall
 from itda.training.models import Cohort
+from itda.training.schedule import cohorts_for
 from itda.training.selectors import rate_meets
 
 
@@ -128,12 +128,7 @@ def trainee_lines(user) -> QuerySet:
 def staff_cohorts(user) -> QuerySet:
     """Cohorts whose allowance the user manages: all for the operator, their groups' for staff;
     each with the totals of the lines the user may see."""
-    if user.role == Role.OPERATOR:
-        cohorts = Cohort.objects.all()
-    elif user.role == Role.GROUP_STAFF:
-        cohorts = Cohort.objects.filter(course__operating_group__in=user.operating_groups.all())
-    else:
-        return Cohort.objects.none()
+    cohorts = cohorts_for(user)
     lines = AllowanceLine.objects.visible_to(user).filter(enrollment__cohort=OuterRef("pk"))
 
     def total(aggregate):

@@ -36,6 +36,7 @@ from itda.training.models import (
     Session,
     TrainingRule,
 )
+from itda.training.schedule import managed_groups
 
 KST = ZoneInfo("Asia/Seoul")
 # How long a scan of a valid code stays good for logging in and confirming.
@@ -236,7 +237,7 @@ def sessions_for_staff(user: User) -> QuerySet:
         return rows
     if user.role == Role.GROUP_STAFF:
         return rows.filter(
-            Q(cohort__course__operating_group__in=user.operating_groups.values("pk"))
+            Q(cohort__course__operating_group__in=managed_groups(user))
             | Q(cohort__in=user.taught_cohorts.values("pk"))
         )
     return rows.none()

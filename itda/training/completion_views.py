@@ -17,6 +17,7 @@ from itda.accounts.services import personal_data_access_record
 from itda.lib.masking import mask_name
 from itda.training import completion
 from itda.training.models import Certificate, Cohort
+from itda.training.schedule import cohorts_for
 from itda.training.tasks import cohort_certificates_issue_task
 
 ASSESSMENT_VALUES = {"pass": True, "fail": False, "": None}
@@ -25,13 +26,9 @@ ASSESSMENT_VALUES = {"pass": True, "fail": False, "": None}
 def _staff_cohort(request, pk: int) -> Cohort:
     """A cohort of one of the user's operating groups (any, for the national operator).
     Another group's cohort answers 404 like a missing one; other roles are refused."""
-    role = request.user.role
-    cohorts = Cohort.objects.select_related("course__operating_group", "rule")
-    if role == Role.GROUP_STAFF:
-        cohorts = cohorts.filter(course__operating_group__in=request.user.operating_groups.all())
-    elif role != Role.OPERATOR:
+    if request.user.role not in (Role.OPERATOR, Role.GROUP_STAFF):
         raise PermissionDenied
-    return get_object_or_404(cohorts, pk=pk)
+    return get_object_or_404(cohorts_for(request.user), pk=pk)
 
 
 def _certificates(cohort: Cohort):

@@ -21,7 +21,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
-from itda.accounts.roles import Role
 from itda.training.models import (
     ATTENDED,
     INCIDENTS,
@@ -32,6 +31,7 @@ from itda.training.models import (
     Session,
     TrainingRule,
 )
+from itda.training.schedule import cohorts_for
 
 
 def rule_in_force(programme, on: datetime.date) -> TrainingRule | None:
@@ -143,15 +143,10 @@ def enrollment_schedule(enrollment: Enrollment) -> QuerySet:
 def cohorts_run_by(user) -> QuerySet:
     """Cohorts whose rosters the user manages: all for the national operator, their own
     groups' for group staff, none for anyone else."""
-    cohorts = Cohort.objects.select_related("course__operating_group", "course__track").annotate(
+    return cohorts_for(user).annotate(
         n_enrolled=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ENROLLED)),
         n_waiting=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.WAITLISTED)),
     )
-    if user.role == Role.OPERATOR:
-        return cohorts
-    if user.role == Role.GROUP_STAFF:
-        return cohorts.filter(course__operating_group__staff=user)
-    return cohorts.none()
 
 
 def cohort_roster(cohort: Cohort) -> QuerySet:
