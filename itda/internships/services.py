@@ -13,7 +13,7 @@ from itda.internships.models import (
     PositionStatus,
     PositionTransition,
 )
-from itda.programs.models import Company, PlacementKind, Trainee
+from itda.programs.models import Company, PlacementKind
 from itda.recruitment.models import CallKind, Result
 
 
@@ -102,18 +102,6 @@ def position_move(*, actor: User, position: Position, to: str, note: str = "") -
         position=position, actor=actor, old=old, new=to, note=note.strip()
     )
     return position
-
-
-def placement_create(*, actor: User, trainee: Trainee, position: Position, origin: str):
-    """Place a trainee in a position (the internship stage takes it from here)."""
-    placement = Placement(trainee=trainee, position=position, origin=origin, created_by=actor)
-    placement.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            placement.save()
-    except IntegrityError as exc:
-        raise PositionError(f"{trainee.name} 님은 이미 진행 중인 인턴십 배정이 있습니다.") from exc
-    return placement
 
 
 def placements_create(*, actor: User, pairs: list[tuple[int, int]], origin: str) -> list:
