@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "itda.internships",
     "itda.matching",
     "itda.payments",
+    "itda.outcomes",
     "itda.demo",
     "itda.api",
 ]

@@ -15,7 +15,6 @@ urlpatterns = [
     path("", include("itda.recruitment.excel_urls")),
     path("", include("itda.evaluation.urls")),
     path("", include("itda.evaluation.round_urls")),
-    path("", include("itda.training.self_service_urls")),
     path("training/", include("itda.training.urls")),
     path("training/", include("itda.training.enrolment_urls")),
     path("training/", include("itda.training.attendance_urls")),
@@ -23,6 +22,7 @@ urlpatterns = [
     path("", include("itda.internships.urls")),
     path("", include("itda.matching.urls")),
     path("", include("itda.payments.urls")),
+    path("", include("itda.outcomes.urls")),
     path("api/", include("itda.api.urls")),
     path("admin/", admin.site.urls),
 ]

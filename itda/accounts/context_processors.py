@@ -34,7 +34,7 @@ _ROLE_PAGES = {
     ],
     Role.TRAINEE: [
         ("내 신청", "recruitment:my_applications"),
-        ("내 교육", "my_training:my_training"),
+        ("내 교육", "outcomes:my_training"),
         ("내 훈련수당", "payments:my_allowance"),
         ("인턴십 연계", "matching:trainee_rounds"),
     ],

@@ -23,7 +23,7 @@ from itda.accounts.roles import Role
 
 # Each role's home is a named URL of the app that owns the data it shows.
 ROLE_HOME = {
-    Role.OPERATOR: "registry:operator_home",
+    Role.OPERATOR: "outcomes:operator_home",
     Role.GROUP_STAFF: "registry:group_home",
     Role.COMPANY: "registry:company_home",
     Role.TRAINEE: "registry:trainee_home",

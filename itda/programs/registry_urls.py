@@ -5,7 +5,6 @@ from itda.programs import registry_views as views
 app_name = "registry"
 
 urlpatterns = [
-    path("operator/", views.operator_home, name="operator_home"),
     path("group/", views.group_home, name="group_home"),
     path("company/", views.company_home, name="company_home"),
     path("trainee/", views.trainee_home, name="trainee_home"),

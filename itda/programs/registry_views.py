@@ -14,7 +14,6 @@ from itda.accounts.access import personal_detail, personal_page
 from itda.accounts.exports import ReasonForm, personal_export_view
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
-from itda.evaluation.models import Evaluator
 from itda.lib import masking
 from itda.programs.models import Company, Trainee
 from itda.programs.selectors import region_applicant_counts
@@ -23,22 +22,6 @@ from itda.programs.selectors import region_applicant_counts
 def _require_role(request, *roles):
     if request.user.role not in roles:
         raise PermissionDenied
-
-
-@never_cache
-def operator_home(request):
-    """전담기관: national totals and the way to every registry."""
-    _require_role(request, Role.OPERATOR)
-    return render(
-        request,
-        "programs/registry/operator_home.html",
-        {
-            "regions": region_applicant_counts(),
-            "n_companies": Company.objects.count(),
-            "n_trainees": Trainee.objects.count(),
-            "n_evaluators": Evaluator.objects.count(),
-        },
-    )
 
 
 @never_cache

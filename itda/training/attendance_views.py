@@ -252,7 +252,7 @@ def correction_request(request, pk: int):
             messages.error(request, _errors(exc))
         else:
             messages.success(request, "정정 신청을 접수했습니다. 사업단 검토 후 결과가 표시됩니다.")
-            return redirect("my_training:my_training")
+            return redirect("outcomes:my_training")
     return render(
         request,
         "training/attendance/correction_form.html",

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from itda.training import self_service_views as views
+from itda.outcomes import views
 
-app_name = "my_training"
+app_name = "outcomes"
 
 urlpatterns = [
+    path("operator/", views.operator_home, name="operator_home"),
     path("trainee/training/", views.my_training, name="my_training"),
 ]

@@ -1,5 +1,7 @@
-"""Trainee self-service (works on a phone): my schedule, my attendance with any corrections, my
-allowance so far and my certificate — the trainee's own rows only, through the scope rule."""
+"""Pages that read across stages: the operator's home (every stage's totals) and the trainee's
+own training (works on a phone): schedule, attendance with any corrections, allowance so far and
+certificate — the trainee's own rows only, through the scope rule. They live here, at the end of
+the pipeline, because they read training, evaluation and payments alike."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -8,9 +10,29 @@ from django.views.decorators.cache import never_cache
 
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
+from itda.evaluation.models import Evaluator
 from itda.payments.selectors import line_projection, trainee_lines
+from itda.programs.models import Company, Trainee
+from itda.programs.selectors import region_applicant_counts
 from itda.training.models import Certificate
 from itda.training.selectors import attendance_rate, enrollment_schedule, trainee_enrollments
+
+
+@never_cache
+def operator_home(request):
+    """전담기관: national totals and the way to every registry."""
+    if request.user.role != Role.OPERATOR:
+        raise PermissionDenied
+    return render(
+        request,
+        "outcomes/operator_home.html",
+        {
+            "regions": region_applicant_counts(),
+            "n_companies": Company.objects.count(),
+            "n_trainees": Trainee.objects.count(),
+            "n_evaluators": Evaluator.objects.count(),
+        },
+    )
 
 
 @never_cache
@@ -45,4 +67,4 @@ def my_training(request):
             "allowances": [(line, line_projection(line)) for line in allowances],
             "now": timezone.now(),
         }
-    return render(request, "training/me/my_training.html", context)
+    return render(request, "outcomes/my_training.html", context)

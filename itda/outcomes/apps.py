@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OutcomesConfig(AppConfig):
+    name = "itda.outcomes"
+    label = "outcomes"
+    verbose_name = "성과"
