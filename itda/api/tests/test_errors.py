@@ -99,6 +99,7 @@ def test_a_wrong_method_answers_405(staff):
     assert staff.delete("/api/v1/trainees").status_code == 405
 
 
+@pytest.mark.server_error
 def test_an_unexpected_error_answers_500_without_a_traceback(staff, world, monkeypatch):
     from itda.api.routers import programs
 
