@@ -1,0 +1,701 @@
+"""Every URL of the site, swept: side B may not reach side A's things.
+
+The URL list comes from the resolver itself (the admin and the ninja API included) and every
+pattern must have a row in ``SWEEP``: a new page without a row fails ``test_every_url_is_swept``.
+Each row fills the pattern's parameters with objects of side A (region 서울 / 수도권 사업단,
+company A, trainee A, evaluator A) and names who on side A opens it, so the fill is real. Every
+role of side B (부산 staff, another company's manager, another trainee, another evaluator, the
+ministry viewer) then gets a 404 — or a 403 where the role never sees that kind of thing, or a 405
+for the wrong method — on GET and on POST, and the database is unchanged afterwards (every
+table's row count, pghistory's event tables included, so an update shows too).
+
+Rows of holes being closed on another branch are marked ``xfail(strict=True)``: once the fix
+lands the row passes, the strict xfail fails, and the mark is removed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from itda import factories
+from itda.accounts.models import ApiToken, PersonalDataAccess
+from itda.accounts.roles import Role
+from itda.api.api import api
+from itda.evaluation import services as evaluation
+from itda.evaluation.models import Assignment, Criterion, Scheme
+from itda.internships.models import Position
+from itda.matching.models import MatchRound
+from itda.recruitment.models import ApplicationDocument, DocumentRequirement
+from itda.recruitment.services import screening_run
+from itda.training.models import (
+    AttendanceCorrection,
+    BookingKind,
+    Certificate,
+    Module,
+    RoomBooking,
+)
+
+SIDE_B = ["busan_staff", "company_b", "trainee_b", "evaluator_b", "viewer"]
+STAFF, COMPANY, TRAINEE, EVALUATOR = "busan_staff", "company_b", "trainee_b", "evaluator_b"
+# Tables whose rows a refused request may still write: the session, the 접속기록 of a denied
+# look (a "denied" row is the point of it), django-axes' login log.
+LOG_TABLES = {
+    "django_session",
+    "accounts_personaldataaccess",
+    "axes_accesslog",
+    "axes_accessattempt",
+    "axes_accessfailurelog",
+}
+
+
+# --- the world ---------------------------------------------------------------------------------
+
+
+def _user(username, role, group=None):
+    user = factories.user(username=username, role=role)
+    if group is not None:
+        group.staff.add(user)
+    return user
+
+
+def _build_world(media_root) -> dict:
+    """Side A's things and both sides' people."""
+    r = factories.reference_world()
+    seoul, busan, capital = r["seoul"], r["busan"], r["capital_group"]
+    now = timezone.now()
+    w: dict = {"regions": r}
+    people = {
+        "admin": _user("admin", Role.OPERATOR),
+        "seoul_staff": _user("seoul_staff", Role.GROUP_STAFF, capital),
+        "company": _user("company", Role.COMPANY),
+        "trainee": _user("trainee", Role.TRAINEE),
+        "evaluator": _user("evaluator", Role.EVALUATOR),
+        STAFF: _user(STAFF, Role.GROUP_STAFF, r["dongnam_group"]),
+        COMPANY: _user(COMPANY, Role.COMPANY),
+        TRAINEE: _user(TRAINEE, Role.TRAINEE),
+        EVALUATOR: _user(EVALUATOR, Role.EVALUATOR),
+        "viewer": _user("viewer", Role.VIEWER),
+    }
+    w["people"] = people
+    w["company"] = factories.CompanyFactory(region=seoul, name="가나정밀A")
+    w["company"].managers.add(people["company"])
+    factories.CompanyFactory(region=busan, name="부산정밀B").managers.add(people[COMPANY])
+    w["trainee"] = factories.TraineeFactory(user=people["trainee"], region=seoul, name="김가람A")
+    factories.TraineeFactory(user=people[TRAINEE], region=busan, name="박부산B")
+    w["evaluator"] = factories.EvaluatorFactory(user=people["evaluator"], region=seoul)
+    factories.EvaluatorFactory(user=people[EVALUATOR], region=busan)
+    w["token"] = ApiToken.objects.create(
+        user=people["seoul_staff"], name="A", digest="a" * 64, prefix="itda_aaa"
+    )
+
+    # Recruitment: a company call and a trainee call run by 수도권 사업단.
+    call = factories.call(programme=r["programme"], operating_group=capital, title="수도권 기업")
+    w["call"] = call
+    w["trainee_call"] = factories.call(
+        programme=r["programme"], kind="trainee", track=r["track"], operating_group=capital
+    )
+    w["application"] = factories.application(call=call, company=w["company"])
+    w["trainee_application"] = factories.application(call=w["trainee_call"], trainee=w["trainee"])
+    w["requirement"] = DocumentRequirement.objects.create(
+        call=call, name="사업자등록증", allowed_kinds=["pdf"]
+    )
+    w["document"] = ApplicationDocument(
+        application=w["application"],
+        requirement=w["requirement"],
+        original_name="a.pdf",
+        content_type="application/pdf",
+        size=4,
+        sha256="0" * 64,
+    )
+    w["document"].file.save("a.pdf", ContentFile(b"%PDF"), save=True)
+
+    # Evaluation of the company call (closed): a panel of evaluator A, a published ranking,
+    # company A's appeal — through the services, so every page finds what it expects.
+    call.opens_at, call.closes_at = now - datetime.timedelta(days=30), now - datetime.timedelta(1)
+    call.save(update_fields=["opens_at", "closes_at"])
+    scheme = Scheme.objects.create(
+        call=call, name="평가표", method="mean", evaluators_per_application=1, total_seats=1
+    )
+    Criterion.objects.create(scheme=scheme, code="c", name="역량", weight=100, max_points=100)
+    screening_run(call=call, actor=people["admin"])
+    w["panel"] = evaluation.panel_set(call=call, members=[w["evaluator"]], chair=w["evaluator"])
+    evaluation.assignment_run(call=call)
+    w["assignment"] = Assignment.objects.get(application=w["application"])
+    evaluation.sheet_save(
+        assignment=w["assignment"], points={"c": Decimal(80)}, comments={}, submit=True
+    )
+    evaluation.panel_close(panel=w["panel"], actor=people["evaluator"])
+    ranking = evaluation.ranking_compute(call=call, actor=people["admin"])
+    evaluation.ranking_confirm(ranking=ranking, actor=people["admin"])
+    w["ranking"] = evaluation.ranking_publish(ranking=ranking, actor=people["admin"])
+    w["appeal"] = evaluation.appeal_file(
+        application=w["application"],
+        actor=people["company"],
+        reason="평가 결과를 다시 살펴봐 주세요.",
+    )
+
+    # Training: a course, cohort, session and venue of 수도권 사업단, trainee A enrolled.
+    cohort = factories.cohort(group=capital, track=r["track"], code="A-COURSE")
+    w["cohort"], w["course"] = cohort, cohort.course
+    w["module"] = Module.objects.create(course=cohort.course, order=1, title="기초", hours=8)
+    (w["session"],) = factories.sessions(cohort=cohort, days=[datetime.date(2026, 7, 1)])
+    w["enrollment"] = factories.enrollment(cohort=cohort, trainee=w["trainee"])
+    factories.attendance(enrollment=w["enrollment"], session=w["session"], status="late")
+    w["correction"] = AttendanceCorrection.objects.create(
+        enrollment=w["enrollment"],
+        session=w["session"],
+        status_before="late",
+        requested_status="present",
+        reason="system",
+        explanation="QR 오류",
+        requested_by=people["trainee"],
+    )
+    w["certificate"] = Certificate.objects.create(
+        enrollment=w["enrollment"],
+        serial="A-0001",
+        verification_code="code-a",
+        issued_at=now,
+        attendance_rate=Decimal("1.0000"),
+    )
+    room = factories.room(region=seoul, venue_name="서울 교육장A")
+    w["venue"] = room.venue
+    w["booking"] = RoomBooking.objects.create(
+        room=room,
+        during=(now + datetime.timedelta(days=3), now + datetime.timedelta(days=3, hours=1)),
+        kind=BookingKind.MEETING,
+        purpose="기업 상담",
+        company=w["company"],
+        requested_by=people["company"],
+    )
+
+    # Internships and matching: company A's position in a round of 수도권 사업단.
+    w["position"] = Position.objects.create(
+        company=w["company"],
+        track=r["track"],
+        title="설비 운영 인턴A",
+        duties="-",
+        seats=1,
+        region=seoul,
+        site_address="-",
+        mentor_name="김멘토",
+        created_by=people["company"],
+        status="published",
+    )
+    w["round"] = MatchRound.objects.create(
+        programme=r["programme"],
+        operating_group=capital,
+        title="수도권 연계",
+        status="open",
+        trainee_deadline=now + datetime.timedelta(days=7),
+        company_deadline=now + datetime.timedelta(days=14),
+        created_by=people["admin"],
+    )
+    w["log"] = PersonalDataAccess.objects.create(
+        actor=people["seoul_staff"],
+        actor_username="seoul_staff",
+        ip_address="127.0.0.1",
+        action="view",
+        subject_type="programs.trainee",
+        subject_ids=[w["trainee"].pk],
+        path="/x",
+    )
+    return w
+
+
+def _session_for(user) -> str:
+    """The key of a session signed in as ``user``, past the second factor where the role needs
+    one (the login views are tested in test_login.py; Argon2 per role per row would be slow)."""
+    client = Client()
+    client.force_login(user)
+    if user.needs_second_factor:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
+        session.save()
+    assert {SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY} <= set(client.session.keys())
+    return client.session.session_key
+
+
+def _client(w, role) -> Client:
+    """A fresh client in ``role``'s session: a request that logs out ends only this client (the
+    session row itself comes back with the test's rollback)."""
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = w["sessions"][role]
+    return client
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module inside a transaction rolled back at its end; each test's own
+    writes are rolled back by the ``db`` fixture's savepoint."""
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            w = _build_world(media)
+            w["sessions"] = {name: _session_for(user) for name, user in w["people"].items()}
+            yield w
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """How to fill one URL pattern and what side B gets.
+
+    ``owner`` is who on side A opens it (their GET is neither 403 nor 404), None for a
+    POST-only URL or a token that cannot be made here. ``peers`` are the side-B roles that see
+    this kind of thing when it is theirs: they must get exactly 404 (another's record looks like
+    a missing one); everyone else on side B gets 403 or 404.
+    """
+
+    fill: object = None  # world -> kwargs
+    owner: str | None = "admin"
+    peers: frozenset = frozenset()
+    public: bool = False
+    marks: tuple = field(default_factory=tuple)
+    post: dict = field(default_factory=dict)  # a POST body that gets past form validation
+
+    def kwargs(self, w) -> dict:
+        return self.fill(w) if self.fill else {}
+
+
+def pk(key, name="pk"):
+    return lambda w: {name: w[key].pk}
+
+
+def public(fill=None):
+    """Open to everyone (reference pages, the login steps, a certificate's verification)."""
+    return Row(fill=fill, owner=None, public=True)
+
+
+def own(owner):
+    """A page without an object: each user sees their own things there (a home, a list,
+    a form to create). Side B is not refused; it must not see side A (checked by name)."""
+    return Row(owner=owner, public=True)
+
+
+def xfail(reason):
+    return (pytest.mark.xfail(strict=True, reason=f"fixed on fix/scope: {reason}"),)
+
+
+STAFF_ONLY = frozenset({STAFF})
+REASON = "민원 처리를 위한 본인 확인"
+CALL_HOLE = xfail("_staff_call returns another group's call to any group staff")
+
+SWEEP: dict[str, Row] = {
+    # accounts
+    "accounts:login": public(),
+    "accounts:otp": public(),
+    "accounts:signup": public(),
+    "accounts:logout": public(),
+    "accounts:home": own("admin"),
+    "accounts:access_log": own("admin"),
+    "accounts:api_tokens": own("seoul_staff"),
+    "accounts:api_token_revoke": Row(pk("token"), owner=None, peers=STAFF_ONLY),
+    # public reference pages
+    "programs:landing": public(),
+    "programs:region_list": public(),
+    "programs:complex_list": public(),
+    "programs:complex_detail": public(lambda w: {"pk": 1}),
+    "programs:plan_list": public(),
+    "programs:plan_detail": public(lambda w: {"pk": 1}),
+    "programs:programme_list": public(),
+    "programs:programme_detail": public(lambda w: {"code": "test-programme"}),
+    # role homes and registries
+    "outcomes:operator_home": own("admin"),
+    "outcomes:my_training": own("trainee"),
+    "registry:group_home": own("seoul_staff"),
+    "registry:company_home": own("company"),
+    "registry:trainee_home": own("trainee"),
+    "registry:viewer_home": own("viewer"),
+    "registry:company_list": own("seoul_staff"),
+    "registry:company_export": own("seoul_staff"),
+    "registry:company_detail": Row(pk("company"), "seoul_staff", frozenset({STAFF, COMPANY})),
+    "registry:trainee_list": own("seoul_staff"),
+    "registry:trainee_export": own("seoul_staff"),
+    "registry:trainee_detail": Row(pk("trainee"), "seoul_staff", frozenset({STAFF, TRAINEE})),
+    "registry:trainee_reveal": Row(pk("trainee"), None, STAFF_ONLY, post={"reason": REASON}),
+    # recruitment
+    "recruitment:call_list": own("seoul_staff"),
+    # A call's notice and its application form are public to everyone who may apply.
+    "recruitment:call_detail": public(pk("call")),
+    "recruitment:apply": Row(pk("trainee_call"), "trainee", public=True),
+    "recruitment:my_applications": own("company"),
+    "recruitment:application_detail": Row(
+        pk("application"), "company", frozenset({STAFF, COMPANY, EVALUATOR})
+    ),
+    "recruitment:document_download": Row(
+        lambda w: {"pk": w["application"].pk, "document_id": w["document"].pk},
+        "company",
+        frozenset({STAFF, COMPANY}),
+    ),
+    "recruitment:application_submit": Row(pk("application"), None, frozenset({COMPANY})),
+    "recruitment:application_withdraw": Row(pk("application"), None, frozenset({COMPANY})),
+    "recruitment:document_upload": Row(
+        lambda w: {"pk": w["application"].pk, "requirement_id": w["requirement"].pk},
+        None,
+        frozenset({COMPANY}),
+    ),
+    "recruitment:screening_override": Row(pk("application"), None),  # the operator's
+    "recruitment:call_applications": Row(pk("call"), "seoul_staff", STAFF_ONLY, marks=CALL_HOLE),
+    "recruitment:screening_run": Row(pk("call"), None, STAFF_ONLY, marks=CALL_HOLE),
+    # Group staff import the lists of their own trainee calls.
+    "recruitment_excel:template": Row(pk("trainee_call", "call_id"), "seoul_staff", STAFF_ONLY),
+    "recruitment_excel:import": Row(pk("trainee_call", "call_id"), "seoul_staff", STAFF_ONLY),
+    "recruitment_excel:import_commit": Row(
+        lambda w: {"call_id": w["trainee_call"].pk, "token": "a" * 32}, None, STAFF_ONLY
+    ),
+    "recruitment_excel:export": Row(pk("trainee_call", "call_id"), "seoul_staff", STAFF_ONLY),
+    # evaluation
+    "evaluation:evaluator_home": own("evaluator"),
+    "evaluation:relation_add": own("evaluator"),
+    "evaluation:panel_close": Row(pk("panel"), None, frozenset({EVALUATOR})),
+    "evaluation:sheet": Row(pk("assignment"), "evaluator", frozenset({EVALUATOR})),
+    "evaluation:conflict_declare": Row(pk("assignment"), None, frozenset({EVALUATOR})),
+    "rounds:trainee_call_open": own("seoul_staff"),
+    # The evaluation round is the national operator's (every other role: 403).
+    "rounds:round_detail": Row(pk("call"), "admin"),
+    "rounds:panel_save": Row(pk("call"), None),
+    "rounds:assign": Row(pk("call"), None),
+    "rounds:rank": Row(pk("call"), None),
+    "rounds:ranking_detail": Row(pk("ranking"), "admin"),
+    "rounds:ranking_export": Row(pk("ranking"), "admin"),
+    "rounds:ranking_confirm": Row(pk("ranking"), None),
+    "rounds:ranking_publish": Row(pk("ranking"), None),
+    "rounds:application_result": Row(pk("application"), "company", frozenset({COMPANY})),
+    "rounds:appeal_file": Row(pk("application"), None, frozenset({COMPANY})),
+    "rounds:appeal_decide": Row(pk("appeal"), None),
+    # training
+    "training:course_list": own("seoul_staff"),
+    "training:course_create": own("seoul_staff"),
+    "training:course_detail": Row(pk("course"), "seoul_staff", STAFF_ONLY),
+    "training:course_edit": Row(pk("course"), "seoul_staff", STAFF_ONLY),
+    "training:module_add": Row(pk("course"), None, STAFF_ONLY),
+    "training:module_delete": Row(pk("module"), None, STAFF_ONLY),
+    "training:cohort_create": Row(pk("course", "course_pk"), "seoul_staff", STAFF_ONLY),
+    "training:cohort_detail": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
+    "training:cohort_edit": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
+    "training:session_create": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
+    "training:session_edit": Row(pk("session"), "seoul_staff", STAFF_ONLY),
+    "training:session_delete": Row(pk("session"), None, STAFF_ONLY),
+    "training:venue_list": own("seoul_staff"),
+    "training:venue_calendar": Row(pk("venue"), "seoul_staff", STAFF_ONLY),
+    "training:venue_book": Row(pk("venue"), None, STAFF_ONLY),
+    "training:booking_cancel": Row(pk("booking"), None, STAFF_ONLY),
+    "training:booking_decide": Row(
+        lambda w: {"pk": w["booking"].pk, "action": "approve"}, None, STAFF_ONLY
+    ),
+    "training:meeting_list": own("company"),
+    "training:meeting_cancel": Row(pk("booking"), None, frozenset({COMPANY})),
+    "enrolment:cohort_list": own("seoul_staff"),
+    "enrolment:roster": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
+    "enrolment:enrol_selected": Row(pk("cohort"), None, STAFF_ONLY),
+    "enrolment:enrol_one": Row(pk("cohort"), None, STAFF_ONLY),
+    "enrolment:withdraw": Row(pk("enrollment"), None, STAFF_ONLY),
+    # The scanned link: its token is the key (a wrong one is 400 for anyone), and a check-in
+    # is the enrolled trainee's own (test_attendance).
+    "attendance:checkin": public(lambda w: {"pk": w["session"].pk, "token": "a" * 20}),
+    "attendance:qr_display": Row(pk("session"), "seoul_staff", STAFF_ONLY),
+    "attendance:qr_code": Row(pk("session"), "seoul_staff", STAFF_ONLY),
+    "attendance:roll_call": Row(pk("session"), "seoul_staff", STAFF_ONLY),
+    "attendance:roll_call_mark": Row(
+        lambda w: {"pk": w["session"].pk, "enrollment_id": w["enrollment"].pk}, None, STAFF_ONLY
+    ),
+    "attendance:correction_request": Row(pk("session"), "trainee", frozenset({TRAINEE})),
+    "attendance:corrections": own("seoul_staff"),
+    "attendance:correction_detail": Row(pk("correction"), "seoul_staff", STAFF_ONLY),
+    "attendance:correction_decide": Row(pk("correction"), None, STAFF_ONLY),
+    "attendance:correction_evidence": Row(pk("correction"), None, frozenset({STAFF, TRAINEE})),
+    "completion:cohort": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
+    "completion:assessment": Row(pk("cohort"), None, STAFF_ONLY),
+    "completion:confirm": Row(pk("cohort"), None, STAFF_ONLY),
+    "completion:certificates_issue": Row(pk("cohort"), None, STAFF_ONLY),
+    "completion:certificates_progress": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
+    "completion:certificate": Row(pk("certificate"), "trainee", frozenset({STAFF, TRAINEE})),
+    "completion:certificate_pdf": Row(pk("certificate"), None, frozenset({STAFF, TRAINEE})),
+    "completion:certificate_revoke": Row(pk("certificate"), None, STAFF_ONLY),
+    "completion:verify": public(lambda w: {"code": "code-a"}),
+    # internships
+    "internships:my_positions": own("company"),
+    "internships:position_new": own("company"),
+    "internships:position_edit": Row(pk("position"), "company", frozenset({COMPANY})),
+    "internships:review_queue": own("seoul_staff"),
+    "internships:position_detail": Row(pk("position"), "company", frozenset({STAFF, COMPANY})),
+    "internships:position_move": Row(
+        lambda w: {"pk": w["position"].pk, "action": "approve"}, None, frozenset({STAFF, COMPANY})
+    ),
+    # matching
+    "matching:round_list": own("seoul_staff"),
+    "matching:round_detail": Row(pk("round"), "seoul_staff", STAFF_ONLY),
+    "matching:round_dry_run": Row(pk("round"), "seoul_staff", STAFF_ONLY),
+    "matching:round_publish": Row(pk("round"), None, STAFF_ONLY),
+    "matching:round_result": Row(pk("round"), None, STAFF_ONLY),
+    "matching:round_result_export": Row(pk("round"), None, STAFF_ONLY),
+    "matching:round_input_json": Row(pk("round"), "seoul_staff", STAFF_ONLY),
+    "matching:round_input_xlsx": Row(pk("round"), "seoul_staff", STAFF_ONLY),
+    "matching:trainee_result": Row(pk("round"), None, frozenset({TRAINEE})),
+    "matching:company_result": Row(pk("round"), None, frozenset({COMPANY})),
+    "matching:trainee_rounds": own("trainee"),
+    # Trainees of another group's round: refused (403), like rounds they are not in.
+    "matching:round_positions": Row(pk("round"), "trainee"),
+    "matching:my_choices": Row(pk("round"), "trainee"),
+    "matching:choice_change": Row(pk("round"), None),
+    "matching:company_rounds": own("company"),
+    "matching:position_applicants": Row(
+        lambda w: {"pk": w["round"].pk, "position_pk": w["position"].pk},
+        "company",
+        frozenset({COMPANY}),
+    ),
+    "matching:interview_schedule": Row(
+        lambda w: {
+            "pk": w["round"].pk,
+            "position_pk": w["position"].pk,
+            "trainee_pk": w["trainee"].pk,
+        },
+        None,
+        frozenset({COMPANY}),
+    ),
+    "matching:ranking_save": Row(
+        lambda w: {"pk": w["round"].pk, "position_pk": w["position"].pk},
+        None,
+        frozenset({COMPANY}),
+    ),
+    # payments
+    "payments:overview": own("seoul_staff"),
+    "payments:my_allowance": own("trainee"),
+    "payments:cohort_detail": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
+    "payments:cohort_compute": Row(pk("cohort"), None, STAFF_ONLY),
+    "payments:cohort_export": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
+    # the API (one operation per path; a wrong method answers 405)
+    "api:openapi-json": public(),
+    "api:openapi-view": public(),
+    "api:docs-asset": public(lambda w: {"name": "swagger-ui.css"}),
+    "api:api-root": public(),
+    "api:me": own("seoul_staff"),
+    "api:region_list": public(),
+    "api:complex_list": public(),
+    "api:complex_detail": public(lambda w: {"complex_id": 1}),
+    "api:plan_list": public(),
+    "api:plan_detail": public(lambda w: {"plan_id": 1}),
+    "api:programme_list": public(),
+    "api:programme_detail": public(lambda w: {"programme_id": w["regions"]["programme"].pk}),
+    "api:venue_list": public(),
+    "api:region_stats": public(),
+    "api:company_list": own("seoul_staff"),
+    "api:company_detail": Row(
+        pk("company", "company_id"), "seoul_staff", frozenset({STAFF, COMPANY})
+    ),
+    "api:trainee_list": own("seoul_staff"),
+    "api:trainee_detail": Row(
+        pk("trainee", "trainee_id"), "seoul_staff", frozenset({STAFF, TRAINEE})
+    ),
+    "api:trainee_reveal": Row(
+        pk("trainee", "trainee_id"), None, STAFF_ONLY, post={"reason": REASON}
+    ),
+    "api:call_list": own("seoul_staff"),
+    "api:call_detail": public(pk("call", "call_id")),
+    "api:application_list": own("company"),
+    "api:application_detail": Row(
+        pk("application", "application_id"), "company", frozenset({STAFF, COMPANY, EVALUATOR})
+    ),
+    "api:round_list": own("seoul_staff"),
+    "api:round_detail": Row(pk("round", "round_id"), "seoul_staff", STAFF_ONLY),
+    "api:round_positions": Row(pk("round", "round_id"), "seoul_staff", STAFF_ONLY),
+    "api:round_rankings": Row(pk("round", "round_id"), "seoul_staff", STAFF_ONLY),
+    "api:round_results": Row(pk("round", "round_id"), None, STAFF_ONLY),
+    "^v1/(?P<rest>.*)$": public(lambda w: {"rest": "nothing-here"}),
+}
+
+# Strings of side A that side B must never see on any page (names of people and companies).
+SIDE_A_NAMES = ("가나정밀A", "김가람A")
+
+
+# --- walking the resolver ----------------------------------------------------------------------
+
+
+def url_patterns(patterns=None, prefix="", namespace=""):
+    """(key, route, pattern) for every pattern the site answers: the URL name with its
+    namespace, or the route where the pattern has no name."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            ns = ":".join(filter(None, (namespace, p.namespace)))
+            yield from url_patterns(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            key = f"{namespace}:{p.name or p.pattern}" if namespace else p.name or str(p.pattern)
+            yield key, prefix + str(p.pattern), p
+
+
+def api_operations() -> set[tuple[str, str]]:
+    """(method, URL name) of every operation of the ninja API."""
+    found = set()
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                name = getattr(operation, "url_name", None) or operation.view_func.__name__
+                found.update((method, name) for method in operation.methods)
+    return found
+
+
+def _is_admin(key: str) -> bool:
+    return key.startswith("admin:")
+
+
+def test_every_url_is_swept():
+    """A new URL pattern (or API operation) needs its row: how to fill it, who may open it."""
+    keys = {key for key, _route, _p in url_patterns() if not _is_admin(key)}
+    assert keys - SWEEP.keys() == set(), "URL patterns without a row in SWEEP"
+    assert SWEEP.keys() - keys == set(), "rows of SWEEP without a URL pattern"
+    assert len(keys) >= 163
+
+
+def test_every_api_operation_is_swept():
+    operations = api_operations()
+    assert operations, "the API's operations could not be read"
+    assert {f"api:{name}" for _method, name in operations} <= SWEEP.keys()
+    schema_paths = api.get_openapi_schema(path_prefix="/api/v1")["paths"]
+    swept_routes = {route for key, route, _p in url_patterns() if key in SWEEP}
+    for path in schema_paths:
+        django_route = path.replace("{", "<").replace("}", ">")
+        assert django_route.removeprefix("/") in swept_routes, path
+
+
+# --- the sweep ---------------------------------------------------------------------------------
+
+
+def _snapshot() -> dict[str, int]:
+    """Row count of every table but the log tables (pghistory's event tables included)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+        )
+        tables = [t for (t,) in cursor.fetchall() if t not in LOG_TABLES]
+        cursor.execute(
+            " UNION ALL ".join(
+                f"SELECT {i}, count(*) FROM {connection.ops.quote_name(t)}"  # noqa: S608
+                for i, t in enumerate(tables)
+            )
+        )
+        return {tables[i]: n for i, n in cursor.fetchall()}
+
+
+def _route_for(key: str) -> str:
+    for k, route, _p in url_patterns():
+        if k == key:
+            return route
+    raise KeyError(key)
+
+
+def _url(key: str, kwargs: dict) -> str:
+    url = "/" + _route_for(key)
+    for name, value in kwargs.items():
+        converters = ("int", "str", "slug", "path", "")
+        for converter in converters:
+            url = url.replace(f"<{converter}:{name}>" if converter else f"<{name}>", str(value))
+    if "(?P<rest>" in url:
+        url = "/api/v1/" + kwargs["rest"]
+    assert "<" not in url, url
+    return url
+
+
+def _sweep_params():
+    for key, row in sorted(SWEEP.items()):
+        yield pytest.param(key, row, id=key, marks=row.marks)
+
+
+def _request(w, role: str, method: str, url: str, data: dict):
+    client = _client(w, role)
+    if method == "get":
+        return client.get(url)
+    if url.startswith("/api/"):
+        return client.post(url, data, content_type="application/json")
+    return client.post(url, data)
+
+
+def _refused(row: Row, role: str, status: int) -> bool:
+    if row.public or status == 405:
+        return True
+    return status == 404 if role in row.peers else status in (403, 404)
+
+
+@pytest.mark.parametrize(("key", "row"), list(_sweep_params()))
+def test_side_b_cannot_reach_side_a(world, db, key, row):
+    url = _url(key, row.kwargs(world))
+    if row.owner:
+        status = _client(world, row.owner).get(url).status_code
+        assert status not in (403, 404), f"{row.owner} (side A) cannot open {url}: {status}"
+    wrong = []
+    before = _snapshot()
+    for role in SIDE_B:
+        for method in ("get", "post"):
+            response = _request(world, role, method, url, row.post)
+            body = b"" if response.streaming else response.content
+            seen = [name for name in SIDE_A_NAMES if name.encode() in body]
+            if seen or not _refused(row, role, response.status_code):
+                wrong.append(f"{role} {method.upper()} {url}: {response.status_code} {seen}")
+    changed = {t: (n, before.get(t)) for t, n in _snapshot().items() if before.get(t) != n}
+    assert not changed, f"side B's requests to {url} changed rows: {changed}"
+    assert not wrong, "\n".join(wrong)
+
+
+# The admin's patterns filled with the operator's own records (the admin opens everything to
+# the operator, so any existing row will do); the two regular expressions by example.
+ADMIN_FILL = {
+    "object_id": lambda w: w["people"]["admin"].pk,
+    "content_type_id": lambda w: 1,
+    "pk": lambda w: w["people"]["admin"].totpdevice_set.get().pk,
+    "id": lambda w: w["people"]["admin"].pk,
+}
+ADMIN_REGEX = {"admin:app_list": "admin/accounts/", "admin:^(?P<url>.*)$": "admin/nothing/"}
+
+
+def _admin_url(key: str, route: str, w) -> str:
+    if key in ADMIN_REGEX or "(?P<url>" in route:
+        return "/" + ADMIN_REGEX.get(key, "admin/nothing/")
+    url = "/" + route
+    for name, fill in ADMIN_FILL.items():
+        for converter in ("int:", "path:", ""):
+            url = url.replace(f"<{converter}{name}>", str(fill(w)))
+    return url
+
+
+def test_no_admin_url_opens_to_side_b(world, db):
+    """The admin is the national operator's only: every admin URL refuses every other role
+    (403, or a redirect to the admin's login, which refuses them too)."""
+    wrong = []
+    routes = [(key, route) for key, route, _p in url_patterns() if _is_admin(key)]
+    assert len(routes) > 50
+    before = _snapshot()
+    for key, route in routes:
+        url = _admin_url(key, route, world)
+        assert "<" not in url and "(" not in url, url
+        for role in SIDE_B:
+            for method in ("get", "post"):
+                response = _request(world, role, method, url, {})
+                # admin_view sends those without access to the admin's login (which refuses
+                # them), or from its logout to its index, logging no one out.
+                away = response.status_code == 302 and response.url.startswith(
+                    ("/admin/login/", "/admin/") if key == "admin:logout" else "/admin/login/"
+                )
+                if response.status_code != 403 and not away:
+                    wrong.append(f"{role} {method.upper()} {url}: {response.status_code}")
+    assert _snapshot() == before
+    assert not wrong, "\n".join(wrong)
+    login = _client(world, "viewer").get("/admin/login/?next=/admin/")
+    assert login.status_code == 403
