@@ -39,6 +39,24 @@ class ScopePaths:
 
 _NOTHING = Q(pk__in=[])
 
+# Field names that mark a model as holding personal or company data: such a model is scoped
+# (the permission matrix holds it) and the admin logs and masks what it shows of it.
+PERSONAL_FIELDS = frozenset(
+    {
+        "phone",
+        "email",
+        "birth_date",
+        "address",
+        "bank_account",
+        "business_number",
+        "representative",
+        "ip_address",
+        "subject_ids",
+        "organisation_number",
+        "answers",
+    }
+)
+
 
 def scope_filter(model: type[models.Model], user) -> Q:
     """The Q that limits ``model`` to what ``user`` may see."""

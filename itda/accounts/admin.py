@@ -1,6 +1,13 @@
-"""Django admin: the national operator only, after the second factor."""
+"""Django admin: the national operator only, after the second factor; every look at personal
+data there is logged (접속기록) and names are masked in its lists, as on every other page."""
 
+from collections import defaultdict
+from functools import wraps
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes import views as contenttype_views
@@ -8,13 +15,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path
+from django.utils.html import format_html
 
-from itda.accounts.models import PersonalDataAccess, User
+from itda.accounts.access import PERSONAL_FIELDS
+from itda.accounts.models import AccessAction, PersonalDataAccess, User
 from itda.accounts.roles import Role
+from itda.accounts.services import personal_data_access_record
+from itda.lib import masking
 
 
 def restrict_admin_to_operator(site: admin.AdminSite) -> None:
-    """Only a verified national operator may open the admin site."""
+    """Only a verified national operator may open the admin site, and what the operator sees
+    of personal data there is logged and, in lists, masked."""
 
     def has_permission(request) -> bool:
         user = request.user
@@ -41,6 +53,9 @@ def restrict_admin_to_operator(site: admin.AdminSite) -> None:
         return [view_on_site if getattr(u, "name", "") == "view_on_site" else u for u in urls]
 
     site.get_urls = get_urls
+    for model, model_admin in site._registry.items():
+        if holds_personal_data(model):
+            _log_and_mask(model_admin)
 
 
 def _view_on_site(request, content_type_id, object_id):
@@ -54,6 +69,100 @@ def _view_on_site(request, content_type_id, object_id):
     if model is None or not hasattr(model, "get_absolute_url"):
         raise Http404
     return contenttype_views.shortcut(request, content_type_id, object_id)
+
+
+# Columns of an admin list shown masked, as in every other list of personal data.
+MASKED_COLUMNS = {
+    "name": masking.mask_name,
+    "display_name": masking.mask_name,
+    "phone": masking.mask_phone,
+    "email": masking.mask_email,
+    "birth_date": masking.mask_birth_date,
+    "address": masking.mask_address,
+    "bank_account": masking.mask_account,
+}
+EVENTS = "pghistory.Events"  # every tracked row's history: a copy of its personal data
+
+
+def holds_personal_data(model) -> bool:
+    """Rows of people's or companies' data: scoped models, models with a personal field, and
+    pghistory's events (which copy every tracked row)."""
+    names = {f.name for f in model._meta.concrete_fields}
+    return hasattr(model, "scope") or model._meta.label == EVENTS or bool(names & PERSONAL_FIELDS)
+
+
+def _subject(obj) -> tuple[str, int | None]:
+    """Whose data a row shows: the row itself, or for a history event the row it copies."""
+    if obj._meta.label == EVENTS:
+        obj_id = str(obj.pgh_obj_id)
+        return obj.pgh_obj_model.lower(), int(obj_id) if obj_id.isdigit() else None
+    return obj._meta.label_lower, obj.pk
+
+
+def _record(request, objects, action: str) -> None:
+    by_type = defaultdict(list)
+    for obj in objects:
+        subject_type, subject_id = _subject(obj)
+        if subject_id is not None:
+            by_type[subject_type].append(subject_id)
+    for subject_type, ids in by_type.items():
+        personal_data_access_record(
+            request=request, subject_type=subject_type, subject_ids=ids, action=action
+        )
+
+
+def _masked_column(name: str, mask, model):
+    def column(obj):
+        value = getattr(obj, name)
+        return mask(value) if value else value
+
+    column.short_description = model._meta.get_field(name).verbose_name
+    column.admin_order_field = name
+    return column
+
+
+def _masked_checkbox(obj):
+    """The list's row checkbox, labelled with the masked name (Django labels it with the row's
+    str(), a person's full name)."""
+    label = format_html("{} 선택", masking.mask_name(str(obj)))
+    checkbox = forms.CheckboxInput({"class": "action-select", "aria-label": label}, lambda v: False)
+    return checkbox.render(helpers.ACTION_CHECKBOX_NAME, str(obj.pk))
+
+
+def _log_and_mask(model_admin: admin.ModelAdmin) -> None:
+    """Log the admin's list (the rows on the page) and its views of one row (change, history,
+    delete confirmation) in the 접속기록, and mask personal columns of its list."""
+    model_admin.list_display = [
+        _masked_column(c, MASKED_COLUMNS[c], model_admin.model) if c in MASKED_COLUMNS else c
+        for c in model_admin.list_display
+    ]
+    model_admin.action_checkbox = _masked_checkbox
+    changelist = model_admin.changelist_view
+
+    @wraps(changelist)
+    def changelist_view(request, extra_context=None):
+        response = changelist(request, extra_context)
+        cl = (getattr(response, "context_data", None) or {}).get("cl")
+        if cl is not None:
+            _record(request, cl.result_list, AccessAction.LIST)
+        return response
+
+    model_admin.changelist_view = changelist_view
+    for name in ("change_view", "history_view", "delete_view"):
+        setattr(model_admin, name, _logged_object_view(model_admin, getattr(model_admin, name)))
+
+
+def _logged_object_view(model_admin, view):
+    @wraps(view)
+    def logged(request, object_id, *args, **kwargs):
+        response = view(request, object_id, *args, **kwargs)
+        if response.status_code == 200:
+            obj = model_admin.get_object(request, unquote(object_id))
+            if obj is not None:
+                _record(request, [obj], AccessAction.VIEW)
+        return response
+
+    return logged
 
 
 def _to_login(request):

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.test import Client
 
 from itda import factories
+from itda.accounts.access import PERSONAL_FIELDS
 from itda.accounts.models import PersonalDataAccess, User
 from itda.evaluation.models import Assignment, ConflictOfInterest, Evaluator, EvaluatorRelation
 from itda.internships.models import Placement, Position
@@ -29,20 +30,6 @@ from itda.training.models import (
     RoomBooking,
 )
 
-# Field names that mark a model as holding personal or company data.
-PERSONAL_FIELDS = {
-    "phone",
-    "email",
-    "birth_date",
-    "address",
-    "bank_account",
-    "business_number",
-    "representative",
-    "ip_address",
-    "subject_ids",
-    "organisation_number",
-    "answers",
-}
 # Public reference data that happens to have such a field (a venue's street address).
 PUBLIC_REFERENCE = {Venue}
 SCOPED_MODELS = {
