@@ -6,8 +6,11 @@ Each row fills the pattern's parameters with objects of side A (region 서울 / 
 company A, trainee A, evaluator A) and names who on side A opens it, so the fill is real. Every
 role of side B (부산 staff, another company's manager, another trainee, another evaluator, the
 ministry viewer) then gets a 404 — or a 403 where the role never sees that kind of thing, or a 405
-for the wrong method — on GET and on POST, and the database is unchanged afterwards (every
-table's row count, pghistory's event tables included, so an update shows too).
+for the wrong method — on GET and on POST, never sees side A's names, and the database is
+unchanged afterwards (every table's row count, pghistory's event tables included, so an update
+shows too). Visitors who have not signed in, and staff who gave only the password, are sent to
+the login step they miss (the API answers 401). Public pages are rows too: there only "no
+change, no side-A name, no 500" is checked.
 
 Rows of holes being closed on another branch are marked ``xfail(strict=True)``: once the fix
 lands the row passes, the strict xfail fails, and the mark is removed.
@@ -49,6 +52,10 @@ from itda.training.models import (
 
 SIDE_B = ["busan_staff", "company_b", "trainee_b", "evaluator_b", "viewer"]
 STAFF, COMPANY, TRAINEE, EVALUATOR = "busan_staff", "company_b", "trainee_b", "evaluator_b"
+# Who has not signed in, and a staff member who gave only the password: sent to the login step
+# they miss (the API answers 401 instead).
+ANONYMOUS, PASSWORD_ONLY = "anonymous", "busan_staff_password_only"
+TO_LOGIN = {ANONYMOUS: "/accounts/login/", PASSWORD_ONLY: "/accounts/otp/"}
 # Tables whose rows a refused request may still write: the session, the 접속기록 of a denied
 # look (a "denied" row is the point of it), django-axes' login log.
 LOG_TABLES = {
@@ -70,7 +77,7 @@ def _user(username, role, group=None):
     return user
 
 
-def _build_world(media_root) -> dict:
+def _build_world() -> dict:
     """Side A's things and both sides' people."""
     r = factories.reference_world()
     seoul, busan, capital = r["seoul"], r["busan"], r["capital_group"]
@@ -92,9 +99,17 @@ def _build_world(media_root) -> dict:
     w["company"] = factories.CompanyFactory(region=seoul, name="가나정밀A")
     w["company"].managers.add(people["company"])
     factories.CompanyFactory(region=busan, name="부산정밀B").managers.add(people[COMPANY])
-    w["trainee"] = factories.TraineeFactory(user=people["trainee"], region=seoul, name="김가람A")
+    w["trainee"] = factories.TraineeFactory(
+        user=people["trainee"],
+        region=seoul,
+        name="김가람A",
+        phone="010-5555-0001",
+        email="garam.a@example.kr",
+    )
     factories.TraineeFactory(user=people[TRAINEE], region=busan, name="박부산B")
-    w["evaluator"] = factories.EvaluatorFactory(user=people["evaluator"], region=seoul)
+    w["evaluator"] = factories.EvaluatorFactory(
+        user=people["evaluator"], region=seoul, name="이평가A"
+    )
     factories.EvaluatorFactory(user=people[EVALUATOR], region=busan)
     w["token"] = ApiToken.objects.create(
         user=people["seoul_staff"], name="A", digest="a" * 64, prefix="itda_aaa"
@@ -214,12 +229,12 @@ def _build_world(media_root) -> dict:
     return w
 
 
-def _session_for(user) -> str:
+def _session_for(user, *, second_factor: bool = True) -> str:
     """The key of a session signed in as ``user``, past the second factor where the role needs
     one (the login views are tested in test_login.py; Argon2 per role per row would be slow)."""
     client = Client()
     client.force_login(user)
-    if user.needs_second_factor:
+    if user.needs_second_factor and second_factor:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
         session.save()
@@ -231,7 +246,8 @@ def _client(w, role) -> Client:
     """A fresh client in ``role``'s session: a request that logs out ends only this client (the
     session row itself comes back with the test's rollback)."""
     client = Client()
-    client.cookies[settings.SESSION_COOKIE_NAME] = w["sessions"][role]
+    if role != ANONYMOUS:
+        client.cookies[settings.SESSION_COOKIE_NAME] = w["sessions"][role]
     return client
 
 
@@ -244,8 +260,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            w = _build_world(media)
+            w = _build_world()
             w["sessions"] = {name: _session_for(user) for name, user in w["people"].items()}
+            w["sessions"][PASSWORD_ONLY] = _session_for(w["people"][STAFF], second_factor=False)
             yield w
         finally:
             transaction.set_rollback(True)
@@ -268,7 +285,8 @@ class Row:
     fill: object = None  # world -> kwargs
     owner: str | None = "admin"
     peers: frozenset = frozenset()
-    public: bool = False
+    public: bool = False  # anyone, signed in or not
+    signed_in: bool = False  # anyone signed in (past the second factor)
     marks: tuple = field(default_factory=tuple)
     post: dict = field(default_factory=dict)  # a POST body that gets past form validation
 
@@ -288,7 +306,7 @@ def public(fill=None):
 def own(owner):
     """A page without an object: each user sees their own things there (a home, a list,
     a form to create). Side B is not refused; it must not see side A (checked by name)."""
-    return Row(owner=owner, public=True)
+    return Row(owner=owner, signed_in=True)
 
 
 def xfail(reason):
@@ -333,10 +351,10 @@ SWEEP: dict[str, Row] = {
     "registry:trainee_detail": Row(pk("trainee"), "seoul_staff", frozenset({STAFF, TRAINEE})),
     "registry:trainee_reveal": Row(pk("trainee"), None, STAFF_ONLY, post={"reason": REASON}),
     # recruitment
-    "recruitment:call_list": own("seoul_staff"),
+    "recruitment:call_list": public(),
     # A call's notice and its application form are public to everyone who may apply.
     "recruitment:call_detail": public(pk("call")),
-    "recruitment:apply": Row(pk("trainee_call"), "trainee", public=True),
+    "recruitment:apply": Row(pk("trainee_call"), "trainee", signed_in=True),
     "recruitment:my_applications": own("company"),
     "recruitment:application_detail": Row(
         pk("application"), "company", frozenset({STAFF, COMPANY, EVALUATOR})
@@ -509,7 +527,7 @@ SWEEP: dict[str, Row] = {
     "api:trainee_reveal": Row(
         pk("trainee", "trainee_id"), None, STAFF_ONLY, post={"reason": REASON}
     ),
-    "api:call_list": own("seoul_staff"),
+    "api:call_list": public(),
     "api:call_detail": public(pk("call", "call_id")),
     "api:application_list": own("company"),
     "api:application_detail": Row(
@@ -524,7 +542,7 @@ SWEEP: dict[str, Row] = {
 }
 
 # Strings of side A that side B must never see on any page (names of people and companies).
-SIDE_A_NAMES = ("가나정밀A", "김가람A")
+SIDE_A_NAMES = ("가나정밀A", "김가람A", "이평가A", "010-5555-0001", "garam.a@example.kr")
 
 
 # --- walking the resolver ----------------------------------------------------------------------
@@ -628,8 +646,15 @@ def _request(w, role: str, method: str, url: str, data: dict):
     return client.post(url, data)
 
 
-def _refused(row: Row, role: str, status: int) -> bool:
+def _refused(row: Row, role: str, response, url: str) -> bool:
+    status = response.status_code
     if row.public or status == 405:
+        return True
+    if role in TO_LOGIN:
+        if url.startswith("/api/"):
+            return status == 401
+        return status == 302 and response.url.startswith(TO_LOGIN[role])
+    if row.signed_in:
         return True
     return status == 404 if role in row.peers else status in (403, 404)
 
@@ -642,12 +667,12 @@ def test_side_b_cannot_reach_side_a(world, db, key, row):
         assert status not in (403, 404), f"{row.owner} (side A) cannot open {url}: {status}"
     wrong = []
     before = _snapshot()
-    for role in SIDE_B:
+    for role in [*SIDE_B, *TO_LOGIN]:
         for method in ("get", "post"):
             response = _request(world, role, method, url, row.post)
             body = b"" if response.streaming else response.content
             seen = [name for name in SIDE_A_NAMES if name.encode() in body]
-            if seen or not _refused(row, role, response.status_code):
+            if seen or not _refused(row, role, response, url):
                 wrong.append(f"{role} {method.upper()} {url}: {response.status_code} {seen}")
     changed = {t: (n, before.get(t)) for t, n in _snapshot().items() if before.get(t) != n}
     assert not changed, f"side B's requests to {url} changed rows: {changed}"
