@@ -107,3 +107,19 @@ def test_passes(warmed):
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*500s logged outside any test*"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.mark.server_error
+@pytest.mark.urls("itda.tests.probe_urls")
+def test_a_500_of_the_live_server_is_seen(live_server):
+    """The browser tests' server runs in a thread of this process: its 500s reach the check."""
+    import urllib.error
+    import urllib.request
+
+    from itda.tests.server_errors import SEEN
+
+    before = len(SEEN.records)
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(f"{live_server.url}/broken/")  # noqa: S310 - the test's own server
+    assert error.value.code == 500
+    assert [r.status_code for r in SEEN.records[before:]] == [500]
