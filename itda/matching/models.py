@@ -96,7 +96,10 @@ class TraineeChoice(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePaths(
-        region="trainee__region", company="position__company", person="trainee__user"
+        group="round__operating_group",
+        region="trainee__region",
+        company="position__company",
+        person="trainee__user",
     )
 
     class Meta:
@@ -126,7 +129,9 @@ class CompanyRanking(models.Model):
     rank = models.PositiveSmallIntegerField("순위")
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(region="trainee__region", company="position__company")
+    scope = ScopePaths(
+        group="round__operating_group", region="trainee__region", company="position__company"
+    )
 
     class Meta:
         verbose_name = "기업 순위"
@@ -171,7 +176,10 @@ class Interview(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePaths(
-        region="trainee__region", company="position__company", person="trainee__user"
+        group="round__operating_group",
+        region="trainee__region",
+        company="position__company",
+        person="trainee__user",
     )
 
     class Meta:

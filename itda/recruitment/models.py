@@ -183,7 +183,10 @@ class Application(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
+    # A call's applications belong to the group that runs the call; a national call's (no group)
+    # to the groups covering the applicant's region, which the applicant cannot change.
     scope = ScopePaths(
+        group="call__operating_group",
         region="region",
         company="company",
         person="trainee__user",

@@ -375,7 +375,7 @@ class Enrollment(models.Model):
     ended_reason = models.CharField("종료 사유", max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(region="trainee__region", person="trainee__user")
+    scope = ScopePaths(group="cohort__course__operating_group", person="trainee__user")
 
     class Meta:
         verbose_name = "수강"
@@ -447,7 +447,9 @@ class Attendance(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(region="enrollment__trainee__region", person="enrollment__trainee__user")
+    scope = ScopePaths(
+        group="enrollment__cohort__course__operating_group", person="enrollment__trainee__user"
+    )
 
     class Meta:
         verbose_name = "출결"
@@ -523,7 +525,9 @@ class AttendanceCorrection(models.Model):
     decision_note = models.CharField("처리 의견", max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(region="enrollment__trainee__region", person="enrollment__trainee__user")
+    scope = ScopePaths(
+        group="enrollment__cohort__course__operating_group", person="enrollment__trainee__user"
+    )
 
     class Meta:
         verbose_name = "출결 정정 신청"
@@ -563,7 +567,9 @@ class Certificate(models.Model):
     revoked_reason = models.CharField("취소 사유", max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(region="enrollment__trainee__region", person="enrollment__trainee__user")
+    scope = ScopePaths(
+        group="enrollment__cohort__course__operating_group", person="enrollment__trainee__user"
+    )
 
     class Meta:
         verbose_name = "수료증"
