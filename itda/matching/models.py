@@ -64,6 +64,10 @@ class MatchRound(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+    # Run by its group; a national round (no group) is every group's to follow.
+    scope = ScopePaths(group="operating_group")
+
     class Meta:
         verbose_name = "연계 라운드"
         verbose_name_plural = "연계 라운드"

@@ -130,6 +130,9 @@ class Course(models.Model):
     has_assessment = models.BooleanField("수료 평가 있음", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(group="operating_group")
+
     class Meta:
         verbose_name = "교육과정"
         verbose_name_plural = "교육과정"
@@ -195,6 +198,9 @@ class Cohort(models.Model):
     )
     completed_at = models.DateTimeField("수료 판정 일시", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(group="course__operating_group")
 
     class Meta:
         verbose_name = "기수"
@@ -316,6 +322,9 @@ class Session(models.Model):
     # The QR code shown in the room is an HMAC of this secret and the current time window.
     qr_secret = models.CharField(max_length=64, default=qr_secret_new, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(group="cohort__course__operating_group")
 
     class Meta:
         verbose_name = "차시"

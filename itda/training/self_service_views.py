@@ -1,11 +1,11 @@
 """Trainee self-service (works on a phone): my schedule, my attendance with any corrections, my
 allowance so far and my certificate — the trainee's own rows only, through the scope rule."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from itda.accounts.access import require_role
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.payments.selectors import line_projection, trainee_lines
@@ -16,8 +16,7 @@ from itda.training.selectors import attendance_rate, enrollment_schedule, traine
 @never_cache
 def my_training(request):
     """내 교육: the current (or latest) cohort in full, earlier ones in brief."""
-    if request.user.role != Role.TRAINEE:
-        raise PermissionDenied
+    require_role(request, Role.TRAINEE)
     enrollments = list(trainee_enrollments(request.user))
     current = enrollments[0] if enrollments else None
     context = {"current": current, "earlier": enrollments[1:]}
