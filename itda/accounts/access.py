@@ -1,11 +1,15 @@
-"""The one scope rule: which rows of people's and companies' data a user may see.
+"""The one scope rule: which rows of people's, companies' and staff-owned data a user may see.
 
-Every query of personal or company data starts from ``Model.objects.visible_to(user)``. A model
-opts in by declaring ``scope = ScopePaths(...)``: the lookup paths from its rows to a region, to
-a company, and to the person the row is about. The rule per role:
+Every query of personal or company data, and of the things staff run (calls, courses, cohorts,
+sessions, rounds, rankings, venues), starts from ``Model.objects.visible_to(user)``. A model opts
+in by declaring ``scope = ScopePaths(...)``: the lookup paths from its rows to the operating group
+that runs them, to a region, to a company, and to the person the row is about. The rule per role:
 
 - national operator: everything;
-- operating-group staff: rows whose region one of their groups covers;
+- operating-group staff: rows of what their groups run (a cohort's attendance belongs to the
+  group that runs the cohort, a call's applications to the group that runs the call), never
+  decided by a field the person edits; where nothing runs a row (a national call or round), rows
+  whose region one of their groups covers, or every group when the row has no region;
 - company manager: rows of the companies they manage;
 - evaluator: rows assigned to them that they have no conflict with, and rows about themselves;
 - trainee: rows about themselves;
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
@@ -29,12 +34,16 @@ from itda.accounts.roles import Role
 class ScopePaths:
     """Lookup paths from a model's rows to what scoping needs; None where there is none."""
 
+    group: str | None = None  # to the programs.OperatingGroup that runs the row (null: national)
     region: str | None = None  # to a programs.Region
     company: str | None = None  # to a programs.Company
     person: str | None = None  # to the accounts.User the row is about
     assigned: str | None = None  # to the evaluator's User, through an assignment
     conflicted: str | None = None  # to an evaluator's User with a conflict of interest
     filer: str | None = None  # to the User who filed a row that has no company (organisations)
+    # To-many paths to groups that serve the person (their applications, enrolments): the
+    # staff of those groups see the row too, whatever region the person lives in.
+    served_by: tuple[str, ...] = ()
 
 
 _NOTHING = Q(pk__in=[])
@@ -66,8 +75,8 @@ def scope_filter(model: type[models.Model], user) -> Q:
     role = user.role
     if role == Role.OPERATOR:
         return Q()
-    if role == Role.GROUP_STAFF and paths.region:
-        return Q(**{f"{paths.region}__in": user.operating_groups.values("regions")})
+    if role == Role.GROUP_STAFF and (paths.group or paths.region or paths.served_by):
+        return _group_staff_filter(model, paths, user)
     if role == Role.COMPANY and paths.company:
         mine = Q(**{f"{paths.company}__in": user.companies.values("pk")})
         if paths.filer:
@@ -83,6 +92,32 @@ def scope_filter(model: type[models.Model], user) -> Q:
     if role != Role.VIEWER and paths.person:
         return Q(**{paths.person: user.pk})
     return _NOTHING
+
+
+def _group_staff_filter(model: type[models.Model], paths: ScopePaths, user) -> Q:
+    groups = user.operating_groups.values("pk")
+    regions = user.operating_groups.values("regions")
+    q = _NOTHING
+    if paths.group:
+        q = Q(**{f"{paths.group}__in": groups})
+        national = Q(**{f"{paths.group}__isnull": True})
+        if paths.region:
+            q |= national & Q(**{f"{paths.region}__in": regions})
+        else:
+            q |= national
+    elif paths.region:
+        q = Q(**{f"{paths.region}__in": regions})
+    for path in paths.served_by:
+        # A subquery, not a join: a person with many enrolments must come back once.
+        q |= Q(pk__in=model._base_manager.filter(**{f"{path}__in": groups}).values("pk"))
+    return q
+
+
+def require_role(request, *roles) -> None:
+    """403 unless the user has one of ``roles``: for a kind of page the role may never use.
+    (An object of the right kind that is not yours is a 404, from ``visible_to``.)"""
+    if request.user.role not in roles:
+        raise PermissionDenied
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -14,3 +14,6 @@ class Role(models.TextChoices):
 
 # PIPA 제6조②: people who handle others' personal data log in with a second factor.
 STAFF_ROLES = frozenset({Role.OPERATOR, Role.GROUP_STAFF, Role.EVALUATOR})
+# Who runs a programme's calls, courses, cohorts, rounds and rooms: the national operator and
+# operating-group staff (each within their scope).
+PROGRAMME_STAFF = (Role.OPERATOR, Role.GROUP_STAFF)

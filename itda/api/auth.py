@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
@@ -78,9 +77,3 @@ class VerifiedSessionAuth(SessionAuth):
 
 # Token first: a request that carries a valid token needs no session.
 AUTH = [ApiTokenAuth(), VerifiedSessionAuth()]
-
-
-def require_role(request, *roles) -> None:
-    """403 unless the caller has one of ``roles``."""
-    if request.user.role not in roles:
-        raise PermissionDenied

@@ -272,6 +272,9 @@ class Ranking(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(group="call__operating_group")
+
     class Meta:
         verbose_name = "선정 결과"
         verbose_name_plural = "선정 결과"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from itda.accounts.access import personal_detail
+from itda.accounts.access import personal_detail, require_role
 from itda.accounts.exports import personal_export_view
 from itda.accounts.roles import Role
 from itda.evaluation import selectors, services
@@ -21,11 +21,6 @@ from itda.lib import masking
 from itda.recruitment import services as recruitment_services
 from itda.recruitment.forms import TraineeCallForm
 from itda.recruitment.models import Application, Call
-
-
-def _operator(request) -> None:
-    if request.user.role != Role.OPERATOR:
-        raise PermissionDenied
 
 
 class EvaluatorChoice(forms.ModelMultipleChoiceField):
@@ -52,7 +47,7 @@ class PanelForm(forms.Form):
 @never_cache
 def round_detail(request, pk: int):
     """One call's round: panel, assignment progress, rankings and their publication."""
-    _operator(request)
+    require_role(request, Role.OPERATOR)
     call = get_object_or_404(Call.objects.select_related("scheme", "programme"), pk=pk)
     panel = Panel.objects.filter(call=call).select_related("chair").first()
     form = PanelForm(
@@ -75,7 +70,7 @@ def round_detail(request, pk: int):
 
 def _run(request, pk: int, action, success: str):
     """Call one service for the round and come back with its outcome in Korean."""
-    _operator(request)
+    require_role(request, Role.OPERATOR)
     try:
         result = action(get_object_or_404(Call, pk=pk))
         messages.success(request, success.format(result=result))
@@ -86,7 +81,7 @@ def _run(request, pk: int, action, success: str):
 
 @require_POST
 def panel_save(request, pk: int):
-    _operator(request)
+    require_role(request, Role.OPERATOR)
     form = PanelForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
@@ -123,7 +118,7 @@ def rank(request, pk: int):
 
 
 def _ranking_action(request, pk: int, action, success: str):
-    _operator(request)
+    require_role(request, Role.OPERATOR)
     ranking = get_object_or_404(Ranking, pk=pk)
     try:
         action(ranking=ranking, actor=request.user)
@@ -136,7 +131,7 @@ def _ranking_action(request, pk: int, action, success: str):
 @never_cache
 def ranking_detail(request, pk: int):
     """A computed ranking: every row with its score, status and reason."""
-    _operator(request)
+    require_role(request, Role.OPERATOR)
     ranking = get_object_or_404(Ranking.objects.select_related("call"), pk=pk)
     return render(
         request,
@@ -200,8 +195,7 @@ def application_result(request, pk: int):
 @require_POST
 def appeal_file(request, pk: int):
     application = personal_detail(request, Application.objects.select_related("call"), pk)
-    if request.user.role not in (Role.COMPANY, Role.TRAINEE):
-        raise PermissionDenied
+    require_role(request, Role.COMPANY, Role.TRAINEE)
     form = AppealForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
@@ -227,7 +221,7 @@ class DecisionForm(forms.Form):
 
 @require_POST
 def appeal_decide(request, pk: int):
-    _operator(request)
+    require_role(request, Role.OPERATOR)
     appeal = get_object_or_404(Appeal, pk=pk, status=AppealStatus.FILED)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -250,8 +244,7 @@ def appeal_decide(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def trainee_call_open(request):
     """Operating-group staff open a trainee call for their region, with the default scheme."""
-    if request.user.role != Role.GROUP_STAFF:
-        raise PermissionDenied
+    require_role(request, Role.GROUP_STAFF)
     group = request.user.operating_groups.select_related("programme").first()
     if group is None:
         raise PermissionDenied
@@ -273,7 +266,7 @@ def trainee_call_open(request):
 @require_http_methods(["GET", "POST"])
 def ranking_export(request, pk: int):
     """The ranking as Excel, in rank order: a reason first, names masked unless asked, logged."""
-    _operator(request)
+    require_role(request, Role.OPERATOR)
     ranking = get_object_or_404(Ranking.objects.select_related("call__scheme"), pk=pk)
     result = ranking_engine.result_from_json(ranking.result_json)
     rows = {int(r.application_id): r for r in result.rows}

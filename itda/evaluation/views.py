@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from itda.accounts.access import personal_detail
+from itda.accounts.access import personal_detail, require_role
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.evaluation import services
@@ -38,8 +38,7 @@ NOT_STARTED = "미작성"
 
 def _evaluator(request) -> Evaluator | None:
     """The logged-in evaluator's pool record; other roles are refused."""
-    if request.user.role != Role.EVALUATOR:
-        raise PermissionDenied
+    require_role(request, Role.EVALUATOR)
     return Evaluator.objects.visible_to(request.user).select_related("region").first()
 
 

@@ -6,18 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from itda.accounts.roles import Role
+from itda.accounts.access import require_role
+from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.internships import selectors, services
 from itda.internships.forms import PositionForm, ReviewForm
 from itda.internships.models import Position, PositionStatus
 from itda.programs.models import Company
-
-_STAFF = (Role.OPERATOR, Role.GROUP_STAFF)
-
-
-def _require(request, *roles):
-    if request.user.role not in roles:
-        raise PermissionDenied
 
 
 def _visible_position(request, pk: int) -> Position:
@@ -30,7 +24,7 @@ def _visible_position(request, pk: int) -> Position:
 @never_cache
 def my_positions(request):
     """기업 담당자: their company's positions and their state."""
-    _require(request, Role.COMPANY)
+    require_role(request, Role.COMPANY)
     return render(
         request,
         "internships/my_positions.html",
@@ -41,7 +35,7 @@ def my_positions(request):
 @never_cache
 def position_edit(request, pk: int | None = None):
     """Write a new position or edit one that is a draft or returned for changes."""
-    _require(request, Role.COMPANY)
+    require_role(request, Role.COMPANY)
     company = Company.objects.visible_to(request.user).order_by("pk").first()
     if company is None:
         raise PermissionDenied
@@ -85,7 +79,7 @@ def position_detail(request, pk: int):
             "position": position,
             "transitions": position.transitions.select_related("actor"),
             "review_form": ReviewForm(),
-            "is_staff": request.user.role in _STAFF,
+            "is_staff": request.user.role in PROGRAMME_STAFF,
         },
     )
 
@@ -118,7 +112,7 @@ def position_move(request, pk: int, action: str):
 @never_cache
 def review_queue(request):
     """사업단·전담기관: positions of their regions waiting for review (or in another state)."""
-    _require(request, *_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     status = request.GET.get("status", PositionStatus.SUBMITTED)
     if status and status not in PositionStatus.values:
         status = PositionStatus.SUBMITTED

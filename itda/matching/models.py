@@ -64,6 +64,10 @@ class MatchRound(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+    # Run by its group; a national round (no group) is every group's to follow.
+    scope = ScopePaths(group="operating_group")
+
     class Meta:
         verbose_name = "연계 라운드"
         verbose_name_plural = "연계 라운드"
@@ -96,7 +100,10 @@ class TraineeChoice(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePaths(
-        region="trainee__region", company="position__company", person="trainee__user"
+        group="round__operating_group",
+        region="trainee__region",
+        company="position__company",
+        person="trainee__user",
     )
 
     class Meta:
@@ -126,7 +133,9 @@ class CompanyRanking(models.Model):
     rank = models.PositiveSmallIntegerField("순위")
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(region="trainee__region", company="position__company")
+    scope = ScopePaths(
+        group="round__operating_group", region="trainee__region", company="position__company"
+    )
 
     class Meta:
         verbose_name = "기업 순위"
@@ -171,7 +180,10 @@ class Interview(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePaths(
-        region="trainee__region", company="position__company", person="trainee__user"
+        group="round__operating_group",
+        region="trainee__region",
+        company="position__company",
+        person="trainee__user",
     )
 
     class Meta:

@@ -163,18 +163,6 @@ def position_applicants(round_: MatchRound, position: Position) -> list[dict]:
     ]
 
 
-def round_visible_to(user) -> QuerySet:
-    """Rounds a staff member follows: the operator all, group staff their groups' and national."""
-    rounds = MatchRound.objects.select_related("operating_group", "programme")
-    if user.role == Role.OPERATOR:
-        return rounds
-    if user.role == Role.GROUP_STAFF:
-        return rounds.filter(
-            Q(operating_group__in=user.operating_groups.all()) | Q(operating_group__isnull=True)
-        )
-    return rounds.none()
-
-
 def round_progress(round_: MatchRound, *, today: datetime.date) -> dict:
     """How far the round has come: who may rank, who did, seats, and positions ranked."""
     positions = round_positions(round_)
@@ -397,12 +385,23 @@ def staff_result(round_: MatchRound, user) -> list[dict]:
     return rows
 
 
+def result_totals(round_: MatchRound, rows: list[dict], *, whole: bool) -> dict:
+    """The published run's totals as the user may see them: the whole run for those who run
+    the round; for staff following a national round, counts over their own rows only (the
+    same scope as the rows), without the national seats and blocking pairs."""
+    if whole:
+        return {**round_.published_run.stats, "whole": True}
+    placed = sum(1 for r in rows if r["position_id"])
+    return {"placed": placed, "unplaced": len(rows) - placed, "whole": False}
+
+
 def rounds_for(user) -> QuerySet:
     """Rounds a user may look at (pages and API alike): staff those they follow; a company the
     open or published rounds covering a region of its positions; a trainee those covering their
     region; national rounds for both."""
     if user.role in (Role.OPERATOR, Role.GROUP_STAFF):
-        return round_visible_to(user)
+        # Staff follow their groups' rounds and the national ones (the scope door).
+        return MatchRound.objects.visible_to(user).select_related("operating_group", "programme")
     if user.role == Role.COMPANY:
         mine = Q(operating_group__regions__positions__company__managers=user)
     elif user.role == Role.TRAINEE:

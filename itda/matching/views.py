@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from itda.accounts.roles import Role
+from itda.accounts.access import require_role
+from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
 from itda.internships.models import Position
 from itda.matching import exports, selectors, services
@@ -20,8 +21,7 @@ from itda.programs.models import OperatingGroup, Region, Trainee
 
 
 def _me_as_trainee(request) -> Trainee:
-    if request.user.role != Role.TRAINEE:
-        raise PermissionDenied
+    require_role(request, Role.TRAINEE)
     trainee = Trainee.objects.visible_to(request.user).first()
     if trainee is None:
         raise PermissionDenied
@@ -30,7 +30,7 @@ def _me_as_trainee(request) -> Trainee:
 
 def _trainee_round(request, pk: int) -> tuple[MatchRound, Trainee]:
     trainee = _me_as_trainee(request)
-    round_ = get_object_or_404(MatchRound, pk=pk)
+    round_ = get_object_or_404(selectors.rounds_for(request.user), pk=pk)
     today = timezone.localdate()
     if not selectors.round_trainees(round_, today=today).filter(pk=trainee.pk).exists():
         raise PermissionDenied
@@ -120,9 +120,8 @@ def my_choices(request, pk: int):
 
 
 def _company_position(request, pk: int, position_pk: int) -> tuple[MatchRound, Position]:
-    if request.user.role != Role.COMPANY:
-        raise PermissionDenied
-    round_ = get_object_or_404(MatchRound, pk=pk)
+    require_role(request, Role.COMPANY)
+    round_ = get_object_or_404(selectors.rounds_for(request.user), pk=pk)
     position = get_object_or_404(
         selectors.company_round_positions(round_, request.user), pk=position_pk
     )
@@ -132,8 +131,7 @@ def _company_position(request, pk: int, position_pk: int) -> tuple[MatchRound, P
 @never_cache
 def company_rounds(request):
     """기업 담당자: open rounds with their positions and how many chose each."""
-    if request.user.role != Role.COMPANY:
-        raise PermissionDenied
+    require_role(request, Role.COMPANY)
     rounds = [
         (
             r,
@@ -235,23 +233,14 @@ def ranking_save(request, pk: int, position_pk: int):
     return redirect("matching:position_applicants", pk=round_.pk, position_pk=position.pk)
 
 
-def _staff(request):
-    if request.user.role not in (Role.OPERATOR, Role.GROUP_STAFF):
-        raise PermissionDenied
-
-
 @never_cache
 def round_list(request):
     """사업단·전담기관: rounds they follow, and a form to open one."""
-    _staff(request)
+    require_role(request, *PROGRAMME_STAFF)
     form = RoundForm(request.POST or None)
-    groups = (
-        OperatingGroup.objects.all()
-        if request.user.role == Role.OPERATOR
-        else request.user.operating_groups.all()
-    )
+    groups = OperatingGroup.objects.visible_to(request.user)
     form.fields["operating_group"].queryset = groups
-    form.fields["follows"].queryset = selectors.round_visible_to(request.user).filter(
+    form.fields["follows"].queryset = selectors.rounds_for(request.user).filter(
         status=RoundStatus.PUBLISHED
     )
     if request.method == "POST" and form.is_valid():
@@ -270,14 +259,14 @@ def round_list(request):
     return render(
         request,
         "matching/round_list.html",
-        {"rounds": selectors.round_visible_to(request.user), "form": form},
+        {"rounds": selectors.rounds_for(request.user), "form": form},
     )
 
 
 def _staff_round(request, pk: int) -> MatchRound:
-    _staff(request)
+    require_role(request, *PROGRAMME_STAFF)
     return get_object_or_404(
-        selectors.round_visible_to(request.user).select_related("published_run"), pk=pk
+        selectors.rounds_for(request.user).select_related("published_run"), pk=pk
     )
 
 
@@ -357,7 +346,14 @@ def round_result(request, pk: int):
     return render(
         request,
         "matching/round_result.html",
-        {"round": round_, "run": round_.published_run, "rows": rows},
+        {
+            "round": round_,
+            "run": round_.published_run,
+            "rows": rows,
+            "totals": selectors.result_totals(
+                round_, rows, whole=services.may_run(round_, request.user)
+            ),
+        },
     )
 
 
@@ -398,8 +394,7 @@ def trainee_result(request, pk: int):
 def company_result(request, pk: int):
     """기업: who was placed in each of their positions (names now shown, logged) and the rank of
     the last trainee each admitted."""
-    if request.user.role != Role.COMPANY:
-        raise PermissionDenied
+    require_role(request, Role.COMPANY)
     round_ = get_object_or_404(
         MatchRound.objects.select_related("published_run"), pk=pk, status=RoundStatus.PUBLISHED
     )

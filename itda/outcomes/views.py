@@ -3,11 +3,11 @@ own training (works on a phone): schedule, attendance with any corrections, allo
 certificate — the trainee's own rows only, through the scope rule. They live here, at the end of
 the pipeline, because they read training, evaluation and payments alike."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from itda.accounts.access import require_role
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.evaluation.models import Evaluator
@@ -21,8 +21,7 @@ from itda.training.selectors import attendance_rate, enrollment_schedule, traine
 @never_cache
 def operator_home(request):
     """전담기관: national totals and the way to every registry."""
-    if request.user.role != Role.OPERATOR:
-        raise PermissionDenied
+    require_role(request, Role.OPERATOR)
     return render(
         request,
         "outcomes/operator_home.html",
@@ -38,8 +37,7 @@ def operator_home(request):
 @never_cache
 def my_training(request):
     """내 교육: the current (or latest) cohort in full, earlier ones in brief."""
-    if request.user.role != Role.TRAINEE:
-        raise PermissionDenied
+    require_role(request, Role.TRAINEE)
     enrollments = list(trainee_enrollments(request.user))
     current = enrollments[0] if enrollments else None
     context = {"current": current, "earlier": enrollments[1:]}

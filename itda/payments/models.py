@@ -134,7 +134,9 @@ class AllowanceLine(models.Model):
     computed_at = models.DateTimeField("산정 시각")
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(region="enrollment__trainee__region", person="enrollment__trainee__user")
+    scope = ScopePaths(
+        group="enrollment__cohort__course__operating_group", person="enrollment__trainee__user"
+    )
 
     class Meta:
         verbose_name = "훈련수당 산정"

@@ -12,7 +12,6 @@ from django.db.models.functions import Coalesce
 
 from itda.payments.models import AllowanceLine, AllowanceRule, Shortfall
 from itda.training.models import Cohort
-from itda.training.schedule import cohorts_for
 from itda.training.selectors import rate_meets
 
 
@@ -128,7 +127,9 @@ def trainee_lines(user) -> QuerySet:
 def staff_cohorts(user) -> QuerySet:
     """Cohorts whose allowance the user manages: all for the operator, their groups' for staff;
     each with the totals of the lines the user may see."""
-    cohorts = cohorts_for(user)
+    cohorts = Cohort.objects.visible_to(user).select_related(
+        "course__operating_group__programme", "course__track", "rule"
+    )
     lines = AllowanceLine.objects.visible_to(user).filter(enrollment__cohort=OuterRef("pk"))
 
     def total(aggregate):

@@ -3,25 +3,21 @@ amounts with their arithmetic; the trainee sees their own with what the rest of 
 still change."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from itda.accounts.access import personal_page
+from itda.accounts.access import personal_page, require_role
 from itda.accounts.exports import personal_export_view
-from itda.accounts.roles import Role
+from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
 from itda.payments import selectors, services
 
-_STAFF = (Role.OPERATOR, Role.GROUP_STAFF)
-
 
 def _staff_cohort(request, pk: int):
     """A cohort of the user's groups (any for the operator); another group's looks missing."""
-    if request.user.role not in _STAFF:
-        raise PermissionDenied
+    require_role(request, *PROGRAMME_STAFF)
     return get_object_or_404(
         selectors.staff_cohorts(request.user).select_related("rule", "course__operating_group"),
         pk=pk,
@@ -31,8 +27,7 @@ def _staff_cohort(request, pk: int):
 @never_cache
 def overview(request):
     """훈련수당: the cohorts the user manages, with their totals."""
-    if request.user.role not in _STAFF:
-        raise PermissionDenied
+    require_role(request, *PROGRAMME_STAFF)
     cohorts = list(selectors.staff_cohorts(request.user))
     return render(request, "payments/overview.html", {"cohorts": cohorts})
 
@@ -110,8 +105,7 @@ def cohort_export(request, pk: int):
 @never_cache
 def my_allowance(request):
     """내 훈련수당: each unit period's amount so far, how it was reached and what is left."""
-    if request.user.role != Role.TRAINEE:
-        raise PermissionDenied
+    require_role(request, Role.TRAINEE)
     lines = list(selectors.trainee_lines(request.user))
     if lines:
         personal_data_access_record(

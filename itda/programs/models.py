@@ -2,6 +2,7 @@
 registries of companies and trainees."""
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -369,6 +370,9 @@ class OperatingGroup(models.Model):
         settings.AUTH_USER_MODEL, related_name="operating_groups", blank=True, verbose_name="담당자"
     )
 
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(group="pk")  # a group's staff run it
+
     class Meta:
         verbose_name = "사업단"
         verbose_name_plural = "사업단"
@@ -398,6 +402,10 @@ class Venue(models.Model):
     opened_on = models.DateField("개소일", null=True, blank=True)
     description = models.TextField("주요기능", blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    # The group whose regions cover a venue's region runs its rooms.
+    scope = ScopePaths(region="region")
+
     class Meta:
         verbose_name = "교육장"
         verbose_name_plural = "교육장"
@@ -421,6 +429,9 @@ class Room(models.Model):
     name = models.CharField("명칭", max_length=100)
     kind = models.CharField("용도", max_length=20, choices=RoomKind.choices)
     capacity = models.PositiveSmallIntegerField("수용인원", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(region="venue__region")
 
     class Meta:
         verbose_name = "실"
@@ -557,7 +568,16 @@ class Trainee(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(region="region", person="user")
+    # Staff of the groups the person applied to or trains with see the record too, wherever
+    # the person lives; the region itself changes only by a logged staff action.
+    scope = ScopePaths(
+        region="region",
+        person="user",
+        served_by=(
+            "applications__call__operating_group",
+            "enrollments__cohort__course__operating_group",
+        ),
+    )
 
     class Meta:
         verbose_name = "교육생"
@@ -569,6 +589,44 @@ class Trainee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="trainee_region_change_append_only",
+        operation=pgtrigger.Update | pgtrigger.Delete,
+    )
+)
+class TraineeRegionChange(models.Model):
+    """A staff member moved a person to another region (and so to the groups serving it): who,
+    when, from where to where, and why. The person cannot change it themselves."""
+
+    trainee = models.ForeignKey(
+        Trainee, on_delete=models.PROTECT, related_name="region_changes", verbose_name="교육생"
+    )
+    old_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name="이전 거주지"
+    )
+    new_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name="새 거주지"
+    )
+    reason = models.CharField("변경 사유", max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="처리자"
+    )
+    at = models.DateTimeField("처리 일시", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "교육생 거주지 변경"
+        verbose_name_plural = "교육생 거주지 변경"
+        ordering = ["trainee", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(old_region=models.F("new_region")),
+                name="trainee_region_change_differs",
+                violation_error_message="새 거주지가 지금과 같습니다.",
+            ),
+        ]
 
 
 # PIPA 제5조③: who was given or lost access to a group's region, or to a company, is kept.

@@ -16,4 +16,9 @@ urlpatterns = [
     path("registry/trainees/export/", views.trainee_export, name="trainee_export"),
     path("registry/trainees/<int:pk>/", views.trainee_detail, name="trainee_detail"),
     path("registry/trainees/<int:pk>/reveal/", views.trainee_reveal, name="trainee_reveal"),
+    path(
+        "registry/trainees/<int:pk>/region/",
+        views.trainee_region_change,
+        name="trainee_region_change",
+    ),
 ]

@@ -5,29 +5,26 @@ rule, a 404 for what is not yours, and a 접속기록 row for what you saw.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from itda.accounts.access import personal_detail, personal_page
+from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.exports import ReasonForm, personal_export_view
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
+from itda.programs import services
+from itda.programs.forms import TraineeRegionForm
 from itda.programs.models import Company, Trainee
 from itda.programs.selectors import region_applicant_counts
-
-
-def _require_role(request, *roles):
-    if request.user.role not in roles:
-        raise PermissionDenied
 
 
 @never_cache
 def group_home(request):
     """사업단: its regions and the size of its registries."""
-    _require_role(request, Role.GROUP_STAFF)
+    require_role(request, Role.GROUP_STAFF)
     groups = request.user.operating_groups.prefetch_related("regions")
     return render(
         request,
@@ -43,7 +40,7 @@ def group_home(request):
 @never_cache
 def company_home(request):
     """기업 담당자: their own company."""
-    _require_role(request, Role.COMPANY)
+    require_role(request, Role.COMPANY)
     companies = list(Company.objects.visible_to(request.user).select_related("region", "complex"))
     if companies:
         personal_data_access_record(
@@ -55,7 +52,7 @@ def company_home(request):
 @never_cache
 def trainee_home(request):
     """교육생: their own record."""
-    _require_role(request, Role.TRAINEE)
+    require_role(request, Role.TRAINEE)
     trainee = (
         Trainee.objects.visible_to(request.user).select_related("region", "preferred_track").first()
     )
@@ -69,7 +66,7 @@ def trainee_home(request):
 @never_cache
 def viewer_home(request):
     """부처·지자체 열람자: aggregates only."""
-    _require_role(request, Role.VIEWER, Role.OPERATOR)
+    require_role(request, Role.VIEWER, Role.OPERATOR)
     regions = list(region_applicant_counts())
     chart = {
         "type": "bar",
@@ -112,7 +109,7 @@ _REGISTRY_ROLES = (Role.OPERATOR, Role.GROUP_STAFF)
 @never_cache
 def company_list(request):
     """Companies in the user's scope, masked where personal."""
-    _require_role(request, *_REGISTRY_ROLES, Role.COMPANY)
+    require_role(request, *_REGISTRY_ROLES, Role.COMPANY)
     page = personal_page(request, Company.objects.select_related("region"))
     return render(request, "programs/registry/company_list.html", {"page_obj": page})
 
@@ -127,7 +124,7 @@ def company_detail(request, pk: int):
 @never_cache
 def trainee_list(request):
     """Trainees in the user's scope, masked."""
-    _require_role(request, *_REGISTRY_ROLES)
+    require_role(request, *_REGISTRY_ROLES)
     page = personal_page(request, Trainee.objects.select_related("region", "preferred_track"))
     return render(request, "programs/registry/trainee_list.html", {"page_obj": page})
 
@@ -135,12 +132,57 @@ def trainee_list(request):
 @never_cache
 def trainee_detail(request, pk: int):
     """One trainee, masked; another region's trainee answers 404."""
-    _require_role(request, *_REGISTRY_ROLES, Role.TRAINEE)
+    require_role(request, *_REGISTRY_ROLES, Role.TRAINEE)
     trainee = personal_detail(request, Trainee.objects.select_related("region"), pk)
+    return render(request, "programs/registry/trainee_detail.html", _trainee_page(request, trainee))
+
+
+def _trainee_page(request, trainee: Trainee, **context) -> dict:
+    """A trainee's page: the record, the reveal form and, for the staff who may move the person,
+    the region form and the moves so far."""
+    may_move = services.trainee_region_may_change(request.user, trainee)
+    return {
+        "trainee": trainee,
+        "form": ReasonForm(),
+        "revealed": False,
+        "region_form": TraineeRegionForm() if may_move else None,
+        "region_changes": (
+            trainee.region_changes.select_related("old_region", "new_region", "actor")
+            if request.user.role != Role.TRAINEE
+            else []
+        ),
+        **context,
+    }
+
+
+@never_cache
+@require_POST
+def trainee_region_change(request, pk: int):
+    """Staff of the person's current region (or the operator) move them to another, logged."""
+    require_role(request, *_REGISTRY_ROLES)
+    trainee = personal_detail(request, Trainee.objects.select_related("region"), pk)
+    form = TraineeRegionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.trainee_region_change(
+                trainee=trainee,
+                region=form.cleaned_data["region"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, "거주지를 변경하고 사유를 기록했습니다.")
+            return redirect("registry:trainee_detail", pk=pk)
+    context = _trainee_page(request, trainee)
+    if context["region_form"] is None:
+        raise PermissionDenied
     return render(
         request,
         "programs/registry/trainee_detail.html",
-        {"trainee": trainee, "form": ReasonForm(), "revealed": False},
+        {**context, "region_form": form},
+        status=400,
     )
 
 
@@ -148,14 +190,14 @@ def trainee_detail(request, pk: int):
 @require_POST
 def trainee_reveal(request, pk: int):
     """Full values of one trainee's record, for a stated reason, logged as a reveal."""
-    _require_role(request, *_REGISTRY_ROLES)
+    require_role(request, *_REGISTRY_ROLES)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         trainee = personal_detail(request, Trainee.objects.select_related("region"), pk)
         return render(
             request,
             "programs/registry/trainee_detail.html",
-            {"trainee": trainee, "form": form, "revealed": False},
+            _trainee_page(request, trainee, form=form),
             status=400,
         )
     trainee = personal_detail(
@@ -169,7 +211,7 @@ def trainee_reveal(request, pk: int):
     return render(
         request,
         "programs/registry/trainee_detail.html",
-        {"trainee": trainee, "form": form, "revealed": True},
+        _trainee_page(request, trainee, form=form, revealed=True),
     )
 
 
@@ -215,7 +257,7 @@ _TRAINEE_HEADERS = [
 @never_cache
 def trainee_export(request):
     """Download the trainees in the user's scope as Excel: a reason first, always logged."""
-    _require_role(request, *_REGISTRY_ROLES)
+    require_role(request, *_REGISTRY_ROLES)
     return personal_export_view(
         request,
         queryset=Trainee.objects.select_related("region", "preferred_track").order_by("pk"),
@@ -261,7 +303,7 @@ def _company_row(c: Company, full: bool) -> list:
 @never_cache
 def company_export(request):
     """Download the companies in the user's scope as Excel: a reason first, always logged."""
-    _require_role(request, *_REGISTRY_ROLES)
+    require_role(request, *_REGISTRY_ROLES)
     return personal_export_view(
         request,
         queryset=Company.objects.select_related("region", "complex").order_by("pk"),

@@ -1,4 +1,5 @@
-"""Writes for programs: loading the reference data transcribed from the seed documents."""
+"""Writes for programs: loading the reference data transcribed from the seed documents, and
+moving a person to another region."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pghistory
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
+from itda.accounts.roles import Role
 from itda.programs.models import (
     ComplexFigure,
     IndustrialComplex,
@@ -27,6 +30,8 @@ from itda.programs.models import (
     Room,
     SubProject,
     Track,
+    Trainee,
+    TraineeRegionChange,
     TransformationPlan,
     Venue,
 )
@@ -341,3 +346,38 @@ def reference_load_all(*, actor=None) -> dict[str, int]:
         for name, n in config.reference_load(actor=actor).items():
             counts[name] = counts.get(name, 0) + n
     return counts
+
+
+def trainee_region_may_change(user, trainee: Trainee) -> bool:
+    """Who may move a person to another region: the operator, or staff of a group covering the
+    person's current region (a group that only runs their cohort may not take them over)."""
+    if user.role == Role.OPERATOR:
+        return True
+    return (
+        user.role == Role.GROUP_STAFF
+        and user.operating_groups.filter(regions=trainee.region_id).exists()
+    )
+
+
+@transaction.atomic
+def trainee_region_change(
+    *, trainee: Trainee, region: Region, reason: str, actor
+) -> TraineeRegionChange:
+    """Move a person to another region: the groups serving them change with it, so it is a
+    staff action with a reason, logged as a TraineeRegionChange row."""
+    trainee = Trainee.objects.select_for_update().get(pk=trainee.pk)
+    if not trainee_region_may_change(actor, trainee):
+        raise PermissionDenied
+    change = TraineeRegionChange(
+        trainee=trainee,
+        old_region_id=trainee.region_id,
+        new_region=region,
+        reason=reason.strip(),
+        actor=actor,
+    )
+    change.full_clean()
+    change.save()
+    trainee.region = region
+    trainee.full_clean()
+    trainee.save(update_fields=["region"])
+    return change

@@ -8,7 +8,19 @@ from itda.programs.models import Company, Region, SmartFactoryLevel, Track, Trai
 from itda.recruitment.models import Call
 
 
-class CompanyProfileForm(forms.ModelForm):
+class RegionSetOnceMixin:
+    """The region of a registered company or person is shown, not edited: it decides which
+    operating group serves them, so only staff change it (programs.services, logged)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A disabled field ignores whatever is posted and keeps the stored region.
+            self.fields["region"].disabled = True
+            self.fields["region"].help_text = "시·도 변경은 담당 사업단에 요청하세요."
+
+
+class CompanyProfileForm(RegionSetOnceMixin, forms.ModelForm):
     """The company's own record, kept current with each application."""
 
     business_number = forms.CharField(
@@ -106,7 +118,7 @@ class OverrideForm(forms.Form):
     )
 
 
-class TraineeProfileForm(forms.ModelForm):
+class TraineeProfileForm(RegionSetOnceMixin, forms.ModelForm):
     """The minimum a trainee call needs about the person (never a resident registration
     number)."""
 

@@ -24,7 +24,7 @@ class CallKind(models.TextChoices):
     PLAN = "plan", "산단대개조 혁신계획"
 
 
-class CallQuerySet(models.QuerySet):
+class CallQuerySet(ScopedQuerySet):
     def open_at(self, moment):
         return self.filter(opens_at__lte=moment, closes_at__gt=moment)
 
@@ -67,6 +67,8 @@ class Call(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CallQuerySet.as_manager()
+    # Run by its group; a national call (no group) is every group's to follow.
+    scope = ScopePaths(group="operating_group")
 
     class Meta:
         verbose_name = "공모"
@@ -183,7 +185,10 @@ class Application(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
+    # A call's applications belong to the group that runs the call; a national call's (no group)
+    # to the groups covering the applicant's region, which the applicant cannot change.
     scope = ScopePaths(
+        group="call__operating_group",
         region="region",
         company="company",
         person="trainee__user",

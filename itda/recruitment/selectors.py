@@ -12,18 +12,20 @@ def call_list() -> QuerySet[Call]:
     )
 
 
-def call_with_counts(call_id: int) -> Call:
-    """A call with its application counts by status and screening."""
+def call_counts(call: Call, user) -> dict[str, int]:
+    """A call's application counts by status and screening, over the applications the user
+    may see: counts follow the same scope as the rows (a group sees its own share of a
+    national call)."""
     return (
-        Call.objects.select_related("programme", "track")
-        .annotate(
-            n_submitted=Count("applications", filter=Q(applications__status="submitted")),
-            n_draft=Count("applications", filter=Q(applications__status="draft")),
-            n_withdrawn=Count("applications", filter=Q(applications__status="withdrawn")),
-            n_eligible=Count("applications", filter=Q(applications__screening="eligible")),
-            n_ineligible=Count("applications", filter=Q(applications__screening="ineligible")),
+        Application.objects.visible_to(user)
+        .filter(call=call)
+        .aggregate(
+            n_submitted=Count("pk", filter=Q(status="submitted")),
+            n_draft=Count("pk", filter=Q(status="draft")),
+            n_withdrawn=Count("pk", filter=Q(status="withdrawn")),
+            n_eligible=Count("pk", filter=Q(screening="eligible")),
+            n_ineligible=Count("pk", filter=Q(screening="ineligible")),
         )
-        .get(pk=call_id)
     )
 
 

@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from itda.accounts.access import personal_detail, personal_page
+from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import Role
 from itda.programs.models import Company, Trainee
 from itda.recruitment import selectors, services
@@ -105,8 +104,7 @@ def apply(request, pk: int):
     """An applicant writes, saves and submits their application."""
     call = get_object_or_404(Call, pk=pk, kind__in=list(_APPLY))
     role, profile_form, profile_start, answers_form, save, profile_title = _APPLY[call.kind]
-    if request.user.role != role:
-        raise PermissionDenied
+    require_role(request, role)
     existing = Application.objects.visible_to(request.user).filter(call=call).first()
     profile = profile_form(
         request.POST or None, prefix="profile", **profile_start(request, existing)
@@ -241,9 +239,9 @@ def my_applications(request):
 
 
 def _staff_call(request, pk: int) -> Call:
-    if request.user.role not in (Role.OPERATOR, Role.GROUP_STAFF):
-        raise PermissionDenied
-    return get_object_or_404(Call, pk=pk)
+    """A call the user's groups run (or a national one); another group's call is a 404."""
+    require_role(request, Role.OPERATOR, Role.GROUP_STAFF)
+    return get_object_or_404(Call.objects.visible_to(request.user), pk=pk)
 
 
 @never_cache
@@ -259,7 +257,8 @@ def call_applications(request, pk: int):
         request,
         "recruitment/call_applications.html",
         {
-            "call": selectors.call_with_counts(call.pk),
+            "call": call,
+            "counts": selectors.call_counts(call, request.user),
             "page_obj": page,
             "status": status,
             "screening": screening,
@@ -270,9 +269,8 @@ def call_applications(request, pk: int):
 @require_POST
 def screening_run(request, pk: int):
     """Run the automatic eligibility checks of a call (national operator)."""
+    require_role(request, Role.OPERATOR)
     call = _staff_call(request, pk)
-    if request.user.role != Role.OPERATOR:
-        raise PermissionDenied
     counts = services.screening_run(call=call, actor=request.user)
     messages.success(
         request,
@@ -285,8 +283,7 @@ def screening_run(request, pk: int):
 @require_POST
 def screening_override(request, pk: int):
     """An operator overrides the automatic check for one application, with a reason."""
-    if request.user.role != Role.OPERATOR:
-        raise PermissionDenied
+    require_role(request, Role.OPERATOR)
     application = get_object_or_404(Application, pk=pk)
     form = OverrideForm(request.POST)
     if form.is_valid():

@@ -36,7 +36,6 @@ from itda.training.models import (
     Session,
     TrainingRule,
 )
-from itda.training.schedule import managed_groups
 
 KST = ZoneInfo("Asia/Seoul")
 # How long a scan of a valid code stays good for logging in and confirming.
@@ -232,15 +231,10 @@ def attendance_scan(
 def sessions_for_staff(user: User) -> QuerySet:
     """Sessions whose QR code and roll-call ``user`` may open: an operator's all; group staff's
     those of their operating groups' courses and of cohorts they teach."""
-    rows = Session.objects.select_related("cohort__course__operating_group", "cohort__rule")
-    if user.role == Role.OPERATOR:
-        return rows
+    rows = Session.objects.visible_to(user)
     if user.role == Role.GROUP_STAFF:
-        return rows.filter(
-            Q(cohort__course__operating_group__in=managed_groups(user))
-            | Q(cohort__in=user.taught_cohorts.values("pk"))
-        )
-    return rows.none()
+        rows = rows | Session.objects.filter(cohort__in=user.taught_cohorts.values("pk"))
+    return rows.select_related("cohort__course__operating_group", "cohort__rule")
 
 
 def session_headcount(session: Session) -> dict:

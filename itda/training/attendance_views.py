@@ -7,15 +7,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from itda.accounts.access import personal_detail, personal_page
-from itda.accounts.roles import Role
+from itda.accounts.access import personal_detail, personal_page, require_role
+from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
 from itda.training import attendance as svc
 from itda.training.models import (
@@ -77,8 +77,7 @@ def checkin(request, pk: int, token: str):
             return _scan_render(request, session, error=_errors(exc), status=400)
     if not request.user.is_authenticated:
         return redirect_to_login(f"{request.path}?{urlencode({'ticket': ticket})}")
-    if request.user.role != Role.TRAINEE:
-        raise PermissionDenied
+    require_role(request, Role.TRAINEE)
     if request.method == "POST":
         try:
             record = svc.attendance_scan(
@@ -106,8 +105,7 @@ def checkin(request, pk: int, token: str):
 
 def _staff_session(request, pk: int) -> Session:
     """A session the user runs; another group's looks missing, other roles are refused."""
-    if request.user.role not in (Role.OPERATOR, Role.GROUP_STAFF):
-        raise PermissionDenied
+    require_role(request, *PROGRAMME_STAFF)
     return get_object_or_404(svc.sessions_for_staff(request.user), pk=pk)
 
 
@@ -234,8 +232,7 @@ class DecisionForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def correction_request(request, pk: int):
     """A trainee asks to correct their record of one session of their own class."""
-    if request.user.role != Role.TRAINEE:
-        raise PermissionDenied
+    require_role(request, Role.TRAINEE)
     session = get_object_or_404(Session.objects.select_related("cohort__rule"), pk=pk)
     enrollment = get_object_or_404(
         Enrollment.objects.visible_to(request.user).select_related("trainee"),
@@ -265,11 +262,6 @@ def correction_request(request, pk: int):
     )
 
 
-def _require_staff(request) -> None:
-    if request.user.role not in (Role.OPERATOR, Role.GROUP_STAFF):
-        raise PermissionDenied
-
-
 _CORRECTIONS = AttendanceCorrection.objects.select_related(
     "enrollment__trainee", "enrollment__cohort__course", "session", "decided_by"
 )
@@ -279,7 +271,7 @@ _CORRECTIONS = AttendanceCorrection.objects.select_related(
 @require_safe
 def corrections(request):
     """Staff's queue: pending requests first, then decided ones, within their scope."""
-    _require_staff(request)
+    require_role(request, *PROGRAMME_STAFF)
     pending = request.GET.get("status", CorrectionStatus.PENDING)
     rows = _CORRECTIONS.filter(status=pending) if pending in CorrectionStatus else _CORRECTIONS
     return render(
@@ -297,7 +289,7 @@ def corrections(request):
 @require_safe
 def correction_detail(request, pk: int):
     """One request with its evidence and the decision form."""
-    _require_staff(request)
+    require_role(request, *PROGRAMME_STAFF)
     correction = personal_detail(request, _CORRECTIONS, pk)
     return render(
         request,
@@ -309,7 +301,7 @@ def correction_detail(request, pk: int):
 @require_POST
 def correction_decide(request, pk: int):
     """Approve or reject one pending request."""
-    _require_staff(request)
+    require_role(request, *PROGRAMME_STAFF)
     correction = get_object_or_404(AttendanceCorrection.objects.visible_to(request.user), pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():

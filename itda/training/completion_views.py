@@ -3,7 +3,7 @@ issue certificates; trainees download their own; anyone can verify a certificate
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,13 +11,12 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from itda.accounts.access import personal_detail
-from itda.accounts.roles import Role
+from itda.accounts.access import personal_detail, require_role
+from itda.accounts.roles import PROGRAMME_STAFF
 from itda.accounts.services import personal_data_access_record
 from itda.lib.masking import mask_name
 from itda.training import completion
 from itda.training.models import Certificate, Cohort
-from itda.training.schedule import cohorts_for
 from itda.training.tasks import cohort_certificates_issue_task
 
 ASSESSMENT_VALUES = {"pass": True, "fail": False, "": None}
@@ -26,9 +25,8 @@ ASSESSMENT_VALUES = {"pass": True, "fail": False, "": None}
 def _staff_cohort(request, pk: int) -> Cohort:
     """A cohort of one of the user's operating groups (any, for the national operator).
     Another group's cohort answers 404 like a missing one; other roles are refused."""
-    if request.user.role not in (Role.OPERATOR, Role.GROUP_STAFF):
-        raise PermissionDenied
-    return get_object_or_404(cohorts_for(request.user), pk=pk)
+    require_role(request, *PROGRAMME_STAFF)
+    return get_object_or_404(Cohort.objects.visible_to(request.user).select_related("rule"), pk=pk)
 
 
 def _certificates(cohort: Cohort):
@@ -153,7 +151,7 @@ def certificate_detail(request, pk: int):
         "training/completion/certificate.html",
         {
             "certificate": certificate,
-            "can_revoke": request.user.role in (Role.OPERATOR, Role.GROUP_STAFF),
+            "can_revoke": request.user.role in PROGRAMME_STAFF,
         },
     )
 
@@ -162,7 +160,7 @@ def certificate_detail(request, pk: int):
 def certificate_download(request, pk: int):
     """The certificate PDF: the holder's own, or any in the staff member's scope (logged as a
     download). A revoked certificate is no longer handed to its holder."""
-    staff = request.user.role in (Role.OPERATOR, Role.GROUP_STAFF)
+    staff = request.user.role in PROGRAMME_STAFF
     certificate = _certificate(
         request,
         pk,
@@ -182,8 +180,7 @@ def certificate_download(request, pk: int):
 @require_POST
 def certificate_revoke(request, pk: int):
     """Revoke a certificate with a reason (staff of the holder's region)."""
-    if request.user.role not in (Role.OPERATOR, Role.GROUP_STAFF):
-        raise PermissionDenied
+    require_role(request, *PROGRAMME_STAFF)
     certificate = _certificate(request, pk)
     try:
         completion.certificate_revoke(

@@ -2,13 +2,13 @@
 logged), bulk enrolment of the selected, one trainee by hand, and withdrawal with promotion."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Func, Value
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from itda.accounts.roles import Role
+from itda.accounts.access import require_role
+from itda.accounts.roles import PROGRAMME_STAFF
 from itda.accounts.services import personal_data_access_record
 from itda.lib.masking import mask_name
 from itda.programs.models import Trainee
@@ -17,21 +17,17 @@ from itda.training.enrolment_forms import EnrolOneForm, WithdrawForm
 from itda.training.models import Cohort, Enrollment
 from itda.training.selectors import cohort_roster, cohorts_run_by
 
-_STAFF = (Role.OPERATOR, Role.GROUP_STAFF)
-
 
 def _cohort(request, pk: int) -> Cohort:
     """A cohort the user runs; staff of another group get 404, other roles 403."""
-    if request.user.role not in _STAFF:
-        raise PermissionDenied
+    require_role(request, *PROGRAMME_STAFF)
     return get_object_or_404(cohorts_run_by(request.user), pk=pk)
 
 
 @never_cache
 def cohort_list(request):
     """The cohorts the user runs, with places taken and people waiting."""
-    if request.user.role not in _STAFF:
-        raise PermissionDenied
+    require_role(request, *PROGRAMME_STAFF)
     cohorts = cohorts_run_by(request.user).order_by(
         "course__operating_group__zone", "-starts_on", "course__code", "number"
     )

@@ -8,8 +8,9 @@ import datetime
 from django import forms
 
 from itda.accounts.models import User
+from itda.programs.models import OperatingGroup
 from itda.training.models import BookingKind, Cohort, Course
-from itda.training.schedule import KST, group_rooms, managed_groups, meeting_rooms
+from itda.training.schedule import KST, group_rooms, meeting_rooms
 
 
 class DateInput(forms.DateInput):
@@ -57,7 +58,7 @@ class CourseForm(_ServiceChecked, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        groups = managed_groups(user).select_related("programme")
+        groups = OperatingGroup.objects.visible_to(user).select_related("programme")
         self.fields["operating_group"].queryset = groups
         self.fields["operating_group"].label = "사업단"
         self.fields["track"].queryset = self.fields["track"].queryset.filter(

@@ -130,6 +130,9 @@ class Course(models.Model):
     has_assessment = models.BooleanField("수료 평가 있음", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(group="operating_group")
+
     class Meta:
         verbose_name = "교육과정"
         verbose_name_plural = "교육과정"
@@ -195,6 +198,9 @@ class Cohort(models.Model):
     )
     completed_at = models.DateTimeField("수료 판정 일시", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(group="course__operating_group")
 
     class Meta:
         verbose_name = "기수"
@@ -317,6 +323,9 @@ class Session(models.Model):
     qr_secret = models.CharField(max_length=64, default=qr_secret_new, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(group="cohort__course__operating_group")
+
     class Meta:
         verbose_name = "차시"
         verbose_name_plural = "차시"
@@ -375,7 +384,7 @@ class Enrollment(models.Model):
     ended_reason = models.CharField("종료 사유", max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(region="trainee__region", person="trainee__user")
+    scope = ScopePaths(group="cohort__course__operating_group", person="trainee__user")
 
     class Meta:
         verbose_name = "수강"
@@ -447,7 +456,9 @@ class Attendance(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(region="enrollment__trainee__region", person="enrollment__trainee__user")
+    scope = ScopePaths(
+        group="enrollment__cohort__course__operating_group", person="enrollment__trainee__user"
+    )
 
     class Meta:
         verbose_name = "출결"
@@ -523,7 +534,9 @@ class AttendanceCorrection(models.Model):
     decision_note = models.CharField("처리 의견", max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(region="enrollment__trainee__region", person="enrollment__trainee__user")
+    scope = ScopePaths(
+        group="enrollment__cohort__course__operating_group", person="enrollment__trainee__user"
+    )
 
     class Meta:
         verbose_name = "출결 정정 신청"
@@ -563,7 +576,9 @@ class Certificate(models.Model):
     revoked_reason = models.CharField("취소 사유", max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(region="enrollment__trainee__region", person="enrollment__trainee__user")
+    scope = ScopePaths(
+        group="enrollment__cohort__course__operating_group", person="enrollment__trainee__user"
+    )
 
     class Meta:
         verbose_name = "수료증"

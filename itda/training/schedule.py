@@ -1,5 +1,5 @@
-"""Reads for the staff side of training: which courses, cohorts, sessions and venues a user
-manages, a cohort's schedule, and a venue's week of bookings.
+"""Reads for the staff side of training: the courses, sessions and venues a user manages (scoped
+by ``visible_to``), a cohort's schedule, and a venue's week of bookings.
 
 Courses belong to an operating group; its staff (and the national operator) manage them. Venues
 belong to a region, so the group whose regions cover a venue's region runs its rooms.
@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from itda.accounts.roles import Role
 from itda.programs.models import OperatingGroup, Room, RoomKind, Venue
 from itda.training.models import (
     BookingStatus,
@@ -31,19 +30,10 @@ KST = ZoneInfo("Asia/Seoul")
 MEETING_ROOM_KINDS = (RoomKind.MEETING,)
 
 
-def managed_groups(user) -> QuerySet:
-    """The operating groups whose courses and rooms the user runs."""
-    if user.role == Role.OPERATOR:
-        return OperatingGroup.objects.all()
-    if user.role == Role.GROUP_STAFF:
-        return user.operating_groups.all()
-    return OperatingGroup.objects.none()
-
-
 def courses_for(user) -> QuerySet:
     """Courses of the user's groups, each with its total hours and number of cohorts."""
     return (
-        Course.objects.filter(operating_group__in=managed_groups(user))
+        Course.objects.visible_to(user)
         .select_related("operating_group", "track")
         .annotate(
             # Subqueries, not joins: modules × cohorts in one join would multiply the hours.
@@ -72,26 +62,16 @@ def courses_for(user) -> QuerySet:
     )
 
 
-def cohorts_for(user) -> QuerySet:
-    """Cohorts of the user's groups' courses."""
-    return Cohort.objects.filter(course__operating_group__in=managed_groups(user)).select_related(
-        "course__operating_group__programme", "course__track", "rule"
-    )
-
-
 def sessions_for(user) -> QuerySet:
     """Sessions of the user's groups' cohorts."""
-    return Session.objects.filter(
-        cohort__course__operating_group__in=managed_groups(user)
-    ).select_related("cohort__course__operating_group", "booking__room__venue")
+    return Session.objects.visible_to(user).select_related(
+        "cohort__course__operating_group", "booking__room__venue"
+    )
 
 
 def venues_for(user) -> QuerySet:
     """Venues in the regions of the user's groups (every venue for the national operator)."""
-    venues = Venue.objects.select_related("region").order_by("name")
-    if user.role == Role.OPERATOR:
-        return venues
-    return venues.filter(region__in=managed_groups(user).values("regions"))
+    return Venue.objects.visible_to(user).select_related("region").order_by("name")
 
 
 def group_rooms(group: OperatingGroup) -> QuerySet:

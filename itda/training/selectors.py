@@ -31,7 +31,6 @@ from itda.training.models import (
     Session,
     TrainingRule,
 )
-from itda.training.schedule import cohorts_for
 
 
 def rule_in_force(programme, on: datetime.date) -> TrainingRule | None:
@@ -143,9 +142,17 @@ def enrollment_schedule(enrollment: Enrollment) -> QuerySet:
 def cohorts_run_by(user) -> QuerySet:
     """Cohorts whose rosters the user manages: all for the national operator, their own
     groups' for group staff, none for anyone else."""
-    return cohorts_for(user).annotate(
-        n_enrolled=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.ENROLLED)),
-        n_waiting=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.WAITLISTED)),
+    return (
+        Cohort.objects.visible_to(user)
+        .select_related("course__operating_group__programme", "course__track", "rule")
+        .annotate(
+            n_enrolled=Count(
+                "enrollments", filter=Q(enrollments__status=EnrollmentStatus.ENROLLED)
+            ),
+            n_waiting=Count(
+                "enrollments", filter=Q(enrollments__status=EnrollmentStatus.WAITLISTED)
+            ),
+        )
     )
 
 

@@ -32,7 +32,7 @@ from itda.training.models import (
     RoomBooking,
     Session,
 )
-from itda.training.schedule import KST, group_rooms, managed_groups, meeting_rooms, venues_for
+from itda.training.schedule import KST, group_rooms, meeting_rooms, venues_for
 from itda.training.selectors import rule_in_force
 
 
@@ -41,7 +41,7 @@ class TrainingError(ValidationError):
 
 
 def _require_group(actor: User, group: OperatingGroup) -> None:
-    if not managed_groups(actor).filter(pk=group.pk).exists():
+    if not OperatingGroup.objects.visible_to(actor).filter(pk=group.pk).exists():
         raise TrainingError("이 사업단의 교육과정을 관리할 권한이 없습니다.")
 
 

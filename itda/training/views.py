@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from itda.accounts.roles import Role
+from itda.accounts.access import require_role
+from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.training import schedule, services
 from itda.training.forms import (
     CohortForm,
@@ -27,15 +28,8 @@ from itda.training.forms import (
     SessionForm,
     StaffBookingForm,
 )
-from itda.training.models import BookingStatus, Module, RoomBooking
+from itda.training.models import BookingStatus, Cohort, Module, RoomBooking
 from itda.training.schedule import KST
-
-_STAFF = (Role.OPERATOR, Role.GROUP_STAFF)
-
-
-def _require(request, *roles):
-    if request.user.role not in roles:
-        raise PermissionDenied
 
 
 def _refused(request, exc: services.TrainingError) -> None:
@@ -48,7 +42,7 @@ def _refused(request, exc: services.TrainingError) -> None:
 @never_cache
 def course_list(request):
     """교육 과정: the courses of the user's groups by audience and track, with hours."""
-    _require(request, *_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     return render(
         request, "training/staff/course_list.html", {"courses": schedule.courses_for(request.user)}
     )
@@ -57,7 +51,7 @@ def course_list(request):
 @never_cache
 def course_edit(request, pk: int | None = None):
     """Create a course or edit one of the user's groups."""
-    _require(request, *_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     course = get_object_or_404(schedule.courses_for(request.user), pk=pk) if pk else None
     form = CourseForm(request.POST or None, instance=course, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -78,7 +72,7 @@ def course_edit(request, pk: int | None = None):
 @never_cache
 def course_detail(request, pk: int):
     """A course: modules with hours and their total, and its cohorts."""
-    _require(request, *_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     course = get_object_or_404(schedule.courses_for(request.user), pk=pk)
     return render(
         request,
@@ -94,7 +88,7 @@ def course_detail(request, pk: int):
 
 @require_POST
 def module_add(request, pk: int):
-    _require(request, *_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     course = get_object_or_404(schedule.courses_for(request.user), pk=pk)
     form = ModuleForm(request.POST)
     if form.is_valid():
@@ -111,7 +105,7 @@ def module_add(request, pk: int):
 
 @require_POST
 def module_delete(request, pk: int):
-    _require(request, *_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     module = get_object_or_404(
         Module.objects.filter(course__in=schedule.courses_for(request.user)).select_related(
             "course__operating_group"
@@ -129,9 +123,9 @@ def module_delete(request, pk: int):
 @never_cache
 def cohort_edit(request, course_pk: int | None = None, pk: int | None = None):
     """Create a cohort of a course, or edit one."""
-    _require(request, *_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     if pk:
-        cohort = get_object_or_404(schedule.cohorts_for(request.user), pk=pk)
+        cohort = get_object_or_404(Cohort.objects.visible_to(request.user), pk=pk)
         course = cohort.course
     else:
         cohort = None
@@ -181,8 +175,8 @@ def _cohort_page(request, cohort, session_form, status=200):
 @never_cache
 def cohort_detail(request, pk: int):
     """A cohort: dates, rule, capacity and enrolment, the schedule of sessions, '차시 추가'."""
-    _require(request, *_STAFF)
-    cohort = get_object_or_404(schedule.cohorts_for(request.user), pk=pk)
+    require_role(request, *PROGRAMME_STAFF)
+    cohort = get_object_or_404(Cohort.objects.visible_to(request.user), pk=pk)
     return _cohort_page(request, cohort, SessionForm(cohort=cohort))
 
 
@@ -201,8 +195,8 @@ def _session_fields(form) -> dict:
 @never_cache
 def session_create(request, pk: int):
     """차시 추가 (the form sits on the cohort page; errors re-render that page)."""
-    _require(request, *_STAFF)
-    cohort = get_object_or_404(schedule.cohorts_for(request.user), pk=pk)
+    require_role(request, *PROGRAMME_STAFF)
+    cohort = get_object_or_404(Cohort.objects.visible_to(request.user), pk=pk)
     if request.method != "POST":
         return redirect("training:cohort_detail", pk=cohort.pk)
     form = SessionForm(request.POST, cohort=cohort)
@@ -222,7 +216,7 @@ def session_create(request, pk: int):
 @never_cache
 def session_edit(request, pk: int):
     """Edit a session; a new time or room moves its booking."""
-    _require(request, *_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     session = get_object_or_404(schedule.sessions_for(request.user), pk=pk)
     cohort = session.cohort
     if request.method == "POST":
@@ -256,7 +250,7 @@ def session_edit(request, pk: int):
 
 @require_POST
 def session_delete(request, pk: int):
-    _require(request, *_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     session = get_object_or_404(schedule.sessions_for(request.user), pk=pk)
     try:
         services.session_delete(actor=request.user, session=session)
@@ -273,7 +267,7 @@ def session_delete(request, pk: int):
 @never_cache
 def venue_list(request):
     """시설 예약: the venues of the user's regions, and the requests waiting for a decision."""
-    _require(request, *_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     pending = (
         RoomBooking.objects.visible_to(request.user)
         .filter(status=BookingStatus.REQUESTED)
@@ -294,7 +288,7 @@ def venue_list(request):
 @never_cache
 def venue_calendar(request, pk: int):
     """One week of a venue's rooms: approved bookings, and requests shown apart."""
-    _require(request, *_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     venue = get_object_or_404(schedule.venues_for(request.user), pk=pk)
     try:
         day = datetime.date.fromisoformat(request.GET.get("week", ""))
@@ -320,7 +314,7 @@ def venue_calendar(request, pk: int):
 @require_POST
 def venue_book(request, pk: int):
     """Staff hold one of the venue's rooms for a meeting or an event."""
-    _require(request, *_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     venue = get_object_or_404(schedule.venues_for(request.user), pk=pk)
     form = StaffBookingForm(request.POST, venue=venue)
     week = ""
@@ -348,7 +342,7 @@ def venue_book(request, pk: int):
 @require_POST
 def venue_booking_cancel(request, pk: int):
     """Staff cancel a meeting or event booking of their venue."""
-    _require(request, *_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     booking = get_object_or_404(RoomBooking.objects.visible_to(request.user), pk=pk)
     try:
         services.booking_cancel(actor=request.user, booking=booking)
@@ -364,7 +358,7 @@ def venue_booking_cancel(request, pk: int):
 @require_POST
 def booking_decide(request, pk: int, action: str):
     """Approve or reject a company's Business Zone request."""
-    _require(request, *_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     if action not in ("approve", "reject"):
         raise PermissionDenied
     booking = get_object_or_404(RoomBooking.objects.visible_to(request.user), pk=pk)
@@ -384,7 +378,7 @@ def booking_decide(request, pk: int, action: str):
 @never_cache
 def meeting_list(request):
     """회의실 예약: the company's own Business Zone requests and a form for a new one."""
-    _require(request, Role.COMPANY)
+    require_role(request, Role.COMPANY)
     form = MeetingRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -422,7 +416,7 @@ def meeting_list(request):
 
 @require_POST
 def meeting_cancel(request, pk: int):
-    _require(request, Role.COMPANY)
+    require_role(request, Role.COMPANY)
     booking = get_object_or_404(RoomBooking.objects.visible_to(request.user), pk=pk)
     try:
         services.meeting_cancel(actor=request.user, booking=booking)

@@ -12,9 +12,10 @@ from ninja import Router, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
+from itda.accounts.access import require_role
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
-from itda.api.auth import AUTH, require_role
+from itda.api.auth import AUTH
 from itda.api.routers.programs import _id
 from itda.lib import masking
 from itda.matching import selectors

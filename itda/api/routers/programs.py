@@ -21,9 +21,9 @@ from ninja.decorators import decorate_view
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import StringConstraints
 
-from itda.accounts.access import personal_detail, personal_page
+from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import Role
-from itda.api.auth import AUTH, require_role
+from itda.api.auth import AUTH
 from itda.lib import masking
 from itda.programs import selectors
 from itda.programs.models import (

@@ -10,9 +10,9 @@ from django.views.decorators.cache import never_cache
 from ninja import Router, Schema
 from ninja.decorators import decorate_view
 
-from itda.accounts.access import personal_detail
+from itda.accounts.access import personal_detail, require_role
 from itda.accounts.roles import Role
-from itda.api.auth import AUTH, require_role
+from itda.api.auth import AUTH
 from itda.api.routers.programs import _id, _page_param, _page_size_param, _registry_page
 from itda.lib import masking
 from itda.recruitment import selectors

@@ -62,16 +62,18 @@ def test_export_is_scoped_masked_and_logged_with_its_reason(
         f'attachment; filename="call-{trainee_call.pk}-applications-'
     )
     rows = _rows(response)
-    assert len(rows) == 2  # Seoul and Gyeonggi; the Busan applicant is outside the scope
+    # The capital group runs the call, so every applicant to it is its own, a Busan one too
+    # (the applicant's region does not decide who handles the application).
+    assert len(rows) == 3
     park = next(r for r in rows if r["성명"] == "박*민")
     assert park["휴대전화"] == "010-****-4444" and park["생년월일"] == "2001-**-**"
     assert park["제출 일시(KST)"] == "2026-05-20 09:30"
     assert park["상태"] == "제출" and park["자격 검토"] == "검토 전" and park["결과"] == "심사 중"
     assert park["접수번호"].startswith("T-") and park["전공"] == '\'=HYPERLINK("x")'
-    assert "부*람" not in {r["성명"] for r in rows}
+    assert "부**람" in {r["성명"] for r in rows}
     entry = PersonalDataAccess.objects.get(action="export")
     assert entry.reason == "교육생 선발 심사 자료 [마스킹]"
-    assert entry.subject_type == "recruitment.application" and len(entry.subject_ids) == 2
+    assert entry.subject_type == "recruitment.application" and len(entry.subject_ids) == 3
     assert entry.actor == seoul_staff
 
 
