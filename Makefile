@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo prints links and QR codes for this port (settings.public_url) unless ITDA_PUBLIC_URL is set.
+export PORT
 
 .PHONY: demo test install static serve stop lint check-deploy bench clean
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("ITDA_DATA_DIR", BASE_DIR / ".itda"))
@@ -221,9 +222,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+
+def public_url(environ) -> str:
+    """``ITDA_PUBLIC_URL`` when set; else this machine at the port the server is started on
+    (``PORT``, as ``make demo`` passes it), so printed links reach the running server."""
+    explicit = environ.get("ITDA_PUBLIC_URL", "").strip()
+    if explicit:
+        return explicit.rstrip("/")
+    port = environ.get("PORT", "").strip() or "8000"
+    if not (port.isdigit() and 0 < int(port) < 65536):
+        raise ImproperlyConfigured(f"PORT must be a TCP port number, not {port!r}.")
+    return f"http://127.0.0.1:{int(port)}"
+
+
 # The address printed in QR codes: the attendance link a phone opens in the room, and a
-# certificate's verification page.
-ITDA_PUBLIC_URL = os.environ.get("ITDA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# certificate's verification page; also the demo's printed logins.
+ITDA_PUBLIC_URL = public_url(os.environ)
 
 # PIPA 제8조: 접속기록 are kept at least two years (the programme processes >50,000 subjects).
 ACCESS_LOG_RETENTION_DAYS = 2 * 365

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -12,8 +13,6 @@ from itda.accounts.models import User
 from itda.accounts.roles import Role
 from itda.accounts.views import ROLE_HOME
 from itda.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD
-
-BASE_URL = "http://127.0.0.1:8000"
 
 
 @dataclass(frozen=True)
@@ -32,8 +31,10 @@ def totp_secret_base32(device: TOTPDevice) -> str:
     return base64.b32encode(bytes.fromhex(device.key)).decode()
 
 
-def demo_logins(*, base_url: str = BASE_URL) -> list[DemoLogin]:
-    """The demo accounts that exist, in role order."""
+def demo_logins(*, base_url: str = "") -> list[DemoLogin]:
+    """The demo accounts that exist, in role order; links start at ``base_url`` (by default
+    ``ITDA_PUBLIC_URL``)."""
+    base_url = base_url or settings.ITDA_PUBLIC_URL
     names = [a.username for a in DEMO_ACCOUNTS]
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     devices = {

@@ -15,7 +15,6 @@ import datetime
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,7 +25,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Func, Q, Value
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -34,7 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from itda.accounts.models import User
 from itda.lib.brn import brn_check_digit, brn_format, brn_is_valid
 from itda.lib.dates import parse_korean_date
-from itda.lib.excel import safe_cell
+from itda.lib.excel import UnreadableWorkbook, open_uploaded_workbook, safe_cell, uploaded_rows
 from itda.lib.normalize import digits, phone_key
 from itda.programs.models import (
     Company,
@@ -57,8 +56,6 @@ from itda.recruitment.services import ApplicationError, applicant_key, receipt_n
 
 MAX_ROWS = 10_000
 MAX_COLUMNS = 60
-# An xlsx is a zip: refuse a small upload that would unpack into gigabytes (a "zip bomb").
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 EXAMPLE_MARK = "(예시)"
 IMPORT_NOTE = "Excel 가져오기"
@@ -535,28 +532,6 @@ class ImportPreview:
         return list(grouped.items())
 
 
-def _open_workbook(file):
-    """An openpyxl read-only workbook of ``file`` (a path or a binary file object)."""
-    try:
-        with zipfile.ZipFile(file) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ImportFileError(
-            "Excel(.xlsx) 파일이 아닙니다."
-            " Excel에서 'Excel 통합 문서(*.xlsx)'로 저장해 올려 주세요."
-        ) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError("파일 내용이 너무 큽니다. 행을 나눠 여러 파일로 올려 주세요.")
-    if hasattr(file, "seek"):
-        file.seek(0)
-    try:
-        return load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a broken package
-        raise ImportFileError(
-            "Excel 파일을 읽을 수 없습니다. 파일이 손상되었거나 암호가 걸려 있는지 확인해 주세요."
-        ) from None
-
-
 def _forbidden_header(cells: Iterable) -> str | None:
     for value in cells:
         if isinstance(value, str) and any(
@@ -595,13 +570,6 @@ def _map_header(
     return positions, extras, missing
 
 
-def _rows(workbook) -> Iterable[tuple[int, tuple]]:
-    sheet = workbook.worksheets[0]
-    # Some programs write a wrong size into the file; read what is there instead.
-    sheet.reset_dimensions()
-    yield from enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), 1)
-
-
 def _looks_like_rrn(value) -> bool:
     if isinstance(value, int) and not isinstance(value, bool):
         # A number cell drops the leading 0 of someone born in the 2000s.
@@ -625,11 +593,16 @@ def import_preview(*, call: Call, file: str | IO[bytes]) -> ImportPreview:
         if call.operating_group_id
         else None
     )
-    workbook = _open_workbook(file)
     try:
-        positions = _read_rows(workbook, call, columns, lookups, preview, key_column, group_regions)
-    finally:
-        workbook.close()
+        workbook = open_uploaded_workbook(file)
+        try:
+            positions = _read_rows(
+                workbook, call, columns, lookups, preview, key_column, group_regions
+            )
+        finally:
+            workbook.close()
+    except UnreadableWorkbook as exc:
+        raise ImportFileError(str(exc)) from None
     if not positions:
         raise ImportFileError("가져올 행이 없습니다. 머리글 아래에 신청 목록을 입력해 주세요.")
     _check_against_database(call, preview, key_column)
@@ -646,7 +619,7 @@ def _read_rows(workbook, call, columns, lookups, preview, key_column, group_regi
     # Blank rows count only between data rows: a template's pre-formatted empty rows below the
     # list are not "skipped rows" anyone needs to hear about.
     pending_blank = 0
-    for number, cells in _rows(workbook):
+    for number, cells in uploaded_rows(workbook, max_col=MAX_COLUMNS):
         if all(_is_blank(v) for v in cells):
             pending_blank += positions is not None
             continue

@@ -2,9 +2,10 @@
 
 import unicodedata
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from itda.demo.selectors import BASE_URL, demo_logins
+from itda.demo.selectors import demo_logins
 
 
 def _width(text: str) -> int:
@@ -19,9 +20,10 @@ class Command(BaseCommand):
     help = "데모 계정(역할별 하나)과 직원 역할의 TOTP 비밀키를 보여줍니다."
 
     def add_arguments(self, parser):
-        parser.add_argument("--base-url", default=BASE_URL, help=f"기본 {BASE_URL}")
+        parser.add_argument("--base-url", default="", help="기본 ITDA_PUBLIC_URL")
 
     def handle(self, *args, base_url, **options):
+        base_url = base_url or settings.ITDA_PUBLIC_URL
         logins = demo_logins(base_url=base_url.rstrip("/"))
         if not logins:
             raise CommandError(

@@ -1,0 +1,60 @@
+"""Stored files live exactly as long as the rows that name them."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import os
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+# A file is written to disk before its row commits (``FieldFile.save`` then ``Model.save``):
+# a sweep must not take the file of an upload still in flight, so it leaves young files alone.
+ORPHAN_GRACE = datetime.timedelta(hours=24)
+
+
+def delete_files_on_commit(sender, instance: models.Model, **kwargs) -> None:
+    """``post_delete`` receiver: remove the row's stored files once the deletion commits (a
+    rollback keeps the row, so it keeps its files)."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.FileField):
+            file = getattr(instance, field.attname)
+            if file:
+                transaction.on_commit(functools.partial(file.storage.delete, file.name))
+
+
+def _referenced_names() -> set[str]:
+    """Every file name a live row holds; history (pghistory events) records names, owns none."""
+    from pghistory.models import Event
+
+    names: set[str] = set()
+    for model in apps.get_models():
+        if issubclass(model, Event):
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                rows = model._base_manager.exclude(**{field.attname: ""})
+                names.update(rows.values_list(field.attname, flat=True))
+    return names
+
+
+def orphan_files_remove(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Delete the files under ``MEDIA_ROOT`` that no row names and that are older than
+    ``ORPHAN_GRACE``; (files removed, files kept). Safe to run twice."""
+    root = Path(settings.MEDIA_ROOT)
+    cutoff = ((now or timezone.now()) - ORPHAN_GRACE).timestamp()
+    referenced = _referenced_names()
+    removed = kept = 0
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            path = Path(folder, name)
+            if path.relative_to(root).as_posix() in referenced or path.stat().st_mtime > cutoff:
+                kept += 1
+                continue
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed, kept
