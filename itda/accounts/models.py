@@ -12,6 +12,7 @@ from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.accounts.roles import STAFF_ROLES, Role
+from itda.lib.dates import validate_era
 
 
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
@@ -57,8 +58,8 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
+    revoked_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
 
     class Meta:
         verbose_name = "API 토큰"

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.lib.dates import validate_era
 from itda.recruitment.models import Application, Call
 
 
@@ -118,7 +119,7 @@ class Panel(models.Model):
     status = models.CharField(
         "상태", max_length=10, choices=PanelStatus.choices, default=PanelStatus.OPEN
     )
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
 
     class Meta:
         verbose_name = "평가위원회"
@@ -204,7 +205,7 @@ class ScoreSheet(models.Model):
     status = models.CharField(
         "상태", max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
     comment = models.TextField("종합 의견", blank=True)
 
     class Meta:
@@ -269,8 +270,8 @@ class Ranking(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
+    published_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
 
     class Meta:
         verbose_name = "선정 결과"
@@ -309,7 +310,7 @@ class Appeal(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
     decision_reason = models.TextField("처리 사유", blank=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.internships.models import Position
+from itda.lib.dates import validate_era
 from itda.programs.models import OperatingGroup, Programme, Trainee
 
 
@@ -46,8 +47,8 @@ class MatchRound(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="followed_by"
     )
     max_choices = models.PositiveSmallIntegerField("교육생 지망 수", default=10)
-    trainee_deadline = models.DateTimeField("교육생 지망 마감")
-    company_deadline = models.DateTimeField("기업 순위 마감")
+    trainee_deadline = models.DateTimeField("교육생 지망 마감", validators=[validate_era])
+    company_deadline = models.DateTimeField("기업 순위 마감", validators=[validate_era])
     status = models.CharField(
         "상태", max_length=20, choices=RoundStatus.choices, default=RoundStatus.DRAFT
     )
@@ -159,7 +160,7 @@ class Interview(models.Model):
     round = models.ForeignKey(MatchRound, on_delete=models.CASCADE, related_name="interviews")
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="interviews")
     trainee = models.ForeignKey(Trainee, on_delete=models.PROTECT, related_name="interviews")
-    scheduled_at = models.DateTimeField("면접 일시")
+    scheduled_at = models.DateTimeField("면접 일시", validators=[validate_era])
     place = models.CharField("장소·방법", max_length=200)
     status = models.CharField(
         "상태", max_length=20, choices=InterviewStatus.choices, default=InterviewStatus.SCHEDULED

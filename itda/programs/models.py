@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.lib.dates import validate_era
 from itda.lib.fields import EncryptedCharField
 
 
@@ -235,8 +236,8 @@ class Programme(models.Model):
     name = models.CharField("사업명", max_length=200)
     ministry = models.CharField("주관부처", max_length=200)
     managing_agency = models.CharField("전담기관", max_length=200, blank=True)
-    starts_on = models.DateField("시작일")
-    ends_on = models.DateField("종료일")
+    starts_on = models.DateField("시작일", validators=[validate_era])
+    ends_on = models.DateField("종료일", validators=[validate_era])
     purpose = models.TextField("사업목적", blank=True)
     location = models.CharField("사업위치", max_length=200, blank=True)
     target_companies = models.PositiveIntegerField("목표 참여기업 수", null=True, blank=True)
@@ -314,8 +315,8 @@ class ProgrammeWindow(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="windows")
     name = models.CharField("일정", max_length=100)
-    opens_on = models.DateField("시작일", null=True, blank=True)
-    closes_on = models.DateField("마감일", null=True, blank=True)
+    opens_on = models.DateField("시작일", null=True, blank=True, validators=[validate_era])
+    closes_on = models.DateField("마감일", null=True, blank=True, validators=[validate_era])
     note = models.CharField("비고", max_length=200, blank=True)
 
     class Meta:
@@ -395,7 +396,7 @@ class Venue(models.Model):
     )
     address = models.CharField("주소", max_length=200)
     floor_area_m2 = models.PositiveIntegerField("연면적(㎡)", null=True, blank=True)
-    opened_on = models.DateField("개소일", null=True, blank=True)
+    opened_on = models.DateField("개소일", null=True, blank=True, validators=[validate_era])
     description = models.TextField("주요기능", blank=True)
 
     class Meta:
@@ -531,7 +532,7 @@ class Trainee(models.Model):
         related_name="trainee",
     )
     name = models.CharField("성명", max_length=50)
-    birth_date = models.DateField("생년월일")
+    birth_date = models.DateField("생년월일", validators=[validate_era])
     phone = models.CharField("휴대전화", max_length=13)
     email = models.EmailField("이메일")
     region = models.ForeignKey(

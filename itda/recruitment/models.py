@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.lib.dates import validate_era
 from itda.programs.models import (
     Company,
     OperatingGroup,
@@ -55,8 +56,8 @@ class Call(models.Model):
         verbose_name="주관 사업단",
     )
     description = models.TextField("공고 내용", blank=True)
-    opens_at = models.DateTimeField("접수 시작")
-    closes_at = models.DateTimeField("접수 마감")
+    opens_at = models.DateTimeField("접수 시작", validators=[validate_era])
+    closes_at = models.DateTimeField("접수 마감", validators=[validate_era])
     # Eligibility rules as data, e.g. {"company_kinds": ["smart_factory"], "min_employees": 5,
     # "birth_year_min": 1991, "regions": ["11", "41"]}; see services.screening_reasons.
     eligibility = models.JSONField("신청 자격", default=dict, blank=True)
@@ -167,9 +168,15 @@ class Application(models.Model):
     )
     answers = models.JSONField("신청 내용", default=dict, blank=True)
     consent_version = models.CharField("동의문 버전", max_length=20, blank=True)
-    consented_at = models.DateTimeField("동의 일시", null=True, blank=True)
-    submitted_at = models.DateTimeField("제출 일시", null=True, blank=True)
-    withdrawn_at = models.DateTimeField("철회 일시", null=True, blank=True)
+    consented_at = models.DateTimeField(
+        "동의 일시", null=True, blank=True, validators=[validate_era]
+    )
+    submitted_at = models.DateTimeField(
+        "제출 일시", null=True, blank=True, validators=[validate_era]
+    )
+    withdrawn_at = models.DateTimeField(
+        "철회 일시", null=True, blank=True, validators=[validate_era]
+    )
     screening = models.CharField(
         "자격 검토", max_length=10, choices=Screening.choices, default=Screening.PENDING
     )

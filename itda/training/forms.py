@@ -8,6 +8,7 @@ import datetime
 from django import forms
 
 from itda.accounts.models import User
+from itda.lib.forms import BoundedDatesMixin
 from itda.training.models import BookingKind, Cohort, Course
 from itda.training.schedule import KST, group_rooms, managed_groups, meeting_rooms
 
@@ -77,7 +78,7 @@ class ModuleForm(forms.Form):
     hours = forms.IntegerField(label="시간", min_value=1, max_value=999)
 
 
-class CohortForm(_ServiceChecked, forms.ModelForm):
+class CohortForm(BoundedDatesMixin, _ServiceChecked, forms.ModelForm):
     """A cohort's number, dates, capacity and instructors (staff of the course's group)."""
 
     instructors = forms.ModelMultipleChoiceField(
@@ -102,7 +103,7 @@ class CohortForm(_ServiceChecked, forms.ModelForm):
         self.fields["number"].min_value = 1
 
 
-class _SpanForm(forms.Form):
+class _SpanForm(BoundedDatesMixin, forms.Form):
     """A date and a start and end time, read as KST."""
 
     date = forms.DateField(label="날짜", widget=DateInput())

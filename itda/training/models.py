@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.lib.dates import validate_era, validate_era_range
 from itda.programs.models import (
     OperatingGroup,
     Programme,
@@ -39,7 +40,7 @@ class TrainingRule(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="training_rules", verbose_name="사업"
     )
-    effective_from = models.DateField("적용 시작일")
+    effective_from = models.DateField("적용 시작일", validators=[validate_era])
     max_cohort_months = models.PositiveSmallIntegerField("구직자 기수 최대 기간(개월)", default=1)
     late_after_minutes = models.PositiveSmallIntegerField(
         "지각 기준(시작 후 분)", default=10, help_text="차시 시작 후 이 시간이 지나 입실하면 지각"
@@ -182,8 +183,8 @@ class Cohort(models.Model):
         Course, on_delete=models.PROTECT, related_name="cohorts", verbose_name="교육과정"
     )
     number = models.PositiveSmallIntegerField("기수")
-    starts_on = models.DateField("개강일")
-    ends_on = models.DateField("종강일")
+    starts_on = models.DateField("개강일", validators=[validate_era])
+    ends_on = models.DateField("종강일", validators=[validate_era])
     capacity = models.PositiveSmallIntegerField("정원")
     # Instructors who take the roll-call log in as the group's staff; guest lecturers are named
     # on the session instead.
@@ -193,7 +194,9 @@ class Cohort(models.Model):
     rule = models.ForeignKey(
         TrainingRule, on_delete=models.PROTECT, related_name="cohorts", verbose_name="적용 규칙"
     )
-    completed_at = models.DateTimeField("수료 판정 일시", null=True, blank=True)
+    completed_at = models.DateTimeField(
+        "수료 판정 일시", null=True, blank=True, validators=[validate_era]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -239,7 +242,7 @@ class RoomBooking(models.Model):
     room = models.ForeignKey(
         Room, on_delete=models.PROTECT, related_name="bookings", verbose_name="실"
     )
-    during = DateTimeRangeField("사용 시간")
+    during = DateTimeRangeField("사용 시간", validators=[validate_era_range])
     kind = models.CharField("용도", max_length=20, choices=BookingKind.choices)
     status = models.CharField(
         "상태", max_length=20, choices=BookingStatus.choices, default=BookingStatus.REQUESTED
@@ -260,7 +263,7 @@ class RoomBooking(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
     decision_note = models.CharField("처리 의견", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -302,8 +305,8 @@ class Session(models.Model):
     module = models.ForeignKey(
         Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
     )
-    starts_at = models.DateTimeField("시작")
-    ends_at = models.DateTimeField("종료")
+    starts_at = models.DateTimeField("시작", validators=[validate_era])
+    ends_at = models.DateTimeField("종료", validators=[validate_era])
     booking = models.OneToOneField(
         RoomBooking,
         on_delete=models.PROTECT,
@@ -371,7 +374,7 @@ class Enrollment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     enrolled_at = models.DateTimeField(auto_now_add=True)
-    ended_at = models.DateTimeField("종료 일시", null=True, blank=True)
+    ended_at = models.DateTimeField("종료 일시", null=True, blank=True, validators=[validate_era])
     ended_reason = models.CharField("종료 사유", max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -438,8 +441,8 @@ class Attendance(models.Model):
         Session, on_delete=models.PROTECT, related_name="attendances", verbose_name="차시"
     )
     status = models.CharField("출결", max_length=20, choices=AttendanceStatus.choices)
-    checked_in_at = models.DateTimeField("입실", null=True, blank=True)
-    checked_out_at = models.DateTimeField("퇴실", null=True, blank=True)
+    checked_in_at = models.DateTimeField("입실", null=True, blank=True, validators=[validate_era])
+    checked_out_at = models.DateTimeField("퇴실", null=True, blank=True, validators=[validate_era])
     source = models.CharField("기록 방법", max_length=20, choices=AttendanceSource.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -519,7 +522,7 @@ class AttendanceCorrection(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
     decision_note = models.CharField("처리 의견", max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -555,11 +558,11 @@ class Certificate(models.Model):
     )
     serial = models.CharField("발급번호", max_length=30, unique=True)
     verification_code = models.CharField("확인 코드", max_length=32, unique=True)
-    issued_at = models.DateTimeField("발급일시")
+    issued_at = models.DateTimeField("발급일시", validators=[validate_era])
     attendance_rate = models.DecimalField("출석률", max_digits=5, decimal_places=4)
     pdf = models.FileField("PDF", upload_to="certificates/%Y/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
-    revoked_at = models.DateTimeField("취소 일시", null=True, blank=True)
+    revoked_at = models.DateTimeField("취소 일시", null=True, blank=True, validators=[validate_era])
     revoked_reason = models.CharField("취소 사유", max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
