@@ -35,7 +35,9 @@ class User(AbstractUser):
         verbose_name_plural = "사용자"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="user_role_valid"
+                condition=models.Q(role__in=Role.values),
+                name="user_role_valid",
+                violation_error_message="알 수 없는 역할입니다.",
             ),
         ]
 
@@ -112,5 +114,6 @@ class PersonalDataAccess(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(action="export") | ~models.Q(reason=""),
                 name="access_export_needs_reason",
+                violation_error_message="개인정보를 내려받으려면 사유를 적어야 합니다.",
             ),
         ]

@@ -94,9 +94,15 @@ class Criterion(models.Model):
         verbose_name_plural = "평가 항목"
         ordering = ["scheme", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "code"], name="criterion_code_unique"),
+            models.UniqueConstraint(
+                fields=["scheme", "code"],
+                name="criterion_code_unique",
+                violation_error_message="이 평가표에 같은 코드의 평가항목이 이미 있습니다.",
+            ),
             models.CheckConstraint(
-                condition=models.Q(max_points__gt=0), name="criterion_max_positive"
+                condition=models.Q(max_points__gt=0),
+                name="criterion_max_positive",
+                violation_error_message="배점은 0보다 커야 합니다.",
             ),
         ]
 
@@ -147,7 +153,11 @@ class ConflictOfInterest(models.Model):
         verbose_name = "이해충돌"
         verbose_name_plural = "이해충돌"
         constraints = [
-            models.UniqueConstraint(fields=["evaluator", "application"], name="conflict_unique"),
+            models.UniqueConstraint(
+                fields=["evaluator", "application"],
+                name="conflict_unique",
+                violation_error_message="이 신청서에 대한 이해충돌 신고가 이미 있습니다.",
+            ),
         ]
 
 
@@ -187,7 +197,11 @@ class Assignment(models.Model):
         verbose_name = "평가 배정"
         verbose_name_plural = "평가 배정"
         constraints = [
-            models.UniqueConstraint(fields=["application", "evaluator"], name="assignment_unique"),
+            models.UniqueConstraint(
+                fields=["application", "evaluator"],
+                name="assignment_unique",
+                violation_error_message="이 평가위원에게 이미 배정된 신청서입니다.",
+            ),
         ]
 
 
@@ -226,8 +240,16 @@ class Score(models.Model):
         verbose_name = "항목 점수"
         verbose_name_plural = "항목 점수"
         constraints = [
-            models.UniqueConstraint(fields=["sheet", "criterion"], name="score_unique"),
-            models.CheckConstraint(condition=models.Q(points__gte=0), name="score_non_negative"),
+            models.UniqueConstraint(
+                fields=["sheet", "criterion"],
+                name="score_unique",
+                violation_error_message="이 평가항목의 점수가 이미 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(points__gte=0),
+                name="score_non_negative",
+                violation_error_message="점수는 0점 이상이어야 합니다.",
+            ),
         ]
 
 
@@ -282,6 +304,7 @@ class Ranking(models.Model):
                 fields=["call"],
                 condition=models.Q(status="published"),
                 name="one_published_ranking_per_call",
+                violation_error_message="이 공고에는 이미 공개된 순위가 있습니다.",
             ),
         ]
 
@@ -318,10 +341,13 @@ class Appeal(models.Model):
         verbose_name_plural = "이의신청"
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "ranking"], name="one_appeal_per_result"
+                fields=["application", "ranking"],
+                name="one_appeal_per_result",
+                violation_error_message="이 결과에 대한 이의신청이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="filed") | ~models.Q(decision_reason=""),
                 name="appeal_decision_has_reason",
+                violation_error_message="이의신청을 처리하려면 처리 사유를 적어야 합니다.",
             ),
         ]

@@ -72,7 +72,11 @@ class Position(models.Model):
         verbose_name_plural = "인턴십 포지션"
         ordering = ["-created_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(seats__gte=1), name="position_seats_positive"),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1),
+                name="position_seats_positive",
+                violation_error_message="모집 인원은 1명 이상이어야 합니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -143,6 +147,7 @@ class Placement(models.Model):
                 fields=["trainee"],
                 condition=Q(state__in=["assigned", "started"]),
                 name="placement_one_active_per_trainee",
+                violation_error_message="이 교육생은 이미 진행 중인 인턴십 배정이 있습니다.",
             ),
         ]
 

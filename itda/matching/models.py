@@ -106,14 +106,21 @@ class TraineeChoice(models.Model):
         ordering = ["round", "trainee", "rank"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "trainee", "position"], name="choice_position_once"
+                fields=["round", "trainee", "position"],
+                name="choice_position_once",
+                violation_error_message="같은 포지션을 두 번 지망할 수 없습니다.",
             ),
             models.UniqueConstraint(
                 fields=["round", "trainee", "rank"],
                 name="choice_rank_once",
+                violation_error_message="같은 지망 순위를 두 번 쓸 수 없습니다.",
                 deferrable=models.Deferrable.DEFERRED,
             ),
-            models.CheckConstraint(condition=Q(rank__gte=1), name="choice_rank_positive"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1),
+                name="choice_rank_positive",
+                violation_error_message="지망 순위는 1 이상이어야 합니다.",
+            ),
         ]
 
 
@@ -135,14 +142,21 @@ class CompanyRanking(models.Model):
         ordering = ["round", "position", "rank"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "position", "trainee"], name="ranking_trainee_once"
+                fields=["round", "position", "trainee"],
+                name="ranking_trainee_once",
+                violation_error_message="같은 교육생에게 순위를 두 번 매길 수 없습니다.",
             ),
             models.UniqueConstraint(
                 fields=["round", "position", "rank"],
                 name="ranking_rank_once",
+                violation_error_message="같은 순위를 두 번 쓸 수 없습니다.",
                 deferrable=models.Deferrable.DEFERRED,
             ),
-            models.CheckConstraint(condition=Q(rank__gte=1), name="ranking_rank_positive"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1),
+                name="ranking_rank_positive",
+                violation_error_message="순위는 1 이상이어야 합니다.",
+            ),
         ]
 
 
@@ -181,7 +195,9 @@ class Interview(models.Model):
         ordering = ["scheduled_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "position", "trainee"], name="interview_once_per_pair"
+                fields=["round", "position", "trainee"],
+                name="interview_once_per_pair",
+                violation_error_message="이 교육생과의 면접이 이미 있습니다.",
             ),
         ]
 

@@ -64,14 +64,19 @@ class AllowanceRule(models.Model):
         ordering = ["programme", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "effective_from"], name="allowance_rule_version_unique"
+                fields=["programme", "effective_from"],
+                name="allowance_rule_version_unique",
+                violation_error_message="같은 적용 시작일의 훈련수당 규칙이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=Q(full_rate__gt=0) & Q(full_rate__lte=1),
                 name="allowance_rule_rate_range",
+                violation_error_message="전액 지급 출석률은 0보다 크고 1 이하여야 합니다.",
             ),
             models.CheckConstraint(
-                condition=Q(amount_krw__gt=0), name="allowance_rule_amount_positive"
+                condition=Q(amount_krw__gt=0),
+                name="allowance_rule_amount_positive",
+                violation_error_message="지급액은 0원보다 커야 합니다.",
             ),
         ]
 
@@ -145,17 +150,21 @@ class AllowanceLine(models.Model):
         ordering = ["enrollment", "period_start"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enrollment", "period_start"], name="allowance_line_once_per_period"
+                fields=["enrollment", "period_start"],
+                name="allowance_line_once_per_period",
+                violation_error_message="이 단위기간의 수당 내역이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gt=models.F("period_start")),
                 name="allowance_line_period_ordered",
+                violation_error_message="단위기간 끝은 시작 이후여야 합니다.",
             ),
             models.CheckConstraint(
                 condition=Q(ended__lte=models.F("planned"))
                 & Q(credited__lte=models.F("attended"))
                 & Q(attended__lte=models.F("ended")),
                 name="allowance_line_counts_consistent",
+                violation_error_message="수당 내역의 차시 수가 서로 맞지 않습니다.",
             ),
         ]
 

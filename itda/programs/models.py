@@ -99,7 +99,11 @@ class ComplexFigure(models.Model):
         verbose_name = "산업단지 지표"
         verbose_name_plural = "산업단지 지표"
         constraints = [
-            models.UniqueConstraint(fields=["complex", "metric"], name="complex_figure_unique"),
+            models.UniqueConstraint(
+                fields=["complex", "metric"],
+                name="complex_figure_unique",
+                violation_error_message="이 산업단지에는 같은 지표의 값이 이미 있습니다.",
+            ),
         ]
 
 
@@ -132,7 +136,11 @@ class TransformationPlan(models.Model):
         verbose_name_plural = "산단대개조 혁신계획"
         ordering = ["round_year", "region__code"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "round_year"], name="plan_region_round"),
+            models.UniqueConstraint(
+                fields=["region", "round_year"],
+                name="plan_region_round",
+                violation_error_message="이 지역의 같은 선정연도 대개조 계획이 이미 있습니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -163,9 +171,16 @@ class PlanSite(models.Model):
         verbose_name_plural = "대상지역"
         ordering = ["plan", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "complex"], name="plan_site_unique"),
             models.UniqueConstraint(
-                fields=["plan"], condition=models.Q(role="hub"), name="plan_one_hub"
+                fields=["plan", "complex"],
+                name="plan_site_unique",
+                violation_error_message="이 계획에는 같은 산업단지가 이미 있습니다.",
+            ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(role="hub"),
+                name="plan_one_hub",
+                violation_error_message="계획 하나에 거점 산업단지는 하나뿐입니다.",
             ),
         ]
 
@@ -188,7 +203,9 @@ class PlanTarget(models.Model):
         ordering = ["plan", "order", "source"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "indicator", "source"], name="plan_target_unique"
+                fields=["plan", "indicator", "source"],
+                name="plan_target_unique",
+                violation_error_message="이 계획에는 같은 지표·출처의 목표가 이미 있습니다.",
             ),
         ]
 
@@ -264,6 +281,7 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="programme_period_valid",
+                violation_error_message="사업 종료일은 시작일 이후여야 합니다.",
             ),
         ]
 
@@ -289,9 +307,15 @@ class ProgrammeBudget(models.Model):
         verbose_name = "사업비"
         verbose_name_plural = "사업비"
         constraints = [
-            models.UniqueConstraint(fields=["programme", "source"], name="budget_source_unique"),
+            models.UniqueConstraint(
+                fields=["programme", "source"],
+                name="budget_source_unique",
+                violation_error_message="이 사업에는 같은 재원의 예산이 이미 있습니다.",
+            ),
             models.CheckConstraint(
-                condition=models.Q(amount_krw__gte=0), name="budget_non_negative"
+                condition=models.Q(amount_krw__gte=0),
+                name="budget_non_negative",
+                violation_error_message="예산 금액은 0원 이상이어야 합니다.",
             ),
         ]
 
@@ -347,7 +371,11 @@ class Track(models.Model):
         verbose_name_plural = "트랙"
         ordering = ["programme", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "code"], name="track_code_unique"),
+            models.UniqueConstraint(
+                fields=["programme", "code"],
+                name="track_code_unique",
+                violation_error_message="이 사업에 같은 코드의 트랙이 이미 있습니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -375,7 +403,11 @@ class OperatingGroup(models.Model):
         verbose_name_plural = "사업단"
         ordering = ["programme", "zone"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "zone"], name="group_zone_unique"),
+            models.UniqueConstraint(
+                fields=["programme", "zone"],
+                name="group_zone_unique",
+                violation_error_message="이 사업에는 같은 권역의 사업단이 이미 있습니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -427,7 +459,11 @@ class Room(models.Model):
         verbose_name = "실"
         verbose_name_plural = "실"
         constraints = [
-            models.UniqueConstraint(fields=["venue", "name"], name="room_name_unique"),
+            models.UniqueConstraint(
+                fields=["venue", "name"],
+                name="room_name_unique",
+                violation_error_message="이 교육장에 같은 이름의 실이 이미 있습니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -500,12 +536,15 @@ class Company(models.Model):
         ordering = ["name", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(business_number__regex=r"^\d{10}$"), name="company_brn_digits"
+                condition=models.Q(business_number__regex=r"^\d{10}$"),
+                name="company_brn_digits",
+                violation_error_message="사업자등록번호는 숫자 10자리여야 합니다.",
             ),
             models.CheckConstraint(
                 condition=models.Q(ksx9001_level__gte=1, ksx9001_level__lte=5)
                 | models.Q(ksx9001_level__isnull=True),
                 name="company_ksx9001_range",
+                violation_error_message="KS X 9001 수준은 1에서 5 사이여야 합니다.",
             ),
         ]
 
@@ -565,7 +604,11 @@ class Trainee(models.Model):
         verbose_name_plural = "교육생"
         ordering = ["name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["phone"], name="trainee_phone_unique"),
+            models.UniqueConstraint(
+                fields=["phone"],
+                name="trainee_phone_unique",
+                violation_error_message="같은 휴대전화 번호의 교육생이 이미 있습니다.",
+            ),
         ]
 
     def __str__(self) -> str:

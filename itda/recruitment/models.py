@@ -75,11 +75,14 @@ class Call(models.Model):
         ordering = ["-opens_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_window_valid"
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="call_window_valid",
+                violation_error_message="접수 마감은 접수 시작보다 늦어야 합니다.",
             ),
             models.CheckConstraint(
                 condition=~models.Q(kind="trainee") | models.Q(track__isnull=False),
                 name="trainee_call_has_track",
+                violation_error_message="교육생 모집 공고는 트랙을 정해야 합니다.",
             ),
         ]
 
@@ -110,7 +113,11 @@ class DocumentRequirement(models.Model):
         verbose_name = "제출 서류"
         verbose_name_plural = "제출 서류"
         constraints = [
-            models.UniqueConstraint(fields=["call", "name"], name="requirement_name_unique"),
+            models.UniqueConstraint(
+                fields=["call", "name"],
+                name="requirement_name_unique",
+                violation_error_message="이 공고에 같은 이름의 제출서류가 이미 있습니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -205,12 +212,15 @@ class Application(models.Model):
         ordering = ["call", "submitted_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["call", "applicant_key"], name="one_application_per_applicant"
+                fields=["call", "applicant_key"],
+                name="one_application_per_applicant",
+                violation_error_message="이 공고에 이미 신청하셨습니다.",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="submitted")
                 | models.Q(submitted_at__isnull=False, receipt_number__isnull=False),
                 name="submitted_has_receipt",
+                violation_error_message="제출된 신청서에는 접수번호와 제출 일시가 있어야 합니다.",
             ),
         ]
         indexes = [models.Index(fields=["call", "status"])]
@@ -248,7 +258,9 @@ class ApplicationDocument(models.Model):
         verbose_name_plural = "제출 서류 파일"
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "requirement"], name="one_file_per_requirement"
+                fields=["application", "requirement"],
+                name="one_file_per_requirement",
+                violation_error_message="이 서류는 이미 제출되었습니다. 기존 파일을 바꾸어 주세요.",
             ),
         ]
 

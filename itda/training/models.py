@@ -75,17 +75,24 @@ class TrainingRule(models.Model):
         ordering = ["programme", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "effective_from"], name="training_rule_version_unique"
+                fields=["programme", "effective_from"],
+                name="training_rule_version_unique",
+                violation_error_message="같은 적용 시작일의 출결·수료 규칙이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=Q(completion_min_rate__gt=0) & Q(completion_min_rate__lte=1),
                 name="training_rule_rate_range",
+                violation_error_message="수료 기준 출석률은 0보다 크고 1 이하여야 합니다.",
             ),
             models.CheckConstraint(
-                condition=Q(incidents_per_absence__gte=1), name="training_rule_incidents_positive"
+                condition=Q(incidents_per_absence__gte=1),
+                name="training_rule_incidents_positive",
+                violation_error_message="결석 1회로 보는 지각·조퇴 횟수는 1 이상이어야 합니다.",
             ),
             models.CheckConstraint(
-                condition=Q(qr_rotation_seconds__gte=10), name="training_rule_qr_rotation_min"
+                condition=Q(qr_rotation_seconds__gte=10),
+                name="training_rule_qr_rotation_min",
+                violation_error_message="QR 교체 주기는 10초 이상이어야 합니다.",
             ),
         ]
 
@@ -136,12 +143,19 @@ class Course(models.Model):
         verbose_name_plural = "교육과정"
         ordering = ["operating_group", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["operating_group", "code"], name="course_code_unique"),
+            models.UniqueConstraint(
+                fields=["operating_group", "code"],
+                name="course_code_unique",
+                violation_error_message="이 사업단에 같은 코드의 교육과정이 이미 있습니다.",
+            ),
             # Job-seeker courses belong to a track; employee courses to a smart-factory stage.
             models.CheckConstraint(
                 condition=(Q(audience="job_seeker") & Q(track__isnull=False))
                 | (Q(audience="employee") & Q(track__isnull=True) & ~Q(smart_factory_level="")),
                 name="course_audience_fields",
+                violation_error_message=(
+                    "구직자 과정은 트랙을, 재직자 과정은 스마트공장 수준을 정해야 합니다."
+                ),
             ),
         ]
 
@@ -167,8 +181,16 @@ class Module(models.Model):
         verbose_name_plural = "교과목"
         ordering = ["course", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["course", "order"], name="module_order_unique"),
-            models.CheckConstraint(condition=Q(hours__gt=0), name="module_hours_positive"),
+            models.UniqueConstraint(
+                fields=["course", "order"],
+                name="module_order_unique",
+                violation_error_message="이 교육과정에 같은 순서의 교과목이 이미 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0),
+                name="module_hours_positive",
+                violation_error_message="교과목 시간은 1시간 이상이어야 합니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -204,11 +226,21 @@ class Cohort(models.Model):
         verbose_name_plural = "기수"
         ordering = ["course", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["course", "number"], name="cohort_number_unique"),
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="cohort_dates_ordered"
+            models.UniqueConstraint(
+                fields=["course", "number"],
+                name="cohort_number_unique",
+                violation_error_message="이 교육과정에 같은 기수가 이미 있습니다.",
             ),
-            models.CheckConstraint(condition=Q(capacity__gt=0), name="cohort_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="cohort_dates_ordered",
+                violation_error_message="종강일은 개강일 이후여야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0),
+                name="cohort_capacity_positive",
+                violation_error_message="정원은 1명 이상이어야 합니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -277,11 +309,14 @@ class RoomBooking(models.Model):
         constraints = [
             ExclusionConstraint(
                 name="room_booking_no_overlap",
+                violation_error_message="선택한 실은 그 시간에 이미 예약되어 있습니다.",
                 expressions=[("room", RangeOperators.EQUAL), ("during", RangeOperators.OVERLAPS)],
                 condition=Q(status="approved"),
             ),
             models.CheckConstraint(
-                condition=Q(during__isempty=False), name="room_booking_not_empty"
+                condition=Q(during__isempty=False),
+                name="room_booking_not_empty",
+                violation_error_message="예약 시간은 비어 있을 수 없습니다.",
             ),
         ]
 
@@ -325,9 +360,15 @@ class Session(models.Model):
         verbose_name_plural = "차시"
         ordering = ["cohort", "starts_at", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "number"], name="session_number_unique"),
+            models.UniqueConstraint(
+                fields=["cohort", "number"],
+                name="session_number_unique",
+                violation_error_message="이 기수에 같은 번호의 차시가 이미 있습니다.",
+            ),
             models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="session_times_ordered"
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="session_times_ordered",
+                violation_error_message="종료 시각은 시작 시각보다 늦어야 합니다.",
             ),
         ]
 
@@ -389,19 +430,24 @@ class Enrollment(models.Model):
                 fields=["trainee"],
                 condition=Q(status__in=["enrolled", "waitlisted"]),
                 name="enrollment_one_active_per_trainee",
+                violation_error_message="이 교육생은 이미 다른 기수에 수강 중이거나 대기 중입니다.",
             ),
             models.UniqueConstraint(
-                fields=["cohort", "trainee"], name="enrollment_once_per_cohort"
+                fields=["cohort", "trainee"],
+                name="enrollment_once_per_cohort",
+                violation_error_message="이 교육생은 이미 이 기수에 등록되어 있습니다.",
             ),
             models.UniqueConstraint(
                 fields=["cohort", "waitlist_position"],
                 condition=Q(status="waitlisted"),
                 name="enrollment_waitlist_position_unique",
+                violation_error_message="같은 대기 순번이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=Q(status="waitlisted", waitlist_position__isnull=False)
                 | (~Q(status="waitlisted") & Q(waitlist_position__isnull=True)),
                 name="enrollment_waitlist_position_iff_waitlisted",
+                violation_error_message="대기 순번은 대기 중인 등록에만 있습니다.",
             ),
         ]
 
@@ -458,13 +504,16 @@ class Attendance(models.Model):
         ordering = ["session", "enrollment"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enrollment", "session"], name="attendance_once_per_session"
+                fields=["enrollment", "session"],
+                name="attendance_once_per_session",
+                violation_error_message="이 차시의 출결이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=Q(checked_out_at__isnull=True)
                 | Q(checked_in_at__isnull=True)
                 | Q(checked_out_at__gte=models.F("checked_in_at")),
                 name="attendance_out_after_in",
+                violation_error_message="퇴실 시각은 입실 시각 이후여야 합니다.",
             ),
         ]
 
@@ -537,10 +586,12 @@ class AttendanceCorrection(models.Model):
                 fields=["enrollment", "session"],
                 condition=Q(status="pending"),
                 name="correction_one_pending_per_session",
+                violation_error_message="이 차시에 처리 중인 출결 정정 신청이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=~Q(requested_status=models.F("status_before")),
                 name="correction_changes_something",
+                violation_error_message="정정 신청은 현재와 다른 출결 상태를 요청해야 합니다.",
             ),
         ]
 
