@@ -131,3 +131,8 @@ def validate_era_range(value) -> None:
     if value is not None:
         validate_era(value.lower)
         validate_era(value.upper)
+
+
+def era_clamp(day: datetime.date) -> datetime.date:
+    """``day`` moved into EARLIEST..LATEST: a page asked for year 1 or 9999 shows the edge."""
+    return min(max(day, EARLIEST), LATEST)

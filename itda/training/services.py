@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from itda.accounts.models import User
 from itda.accounts.roles import Role
+from itda.lib.dates import validate_era
 from itda.programs.models import Company, OperatingGroup, Room
 from itda.training.models import (
     Audience,
@@ -162,6 +163,12 @@ def cohort_save(
     group = course.operating_group
     _require_group(actor, group)
     starts_on, ends_on = fields["starts_on"], fields["ends_on"]
+    # Before any date arithmetic: a day past 9999-12-31 cannot be computed.
+    try:
+        validate_era(starts_on)
+        validate_era(ends_on)
+    except ValidationError as exc:
+        raise TrainingError(exc.messages) from exc
     if ends_on < starts_on:
         raise TrainingError("종강일은 개강일 이후여야 합니다.")
     rule = rule_in_force(group.programme, starts_on)

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from itda.accounts.roles import Role
+from itda.lib.dates import EARLIEST, LATEST, era_clamp
 from itda.training import schedule, services
 from itda.training.forms import (
     CohortForm,
@@ -297,11 +298,14 @@ def venue_calendar(request, pk: int):
     _require(request, *_STAFF)
     venue = get_object_or_404(schedule.venues_for(request.user), pk=pk)
     try:
-        day = datetime.date.fromisoformat(request.GET.get("week", ""))
+        day = era_clamp(datetime.date.fromisoformat(request.GET.get("week", "")))
     except ValueError:
         day = timezone.localdate()
     monday = schedule.week_start(day)
     week = datetime.timedelta(days=7)
+    # No links past the era: a week outside it cannot be booked, and year 1 or 9999 overflows.
+    previous = monday - week if monday - week >= EARLIEST else None
+    following = monday + week if monday + week <= LATEST else None
     return render(
         request,
         "training/rooms/venue_calendar.html",
@@ -309,8 +313,8 @@ def venue_calendar(request, pk: int):
             "venue": venue,
             "monday": monday,
             "sunday": monday + datetime.timedelta(days=6),
-            "previous": monday - week,
-            "next": monday + week,
+            "previous": previous,
+            "next": following,
             "booking_form": StaffBookingForm(venue=venue, initial={"date": monday}),
             **schedule.venue_week(venue, monday),
         },
