@@ -8,6 +8,7 @@ from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.lib.dates import validate_era
+from itda.lib.fields import BoundedTextField
 from itda.recruitment.models import Application, Call
 
 
@@ -84,7 +85,7 @@ class Criterion(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="criteria")
     code = models.SlugField("코드")
     name = models.CharField("평가 항목", max_length=100)
-    description = models.TextField("세부 내용", blank=True)
+    description = BoundedTextField("세부 내용", max_length=2000, blank=True)
     weight = models.PositiveSmallIntegerField("가중치")
     max_points = models.PositiveSmallIntegerField("배점")
     order = models.PositiveSmallIntegerField("순서 (동점 시 우선)", default=0)
@@ -220,7 +221,7 @@ class ScoreSheet(models.Model):
         "상태", max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT
     )
     submitted_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
-    comment = models.TextField("종합 의견", blank=True)
+    comment = BoundedTextField("종합 의견", max_length=2000, blank=True)
 
     class Meta:
         verbose_name = "평가표"
@@ -322,7 +323,7 @@ class Appeal(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="appeals")
     ranking = models.ForeignKey(Ranking, on_delete=models.PROTECT, related_name="appeals")
-    reason = models.TextField("이의신청 사유")
+    reason = BoundedTextField("이의신청 사유", max_length=2000)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -334,7 +335,7 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     decided_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
-    decision_reason = models.TextField("처리 사유", blank=True)
+    decision_reason = BoundedTextField("처리 사유", max_length=2000, blank=True)
 
     class Meta:
         verbose_name = "이의신청"

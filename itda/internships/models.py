@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.lib.fields import BoundedTextField
 from itda.programs.models import Company, Region, Track, Trainee
 
 
@@ -43,8 +44,8 @@ class Position(models.Model):
         Track, on_delete=models.PROTECT, related_name="positions", verbose_name="트랙"
     )
     title = models.CharField("포지션명", max_length=200)
-    duties = models.TextField("직무 내용")
-    problem_statement = models.TextField("PBL 과제", blank=True)
+    duties = BoundedTextField("직무 내용", max_length=4000)
+    problem_statement = BoundedTextField("PBL 과제", max_length=4000, blank=True)
     seats = models.PositiveSmallIntegerField("인원")
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="positions", verbose_name="근무지 시·도"

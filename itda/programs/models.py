@@ -4,11 +4,12 @@ registries of companies and trainees."""
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.lib.dates import validate_era
-from itda.lib.fields import EncryptedCharField
+from itda.lib.fields import BoundedTextField, EncryptedCharField
 
 
 class Zone(models.TextChoices):
@@ -63,7 +64,7 @@ class IndustrialComplex(models.Model):
     smart_green_year = models.PositiveSmallIntegerField(
         "스마트그린산단 선정연도", null=True, blank=True
     )
-    description = models.TextField("설명", blank=True)
+    description = BoundedTextField("설명", max_length=20000, blank=True)
 
     class Meta:
         verbose_name = "산업단지"
@@ -123,8 +124,8 @@ class TransformationPlan(models.Model):
     status = models.CharField("상태", max_length=20, choices=PlanStatus.choices)
     main_industries = models.CharField("주력업종", max_length=200, blank=True)
     vision = models.CharField("비전", max_length=300, blank=True)
-    summary = models.TextField("요약(본문)", blank=True)
-    regional_context = models.TextField("지역여건", blank=True)
+    summary = BoundedTextField("요약(본문)", max_length=20000, blank=True)
+    regional_context = BoundedTextField("지역여건", max_length=20000, blank=True)
     requested_subproject_count = models.PositiveSmallIntegerField(
         "신청 사업 수", null=True, blank=True
     )
@@ -216,7 +217,7 @@ class KeyTask(models.Model):
 
     plan = models.ForeignKey(TransformationPlan, on_delete=models.CASCADE, related_name="key_tasks")
     name = models.CharField("중점과제", max_length=200)
-    details = models.TextField("혁신계획 구성", blank=True)
+    details = BoundedTextField("혁신계획 구성", max_length=20000, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -255,7 +256,7 @@ class Programme(models.Model):
     managing_agency = models.CharField("전담기관", max_length=200, blank=True)
     starts_on = models.DateField("시작일", validators=[validate_era])
     ends_on = models.DateField("종료일", validators=[validate_era])
-    purpose = models.TextField("사업목적", blank=True)
+    purpose = BoundedTextField("사업목적", max_length=20000, blank=True)
     location = models.CharField("사업위치", max_length=200, blank=True)
     target_companies = models.PositiveIntegerField("목표 참여기업 수", null=True, blank=True)
     target_trainees = models.PositiveIntegerField("목표 교육생 수", null=True, blank=True)
@@ -362,7 +363,7 @@ class Track(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="tracks")
     code = models.CharField("코드", max_length=20)
     name = models.CharField("트랙명", max_length=100)
-    description = models.TextField("내용", blank=True)
+    description = BoundedTextField("내용", max_length=20000, blank=True)
     quota = models.PositiveIntegerField("정원", null=True, blank=True)
     placement_kind = models.CharField("연계 유형", max_length=10, choices=PlacementKind.choices)
 
@@ -429,7 +430,7 @@ class Venue(models.Model):
     address = models.CharField("주소", max_length=200)
     floor_area_m2 = models.PositiveIntegerField("연면적(㎡)", null=True, blank=True)
     opened_on = models.DateField("개소일", null=True, blank=True, validators=[validate_era])
-    description = models.TextField("주요기능", blank=True)
+    description = BoundedTextField("주요기능", max_length=20000, blank=True)
 
     class Meta:
         verbose_name = "교육장"
@@ -453,7 +454,9 @@ class Room(models.Model):
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField("명칭", max_length=100)
     kind = models.CharField("용도", max_length=20, choices=RoomKind.choices)
-    capacity = models.PositiveSmallIntegerField("수용인원", null=True, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        "수용인원", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
 
     class Meta:
         verbose_name = "실"
@@ -463,6 +466,11 @@ class Room(models.Model):
                 fields=["venue", "name"],
                 name="room_name_unique",
                 violation_error_message="이 교육장에 같은 이름의 실이 이미 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=1),
+                name="room_capacity_positive",
+                violation_error_message="수용인원은 1명 이상이어야 합니다.",
             ),
         ]
 

@@ -7,6 +7,7 @@ from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.lib.dates import validate_era
+from itda.lib.fields import BoundedTextField
 from itda.programs.models import (
     Company,
     OperatingGroup,
@@ -55,13 +56,13 @@ class Call(models.Model):
         related_name="calls",
         verbose_name="주관 사업단",
     )
-    description = models.TextField("공고 내용", blank=True)
+    description = BoundedTextField("공고 내용", max_length=10000, blank=True)
     opens_at = models.DateTimeField("접수 시작", validators=[validate_era])
     closes_at = models.DateTimeField("접수 마감", validators=[validate_era])
     # Eligibility rules as data, e.g. {"company_kinds": ["smart_factory"], "min_employees": 5,
     # "birth_year_min": 1991, "regions": ["11", "41"]}; see services.screening_reasons.
     eligibility = models.JSONField("신청 자격", default=dict, blank=True)
-    consent_text = models.TextField("개인정보 수집·이용 동의문", blank=True)
+    consent_text = BoundedTextField("개인정보 수집·이용 동의문", max_length=10000, blank=True)
     consent_version = models.CharField("동의문 버전", max_length=20, blank=True)
     appeal_days = models.PositiveSmallIntegerField("이의신청 기간(일)", default=7)
     source_note = models.CharField("근거", max_length=200, blank=True)

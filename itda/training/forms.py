@@ -27,6 +27,9 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
+BOOKING_WINDOW_HELP = "오늘부터 2년 이내 (itda 기본값 — 운영지침 확인 필요)"
+
+
 class _ServiceChecked:
     """The service checks uniqueness and constraints with Korean messages naming the rule."""
 
@@ -150,6 +153,7 @@ class MeetingRequestForm(_SpanForm):
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = meeting_rooms()
         self.fields["purpose"].error_messages["required"] = "사용 목적을 입력하세요."
+        self.fields["date"].help_text = BOOKING_WINDOW_HELP
 
 
 class StaffBookingForm(_SpanForm):
@@ -166,6 +170,7 @@ class StaffBookingForm(_SpanForm):
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = venue.rooms.order_by("kind", "name")
         self.fields["purpose"].error_messages["required"] = "사용 목적을 입력하세요."
+        self.fields["date"].help_text = BOOKING_WINDOW_HELP
 
 
 class DecisionForm(forms.Form):

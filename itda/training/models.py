@@ -14,11 +14,13 @@ import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.lib.dates import validate_era, validate_era_range
+from itda.lib.fields import BoundedTextField
 from itda.programs.models import (
     OperatingGroup,
     Programme,
@@ -134,7 +136,7 @@ class Course(models.Model):
     )
     code = models.CharField("과정 코드", max_length=30)
     title = models.CharField("과정명", max_length=200)
-    description = models.TextField("과정 소개", blank=True)
+    description = BoundedTextField("과정 소개", max_length=4000, blank=True)
     has_assessment = models.BooleanField("수료 평가 있음", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -204,7 +206,7 @@ class Cohort(models.Model):
     course = models.ForeignKey(
         Course, on_delete=models.PROTECT, related_name="cohorts", verbose_name="교육과정"
     )
-    number = models.PositiveSmallIntegerField("기수")
+    number = models.PositiveSmallIntegerField("기수", validators=[MinValueValidator(1)])
     starts_on = models.DateField("개강일", validators=[validate_era])
     ends_on = models.DateField("종강일", validators=[validate_era])
     capacity = models.PositiveSmallIntegerField("정원")
@@ -240,6 +242,11 @@ class Cohort(models.Model):
                 condition=Q(capacity__gt=0),
                 name="cohort_capacity_positive",
                 violation_error_message="정원은 1명 이상이어야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="cohort_number_positive",
+                violation_error_message="기수는 1 이상이어야 합니다.",
             ),
         ]
 
@@ -280,7 +287,9 @@ class RoomBooking(models.Model):
         "상태", max_length=20, choices=BookingStatus.choices, default=BookingStatus.REQUESTED
     )
     purpose = models.CharField("사용 목적", max_length=200)
-    attendees = models.PositiveSmallIntegerField("인원", null=True, blank=True)
+    attendees = models.PositiveSmallIntegerField(
+        "인원", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     company = models.ForeignKey(
         "programs.Company",
         on_delete=models.PROTECT,
@@ -318,6 +327,11 @@ class RoomBooking(models.Model):
                 name="room_booking_not_empty",
                 violation_error_message="예약 시간은 비어 있을 수 없습니다.",
             ),
+            models.CheckConstraint(
+                condition=Q(attendees__isnull=True) | Q(attendees__gte=1),
+                name="room_booking_attendees_positive",
+                violation_error_message="참석 인원은 1명 이상이어야 합니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -335,7 +349,7 @@ class Session(models.Model):
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name="기수"
     )
-    number = models.PositiveSmallIntegerField("차시")
+    number = models.PositiveSmallIntegerField("차시", validators=[MinValueValidator(1)])
     title = models.CharField("내용", max_length=200)
     module = models.ForeignKey(
         Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
@@ -369,6 +383,11 @@ class Session(models.Model):
                 condition=Q(ends_at__gt=models.F("starts_at")),
                 name="session_times_ordered",
                 violation_error_message="종료 시각은 시작 시각보다 늦어야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="session_number_positive",
+                violation_error_message="차시 번호는 1 이상이어야 합니다.",
             ),
         ]
 
@@ -490,6 +509,11 @@ class Attendance(models.Model):
     checked_in_at = models.DateTimeField("입실", null=True, blank=True, validators=[validate_era])
     checked_out_at = models.DateTimeField("퇴실", null=True, blank=True, validators=[validate_era])
     source = models.CharField("기록 방법", max_length=20, choices=AttendanceSource.choices)
+    # Where a QR check-in came from, so staff notice one phone checking in several trainees (a
+    # forwarded link used with others' logins) or a check-in from outside the room's network.
+    # The device is a random per-browser cookie, stored only as a hash.
+    checkin_ip = models.GenericIPAddressField("입실 IP", null=True, blank=True)
+    checkin_device = models.CharField("입실 기기(해시)", max_length=64, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -555,7 +579,7 @@ class AttendanceCorrection(models.Model):
         "요청 출결", max_length=20, choices=AttendanceStatus.choices
     )
     reason = models.CharField("사유", max_length=20, choices=CorrectionReason.choices)
-    explanation = models.TextField("상세 사유")
+    explanation = BoundedTextField("상세 사유", max_length=2000)
     evidence = models.FileField("증빙", upload_to="corrections/%Y/%m/", blank=True)
     evidence_name = models.CharField(max_length=200, blank=True)
     status = models.CharField(
