@@ -209,7 +209,7 @@ class Cohort(models.Model):
     number = models.PositiveSmallIntegerField("기수", validators=[MinValueValidator(1)])
     starts_on = models.DateField("개강일", validators=[validate_era])
     ends_on = models.DateField("종강일", validators=[validate_era])
-    capacity = models.PositiveSmallIntegerField("정원")
+    capacity = models.PositiveSmallIntegerField("정원", validators=[MinValueValidator(1)])
     # Instructors who take the roll-call log in as the group's staff; guest lecturers are named
     # on the session instead.
     instructors = models.ManyToManyField(

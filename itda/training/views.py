@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +39,8 @@ def _require(request, *roles):
         raise PermissionDenied
 
 
-def _refused(request, exc: services.TrainingError) -> None:
+def _refused(request, exc: ValidationError) -> None:
+    """A refusal of the service, or of the model it cleans, as a Korean message."""
     messages.error(request, " ".join(exc.messages))
 
 
@@ -68,7 +69,7 @@ def course_edit(request, pk: int | None = None):
                 course=course,
                 fields={name: form.cleaned_data[name] for name in form.Meta.fields},
             )
-        except services.TrainingError as exc:
+        except ValidationError as exc:
             _refused(request, exc)
         else:
             messages.success(request, "교육과정을 저장했습니다.")
@@ -101,7 +102,7 @@ def module_add(request, pk: int):
     if form.is_valid():
         try:
             services.module_add(actor=request.user, course=course, **form.cleaned_data)
-        except services.TrainingError as exc:
+        except ValidationError as exc:
             _refused(request, exc)
         else:
             messages.success(request, "교과목을 추가했습니다.")
@@ -152,7 +153,7 @@ def cohort_edit(request, course_pk: int | None = None, pk: int | None = None):
                 fields={name: form.cleaned_data[name] for name in form.Meta.fields},
                 instructors=list(form.cleaned_data["instructors"]),
             )
-        except services.TrainingError as exc:
+        except ValidationError as exc:
             _refused(request, exc)
         else:
             messages.success(request, "기수를 저장했습니다.")
@@ -212,8 +213,8 @@ def session_create(request, pk: int):
             session = services.session_create(
                 actor=request.user, cohort=cohort, **_session_fields(form)
             )
-        except services.TrainingError as exc:
-            form.add_error(None, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, f"{session.number}차시를 추가했습니다.")
             return redirect("training:cohort_detail", pk=cohort.pk)
@@ -233,8 +234,8 @@ def session_edit(request, pk: int):
                 services.session_update(
                     actor=request.user, session=session, **_session_fields(form)
                 )
-            except services.TrainingError as exc:
-                form.add_error(None, exc)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, f"{session.number}차시를 수정했습니다.")
                 return redirect("training:cohort_detail", pk=cohort.pk)
@@ -261,7 +262,7 @@ def session_delete(request, pk: int):
     session = get_object_or_404(schedule.sessions_for(request.user), pk=pk)
     try:
         services.session_delete(actor=request.user, session=session)
-    except services.TrainingError as exc:
+    except ValidationError as exc:
         _refused(request, exc)
     else:
         messages.success(request, f"{session.number}차시를 삭제했습니다.")
@@ -340,7 +341,7 @@ def venue_book(request, pk: int):
                 purpose=data["purpose"],
                 kind=data["kind"],
             )
-        except services.TrainingError as exc:
+        except ValidationError as exc:
             _refused(request, exc)
         else:
             messages.success(request, "예약했습니다.")
@@ -356,7 +357,7 @@ def venue_booking_cancel(request, pk: int):
     booking = get_object_or_404(RoomBooking.objects.visible_to(request.user), pk=pk)
     try:
         services.booking_cancel(actor=request.user, booking=booking)
-    except services.TrainingError as exc:
+    except ValidationError as exc:
         _refused(request, exc)
     else:
         messages.success(request, "예약을 취소했습니다.")
@@ -378,7 +379,7 @@ def booking_decide(request, pk: int, action: str):
         services.booking_decide(
             actor=request.user, booking=booking, approve=action == "approve", note=note
         )
-    except services.TrainingError as exc:
+    except ValidationError as exc:
         _refused(request, exc)
     else:
         messages.success(request, "승인했습니다." if action == "approve" else "반려했습니다.")
@@ -401,8 +402,8 @@ def meeting_list(request):
                 purpose=data["purpose"],
                 attendees=data["attendees"],
             )
-        except services.TrainingError as exc:
-            form.add_error(None, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, "회의실 사용을 신청했습니다. 사업단 승인 후 확정됩니다.")
             return redirect("training:meeting_list")
@@ -430,7 +431,7 @@ def meeting_cancel(request, pk: int):
     booking = get_object_or_404(RoomBooking.objects.visible_to(request.user), pk=pk)
     try:
         services.meeting_cancel(actor=request.user, booking=booking)
-    except services.TrainingError as exc:
+    except ValidationError as exc:
         _refused(request, exc)
     else:
         messages.success(request, "신청을 취소했습니다.")

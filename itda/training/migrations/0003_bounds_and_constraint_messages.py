@@ -21,6 +21,20 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="cohort",
+            name="capacity",
+            field=models.PositiveSmallIntegerField(
+                validators=[django.core.validators.MinValueValidator(1)], verbose_name="정원"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="cohortevent",
+            name="capacity",
+            field=models.PositiveSmallIntegerField(
+                validators=[django.core.validators.MinValueValidator(1)], verbose_name="정원"
+            ),
+        ),
         pgtrigger.migrations.RemoveTrigger(
             model_name="attendance",
             name="insert_insert",

@@ -198,3 +198,15 @@ def test_every_free_text_column_has_a_length_limit():
         and not field.__class__.__name__.startswith("Encrypted")
     ]
     assert unbounded == []
+
+
+@pytest.mark.parametrize("field, value", [("capacity", 0), ("number", 0)])
+def test_a_cohort_of_nothing_is_a_korean_message_not_a_500(
+    client, login_as, seoul_staff, cohort, field, value
+):
+    login_as(seoul_staff)
+    data = {"number": 1, "starts_on": "2026-07-01", "ends_on": "2026-07-31", "capacity": 30}
+    response = client.post(f"/training/cohorts/{cohort.pk}/edit/", data | {field: value})
+    assert response.status_code == 200 and "1 이상" in response.content.decode()
+    cohort.refresh_from_db()
+    assert (cohort.number, cohort.capacity) == (1, 30)
