@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from itda.accounts.models import AccessAction
+from itda.lib.forms import BoundedDatesMixin
 
 
 class LoginForm(AuthenticationForm):
@@ -37,7 +38,7 @@ class OtpForm(forms.Form):
     )
 
 
-class AccessLogSearchForm(forms.Form):
+class AccessLogSearchForm(BoundedDatesMixin, forms.Form):
     """Filters for the 접속기록 search."""
 
     username = forms.CharField(label="계정", required=False, max_length=150)

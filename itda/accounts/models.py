@@ -12,6 +12,7 @@ from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.accounts.roles import STAFF_ROLES, Role
+from itda.lib.dates import validate_era
 
 
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
@@ -34,7 +35,9 @@ class User(AbstractUser):
         verbose_name_plural = "사용자"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="user_role_valid"
+                condition=models.Q(role__in=Role.values),
+                name="user_role_valid",
+                violation_error_message="알 수 없는 역할입니다.",
             ),
         ]
 
@@ -57,8 +60,8 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
+    revoked_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
 
     class Meta:
         verbose_name = "API 토큰"
@@ -111,5 +114,6 @@ class PersonalDataAccess(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(action="export") | ~models.Q(reason=""),
                 name="access_export_needs_reason",
+                violation_error_message="개인정보를 내려받으려면 사유를 적어야 합니다.",
             ),
         ]

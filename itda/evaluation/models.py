@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.lib.dates import validate_era
+from itda.lib.fields import BoundedTextField
 from itda.recruitment.models import Application, Call
 
 
@@ -83,7 +85,7 @@ class Criterion(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="criteria")
     code = models.SlugField("코드")
     name = models.CharField("평가 항목", max_length=100)
-    description = models.TextField("세부 내용", blank=True)
+    description = BoundedTextField("세부 내용", max_length=2000, blank=True)
     weight = models.PositiveSmallIntegerField("가중치")
     max_points = models.PositiveSmallIntegerField("배점")
     order = models.PositiveSmallIntegerField("순서 (동점 시 우선)", default=0)
@@ -93,9 +95,15 @@ class Criterion(models.Model):
         verbose_name_plural = "평가 항목"
         ordering = ["scheme", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "code"], name="criterion_code_unique"),
+            models.UniqueConstraint(
+                fields=["scheme", "code"],
+                name="criterion_code_unique",
+                violation_error_message="이 평가표에 같은 코드의 평가항목이 이미 있습니다.",
+            ),
             models.CheckConstraint(
-                condition=models.Q(max_points__gt=0), name="criterion_max_positive"
+                condition=models.Q(max_points__gt=0),
+                name="criterion_max_positive",
+                violation_error_message="배점은 0보다 커야 합니다.",
             ),
         ]
 
@@ -118,7 +126,7 @@ class Panel(models.Model):
     status = models.CharField(
         "상태", max_length=10, choices=PanelStatus.choices, default=PanelStatus.OPEN
     )
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
 
     class Meta:
         verbose_name = "평가위원회"
@@ -146,7 +154,11 @@ class ConflictOfInterest(models.Model):
         verbose_name = "이해충돌"
         verbose_name_plural = "이해충돌"
         constraints = [
-            models.UniqueConstraint(fields=["evaluator", "application"], name="conflict_unique"),
+            models.UniqueConstraint(
+                fields=["evaluator", "application"],
+                name="conflict_unique",
+                violation_error_message="이 신청서에 대한 이해충돌 신고가 이미 있습니다.",
+            ),
         ]
 
 
@@ -186,7 +198,11 @@ class Assignment(models.Model):
         verbose_name = "평가 배정"
         verbose_name_plural = "평가 배정"
         constraints = [
-            models.UniqueConstraint(fields=["application", "evaluator"], name="assignment_unique"),
+            models.UniqueConstraint(
+                fields=["application", "evaluator"],
+                name="assignment_unique",
+                violation_error_message="이 평가위원에게 이미 배정된 신청서입니다.",
+            ),
         ]
 
 
@@ -204,8 +220,8 @@ class ScoreSheet(models.Model):
     status = models.CharField(
         "상태", max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    comment = models.TextField("종합 의견", blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
+    comment = BoundedTextField("종합 의견", max_length=2000, blank=True)
 
     class Meta:
         verbose_name = "평가표"
@@ -225,8 +241,16 @@ class Score(models.Model):
         verbose_name = "항목 점수"
         verbose_name_plural = "항목 점수"
         constraints = [
-            models.UniqueConstraint(fields=["sheet", "criterion"], name="score_unique"),
-            models.CheckConstraint(condition=models.Q(points__gte=0), name="score_non_negative"),
+            models.UniqueConstraint(
+                fields=["sheet", "criterion"],
+                name="score_unique",
+                violation_error_message="이 평가항목의 점수가 이미 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(points__gte=0),
+                name="score_non_negative",
+                violation_error_message="점수는 0점 이상이어야 합니다.",
+            ),
         ]
 
 
@@ -269,8 +293,8 @@ class Ranking(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
+    published_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePaths(group="call__operating_group")
@@ -284,6 +308,7 @@ class Ranking(models.Model):
                 fields=["call"],
                 condition=models.Q(status="published"),
                 name="one_published_ranking_per_call",
+                violation_error_message="이 공고에는 이미 공개된 순위가 있습니다.",
             ),
         ]
 
@@ -301,7 +326,7 @@ class Appeal(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="appeals")
     ranking = models.ForeignKey(Ranking, on_delete=models.PROTECT, related_name="appeals")
-    reason = models.TextField("이의신청 사유")
+    reason = BoundedTextField("이의신청 사유", max_length=2000)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -312,18 +337,21 @@ class Appeal(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField("처리 사유", blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
+    decision_reason = BoundedTextField("처리 사유", max_length=2000, blank=True)
 
     class Meta:
         verbose_name = "이의신청"
         verbose_name_plural = "이의신청"
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "ranking"], name="one_appeal_per_result"
+                fields=["application", "ranking"],
+                name="one_appeal_per_result",
+                violation_error_message="이 결과에 대한 이의신청이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="filed") | ~models.Q(decision_reason=""),
                 name="appeal_decision_has_reason",
+                violation_error_message="이의신청을 처리하려면 처리 사유를 적어야 합니다.",
             ),
         ]

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.lib.fields import BoundedTextField
 from itda.programs.models import Company, Region, Track, Trainee
 
 
@@ -43,8 +44,8 @@ class Position(models.Model):
         Track, on_delete=models.PROTECT, related_name="positions", verbose_name="트랙"
     )
     title = models.CharField("포지션명", max_length=200)
-    duties = models.TextField("직무 내용")
-    problem_statement = models.TextField("PBL 과제", blank=True)
+    duties = BoundedTextField("직무 내용", max_length=4000)
+    problem_statement = BoundedTextField("PBL 과제", max_length=4000, blank=True)
     seats = models.PositiveSmallIntegerField("인원")
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="positions", verbose_name="근무지 시·도"
@@ -72,7 +73,11 @@ class Position(models.Model):
         verbose_name_plural = "인턴십 포지션"
         ordering = ["-created_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(seats__gte=1), name="position_seats_positive"),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1),
+                name="position_seats_positive",
+                violation_error_message="모집 인원은 1명 이상이어야 합니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -143,6 +148,7 @@ class Placement(models.Model):
                 fields=["trainee"],
                 condition=Q(state__in=["assigned", "started"]),
                 name="placement_one_active_per_trainee",
+                violation_error_message="이 교육생은 이미 진행 중인 인턴십 배정이 있습니다.",
             ),
         ]
 

@@ -101,3 +101,38 @@ def _make(year: int, month: int, day: int, *, original: str) -> datetime.date:
         return datetime.date(year, month, day)
     except ValueError:
         raise ValueError(f"없는 날짜입니다: '{original}' ({year}년 {month}월 {day}일)") from None
+
+
+# itda 기본값 (운영지침 확인 필요): no date a person or a system types into itda falls outside
+# these years. Year 1 stored as a KST datetime becomes a BC timestamp that Python cannot read
+# back, and 9999 is a typo; both must be refused before they reach the database.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+ERA_MESSAGE = f"날짜는 {EARLIEST:%Y-%m-%d}부터 {LATEST:%Y-%m-%d} 사이여야 합니다."
+
+
+def validate_era(value) -> None:
+    """Refuse a date or datetime outside EARLIEST..LATEST with a Korean message.
+
+    A datetime is judged by its own calendar day, without converting time zones: converting
+    year 1 to UTC overflows, and a day's difference at the edges does not matter.
+    """
+    from django.core.exceptions import ValidationError
+
+    if value is None:
+        return
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(ERA_MESSAGE, code="era")
+
+
+def validate_era_range(value) -> None:
+    """``validate_era`` for both ends of a datetime range."""
+    if value is not None:
+        validate_era(value.lower)
+        validate_era(value.upper)
+
+
+def era_clamp(day: datetime.date) -> datetime.date:
+    """``day`` moved into EARLIEST..LATEST: a page asked for year 1 or 9999 shows the edge."""
+    return min(max(day, EARLIEST), LATEST)

@@ -1,6 +1,7 @@
 """Model fields shared by several apps."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from itda.lib.crypto import KeyRing
@@ -64,3 +65,12 @@ def encrypted_fields_rotate(batch_size: int = 1000) -> int:
                 if len(rows) < batch_size:
                     break
     return changed
+
+
+class BoundedTextField(models.TextField):
+    """Free text with a length the model enforces, not only the form: a TextField's
+    ``max_length`` alone reaches the form's textarea and nothing else."""
+
+    def __init__(self, *args, max_length: int, **kwargs):
+        super().__init__(*args, max_length=max_length, **kwargs)
+        self.validators.append(MaxLengthValidator(max_length))

@@ -2,10 +2,11 @@
 
 from django import forms
 
+from itda.lib.forms import BoundedDatesMixin
 from itda.matching.models import Algorithm, MatchRound
 
 
-class InterviewForm(forms.Form):
+class InterviewForm(BoundedDatesMixin, forms.Form):
     """When and where a company meets an applicant."""
 
     scheduled_at = forms.DateTimeField(
@@ -14,7 +15,7 @@ class InterviewForm(forms.Form):
     place = forms.CharField(label="장소·방법", max_length=200)
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(BoundedDatesMixin, forms.ModelForm):
     """A new match round."""
 
     class Meta:

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.internships.models import Position
+from itda.lib.dates import validate_era
 from itda.programs.models import OperatingGroup, Programme, Trainee
 
 
@@ -46,8 +47,8 @@ class MatchRound(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="followed_by"
     )
     max_choices = models.PositiveSmallIntegerField("교육생 지망 수", default=10)
-    trainee_deadline = models.DateTimeField("교육생 지망 마감")
-    company_deadline = models.DateTimeField("기업 순위 마감")
+    trainee_deadline = models.DateTimeField("교육생 지망 마감", validators=[validate_era])
+    company_deadline = models.DateTimeField("기업 순위 마감", validators=[validate_era])
     status = models.CharField(
         "상태", max_length=20, choices=RoundStatus.choices, default=RoundStatus.DRAFT
     )
@@ -112,14 +113,21 @@ class TraineeChoice(models.Model):
         ordering = ["round", "trainee", "rank"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "trainee", "position"], name="choice_position_once"
+                fields=["round", "trainee", "position"],
+                name="choice_position_once",
+                violation_error_message="같은 포지션을 두 번 지망할 수 없습니다.",
             ),
             models.UniqueConstraint(
                 fields=["round", "trainee", "rank"],
                 name="choice_rank_once",
+                violation_error_message="같은 지망 순위를 두 번 쓸 수 없습니다.",
                 deferrable=models.Deferrable.DEFERRED,
             ),
-            models.CheckConstraint(condition=Q(rank__gte=1), name="choice_rank_positive"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1),
+                name="choice_rank_positive",
+                violation_error_message="지망 순위는 1 이상이어야 합니다.",
+            ),
         ]
 
 
@@ -143,14 +151,21 @@ class CompanyRanking(models.Model):
         ordering = ["round", "position", "rank"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "position", "trainee"], name="ranking_trainee_once"
+                fields=["round", "position", "trainee"],
+                name="ranking_trainee_once",
+                violation_error_message="같은 교육생에게 순위를 두 번 매길 수 없습니다.",
             ),
             models.UniqueConstraint(
                 fields=["round", "position", "rank"],
                 name="ranking_rank_once",
+                violation_error_message="같은 순위를 두 번 쓸 수 없습니다.",
                 deferrable=models.Deferrable.DEFERRED,
             ),
-            models.CheckConstraint(condition=Q(rank__gte=1), name="ranking_rank_positive"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1),
+                name="ranking_rank_positive",
+                violation_error_message="순위는 1 이상이어야 합니다.",
+            ),
         ]
 
 
@@ -168,7 +183,7 @@ class Interview(models.Model):
     round = models.ForeignKey(MatchRound, on_delete=models.CASCADE, related_name="interviews")
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="interviews")
     trainee = models.ForeignKey(Trainee, on_delete=models.PROTECT, related_name="interviews")
-    scheduled_at = models.DateTimeField("면접 일시")
+    scheduled_at = models.DateTimeField("면접 일시", validators=[validate_era])
     place = models.CharField("장소·방법", max_length=200)
     status = models.CharField(
         "상태", max_length=20, choices=InterviewStatus.choices, default=InterviewStatus.SCHEDULED
@@ -192,7 +207,9 @@ class Interview(models.Model):
         ordering = ["scheduled_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "position", "trainee"], name="interview_once_per_pair"
+                fields=["round", "position", "trainee"],
+                name="interview_once_per_pair",
+                violation_error_message="이 교육생과의 면접이 이미 있습니다.",
             ),
         ]
 

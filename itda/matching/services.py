@@ -168,16 +168,22 @@ def interview_schedule(
     place: str,
     actor: User,
 ) -> Interview:
-    """Schedule an interview with a trainee who chose the position (one per pair)."""
+    """Schedule an interview with a trainee who chose the position (one per pair), no later
+    than the round's company deadline: the company ranks the applicants it has met."""
     _require_manager(position, actor)
     if not TraineeChoice.objects.filter(round=round_, position=position, trainee=trainee).exists():
         raise MatchError("이 포지션을 지망한 교육생만 면접할 수 있습니다.")
-    interview, _ = Interview.objects.update_or_create(
-        round=round_,
-        position=position,
-        trainee=trainee,
-        defaults={"scheduled_at": scheduled_at, "place": place, "created_by": actor},
-    )
+    if scheduled_at > round_.company_deadline:
+        deadline = timezone.localtime(round_.company_deadline)
+        raise MatchError(f"면접은 기업 순위 마감({deadline:%Y-%m-%d %H:%M}) 전이어야 합니다.")
+    interview = (
+        Interview.objects.select_for_update()
+        .filter(round=round_, position=position, trainee=trainee)
+        .first()
+    ) or Interview(round=round_, position=position, trainee=trainee)
+    interview.scheduled_at, interview.place, interview.created_by = scheduled_at, place, actor
+    interview.full_clean(validate_unique=False, validate_constraints=False)
+    interview.save()
     return interview
 
 

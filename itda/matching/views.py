@@ -2,7 +2,7 @@
 and rank; staff open rounds and follow them."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -181,7 +181,8 @@ def interview_schedule(request, pk: int, position_pk: int, trainee_pk: int):
     )
     form = InterviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "면접 일시와 장소를 입력하세요.")
+        for name, errors in form.errors.items():
+            messages.error(request, f"{form.fields[name].label}: {' '.join(errors)}")
     else:
         try:
             services.interview_schedule(
@@ -191,7 +192,7 @@ def interview_schedule(request, pk: int, position_pk: int, trainee_pk: int):
                 actor=request.user,
                 **form.cleaned_data,
             )
-        except services.MatchError as exc:
+        except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, "면접 일정을 등록했습니다.")

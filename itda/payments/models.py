@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.lib.dates import validate_era
 from itda.programs.models import Programme
 from itda.training.models import Enrollment
 
@@ -40,7 +41,9 @@ class AllowanceRule(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="allowance_rules", verbose_name="사업"
     )
-    effective_from = models.DateField("적용 시작일(이 날 이후 개강 기수)")
+    effective_from = models.DateField(
+        "적용 시작일(이 날 이후 개강 기수)", validators=[validate_era]
+    )
     amount_krw = models.PositiveIntegerField("단위기간 지급액(원)")
     full_rate = models.DecimalField("전액 지급 출석률", max_digits=4, decimal_places=3, default=0.8)
     shortfall = models.CharField(
@@ -61,14 +64,19 @@ class AllowanceRule(models.Model):
         ordering = ["programme", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "effective_from"], name="allowance_rule_version_unique"
+                fields=["programme", "effective_from"],
+                name="allowance_rule_version_unique",
+                violation_error_message="같은 적용 시작일의 훈련수당 규칙이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=Q(full_rate__gt=0) & Q(full_rate__lte=1),
                 name="allowance_rule_rate_range",
+                violation_error_message="전액 지급 출석률은 0보다 크고 1 이하여야 합니다.",
             ),
             models.CheckConstraint(
-                condition=Q(amount_krw__gt=0), name="allowance_rule_amount_positive"
+                condition=Q(amount_krw__gt=0),
+                name="allowance_rule_amount_positive",
+                violation_error_message="지급액은 0원보다 커야 합니다.",
             ),
         ]
 
@@ -79,7 +87,7 @@ class AllowanceRule(models.Model):
 class AllowanceRun(models.Model):
     """One computation: who ran it, as of when, and how many lines it wrote."""
 
-    as_of = models.DateTimeField("기준 시각")
+    as_of = models.DateTimeField("기준 시각", validators=[validate_era])
     cohort_ids = models.JSONField("대상 기수", null=True, blank=True)  # null: every cohort
     inserted = models.PositiveIntegerField("신규", default=0)
     updated = models.PositiveIntegerField("변경", default=0)
@@ -115,8 +123,8 @@ class AllowanceLine(models.Model):
         verbose_name="수강",
         db_index=False,
     )
-    period_start = models.DateField("단위기간 시작")
-    period_end = models.DateField("단위기간 끝(다음 날)")
+    period_start = models.DateField("단위기간 시작", validators=[validate_era])
+    period_end = models.DateField("단위기간 끝(다음 날)", validators=[validate_era])
     planned = models.PositiveSmallIntegerField("훈련일")
     ended = models.PositiveSmallIntegerField("지난 훈련일")
     attended = models.PositiveSmallIntegerField("출석(공결 포함)")
@@ -131,7 +139,7 @@ class AllowanceLine(models.Model):
     run = models.ForeignKey(
         AllowanceRun, on_delete=models.PROTECT, related_name="lines", db_index=False
     )
-    computed_at = models.DateTimeField("산정 시각")
+    computed_at = models.DateTimeField("산정 시각", validators=[validate_era])
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePaths(
@@ -144,17 +152,21 @@ class AllowanceLine(models.Model):
         ordering = ["enrollment", "period_start"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enrollment", "period_start"], name="allowance_line_once_per_period"
+                fields=["enrollment", "period_start"],
+                name="allowance_line_once_per_period",
+                violation_error_message="이 단위기간의 수당 내역이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gt=models.F("period_start")),
                 name="allowance_line_period_ordered",
+                violation_error_message="단위기간 끝은 시작 이후여야 합니다.",
             ),
             models.CheckConstraint(
                 condition=Q(ended__lte=models.F("planned"))
                 & Q(credited__lte=models.F("attended"))
                 & Q(attended__lte=models.F("ended")),
                 name="allowance_line_counts_consistent",
+                violation_error_message="수당 내역의 차시 수가 서로 맞지 않습니다.",
             ),
         ]
 

@@ -5,10 +5,12 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
-from itda.lib.fields import EncryptedCharField
+from itda.lib.dates import validate_era
+from itda.lib.fields import BoundedTextField, EncryptedCharField
 
 
 class Zone(models.TextChoices):
@@ -63,7 +65,7 @@ class IndustrialComplex(models.Model):
     smart_green_year = models.PositiveSmallIntegerField(
         "스마트그린산단 선정연도", null=True, blank=True
     )
-    description = models.TextField("설명", blank=True)
+    description = BoundedTextField("설명", max_length=20000, blank=True)
 
     class Meta:
         verbose_name = "산업단지"
@@ -99,7 +101,11 @@ class ComplexFigure(models.Model):
         verbose_name = "산업단지 지표"
         verbose_name_plural = "산업단지 지표"
         constraints = [
-            models.UniqueConstraint(fields=["complex", "metric"], name="complex_figure_unique"),
+            models.UniqueConstraint(
+                fields=["complex", "metric"],
+                name="complex_figure_unique",
+                violation_error_message="이 산업단지에는 같은 지표의 값이 이미 있습니다.",
+            ),
         ]
 
 
@@ -119,8 +125,8 @@ class TransformationPlan(models.Model):
     status = models.CharField("상태", max_length=20, choices=PlanStatus.choices)
     main_industries = models.CharField("주력업종", max_length=200, blank=True)
     vision = models.CharField("비전", max_length=300, blank=True)
-    summary = models.TextField("요약(본문)", blank=True)
-    regional_context = models.TextField("지역여건", blank=True)
+    summary = BoundedTextField("요약(본문)", max_length=20000, blank=True)
+    regional_context = BoundedTextField("지역여건", max_length=20000, blank=True)
     requested_subproject_count = models.PositiveSmallIntegerField(
         "신청 사업 수", null=True, blank=True
     )
@@ -132,7 +138,11 @@ class TransformationPlan(models.Model):
         verbose_name_plural = "산단대개조 혁신계획"
         ordering = ["round_year", "region__code"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "round_year"], name="plan_region_round"),
+            models.UniqueConstraint(
+                fields=["region", "round_year"],
+                name="plan_region_round",
+                violation_error_message="이 지역의 같은 선정연도 대개조 계획이 이미 있습니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -163,9 +173,16 @@ class PlanSite(models.Model):
         verbose_name_plural = "대상지역"
         ordering = ["plan", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "complex"], name="plan_site_unique"),
             models.UniqueConstraint(
-                fields=["plan"], condition=models.Q(role="hub"), name="plan_one_hub"
+                fields=["plan", "complex"],
+                name="plan_site_unique",
+                violation_error_message="이 계획에는 같은 산업단지가 이미 있습니다.",
+            ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(role="hub"),
+                name="plan_one_hub",
+                violation_error_message="계획 하나에 거점 산업단지는 하나뿐입니다.",
             ),
         ]
 
@@ -188,7 +205,9 @@ class PlanTarget(models.Model):
         ordering = ["plan", "order", "source"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "indicator", "source"], name="plan_target_unique"
+                fields=["plan", "indicator", "source"],
+                name="plan_target_unique",
+                violation_error_message="이 계획에는 같은 지표·출처의 목표가 이미 있습니다.",
             ),
         ]
 
@@ -199,7 +218,7 @@ class KeyTask(models.Model):
 
     plan = models.ForeignKey(TransformationPlan, on_delete=models.CASCADE, related_name="key_tasks")
     name = models.CharField("중점과제", max_length=200)
-    details = models.TextField("혁신계획 구성", blank=True)
+    details = BoundedTextField("혁신계획 구성", max_length=20000, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -236,9 +255,9 @@ class Programme(models.Model):
     name = models.CharField("사업명", max_length=200)
     ministry = models.CharField("주관부처", max_length=200)
     managing_agency = models.CharField("전담기관", max_length=200, blank=True)
-    starts_on = models.DateField("시작일")
-    ends_on = models.DateField("종료일")
-    purpose = models.TextField("사업목적", blank=True)
+    starts_on = models.DateField("시작일", validators=[validate_era])
+    ends_on = models.DateField("종료일", validators=[validate_era])
+    purpose = BoundedTextField("사업목적", max_length=20000, blank=True)
     location = models.CharField("사업위치", max_length=200, blank=True)
     target_companies = models.PositiveIntegerField("목표 참여기업 수", null=True, blank=True)
     target_trainees = models.PositiveIntegerField("목표 교육생 수", null=True, blank=True)
@@ -264,6 +283,7 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="programme_period_valid",
+                violation_error_message="사업 종료일은 시작일 이후여야 합니다.",
             ),
         ]
 
@@ -289,9 +309,15 @@ class ProgrammeBudget(models.Model):
         verbose_name = "사업비"
         verbose_name_plural = "사업비"
         constraints = [
-            models.UniqueConstraint(fields=["programme", "source"], name="budget_source_unique"),
+            models.UniqueConstraint(
+                fields=["programme", "source"],
+                name="budget_source_unique",
+                violation_error_message="이 사업에는 같은 재원의 예산이 이미 있습니다.",
+            ),
             models.CheckConstraint(
-                condition=models.Q(amount_krw__gte=0), name="budget_non_negative"
+                condition=models.Q(amount_krw__gte=0),
+                name="budget_non_negative",
+                violation_error_message="예산 금액은 0원 이상이어야 합니다.",
             ),
         ]
 
@@ -315,8 +341,8 @@ class ProgrammeWindow(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="windows")
     name = models.CharField("일정", max_length=100)
-    opens_on = models.DateField("시작일", null=True, blank=True)
-    closes_on = models.DateField("마감일", null=True, blank=True)
+    opens_on = models.DateField("시작일", null=True, blank=True, validators=[validate_era])
+    closes_on = models.DateField("마감일", null=True, blank=True, validators=[validate_era])
     note = models.CharField("비고", max_length=200, blank=True)
 
     class Meta:
@@ -338,7 +364,7 @@ class Track(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="tracks")
     code = models.CharField("코드", max_length=20)
     name = models.CharField("트랙명", max_length=100)
-    description = models.TextField("내용", blank=True)
+    description = BoundedTextField("내용", max_length=20000, blank=True)
     quota = models.PositiveIntegerField("정원", null=True, blank=True)
     placement_kind = models.CharField("연계 유형", max_length=10, choices=PlacementKind.choices)
 
@@ -347,7 +373,11 @@ class Track(models.Model):
         verbose_name_plural = "트랙"
         ordering = ["programme", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "code"], name="track_code_unique"),
+            models.UniqueConstraint(
+                fields=["programme", "code"],
+                name="track_code_unique",
+                violation_error_message="이 사업에 같은 코드의 트랙이 이미 있습니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -378,7 +408,11 @@ class OperatingGroup(models.Model):
         verbose_name_plural = "사업단"
         ordering = ["programme", "zone"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "zone"], name="group_zone_unique"),
+            models.UniqueConstraint(
+                fields=["programme", "zone"],
+                name="group_zone_unique",
+                violation_error_message="이 사업에는 같은 권역의 사업단이 이미 있습니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -399,8 +433,8 @@ class Venue(models.Model):
     )
     address = models.CharField("주소", max_length=200)
     floor_area_m2 = models.PositiveIntegerField("연면적(㎡)", null=True, blank=True)
-    opened_on = models.DateField("개소일", null=True, blank=True)
-    description = models.TextField("주요기능", blank=True)
+    opened_on = models.DateField("개소일", null=True, blank=True, validators=[validate_era])
+    description = BoundedTextField("주요기능", max_length=20000, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     # The group whose regions cover a venue's region runs its rooms.
@@ -428,7 +462,9 @@ class Room(models.Model):
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField("명칭", max_length=100)
     kind = models.CharField("용도", max_length=20, choices=RoomKind.choices)
-    capacity = models.PositiveSmallIntegerField("수용인원", null=True, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        "수용인원", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePaths(region="venue__region")
@@ -437,7 +473,16 @@ class Room(models.Model):
         verbose_name = "실"
         verbose_name_plural = "실"
         constraints = [
-            models.UniqueConstraint(fields=["venue", "name"], name="room_name_unique"),
+            models.UniqueConstraint(
+                fields=["venue", "name"],
+                name="room_name_unique",
+                violation_error_message="이 교육장에 같은 이름의 실이 이미 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=1),
+                name="room_capacity_positive",
+                violation_error_message="수용인원은 1명 이상이어야 합니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -510,12 +555,15 @@ class Company(models.Model):
         ordering = ["name", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(business_number__regex=r"^\d{10}$"), name="company_brn_digits"
+                condition=models.Q(business_number__regex=r"^\d{10}$"),
+                name="company_brn_digits",
+                violation_error_message="사업자등록번호는 숫자 10자리여야 합니다.",
             ),
             models.CheckConstraint(
                 condition=models.Q(ksx9001_level__gte=1, ksx9001_level__lte=5)
                 | models.Q(ksx9001_level__isnull=True),
                 name="company_ksx9001_range",
+                violation_error_message="KS X 9001 수준은 1에서 5 사이여야 합니다.",
             ),
         ]
 
@@ -542,7 +590,7 @@ class Trainee(models.Model):
         related_name="trainee",
     )
     name = models.CharField("성명", max_length=50)
-    birth_date = models.DateField("생년월일")
+    birth_date = models.DateField("생년월일", validators=[validate_era])
     phone = models.CharField("휴대전화", max_length=13)
     email = models.EmailField("이메일")
     region = models.ForeignKey(
@@ -584,7 +632,11 @@ class Trainee(models.Model):
         verbose_name_plural = "교육생"
         ordering = ["name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["phone"], name="trainee_phone_unique"),
+            models.UniqueConstraint(
+                fields=["phone"],
+                name="trainee_phone_unique",
+                violation_error_message="같은 휴대전화 번호의 교육생이 이미 있습니다.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 from django import forms
 
 from itda.lib.brn import brn_clean
+from itda.lib.forms import BoundedDatesMixin
 from itda.lib.normalize import phone_key
 from itda.programs.models import Company, Region, SmartFactoryLevel, Track, Trainee, Zone
 from itda.recruitment.models import Call
@@ -118,7 +119,7 @@ class OverrideForm(forms.Form):
     )
 
 
-class TraineeProfileForm(RegionSetOnceMixin, forms.ModelForm):
+class TraineeProfileForm(BoundedDatesMixin, RegionSetOnceMixin, forms.ModelForm):
     """The minimum a trainee call needs about the person (never a resident registration
     number)."""
 
@@ -174,7 +175,7 @@ class OrganisationAnswersForm(forms.Form):
     consent = forms.BooleanField(label="개인정보 수집·이용에 동의합니다", required=False)
 
 
-class TraineeCallForm(forms.ModelForm):
+class TraineeCallForm(BoundedDatesMixin, forms.ModelForm):
     """An operating group opens a trainee call for one track (window in KST)."""
 
     class Meta:

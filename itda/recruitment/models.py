@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.lib.dates import validate_era
+from itda.lib.fields import BoundedTextField
 from itda.programs.models import (
     Company,
     OperatingGroup,
@@ -54,13 +56,13 @@ class Call(models.Model):
         related_name="calls",
         verbose_name="주관 사업단",
     )
-    description = models.TextField("공고 내용", blank=True)
-    opens_at = models.DateTimeField("접수 시작")
-    closes_at = models.DateTimeField("접수 마감")
+    description = BoundedTextField("공고 내용", max_length=10000, blank=True)
+    opens_at = models.DateTimeField("접수 시작", validators=[validate_era])
+    closes_at = models.DateTimeField("접수 마감", validators=[validate_era])
     # Eligibility rules as data, e.g. {"company_kinds": ["smart_factory"], "min_employees": 5,
     # "birth_year_min": 1991, "regions": ["11", "41"]}; see services.screening_reasons.
     eligibility = models.JSONField("신청 자격", default=dict, blank=True)
-    consent_text = models.TextField("개인정보 수집·이용 동의문", blank=True)
+    consent_text = BoundedTextField("개인정보 수집·이용 동의문", max_length=10000, blank=True)
     consent_version = models.CharField("동의문 버전", max_length=20, blank=True)
     appeal_days = models.PositiveSmallIntegerField("이의신청 기간(일)", default=7)
     source_note = models.CharField("근거", max_length=200, blank=True)
@@ -76,11 +78,14 @@ class Call(models.Model):
         ordering = ["-opens_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_window_valid"
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="call_window_valid",
+                violation_error_message="접수 마감은 접수 시작보다 늦어야 합니다.",
             ),
             models.CheckConstraint(
                 condition=~models.Q(kind="trainee") | models.Q(track__isnull=False),
                 name="trainee_call_has_track",
+                violation_error_message="교육생 모집 공고는 트랙을 정해야 합니다.",
             ),
         ]
 
@@ -111,7 +116,11 @@ class DocumentRequirement(models.Model):
         verbose_name = "제출 서류"
         verbose_name_plural = "제출 서류"
         constraints = [
-            models.UniqueConstraint(fields=["call", "name"], name="requirement_name_unique"),
+            models.UniqueConstraint(
+                fields=["call", "name"],
+                name="requirement_name_unique",
+                violation_error_message="이 공고에 같은 이름의 제출서류가 이미 있습니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -169,9 +178,15 @@ class Application(models.Model):
     )
     answers = models.JSONField("신청 내용", default=dict, blank=True)
     consent_version = models.CharField("동의문 버전", max_length=20, blank=True)
-    consented_at = models.DateTimeField("동의 일시", null=True, blank=True)
-    submitted_at = models.DateTimeField("제출 일시", null=True, blank=True)
-    withdrawn_at = models.DateTimeField("철회 일시", null=True, blank=True)
+    consented_at = models.DateTimeField(
+        "동의 일시", null=True, blank=True, validators=[validate_era]
+    )
+    submitted_at = models.DateTimeField(
+        "제출 일시", null=True, blank=True, validators=[validate_era]
+    )
+    withdrawn_at = models.DateTimeField(
+        "철회 일시", null=True, blank=True, validators=[validate_era]
+    )
     screening = models.CharField(
         "자격 검토", max_length=10, choices=Screening.choices, default=Screening.PENDING
     )
@@ -203,12 +218,15 @@ class Application(models.Model):
         ordering = ["call", "submitted_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["call", "applicant_key"], name="one_application_per_applicant"
+                fields=["call", "applicant_key"],
+                name="one_application_per_applicant",
+                violation_error_message="이 공고에 이미 신청하셨습니다.",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="submitted")
                 | models.Q(submitted_at__isnull=False, receipt_number__isnull=False),
                 name="submitted_has_receipt",
+                violation_error_message="제출된 신청서에는 접수번호와 제출 일시가 있어야 합니다.",
             ),
         ]
         indexes = [models.Index(fields=["call", "status"])]
@@ -246,7 +264,9 @@ class ApplicationDocument(models.Model):
         verbose_name_plural = "제출 서류 파일"
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "requirement"], name="one_file_per_requirement"
+                fields=["application", "requirement"],
+                name="one_file_per_requirement",
+                violation_error_message="이 서류는 이미 제출되었습니다. 기존 파일을 바꾸어 주세요.",
             ),
         ]
 

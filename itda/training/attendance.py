@@ -12,6 +12,7 @@ import base64
 import datetime
 import hashlib
 import hmac
+from collections import Counter
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -156,6 +157,16 @@ def checkin_ticket_valid(*, session: Session, ticket: str, now: datetime.datetim
     return data.get("s") == session.pk and 0 <= age <= TICKET_SECONDS
 
 
+# The browser's device cookie: a random value set on the first scan, kept two years.
+DEVICE_COOKIE = "itda_device"
+DEVICE_COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
+
+
+def device_key(cookie: str) -> str:
+    """What is stored of a device cookie: its SHA-256, so the record cannot be replayed."""
+    return hashlib.sha256(cookie.encode()).hexdigest() if cookie else ""
+
+
 def scan_enrollment(*, session: Session, user: User) -> Enrollment:
     """The user's place in the session's class, or a Korean refusal."""
     enrollment = (
@@ -178,8 +189,11 @@ def attendance_scan(
     intent: str,
     actor: User,
     now: datetime.datetime | None = None,
+    ip: str | None = None,
+    device: str = "",
 ) -> Attendance:
-    """Record a QR check-in (the first scan) or check-out (a later one) for ``actor``.
+    """Record a QR check-in (the first scan) or check-out (a later one) for ``actor``, with the
+    connection's ``ip`` and the browser's ``device`` key on the check-in.
 
     A check-in inserts the row; the unique constraint turns a concurrent second insert into
     "이미 입실" rather than a second record. A check-out locks the row and stamps it once."""
@@ -198,6 +212,8 @@ def attendance_scan(
             checked_in_at=now,
             source=AttendanceSource.QR,
             recorded_by=actor,
+            checkin_ip=ip,
+            checkin_device=device,
         )
         # Uniqueness is left to the database: a check beforehand would race a second tap.
         row.full_clean(validate_unique=False, validate_constraints=False)
@@ -268,7 +284,26 @@ def roll_call_rows(*, session: Session, user: User) -> list[Enrollment]:
     )
     for row in rows:
         row.record = row.this_session[0] if row.this_session else None
+    _flag_shared_checkins(rows)
     return rows
+
+
+def _flag_shared_checkins(rows: list[Enrollment]) -> None:
+    """Mark each row whose QR check-in came from a device that also checked in someone else
+    (``shared_device``: how many trainees), or from an address other than the one most of the
+    class used (``other_ip``): a forwarded link used from elsewhere or on a friend's phone."""
+    records = [row.record for row in rows if row.record]
+    devices = Counter(r.checkin_device for r in records if r.checkin_device)
+    ips = Counter(r.checkin_ip for r in records if r.checkin_ip)
+    usual_ip = ips.most_common(1)[0][0] if len(ips) > 1 else None
+    for row in rows:
+        record = row.record
+        row.shared_device = row.other_ip = 0
+        if record is None:
+            continue
+        if devices[record.checkin_device] > 1:
+            row.shared_device = devices[record.checkin_device]
+        row.other_ip = bool(usual_ip and record.checkin_ip and record.checkin_ip != usual_ip)
 
 
 # One click a person: what the instructor may set.

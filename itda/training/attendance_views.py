@@ -1,9 +1,11 @@
 """Attendance pages: the QR link a phone opens, the QR code on the room's screen, the roll-call,
 and corrections (the trainee's request, staff's decision)."""
 
+import secrets
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
-from itda.accounts.services import personal_data_access_record
+from itda.accounts.services import client_ip, personal_data_access_record
 from itda.training import attendance as svc
 from itda.training.models import (
     Attendance,
@@ -79,6 +81,7 @@ def checkin(request, pk: int, token: str):
         return redirect_to_login(f"{request.path}?{urlencode({'ticket': ticket})}")
     require_role(request, Role.TRAINEE)
     if request.method == "POST":
+        cookie = request.COOKIES.get(svc.DEVICE_COOKIE) or secrets.token_urlsafe(24)
         try:
             record = svc.attendance_scan(
                 session=session,
@@ -86,18 +89,36 @@ def checkin(request, pk: int, token: str):
                 intent=request.POST.get("intent", ""),
                 actor=request.user,
                 now=now,
+                ip=client_ip(request),
+                device=svc.device_key(cookie),
             )
         except ValidationError as exc:
             return _scan_render(request, session, error=_errors(exc), status=400)
-        return render(
+        response = render(
             request, "training/attendance/checkin_done.html", {"session": session, "record": record}
         )
+        return _remember_device(request, response, cookie)
     try:
         enrollment = svc.scan_enrollment(session=session, user=request.user)
     except svc.AttendanceError as exc:
         return _scan_render(request, session, error=_errors(exc), status=403)
     record = Attendance.objects.filter(enrollment=enrollment, session=session).first()
     return _scan_render(request, session, ticket=ticket, record=record)
+
+
+def _remember_device(request, response, cookie: str):
+    """Keep the browser's device cookie (set on its first check-in) so that the next check-in
+    from this phone, whoever is logged in, carries the same device key."""
+    if request.COOKIES.get(svc.DEVICE_COOKIE) != cookie:
+        response.set_cookie(
+            svc.DEVICE_COOKIE,
+            cookie,
+            max_age=svc.DEVICE_COOKIE_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 # --- Staff: the QR screen and the roll-call --------------------------------------------------
@@ -213,7 +234,9 @@ class CorrectionForm(forms.Form):
         label="정정할 출결", choices=[(s, s.label) for s in AttendanceStatus]
     )
     reason = forms.ChoiceField(label="사유", choices=CorrectionReason.choices)
-    explanation = forms.CharField(label="상세 사유", widget=forms.Textarea(attrs={"rows": 4}))
+    explanation = forms.CharField(
+        label="상세 사유", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     evidence = forms.FileField(
         label="증빙 파일",
         required=False,

@@ -8,6 +8,7 @@ import datetime
 from django import forms
 
 from itda.accounts.models import User
+from itda.lib.forms import BoundedDatesMixin
 from itda.programs.models import OperatingGroup
 from itda.training.models import BookingKind, Cohort, Course
 from itda.training.schedule import KST, group_rooms, meeting_rooms
@@ -25,6 +26,9 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%H:%M")
+
+
+BOOKING_WINDOW_HELP = "오늘부터 2년 이내 (itda 기본값 — 운영지침 확인 필요)"
 
 
 class _ServiceChecked:
@@ -78,7 +82,7 @@ class ModuleForm(forms.Form):
     hours = forms.IntegerField(label="시간", min_value=1, max_value=999)
 
 
-class CohortForm(_ServiceChecked, forms.ModelForm):
+class CohortForm(BoundedDatesMixin, _ServiceChecked, forms.ModelForm):
     """A cohort's number, dates, capacity and instructors (staff of the course's group)."""
 
     instructors = forms.ModelMultipleChoiceField(
@@ -103,7 +107,7 @@ class CohortForm(_ServiceChecked, forms.ModelForm):
         self.fields["number"].min_value = 1
 
 
-class _SpanForm(forms.Form):
+class _SpanForm(BoundedDatesMixin, forms.Form):
     """A date and a start and end time, read as KST."""
 
     date = forms.DateField(label="날짜", widget=DateInput())
@@ -150,6 +154,7 @@ class MeetingRequestForm(_SpanForm):
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = meeting_rooms()
         self.fields["purpose"].error_messages["required"] = "사용 목적을 입력하세요."
+        self.fields["date"].help_text = BOOKING_WINDOW_HELP
 
 
 class StaffBookingForm(_SpanForm):
@@ -166,6 +171,7 @@ class StaffBookingForm(_SpanForm):
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = venue.rooms.order_by("kind", "name")
         self.fields["purpose"].error_messages["required"] = "사용 목적을 입력하세요."
+        self.fields["date"].help_text = BOOKING_WINDOW_HELP
 
 
 class DecisionForm(forms.Form):

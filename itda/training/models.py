@@ -14,10 +14,13 @@ import pghistory
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.lib.dates import validate_era, validate_era_range
+from itda.lib.fields import BoundedTextField
 from itda.programs.models import (
     OperatingGroup,
     Programme,
@@ -39,7 +42,7 @@ class TrainingRule(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="training_rules", verbose_name="사업"
     )
-    effective_from = models.DateField("적용 시작일")
+    effective_from = models.DateField("적용 시작일", validators=[validate_era])
     max_cohort_months = models.PositiveSmallIntegerField("구직자 기수 최대 기간(개월)", default=1)
     late_after_minutes = models.PositiveSmallIntegerField(
         "지각 기준(시작 후 분)", default=10, help_text="차시 시작 후 이 시간이 지나 입실하면 지각"
@@ -74,17 +77,24 @@ class TrainingRule(models.Model):
         ordering = ["programme", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "effective_from"], name="training_rule_version_unique"
+                fields=["programme", "effective_from"],
+                name="training_rule_version_unique",
+                violation_error_message="같은 적용 시작일의 출결·수료 규칙이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=Q(completion_min_rate__gt=0) & Q(completion_min_rate__lte=1),
                 name="training_rule_rate_range",
+                violation_error_message="수료 기준 출석률은 0보다 크고 1 이하여야 합니다.",
             ),
             models.CheckConstraint(
-                condition=Q(incidents_per_absence__gte=1), name="training_rule_incidents_positive"
+                condition=Q(incidents_per_absence__gte=1),
+                name="training_rule_incidents_positive",
+                violation_error_message="결석 1회로 보는 지각·조퇴 횟수는 1 이상이어야 합니다.",
             ),
             models.CheckConstraint(
-                condition=Q(qr_rotation_seconds__gte=10), name="training_rule_qr_rotation_min"
+                condition=Q(qr_rotation_seconds__gte=10),
+                name="training_rule_qr_rotation_min",
+                violation_error_message="QR 교체 주기는 10초 이상이어야 합니다.",
             ),
         ]
 
@@ -126,7 +136,7 @@ class Course(models.Model):
     )
     code = models.CharField("과정 코드", max_length=30)
     title = models.CharField("과정명", max_length=200)
-    description = models.TextField("과정 소개", blank=True)
+    description = BoundedTextField("과정 소개", max_length=4000, blank=True)
     has_assessment = models.BooleanField("수료 평가 있음", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -138,12 +148,19 @@ class Course(models.Model):
         verbose_name_plural = "교육과정"
         ordering = ["operating_group", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["operating_group", "code"], name="course_code_unique"),
+            models.UniqueConstraint(
+                fields=["operating_group", "code"],
+                name="course_code_unique",
+                violation_error_message="이 사업단에 같은 코드의 교육과정이 이미 있습니다.",
+            ),
             # Job-seeker courses belong to a track; employee courses to a smart-factory stage.
             models.CheckConstraint(
                 condition=(Q(audience="job_seeker") & Q(track__isnull=False))
                 | (Q(audience="employee") & Q(track__isnull=True) & ~Q(smart_factory_level="")),
                 name="course_audience_fields",
+                violation_error_message=(
+                    "구직자 과정은 트랙을, 재직자 과정은 스마트공장 수준을 정해야 합니다."
+                ),
             ),
         ]
 
@@ -169,8 +186,16 @@ class Module(models.Model):
         verbose_name_plural = "교과목"
         ordering = ["course", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["course", "order"], name="module_order_unique"),
-            models.CheckConstraint(condition=Q(hours__gt=0), name="module_hours_positive"),
+            models.UniqueConstraint(
+                fields=["course", "order"],
+                name="module_order_unique",
+                violation_error_message="이 교육과정에 같은 순서의 교과목이 이미 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0),
+                name="module_hours_positive",
+                violation_error_message="교과목 시간은 1시간 이상이어야 합니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -184,10 +209,10 @@ class Cohort(models.Model):
     course = models.ForeignKey(
         Course, on_delete=models.PROTECT, related_name="cohorts", verbose_name="교육과정"
     )
-    number = models.PositiveSmallIntegerField("기수")
-    starts_on = models.DateField("개강일")
-    ends_on = models.DateField("종강일")
-    capacity = models.PositiveSmallIntegerField("정원")
+    number = models.PositiveSmallIntegerField("기수", validators=[MinValueValidator(1)])
+    starts_on = models.DateField("개강일", validators=[validate_era])
+    ends_on = models.DateField("종강일", validators=[validate_era])
+    capacity = models.PositiveSmallIntegerField("정원", validators=[MinValueValidator(1)])
     # Instructors who take the roll-call log in as the group's staff; guest lecturers are named
     # on the session instead.
     instructors = models.ManyToManyField(
@@ -196,7 +221,9 @@ class Cohort(models.Model):
     rule = models.ForeignKey(
         TrainingRule, on_delete=models.PROTECT, related_name="cohorts", verbose_name="적용 규칙"
     )
-    completed_at = models.DateTimeField("수료 판정 일시", null=True, blank=True)
+    completed_at = models.DateTimeField(
+        "수료 판정 일시", null=True, blank=True, validators=[validate_era]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -207,11 +234,26 @@ class Cohort(models.Model):
         verbose_name_plural = "기수"
         ordering = ["course", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["course", "number"], name="cohort_number_unique"),
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="cohort_dates_ordered"
+            models.UniqueConstraint(
+                fields=["course", "number"],
+                name="cohort_number_unique",
+                violation_error_message="이 교육과정에 같은 기수가 이미 있습니다.",
             ),
-            models.CheckConstraint(condition=Q(capacity__gt=0), name="cohort_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="cohort_dates_ordered",
+                violation_error_message="종강일은 개강일 이후여야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0),
+                name="cohort_capacity_positive",
+                violation_error_message="정원은 1명 이상이어야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="cohort_number_positive",
+                violation_error_message="기수는 1 이상이어야 합니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -245,13 +287,15 @@ class RoomBooking(models.Model):
     room = models.ForeignKey(
         Room, on_delete=models.PROTECT, related_name="bookings", verbose_name="실"
     )
-    during = DateTimeRangeField("사용 시간")
+    during = DateTimeRangeField("사용 시간", validators=[validate_era_range])
     kind = models.CharField("용도", max_length=20, choices=BookingKind.choices)
     status = models.CharField(
         "상태", max_length=20, choices=BookingStatus.choices, default=BookingStatus.REQUESTED
     )
     purpose = models.CharField("사용 목적", max_length=200)
-    attendees = models.PositiveSmallIntegerField("인원", null=True, blank=True)
+    attendees = models.PositiveSmallIntegerField(
+        "인원", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     company = models.ForeignKey(
         "programs.Company",
         on_delete=models.PROTECT,
@@ -266,7 +310,7 @@ class RoomBooking(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
     decision_note = models.CharField("처리 의견", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -280,11 +324,19 @@ class RoomBooking(models.Model):
         constraints = [
             ExclusionConstraint(
                 name="room_booking_no_overlap",
+                violation_error_message="선택한 실은 그 시간에 이미 예약되어 있습니다.",
                 expressions=[("room", RangeOperators.EQUAL), ("during", RangeOperators.OVERLAPS)],
                 condition=Q(status="approved"),
             ),
             models.CheckConstraint(
-                condition=Q(during__isempty=False), name="room_booking_not_empty"
+                condition=Q(during__isempty=False),
+                name="room_booking_not_empty",
+                violation_error_message="예약 시간은 비어 있을 수 없습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(attendees__isnull=True) | Q(attendees__gte=1),
+                name="room_booking_attendees_positive",
+                violation_error_message="참석 인원은 1명 이상이어야 합니다.",
             ),
         ]
 
@@ -303,13 +355,13 @@ class Session(models.Model):
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name="기수"
     )
-    number = models.PositiveSmallIntegerField("차시")
+    number = models.PositiveSmallIntegerField("차시", validators=[MinValueValidator(1)])
     title = models.CharField("내용", max_length=200)
     module = models.ForeignKey(
         Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
     )
-    starts_at = models.DateTimeField("시작")
-    ends_at = models.DateTimeField("종료")
+    starts_at = models.DateTimeField("시작", validators=[validate_era])
+    ends_at = models.DateTimeField("종료", validators=[validate_era])
     booking = models.OneToOneField(
         RoomBooking,
         on_delete=models.PROTECT,
@@ -331,9 +383,20 @@ class Session(models.Model):
         verbose_name_plural = "차시"
         ordering = ["cohort", "starts_at", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "number"], name="session_number_unique"),
+            models.UniqueConstraint(
+                fields=["cohort", "number"],
+                name="session_number_unique",
+                violation_error_message="이 기수에 같은 번호의 차시가 이미 있습니다.",
+            ),
             models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="session_times_ordered"
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="session_times_ordered",
+                violation_error_message="종료 시각은 시작 시각보다 늦어야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="session_number_positive",
+                violation_error_message="차시 번호는 1 이상이어야 합니다.",
             ),
         ]
 
@@ -380,7 +443,7 @@ class Enrollment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     enrolled_at = models.DateTimeField(auto_now_add=True)
-    ended_at = models.DateTimeField("종료 일시", null=True, blank=True)
+    ended_at = models.DateTimeField("종료 일시", null=True, blank=True, validators=[validate_era])
     ended_reason = models.CharField("종료 사유", max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -395,19 +458,24 @@ class Enrollment(models.Model):
                 fields=["trainee"],
                 condition=Q(status__in=["enrolled", "waitlisted"]),
                 name="enrollment_one_active_per_trainee",
+                violation_error_message="이 교육생은 이미 다른 기수에 수강 중이거나 대기 중입니다.",
             ),
             models.UniqueConstraint(
-                fields=["cohort", "trainee"], name="enrollment_once_per_cohort"
+                fields=["cohort", "trainee"],
+                name="enrollment_once_per_cohort",
+                violation_error_message="이 교육생은 이미 이 기수에 등록되어 있습니다.",
             ),
             models.UniqueConstraint(
                 fields=["cohort", "waitlist_position"],
                 condition=Q(status="waitlisted"),
                 name="enrollment_waitlist_position_unique",
+                violation_error_message="같은 대기 순번이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=Q(status="waitlisted", waitlist_position__isnull=False)
                 | (~Q(status="waitlisted") & Q(waitlist_position__isnull=True)),
                 name="enrollment_waitlist_position_iff_waitlisted",
+                violation_error_message="대기 순번은 대기 중인 등록에만 있습니다.",
             ),
         ]
 
@@ -447,9 +515,14 @@ class Attendance(models.Model):
         Session, on_delete=models.PROTECT, related_name="attendances", verbose_name="차시"
     )
     status = models.CharField("출결", max_length=20, choices=AttendanceStatus.choices)
-    checked_in_at = models.DateTimeField("입실", null=True, blank=True)
-    checked_out_at = models.DateTimeField("퇴실", null=True, blank=True)
+    checked_in_at = models.DateTimeField("입실", null=True, blank=True, validators=[validate_era])
+    checked_out_at = models.DateTimeField("퇴실", null=True, blank=True, validators=[validate_era])
     source = models.CharField("기록 방법", max_length=20, choices=AttendanceSource.choices)
+    # Where a QR check-in came from, so staff notice one phone checking in several trainees (a
+    # forwarded link used with others' logins) or a check-in from outside the room's network.
+    # The device is a random per-browser cookie, stored only as a hash.
+    checkin_ip = models.GenericIPAddressField("입실 IP", null=True, blank=True)
+    checkin_device = models.CharField("입실 기기(해시)", max_length=64, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -466,13 +539,16 @@ class Attendance(models.Model):
         ordering = ["session", "enrollment"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enrollment", "session"], name="attendance_once_per_session"
+                fields=["enrollment", "session"],
+                name="attendance_once_per_session",
+                violation_error_message="이 차시의 출결이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=Q(checked_out_at__isnull=True)
                 | Q(checked_in_at__isnull=True)
                 | Q(checked_out_at__gte=models.F("checked_in_at")),
                 name="attendance_out_after_in",
+                violation_error_message="퇴실 시각은 입실 시각 이후여야 합니다.",
             ),
         ]
 
@@ -514,7 +590,7 @@ class AttendanceCorrection(models.Model):
         "요청 출결", max_length=20, choices=AttendanceStatus.choices
     )
     reason = models.CharField("사유", max_length=20, choices=CorrectionReason.choices)
-    explanation = models.TextField("상세 사유")
+    explanation = BoundedTextField("상세 사유", max_length=2000)
     evidence = models.FileField("증빙", upload_to="corrections/%Y/%m/", blank=True)
     evidence_name = models.CharField(max_length=200, blank=True)
     status = models.CharField(
@@ -530,7 +606,7 @@ class AttendanceCorrection(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
     decision_note = models.CharField("처리 의견", max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -547,10 +623,12 @@ class AttendanceCorrection(models.Model):
                 fields=["enrollment", "session"],
                 condition=Q(status="pending"),
                 name="correction_one_pending_per_session",
+                violation_error_message="이 차시에 처리 중인 출결 정정 신청이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=~Q(requested_status=models.F("status_before")),
                 name="correction_changes_something",
+                violation_error_message="정정 신청은 현재와 다른 출결 상태를 요청해야 합니다.",
             ),
         ]
 
@@ -568,11 +646,11 @@ class Certificate(models.Model):
     )
     serial = models.CharField("발급번호", max_length=30, unique=True)
     verification_code = models.CharField("확인 코드", max_length=32, unique=True)
-    issued_at = models.DateTimeField("발급일시")
+    issued_at = models.DateTimeField("발급일시", validators=[validate_era])
     attendance_rate = models.DecimalField("출석률", max_digits=5, decimal_places=4)
     pdf = models.FileField("PDF", upload_to="certificates/%Y/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
-    revoked_at = models.DateTimeField("취소 일시", null=True, blank=True)
+    revoked_at = models.DateTimeField("취소 일시", null=True, blank=True, validators=[validate_era])
     revoked_reason = models.CharField("취소 사유", max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()

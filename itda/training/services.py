@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from itda.accounts.models import User
 from itda.accounts.roles import Role
+from itda.lib.dates import validate_era
 from itda.programs.models import Company, OperatingGroup, Room
 from itda.training.models import (
     Audience,
@@ -54,6 +55,22 @@ def _span_text(booking: RoomBooking) -> str:
     if lower.date() == upper.date():
         return f"{lower:%H:%M}–{upper:%H:%M}"
     return f"{lower:%m/%d %H:%M}–{upper:%m/%d %H:%M}"
+
+
+# itda 기본값 — 운영지침 확인 필요: a room is booked at most this far ahead.
+BOOKING_HORIZON = relativedelta(years=2)
+HORIZON_NOTE = "itda 기본값 — 운영지침 확인 필요"
+
+
+def _check_booking_window(starts_at: datetime.datetime, *, earliest: datetime.datetime) -> None:
+    """A booking starts no earlier than ``earliest`` and within BOOKING_HORIZON from now."""
+    if starts_at < earliest:
+        raise TrainingError("지난 시각으로는 예약할 수 없습니다.")
+    latest = timezone.localtime() + BOOKING_HORIZON
+    if starts_at > latest:
+        raise TrainingError(
+            f"예약은 {latest:%Y-%m-%d}까지만 할 수 있습니다 (2년 이내, {HORIZON_NOTE})."
+        )
 
 
 def _hold(booking: RoomBooking, **save_kwargs) -> None:
@@ -162,6 +179,18 @@ def cohort_save(
     group = course.operating_group
     _require_group(actor, group)
     starts_on, ends_on = fields["starts_on"], fields["ends_on"]
+    # Before any date arithmetic: a day past 9999-12-31 cannot be computed.
+    try:
+        validate_era(starts_on)
+        validate_era(ends_on)
+    except ValidationError as exc:
+        raise TrainingError(exc.messages) from exc
+    programme = group.programme
+    if starts_on < programme.starts_on or ends_on > programme.ends_on:
+        raise TrainingError(
+            f"교육기간은 사업기간({programme.starts_on:%Y-%m-%d}~{programme.ends_on:%Y-%m-%d}) "
+            "안에 있어야 합니다."
+        )
     if ends_on < starts_on:
         raise TrainingError("종강일은 개강일 이후여야 합니다.")
     rule = rule_in_force(group.programme, starts_on)
@@ -378,6 +407,7 @@ def meeting_request(
         raise TrainingError("종료 시각은 시작 시각보다 늦어야 합니다.")
     if starts_at <= timezone.now():
         raise TrainingError("지난 시각으로는 신청할 수 없습니다.")
+    _check_booking_window(starts_at, earliest=timezone.now())
     if room.capacity and attendees > room.capacity:
         raise TrainingError(f"{room.name}의 수용인원은 {room.capacity}명입니다.")
     booking = RoomBooking(
@@ -465,6 +495,9 @@ def booking_create(
         raise TrainingError("교육 차시는 기수 화면에서 추가하세요.")
     if ends_at <= starts_at:
         raise TrainingError("종료 시각은 시작 시각보다 늦어야 합니다.")
+    # Staff may still record a meeting held earlier today, not one of a past day.
+    midnight = datetime.datetime.combine(timezone.localdate(), datetime.time(), KST)
+    _check_booking_window(starts_at, earliest=midnight)
     booking = RoomBooking(
         room=room,
         during=Range(starts_at, ends_at),

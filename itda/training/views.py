@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from itda.accounts.access import require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
+from itda.lib.dates import EARLIEST, LATEST, era_clamp
 from itda.training import schedule, services
 from itda.training.forms import (
     CohortForm,
@@ -32,7 +33,8 @@ from itda.training.models import BookingStatus, Cohort, Module, RoomBooking
 from itda.training.schedule import KST
 
 
-def _refused(request, exc: services.TrainingError) -> None:
+def _refused(request, exc: ValidationError) -> None:
+    """A refusal of the service, or of the model it cleans, as a Korean message."""
     messages.error(request, " ".join(exc.messages))
 
 
@@ -61,7 +63,7 @@ def course_edit(request, pk: int | None = None):
                 course=course,
                 fields={name: form.cleaned_data[name] for name in form.Meta.fields},
             )
-        except services.TrainingError as exc:
+        except ValidationError as exc:
             _refused(request, exc)
         else:
             messages.success(request, "교육과정을 저장했습니다.")
@@ -94,7 +96,7 @@ def module_add(request, pk: int):
     if form.is_valid():
         try:
             services.module_add(actor=request.user, course=course, **form.cleaned_data)
-        except services.TrainingError as exc:
+        except ValidationError as exc:
             _refused(request, exc)
         else:
             messages.success(request, "교과목을 추가했습니다.")
@@ -145,7 +147,7 @@ def cohort_edit(request, course_pk: int | None = None, pk: int | None = None):
                 fields={name: form.cleaned_data[name] for name in form.Meta.fields},
                 instructors=list(form.cleaned_data["instructors"]),
             )
-        except services.TrainingError as exc:
+        except ValidationError as exc:
             _refused(request, exc)
         else:
             messages.success(request, "기수를 저장했습니다.")
@@ -205,8 +207,8 @@ def session_create(request, pk: int):
             session = services.session_create(
                 actor=request.user, cohort=cohort, **_session_fields(form)
             )
-        except services.TrainingError as exc:
-            form.add_error(None, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, f"{session.number}차시를 추가했습니다.")
             return redirect("training:cohort_detail", pk=cohort.pk)
@@ -226,8 +228,8 @@ def session_edit(request, pk: int):
                 services.session_update(
                     actor=request.user, session=session, **_session_fields(form)
                 )
-            except services.TrainingError as exc:
-                form.add_error(None, exc)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, f"{session.number}차시를 수정했습니다.")
                 return redirect("training:cohort_detail", pk=cohort.pk)
@@ -254,7 +256,7 @@ def session_delete(request, pk: int):
     session = get_object_or_404(schedule.sessions_for(request.user), pk=pk)
     try:
         services.session_delete(actor=request.user, session=session)
-    except services.TrainingError as exc:
+    except ValidationError as exc:
         _refused(request, exc)
     else:
         messages.success(request, f"{session.number}차시를 삭제했습니다.")
@@ -291,11 +293,14 @@ def venue_calendar(request, pk: int):
     require_role(request, *PROGRAMME_STAFF)
     venue = get_object_or_404(schedule.venues_for(request.user), pk=pk)
     try:
-        day = datetime.date.fromisoformat(request.GET.get("week", ""))
+        day = era_clamp(datetime.date.fromisoformat(request.GET.get("week", "")))
     except ValueError:
         day = timezone.localdate()
     monday = schedule.week_start(day)
     week = datetime.timedelta(days=7)
+    # No links past the era: a week outside it cannot be booked, and year 1 or 9999 overflows.
+    previous = monday - week if monday - week >= EARLIEST else None
+    following = monday + week if monday + week <= LATEST else None
     return render(
         request,
         "training/rooms/venue_calendar.html",
@@ -303,8 +308,8 @@ def venue_calendar(request, pk: int):
             "venue": venue,
             "monday": monday,
             "sunday": monday + datetime.timedelta(days=6),
-            "previous": monday - week,
-            "next": monday + week,
+            "previous": previous,
+            "next": following,
             "booking_form": StaffBookingForm(venue=venue, initial={"date": monday}),
             **schedule.venue_week(venue, monday),
         },
@@ -330,7 +335,7 @@ def venue_book(request, pk: int):
                 purpose=data["purpose"],
                 kind=data["kind"],
             )
-        except services.TrainingError as exc:
+        except ValidationError as exc:
             _refused(request, exc)
         else:
             messages.success(request, "예약했습니다.")
@@ -346,7 +351,7 @@ def venue_booking_cancel(request, pk: int):
     booking = get_object_or_404(RoomBooking.objects.visible_to(request.user), pk=pk)
     try:
         services.booking_cancel(actor=request.user, booking=booking)
-    except services.TrainingError as exc:
+    except ValidationError as exc:
         _refused(request, exc)
     else:
         messages.success(request, "예약을 취소했습니다.")
@@ -368,7 +373,7 @@ def booking_decide(request, pk: int, action: str):
         services.booking_decide(
             actor=request.user, booking=booking, approve=action == "approve", note=note
         )
-    except services.TrainingError as exc:
+    except ValidationError as exc:
         _refused(request, exc)
     else:
         messages.success(request, "승인했습니다." if action == "approve" else "반려했습니다.")
@@ -391,8 +396,8 @@ def meeting_list(request):
                 purpose=data["purpose"],
                 attendees=data["attendees"],
             )
-        except services.TrainingError as exc:
-            form.add_error(None, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, "회의실 사용을 신청했습니다. 사업단 승인 후 확정됩니다.")
             return redirect("training:meeting_list")
@@ -420,7 +425,7 @@ def meeting_cancel(request, pk: int):
     booking = get_object_or_404(RoomBooking.objects.visible_to(request.user), pk=pk)
     try:
         services.meeting_cancel(actor=request.user, booking=booking)
-    except services.TrainingError as exc:
+    except ValidationError as exc:
         _refused(request, exc)
     else:
         messages.success(request, "신청을 취소했습니다.")

@@ -502,19 +502,25 @@ def test_schedule_pages_run_a_constant_number_of_queries(
 
 @pytest.mark.django_db
 def test_staff_hold_a_room_for_an_event_and_cancel_it(
-    client, login_as, seoul_staff, busan_staff, cohort, lecture_room
+    client, login_as, seoul_staff, busan_staff, regions, lecture_room
 ):
+    # Staff book from today on (a past day is refused), so the event and the cohort it
+    # collides with lie a week ahead.
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    cohort = factories.cohort(
+        group=regions["capital_group"], track=regions["track"], starts_on=day, ends_on=day
+    )
     login_as(seoul_staff)
     data = {
         "room": lecture_room.pk,
         "kind": "event",
-        "date": "2026-07-02",
+        "date": f"{day:%Y-%m-%d}",
         "start": "13:00",
         "end": "17:00",
         "purpose": "선도사례 전시 설명회",
     }
     response = client.post(f"/training/venues/{lecture_room.venue_id}/book/", data)
-    assert response["Location"].endswith("?week=2026-07-02")
+    assert response["Location"].endswith(f"?week={day:%Y-%m-%d}")
     event = RoomBooking.objects.get(purpose="선도사례 전시 설명회")
     assert event.status == BookingStatus.APPROVED and event.kind == BookingKind.EVENT
     # The event holds the room: a session over it is refused, naming the event.
@@ -523,16 +529,16 @@ def test_staff_hold_a_room_for_an_event_and_cancel_it(
             actor=seoul_staff,
             cohort=cohort,
             title="x",
-            starts_at=at(16),
-            ends_at=at(18),
+            starts_at=at(16, day=day),
+            ends_at=at(18, day=day),
             room=lecture_room,
         )
     with pytest.raises(services.TrainingError, match="사업단 담당자만 예약"):
         services.booking_create(
             actor=busan_staff,
             room=lecture_room,
-            starts_at=at(8),
-            ends_at=at(9),
+            starts_at=at(8, day=day),
+            ends_at=at(9, day=day),
             purpose="x",
         )
     client.post(f"/training/bookings/{event.pk}/cancel/")
@@ -543,8 +549,8 @@ def test_staff_hold_a_room_for_an_event_and_cancel_it(
             actor=seoul_staff,
             cohort=cohort,
             title="x",
-            starts_at=at(16),
-            ends_at=at(18),
+            starts_at=at(16, day=day),
+            ends_at=at(18, day=day),
             room=lecture_room,
         ).booking.status
         == BookingStatus.APPROVED

@@ -1,0 +1,33 @@
+"""Date and datetime inputs of the API, bounded like every form's (``itda.lib.dates``): use
+``EraDate`` / ``EraDateTime`` for any date a caller sends; a test walks every operation."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from pydantic import ValidationError, WrapValidator
+from pydantic_core import PydanticCustomError
+
+from itda.lib.dates import ERA_MESSAGE, validate_era
+
+
+def _bounded(message: str):
+    def check(value, handler):
+        try:
+            parsed = handler(value)
+        except ValidationError:
+            # Year 10000 and other unreadable text: the Korean message, not pydantic's English.
+            raise PydanticCustomError("date_invalid", message) from None
+        try:
+            validate_era(parsed)
+        except DjangoValidationError:
+            raise PydanticCustomError("date_era", ERA_MESSAGE) from None
+        return parsed
+
+    return WrapValidator(check)
+
+
+EraDate = Annotated[datetime.date, _bounded("날짜(YYYY-MM-DD)여야 합니다.")]
+EraDateTime = Annotated[datetime.datetime, _bounded("일시(YYYY-MM-DDTHH:MM, ISO 8601)여야 합니다.")]

@@ -1,0 +1,61 @@
+"""Dates sent to the API are bounded like the forms' (issue 10, item 6): year 1, 9999 and 10000
+answer a Korean message, and no operation takes an unbounded date."""
+
+import datetime
+import typing
+
+import pytest
+from ninja import Schema
+from pydantic import BaseModel, ValidationError
+
+from itda.api.api import api
+from itda.api.dates import EraDate, EraDateTime
+
+
+class _Sample(Schema):
+    day: EraDate
+    at: EraDateTime | None = None
+
+
+@pytest.mark.parametrize("year", ["0001", "9999", "10000"])
+def test_an_absurd_year_is_refused_in_korean(year):
+    with pytest.raises(ValidationError) as caught:
+        _Sample(day=f"{year}-01-01", at=f"{year}-01-01T00:00")
+    messages = [error["msg"] for error in caught.value.errors()]
+    assert len(messages) == 2
+    assert all(("사이여야" in m) or ("여야 합니다" in m) for m in messages), messages
+
+
+def test_a_plausible_date_passes():
+    sample = _Sample(day="2026-07-01", at="2026-07-01T09:00+09:00")
+    assert sample.day == datetime.date(2026, 7, 1)
+
+
+def _unbounded(model: type[BaseModel], path: str) -> list[str]:
+    found = []
+    for name, field in model.model_fields.items():
+        bounded = any(type(m).__name__ == "WrapValidator" for m in field.metadata)
+        for arg in (field.annotation, *typing.get_args(field.annotation)):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                found += _unbounded(arg, f"{path}.{name}")
+            elif arg in (datetime.date, datetime.datetime) and not bounded:
+                found.append(f"{path}.{name}")
+    return found
+
+
+def test_every_operation_takes_only_bounded_dates():
+    unbounded, operations = [], 0
+    for router in api._get_bound_routers():
+        for route, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                operations += 1
+                for model in operation.models:
+                    unbounded += _unbounded(model, f"{router.prefix}{route}")
+    assert operations > 10 and unbounded == []
+
+
+def test_the_walk_would_see_an_unbounded_date():
+    class Loose(Schema):
+        day: datetime.date
+
+    assert _unbounded(Loose, "x") == ["x.day"] and _unbounded(_Sample, "x") == []

@@ -1,0 +1,28 @@
+"""Form helpers shared by every app."""
+
+from __future__ import annotations
+
+from django import forms
+
+from itda.lib.dates import EARLIEST, LATEST, validate_era
+
+_TEMPORAL = (forms.DateField, forms.DateTimeField)
+
+
+class BoundedDatesMixin:
+    """Every date and datetime field of the form refuses days outside the era itda accepts
+    (``itda.lib.dates.EARLIEST``..``LATEST``) with a Korean message, and tells the browser the
+    same bounds. Put it first in the bases of every form that has a date; a test walks all forms.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, _TEMPORAL):
+                continue
+            if validate_era not in field.validators:
+                field.validators.append(validate_era)
+            local = getattr(field.widget, "input_type", None) == "datetime-local"
+            suffix = "T00:00" if local else ""
+            field.widget.attrs.setdefault("min", f"{EARLIEST:%Y-%m-%d}{suffix}")
+            field.widget.attrs.setdefault("max", f"{LATEST:%Y-%m-%d}{'T23:59' if local else ''}")
