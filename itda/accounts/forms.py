@@ -3,7 +3,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from itda.accounts.models import AccessAction
+from itda.accounts.models import AccessAction, User
+from itda.accounts.services import USERNAME_TAKEN
 
 
 class LoginForm(AuthenticationForm):
@@ -45,7 +46,18 @@ class AccessLogSearchForm(forms.Form):
         label="수행업무", required=False, choices=[("", "전체"), *AccessAction.choices]
     )
     subject_type = forms.CharField(label="정보주체 유형", required=False, max_length=50)
-    subject_id = forms.IntegerField(label="정보주체 ID", required=False, min_value=1)
+    # The IDs are bigint: a larger number cannot match and would fail in the database.
+    subject_id = forms.IntegerField(
+        label="정보주체 ID",
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={
+            "invalid": "정보주체 ID는 숫자로 입력하세요.",
+            "min_value": "정보주체 ID는 1 이상입니다.",
+            "max_value": "정보주체 ID가 너무 큽니다. 올바른 ID를 입력하세요.",
+        },
+    )
     date_from = forms.DateField(
         label="시작일", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -88,11 +100,9 @@ class SignupForm(forms.Form):
     password2 = forms.CharField(label="비밀번호 확인", widget=forms.PasswordInput)
 
     def clean_username(self):
-        from itda.accounts.models import User
-
         username = self.cleaned_data["username"]
         if User.objects.filter(username=username).exists():
-            raise forms.ValidationError("이미 사용 중인 아이디입니다.")
+            raise forms.ValidationError(USERNAME_TAKEN)
         return username
 
     def clean(self):
@@ -102,8 +112,14 @@ class SignupForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", "비밀번호가 서로 다릅니다.")
         elif data.get("password1"):
+            # With the would-be user, so a password like the ID, name or e-mail is refused.
+            candidate = User(
+                username=data.get("username", ""),
+                display_name=data.get("display_name", ""),
+                email=data.get("email", ""),
+            )
             try:
-                validate_password(data["password1"])
+                validate_password(data["password1"], candidate)
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itda.accounts.models import AccessAction, ApiToken, PersonalDataAccess, User
 from itda.accounts.roles import Role
+
+USERNAME_TAKEN = "이미 사용 중인 아이디입니다."
 
 
 def client_ip(request) -> str:
@@ -59,8 +62,14 @@ def user_create(
         is_superuser=role == Role.OPERATOR,
     )
     user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
+    # The ID's uniqueness is left to the unique index: a concurrent signup with the same ID may
+    # commit between any check and this insert. The savepoint keeps the caller's transaction.
+    user.full_clean(exclude=["password"], validate_unique=False)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise ValidationError({"username": USERNAME_TAKEN}) from error
     return user
 
 

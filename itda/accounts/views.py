@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
@@ -73,6 +74,9 @@ def otp_view(request):
         device = match_token(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
+            # A new session key for the verified session: a key seen before the second factor
+            # (e.g. fixed or stolen after the password step) must not become a verified session.
+            request.session.cycle_key()
             return redirect(_next_url(request, reverse("accounts:home")))
         form.add_error(
             "token", "인증번호가 올바르지 않거나 만료되었습니다. 인증 앱의 새 번호를 입력하세요."
@@ -153,14 +157,18 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.user_create(
-            username=data["username"],
-            password=data["password1"],
-            role=Role(data["role"]),
-            display_name=data["display_name"],
-            email=data["email"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "가입했습니다. 공모를 골라 신청하세요.")
-        return redirect("recruitment:call_list")
+        try:
+            user = services.user_create(
+                username=data["username"],
+                password=data["password1"],
+                role=Role(data["role"]),
+                display_name=data["display_name"],
+                email=data["email"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "가입했습니다. 공모를 골라 신청하세요.")
+            return redirect("recruitment:call_list")
     return render(request, "accounts/signup.html", {"form": form})
