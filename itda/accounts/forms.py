@@ -2,8 +2,10 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 
 from itda.accounts.models import AccessAction, User
+from itda.accounts.selectors import account_locked_until
 from itda.accounts.services import USERNAME_TAKEN
 
 
@@ -13,6 +15,10 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "아이디 또는 비밀번호가 올바르지 않습니다.",
         "inactive": "사용이 중지된 계정입니다. 운영기관에 문의하세요.",
+        "locked": (
+            "비밀번호를 여러 번 잘못 입력하여 계정이 %(until)s까지 잠겼습니다. "
+            "잠금 해제는 운영기관(전담기관)에 문의하세요."
+        ),
     }
 
     def __init__(self, *args, **kwargs):
@@ -21,6 +27,17 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "비밀번호"
         self.fields["username"].error_messages["required"] = "아이디를 입력하세요."
         self.fields["password"].error_messages["required"] = "비밀번호를 입력하세요."
+
+    def clean(self):
+        # A locked account is refused before its password is checked, from any address.
+        until = account_locked_until(self.cleaned_data.get("username", ""))
+        if until:
+            raise forms.ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M")},
+            )
+        return super().clean()
 
 
 class OtpForm(forms.Form):

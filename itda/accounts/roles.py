@@ -14,3 +14,7 @@ class Role(models.TextChoices):
 
 # PIPA 제6조②: people who handle others' personal data log in with a second factor.
 STAFF_ROLES = frozenset({Role.OPERATOR, Role.GROUP_STAFF, Role.EVALUATOR})
+
+# The ministry viewer handles no personal data but sees programme-wide figures before they are
+# published; it logs in with a second factor too. Other roles may enrol one (accounts:otp_enrol).
+SECOND_FACTOR_ROLES = STAFF_ROLES | {Role.VIEWER}
