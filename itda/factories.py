@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from itda.accounts.models import User
-from itda.accounts.roles import STAFF_ROLES, Role
+from itda.accounts.roles import SECOND_FACTOR_ROLES, Role
 from itda.accounts.services import totp_device_create
 from itda.evaluation.models import Evaluator
 from itda.lib.brn import brn_sequence
@@ -56,7 +56,7 @@ def _hashed_password() -> str:
 
 
 def user(*, username: str, role: Role) -> User:
-    """A user with the shared test password and, for staff roles, a TOTP device."""
+    """A user with the shared test password and, for roles that need one, a TOTP device."""
     u = User.objects.create(
         username=username,
         role=role,
@@ -65,7 +65,7 @@ def user(*, username: str, role: Role) -> User:
         is_staff=role == Role.OPERATOR,
         is_superuser=role == Role.OPERATOR,
     )
-    if role in STAFF_ROLES:
+    if role in SECOND_FACTOR_ROLES:
         totp_device_create(user=u)
     return u
 

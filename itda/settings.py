@@ -121,7 +121,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "display_name", "email")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -131,7 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "itda.accounts.backends.LockoutAwareModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
@@ -139,6 +142,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "itda.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Per account, over all addresses (itda 기본값 — 운영지침 확인 필요): after this many failed
+# passwords the account is locked; each further lockout before a successful login doubles the
+# period, up to the maximum. django-axes above still limits each (account, address) pair.
+ITDA_LOGIN_LOCKOUT_FAILURES = 10
+ITDA_LOGIN_LOCKOUT_PERIOD = timedelta(minutes=15)
+ITDA_LOGIN_LOCKOUT_MAX = timedelta(hours=24)
+# API tokens expire; a new password or a deactivation revokes them earlier.
+ITDA_API_TOKEN_LIFETIME = timedelta(days=int(os.environ.get("ITDA_API_TOKEN_DAYS", "90")))
 OTP_TOTP_ISSUER = "itda"
 
 # PIPA 제6조④: idle sessions end after 30 minutes; every request slides the window.

@@ -2,8 +2,11 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 
-from itda.accounts.models import AccessAction
+from itda.accounts.models import AccessAction, User
+from itda.accounts.selectors import account_locked_until
+from itda.accounts.services import USERNAME_TAKEN
 from itda.lib.forms import BoundedDatesMixin
 
 
@@ -13,6 +16,10 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "아이디 또는 비밀번호가 올바르지 않습니다.",
         "inactive": "사용이 중지된 계정입니다. 운영기관에 문의하세요.",
+        "locked": (
+            "비밀번호를 여러 번 잘못 입력하여 계정이 %(until)s까지 잠겼습니다. "
+            "잠금 해제는 운영기관(전담기관)에 문의하세요."
+        ),
     }
 
     def __init__(self, *args, **kwargs):
@@ -21,6 +28,17 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "비밀번호"
         self.fields["username"].error_messages["required"] = "아이디를 입력하세요."
         self.fields["password"].error_messages["required"] = "비밀번호를 입력하세요."
+
+    def clean(self):
+        # A locked account is refused before its password is checked, from any address.
+        until = account_locked_until(self.cleaned_data.get("username", ""))
+        if until:
+            raise forms.ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M")},
+            )
+        return super().clean()
 
 
 class OtpForm(forms.Form):
@@ -46,7 +64,18 @@ class AccessLogSearchForm(BoundedDatesMixin, forms.Form):
         label="수행업무", required=False, choices=[("", "전체"), *AccessAction.choices]
     )
     subject_type = forms.CharField(label="정보주체 유형", required=False, max_length=50)
-    subject_id = forms.IntegerField(label="정보주체 ID", required=False, min_value=1)
+    # The IDs are bigint: a larger number cannot match and would fail in the database.
+    subject_id = forms.IntegerField(
+        label="정보주체 ID",
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={
+            "invalid": "정보주체 ID는 숫자로 입력하세요.",
+            "min_value": "정보주체 ID는 1 이상입니다.",
+            "max_value": "정보주체 ID가 너무 큽니다. 올바른 ID를 입력하세요.",
+        },
+    )
     date_from = forms.DateField(
         label="시작일", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -89,11 +118,9 @@ class SignupForm(forms.Form):
     password2 = forms.CharField(label="비밀번호 확인", widget=forms.PasswordInput)
 
     def clean_username(self):
-        from itda.accounts.models import User
-
         username = self.cleaned_data["username"]
         if User.objects.filter(username=username).exists():
-            raise forms.ValidationError("이미 사용 중인 아이디입니다.")
+            raise forms.ValidationError(USERNAME_TAKEN)
         return username
 
     def clean(self):
@@ -103,8 +130,14 @@ class SignupForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", "비밀번호가 서로 다릅니다.")
         elif data.get("password1"):
+            # With the would-be user, so a password like the ID, name or e-mail is refused.
+            candidate = User(
+                username=data.get("username", ""),
+                display_name=data.get("display_name", ""),
+                email=data.get("email", ""),
+            )
             try:
-                validate_password(data["password1"])
+                validate_password(data["password1"], candidate)
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data

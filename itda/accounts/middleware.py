@@ -1,14 +1,16 @@
-"""Second-factor enforcement for staff roles."""
+"""Second-factor enforcement: staff roles and the ministry viewer always, other users once they
+have enrolled an authenticator app."""
 
 from django.shortcuts import redirect
 from django.urls import reverse
 
-# Paths a staff user who has given only a password may still reach.
+# Paths a user who has given only a password may still reach (the TOTP step, its enrolment).
 _OPEN_PREFIXES = ("/accounts/", "/static/")
 
 
 class SecondFactorRequiredMiddleware:
-    """A staff user whose session has not passed TOTP reaches nothing but the login steps."""
+    """A user who needs a second factor and has not passed it reaches nothing but the login
+    steps."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -17,8 +19,8 @@ class SecondFactorRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and user.needs_second_factor
             and not user.is_verified()
+            and user.needs_second_factor  # after is_verified(): it may ask the database
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             if request.path.startswith("/api/"):

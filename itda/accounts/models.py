@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import datetime
 
 import pghistory
 import pgtrigger
@@ -9,9 +10,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
-from itda.accounts.roles import STAFF_ROLES, Role
+from itda.accounts.roles import SECOND_FACTOR_ROLES, Role
 from itda.lib.dates import validate_era
 
 
@@ -43,10 +45,42 @@ class User(AbstractUser):
 
     @property
     def needs_second_factor(self) -> bool:
-        return self.role in STAFF_ROLES
+        """Required for SECOND_FACTOR_ROLES; anyone else who enrolled an authenticator app uses
+        it too (an enrolled factor that could be skipped would protect nothing)."""
+        return (
+            self.role in SECOND_FACTOR_ROLES or self.totpdevice_set.filter(confirmed=True).exists()
+        )
+
+    def save(self, *args, **kwargs):
+        # An API token must not outlive the credential it was issued under: a new password or
+        # a deactivation revokes every live token (reactivating the account brings none back).
+        if self._state.adding:
+            revocation = None
+        elif self._password is not None:
+            revocation = TokenRevocation.PASSWORD
+        elif not self.is_active:
+            revocation = TokenRevocation.DEACTIVATED
+        else:
+            revocation = None
+        super().save(*args, **kwargs)
+        if revocation:
+            self.api_tokens.filter(revoked_at__isnull=True).update(
+                revoked_at=timezone.now(), revoked_reason=revocation
+            )
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+
+class TokenRevocation(models.TextChoices):
+    USER = "user", "사용자가 폐기"
+    PASSWORD = "password", "비밀번호 변경"
+    DEACTIVATED = "deactivated", "계정 사용 중지"
+
+
+def api_token_expiry() -> datetime:
+    """When a token issued now expires (settings.ITDA_API_TOKEN_LIFETIME)."""
+    return timezone.now() + settings.ITDA_API_TOKEN_LIFETIME
 
 
 @pghistory.track(exclude=["digest", "last_used_at"])
@@ -60,12 +94,30 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(
+        "만료일시", default=api_token_expiry, validators=[validate_era]
+    )
     last_used_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
     revoked_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
+    revoked_reason = models.CharField(
+        "폐기 사유", max_length=20, choices=TokenRevocation.choices, blank=True
+    )
 
     class Meta:
         verbose_name = "API 토큰"
         verbose_name_plural = "API 토큰"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True, revoked_reason="")
+                | (models.Q(revoked_at__isnull=False) & ~models.Q(revoked_reason="")),
+                name="api_token_revocation_has_reason",
+                violation_error_message="폐기된 토큰에는 폐기 사유가 있어야 합니다.",
+            ),
+        ]
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     @staticmethod
     def digest_of(raw: str) -> str:
@@ -117,3 +169,72 @@ class PersonalDataAccess(models.Model):
                 violation_error_message="개인정보를 내려받으려면 사유를 적어야 합니다.",
             ),
         ]
+
+
+class LoginThrottle(models.Model):
+    """Failed passwords for one account counted over all addresses (django-axes counts per
+    address), and the lockout they led to. One row per account that ever failed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="login_throttle",
+    )
+    failures = models.PositiveIntegerField("연속 실패", default=0)
+    lockouts = models.PositiveIntegerField("연속 잠금 횟수", default=0)  # sets the next period
+    locked_until = models.DateTimeField(
+        "잠금 종료", null=True, blank=True, validators=[validate_era]
+    )
+
+    class Meta:
+        verbose_name = "로그인 실패 집계"
+        verbose_name_plural = "로그인 실패 집계"
+
+
+class AccountLockout(models.Model):
+    """One lockout of an account, for the national operator, who may end it early."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lockouts",
+        verbose_name="계정",
+    )
+    started_at = models.DateTimeField(
+        "잠금 시작", auto_now_add=True, db_index=True, validators=[validate_era]
+    )
+    until = models.DateTimeField("잠금 종료", validators=[validate_era])
+    failures = models.PositiveIntegerField("실패 횟수")
+    ip_address = models.GenericIPAddressField("마지막 실패 접속지")
+    released_at = models.DateTimeField(
+        "해제 일시", null=True, blank=True, validators=[validate_era]
+    )
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="해제한 사람",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths()  # the national operator only
+
+    class Meta:
+        verbose_name = "계정 잠금"
+        verbose_name_plural = "계정 잠금"
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(released_at__isnull=True, released_by__isnull=True)
+                | models.Q(released_at__isnull=False, released_by__isnull=False),
+                name="lockout_release_names_who",
+                violation_error_message="잠금 해제에는 해제한 사람과 일시가 함께 있어야 합니다.",
+            ),
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.released_at is None and self.until > timezone.now()

@@ -17,3 +17,7 @@ STAFF_ROLES = frozenset({Role.OPERATOR, Role.GROUP_STAFF, Role.EVALUATOR})
 # Who runs a programme's calls, courses, cohorts, rounds and rooms: the national operator and
 # operating-group staff (each within their scope).
 PROGRAMME_STAFF = (Role.OPERATOR, Role.GROUP_STAFF)
+
+# The ministry viewer handles no personal data but sees programme-wide figures before they are
+# published; it logs in with a second factor too. Other roles may enrol one (accounts:otp_enrol).
+SECOND_FACTOR_ROLES = STAFF_ROLES | {Role.VIEWER}

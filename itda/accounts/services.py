@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from itda.accounts.models import AccessAction, ApiToken, PersonalDataAccess, User
+from itda.accounts.models import (
+    AccessAction,
+    AccountLockout,
+    ApiToken,
+    LoginThrottle,
+    PersonalDataAccess,
+    TokenRevocation,
+    User,
+)
 from itda.accounts.roles import Role
+
+USERNAME_TAKEN = "이미 사용 중인 아이디입니다."
 
 
 def client_ip(request) -> str:
@@ -59,8 +72,14 @@ def user_create(
         is_superuser=role == Role.OPERATOR,
     )
     user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
+    # The ID's uniqueness is left to the unique index: a concurrent signup with the same ID may
+    # commit between any check and this insert. The savepoint keeps the caller's transaction.
+    user.full_clean(exclude=["password"], validate_unique=False)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise ValidationError({"username": USERNAME_TAKEN}) from error
     return user
 
 
@@ -69,6 +88,21 @@ def totp_device_create(*, user: User) -> TOTPDevice:
     """Give a staff user a confirmed TOTP device (their authenticator-app secret)."""
     TOTPDevice.objects.filter(user=user).delete()
     return TOTPDevice.objects.create(user=user, name="인증 앱", confirmed=True)
+
+
+def totp_enrolment_start(*, user: User) -> TOTPDevice:
+    """The unconfirmed device (a fresh secret) a user is registering; kept across page loads so
+    the QR code scanned first stays the one being confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="인증 앱", confirmed=False)
+
+
+@transaction.atomic
+def totp_enrolment_confirm(*, device: TOTPDevice) -> None:
+    """The user proved the app shows the right codes: it becomes their only device."""
+    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
 
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
@@ -83,4 +117,58 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 def api_token_revoke(*, token: ApiToken) -> None:
     """Revoke a token; it stops working at once."""
     token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
+    token.revoked_reason = TokenRevocation.USER
+    token.save(update_fields=["revoked_at", "revoked_reason"])
+
+
+def lockout_period(lockouts: int):
+    """The n-th lockout in a row lasts the base period doubled n-1 times, up to the maximum."""
+    doublings = min(lockouts - 1, 16)  # 15 minutes x 2**16 is far past any sane maximum
+    return min(settings.ITDA_LOGIN_LOCKOUT_PERIOD * 2**doublings, settings.ITDA_LOGIN_LOCKOUT_MAX)
+
+
+@transaction.atomic
+def login_failure_record(*, username: str, ip_address: str) -> AccountLockout | None:
+    """Count a failed password for the account ``username`` (whatever the address) and lock
+    the account when the failures reach the limit. Unknown usernames are not counted (django-axes
+    still limits each address); failures while locked are refused before the password is checked
+    and count for nothing."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return None
+    throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(user=user)
+    now = timezone.now()
+    if throttle.locked_until and throttle.locked_until > now:
+        return None
+    throttle.failures += 1
+    lockout = None
+    if throttle.failures >= settings.ITDA_LOGIN_LOCKOUT_FAILURES:
+        throttle.lockouts += 1
+        throttle.locked_until = now + lockout_period(throttle.lockouts)
+        lockout = AccountLockout.objects.create(
+            user=user,
+            until=throttle.locked_until,
+            failures=throttle.failures,
+            ip_address=ip_address,
+        )
+        throttle.failures = 0
+    throttle.save()
+    return lockout
+
+
+def login_success_record(*, user: User) -> None:
+    """A successful login ends the count: the next lockout starts again from the base period."""
+    LoginThrottle.objects.filter(user=user).update(failures=0, lockouts=0, locked_until=None)
+
+
+@transaction.atomic
+def account_lockout_release(*, lockout: AccountLockout, actor: User) -> None:
+    """The national operator ends a lockout early (the row keeps who and when). The per-address
+    counts of django-axes for the account are cleared too, so the person can log in at once; the
+    lockout level stays, so a continued attack is locked out longer next time."""
+    lockout.released_at = timezone.now()
+    lockout.released_by = actor
+    lockout.full_clean()
+    lockout.save(update_fields=["released_at", "released_by"])
+    LoginThrottle.objects.filter(user_id=lockout.user_id).update(failures=0, locked_until=None)
+    axes_reset(username=lockout.user.get_username())

@@ -1,25 +1,33 @@
-"""Login with a second factor for staff, the role home dispatch, the access log, API tokens."""
+"""Login with a second factor, its enrolment, the role home dispatch, the access log, account
+lockouts, API tokens."""
 
+import base64
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itda.accounts import selectors, services
 from itda.accounts.forms import AccessLogSearchForm, LoginForm, OtpForm, SignupForm
-from itda.accounts.models import ApiToken
-from itda.accounts.roles import Role
+from itda.accounts.models import AccountLockout, ApiToken
+from itda.accounts.roles import SECOND_FACTOR_ROLES, Role
+from itda.lib.qr import qr_svg
 
 # Each role's home is a named URL of the app that owns the data it shows.
 ROLE_HOME = {
@@ -68,16 +76,54 @@ def otp_view(request):
     user = request.user
     if not user.needs_second_factor or user.is_verified():
         return redirect(_next_url(request, reverse("accounts:home")))
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:otp_enrol")
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
+            # A new session key for the verified session: a key seen before the second factor
+            # (e.g. fixed or stolen after the password step) must not become a verified session.
+            request.session.cycle_key()
             return redirect(_next_url(request, reverse("accounts:home")))
         form.add_error(
             "token", "인증번호가 올바르지 않거나 만료되었습니다. 인증 앱의 새 번호를 입력하세요."
         )
     return render(request, "accounts/otp.html", {"form": form, "next": _next_url(request, "")})
+
+
+@sensitive_post_parameters("token")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_enrol(request):
+    """Register an authenticator app: required for SECOND_FACTOR_ROLES (first login), optional
+    for companies and trainees. A user who already has one must pass it before replacing it."""
+    user = request.user
+    if not user.is_verified() and TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect(f"{reverse('accounts:otp')}?next={reverse('accounts:otp_enrol')}")
+    device = services.totp_enrolment_start(user=user)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            services.totp_enrolment_confirm(device=device)
+            otp_login(request, device)
+            request.session.cycle_key()  # as at the TOTP step: a new key for a verified session
+            messages.success(request, "2단계 인증(인증 앱)을 등록했습니다. 로그인할 때 사용합니다.")
+            return redirect("accounts:home")
+        form.add_error(
+            "token", "인증번호가 올바르지 않습니다. 인증 앱에 등록한 뒤 표시된 번호를 입력하세요."
+        )
+    return render(
+        request,
+        "accounts/otp_enrol.html",
+        {
+            "form": form,
+            "qr_svg": qr_svg(device.config_url, label="인증 앱 등록 QR 코드"),
+            "secret": base64.b32encode(device.bin_key).decode(),
+            "required": user.role in SECOND_FACTOR_ROLES,
+        },
+    )
 
 
 @require_POST
@@ -107,6 +153,42 @@ def access_log(request):
 
 
 @never_cache
+@require_safe
+def lockouts(request):
+    """The national operator sees account lockouts (those in force first) and may end one."""
+    if request.user.role != Role.OPERATOR:
+        return HttpResponseForbidden(render_to_string("403.html", request=request))
+    rows = selectors.lockouts_for_operator(user=request.user)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {
+            "page_obj": page,
+            "failures": settings.ITDA_LOGIN_LOCKOUT_FAILURES,
+            "period_minutes": int(settings.ITDA_LOGIN_LOCKOUT_PERIOD.total_seconds() // 60),
+            "max_hours": int(settings.ITDA_LOGIN_LOCKOUT_MAX.total_seconds() // 3600),
+        },
+    )
+
+
+@require_POST
+def lockout_release(request, pk: int):
+    """End a lockout in force early; the row records who did it and when."""
+    if request.user.role != Role.OPERATOR:
+        return HttpResponseForbidden(render_to_string("403.html", request=request))
+    lockout = get_object_or_404(
+        AccountLockout.objects.visible_to(request.user).select_related("user"),
+        pk=pk,
+        released_at__isnull=True,
+        until__gt=timezone.now(),
+    )
+    services.account_lockout_release(lockout=lockout, actor=request.user)
+    messages.success(request, f"{lockout.user.get_username()} 계정의 잠금을 해제했습니다.")
+    return redirect("accounts:lockouts")
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
     """A user issues and revokes their own API tokens."""
@@ -121,7 +203,15 @@ def api_tokens(request):
                 request, "새 토큰이 발급되었습니다. 이 화면을 벗어나면 다시 볼 수 없습니다."
             )
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
-    return render(request, "accounts/api_tokens.html", {"tokens": tokens, "new_raw": new_raw})
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "tokens": tokens,
+            "new_raw": new_raw,
+            "lifetime_days": settings.ITDA_API_TOKEN_LIFETIME.days,
+        },
+    )
 
 
 @require_POST
@@ -140,7 +230,8 @@ def csrf_failure(request, reason=""):
 
 
 def locked_out(request, response=None, credentials=None, *args, **kwargs):
-    """django-axes lockout: too many failed logins from this address for this account."""
+    """django-axes lockout: too many failed logins from this address for this account (the
+    per-account lockout over all addresses is a form error of the login page)."""
     return render(request, "accounts/locked_out.html", status=429)
 
 
@@ -153,14 +244,18 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.user_create(
-            username=data["username"],
-            password=data["password1"],
-            role=Role(data["role"]),
-            display_name=data["display_name"],
-            email=data["email"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "가입했습니다. 공모를 골라 신청하세요.")
-        return redirect("recruitment:call_list")
+        try:
+            user = services.user_create(
+                username=data["username"],
+                password=data["password1"],
+                role=Role(data["role"]),
+                display_name=data["display_name"],
+                email=data["email"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="itda.accounts.backends.LockoutAwareModelBackend")
+            messages.success(request, "가입했습니다. 공모를 골라 신청하세요.")
+            return redirect("recruitment:call_list")
     return render(request, "accounts/signup.html", {"form": form})

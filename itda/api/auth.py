@@ -36,7 +36,7 @@ def _verified() -> bool:
 
 
 class ApiTokenAuth(HttpBearer):
-    """`Authorization: Bearer itda_...`; looked up by SHA-256, revoked tokens refused."""
+    """`Authorization: Bearer itda_...`; looked up by SHA-256, revoked or expired tokens refused."""
 
     openapi_description = "내 정보 > API 토큰에서 발급한 토큰 (itda_로 시작)"
 
@@ -45,7 +45,11 @@ class ApiTokenAuth(HttpBearer):
             return None
         api_token = (
             ApiToken.objects.select_related("user")
-            .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True)
+            .filter(
+                digest=ApiToken.digest_of(token),
+                revoked_at__isnull=True,
+                expires_at__gt=timezone.now(),
+            )
             .first()
         )
         if api_token is None or not api_token.user.is_active:

@@ -44,6 +44,7 @@ _FIELD_MESSAGES = {
     "string_type": "문자열이어야 합니다.",
     "string_too_short": "{min_length}자 이상 입력하세요.",
     "string_too_long": "{max_length}자 이하로 입력하세요.",
+    "string_pattern_mismatch": "허용되지 않는 문자(제어 문자 등)가 들어 있습니다.",
     "int_type": "정수여야 합니다.",
     "int_parsing": "정수여야 합니다.",
     "greater_than_equal": "{ge} 이상이어야 합니다.",

@@ -1,4 +1,4 @@
-"""Reads for the demo: one login per role, with the TOTP secret for staff roles."""
+"""Reads for the demo: one login per role, with the TOTP secret for roles that need one."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itda.accounts.models import User
-from itda.accounts.roles import STAFF_ROLES, Role
+from itda.accounts.roles import SECOND_FACTOR_ROLES, Role
 from itda.accounts.services import totp_device_create, user_create
 from itda.demo import generator
 from itda.demo.linkage import LinkageFigures, linkage_generate
@@ -192,7 +192,7 @@ def _account_upsert(account: DemoAccount, display_name: str) -> User:
         user.save(update_fields=["role", "display_name", "is_active", "password"])
     # Keep a device the person may already have scanned; make one only when there is none.
     if (
-        account.role in STAFF_ROLES
+        account.role in SECOND_FACTOR_ROLES
         and not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     ):
         totp_device_create(user=user)

@@ -108,3 +108,11 @@ def test_operator_searches_the_log_others_cannot(cast, regions, login_as, client
     assert "접속기록 0건" in none.content.decode()
     bad = client.get("/access-log/", {"date_from": "2026-12-01", "date_to": "2026-11-01"})
     assert "시작일이 종료일보다 늦습니다." in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_subject_id_beyond_bigint_is_a_korean_message(cast, login_as, client):
+    login_as(cast["admin"])
+    response = client.get("/access-log/", {"subject_id": "99999999999999999999"})
+    assert response.status_code == 200
+    assert "정보주체 ID가 너무 큽니다." in response.content.decode()

@@ -149,3 +149,18 @@ def test_login_issues_a_new_session_id(cast, client):
     before = client.session.session_key
     client.post("/accounts/login/", {"username": "trainee", "password": factories.PASSWORD})
     assert client.session.session_key != before
+
+
+@pytest.mark.django_db
+def test_the_totp_step_issues_a_new_session_id_and_ends_the_old_one(cast, client):
+    client.post("/accounts/login/", {"username": "admin", "password": factories.PASSWORD})
+    password_only = client.session.session_key
+    device = cast["admin"].totpdevice_set.get()
+    client.post("/accounts/otp/", {"token": totp_now(device)})
+    assert client.get("/operator/").status_code == 200
+    assert client.session.session_key != password_only
+    # The key from before the second factor is no verified session (nor any session at all).
+    replay = Client()
+    replay.cookies["sessionid"] = password_only
+    response = replay.get("/operator/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")

@@ -10,10 +10,11 @@ import re
 import pytest
 from django.apps import apps
 from django.test import Client
+from django.utils import timezone
 
 from itda import factories
 from itda.accounts.access import PERSONAL_FIELDS
-from itda.accounts.models import PersonalDataAccess, User
+from itda.accounts.models import AccountLockout, PersonalDataAccess, User
 from itda.evaluation.models import Assignment, ConflictOfInterest, Evaluator, EvaluatorRelation
 from itda.internships.models import Placement, Position
 from itda.matching.models import CompanyRanking, Interview, MatchRound, TraineeChoice
@@ -38,6 +39,7 @@ SCOPED_MODELS = {
     Trainee,
     Evaluator,
     PersonalDataAccess,
+    AccountLockout,
     Application,
     EvaluatorRelation,
     # Records about a person that reach their personal data through a foreign key.
@@ -79,6 +81,9 @@ def world(cast, regions):
             subject_type="programs.trainee",
             subject_ids=[1],
             path="/x",
+        ),
+        "lockout.one": AccountLockout.objects.create(
+            user=cast["trainee"], until=timezone.now(), failures=10, ip_address="127.0.0.1"
         ),
     }
     w.update({f"user.{name}": user for name, user in cast.items()})

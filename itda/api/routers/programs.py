@@ -601,10 +601,16 @@ def trainee_detail(request, trainee_id: int = _id("교육생 ID")):
 
 
 class RevealIn(Schema):
-    # Stripped before the length check: five spaces are no reason.
+    # Stripped before the length check: five spaces are no reason. Control characters (a NUL
+    # cannot even be stored by PostgreSQL) are refused; tab and line breaks are text.
     reason: Annotated[
         str,
-        StringConstraints(strip_whitespace=True, min_length=5, max_length=300),
+        StringConstraints(
+            strip_whitespace=True,
+            min_length=5,
+            max_length=300,
+            pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
+        ),
         Field(description="열람 사유 (5자 이상)"),
     ]
 

@@ -157,3 +157,47 @@ def test_token_auth_needs_no_csrf(seoul_staff, world):
         content_type="application/json",
     )
     assert response.status_code == 200
+
+
+def test_an_expired_token_answers_401(seoul_staff):
+    token, raw = api_token_create(user=seoul_staff, name="연동")
+    assert timedelta(days=89) < token.expires_at - token.created_at <= timedelta(days=90)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get("/api/v1/me").status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_a_password_change_revokes_the_users_tokens(seoul_staff):
+    token, raw = api_token_create(user=seoul_staff, name="연동")
+    seoul_staff.set_password("a-brand-New-passphrase-7")
+    seoul_staff.save()
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/v1/me").status_code == 401
+    token.refresh_from_db()
+    assert token.revoked_reason == "password"
+
+
+def test_deactivation_revokes_the_tokens_for_good(seoul_staff):
+    token, raw = api_token_create(user=seoul_staff, name="연동")
+    seoul_staff.is_active = False
+    seoul_staff.save(update_fields=["is_active"])
+    seoul_staff.is_active = True
+    seoul_staff.save(update_fields=["is_active"])
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/v1/me").status_code == 401
+    token.refresh_from_db()
+    assert token.revoked_reason == "deactivated"
+
+
+def test_the_token_page_lists_created_expiry_last_use_and_why_revoked(seoul_staff):
+    used, raw = api_token_create(user=seoul_staff, name="사용한 토큰")
+    Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/v1/me")
+    used.refresh_from_db()
+    seoul_staff.set_password("a-brand-New-passphrase-7")
+    seoul_staff.save()
+    body = session_client(seoul_staff).get("/me/api-tokens/").content.decode()
+    local = timezone.localtime
+    row = body[body.index("사용한 토큰") :].split("</tr>")[0]
+    assert local(used.created_at).strftime("%Y-%m-%d %H:%M") in row
+    assert local(used.expires_at).strftime("%Y-%m-%d %H:%M") in row
+    assert local(used.last_used_at).strftime("%Y-%m-%d %H:%M") in row
+    assert "폐기됨 (비밀번호 변경)" in row

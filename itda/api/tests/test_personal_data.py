@@ -152,3 +152,16 @@ def test_a_trainee_cannot_reveal_even_their_own_record(trainee):
     )
     assert response.status_code == 403
     assert Trainee.objects.count() == 1
+
+
+def test_a_nul_in_the_reveal_reason_is_a_korean_400_and_logs_nothing(seoul_staff, hong):
+    response = session_client(seoul_staff).post(
+        f"/api/v1/trainees/{hong.pk}/reveal",
+        {"reason": "계좌 확인\x00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == (
+        "허용되지 않는 문자(제어 문자 등)가 들어 있습니다."
+    )
+    assert not PersonalDataAccess.objects.filter(action="reveal").exists()

@@ -14,7 +14,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itda.accounts.models import User
-from itda.accounts.roles import STAFF_ROLES, Role
+from itda.accounts.roles import SECOND_FACTOR_ROLES, Role
 from itda.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, PROGRAMME_CODE
 from itda.evaluation.models import Evaluator
 from itda.lib.brn import brn_is_valid
@@ -123,7 +123,7 @@ def test_one_account_per_role_linked_to_its_records(demo):
         assert user.check_password(DEMO_PASSWORD)
         validate_password(DEMO_PASSWORD, user)
         has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-        assert has_device == (user.role in STAFF_ROLES)
+        assert has_device == (user.role in SECOND_FACTOR_ROLES)
     for group in OperatingGroup.objects.filter(programme__code=PROGRAMME_CODE):
         assert [u.username for u in group.staff.all()] == [f"staff-{group.zone}"]
     company = users["company"].companies.get()
@@ -153,7 +153,7 @@ def _secret_code(secret: str) -> str:
     return f"{totp.token():06d}"
 
 
-def test_demo_logins_prints_every_login_and_staff_secrets(demo, client):
+def test_demo_logins_prints_every_login_and_second_factor_secrets(demo, client):
     out = StringIO()
     call_command("demo_logins", stdout=out)
     text = out.getvalue()
@@ -162,8 +162,9 @@ def test_demo_logins_prints_every_login_and_staff_secrets(demo, client):
     assert DEMO_PASSWORD in text
     assert "http://127.0.0.1:8000/accounts/login/" in text
     secrets = dict(re.findall(r"^(\S+)\s+([A-Z2-7]{32})$", text, flags=re.M))
-    staff = {a.username for a in DEMO_ACCOUNTS if a.role in STAFF_ROLES}
-    assert set(secrets) == staff
+    with_totp = {a.username for a in DEMO_ACCOUNTS if a.role in SECOND_FACTOR_ROLES}
+    assert "viewer" in with_totp
+    assert set(secrets) == with_totp
     assert f"otpauth://totp/itda%3Aoperator?secret={secrets['operator']}" in text
 
     # the printed secret is the one the login page checks
@@ -174,6 +175,14 @@ def test_demo_logins_prints_every_login_and_staff_secrets(demo, client):
     response = client.post("/accounts/otp/", {"token": _secret_code(secrets["staff-capital"])})
     assert response.status_code == 302
     assert client.get("/group/").status_code == 200
+
+    # the ministry viewer, too, logs in with the printed secret
+    viewer = client.__class__()
+    viewer.post("/accounts/login/", {"username": "viewer", "password": DEMO_PASSWORD})
+    assert viewer.get("/viewer/").url.startswith("/accounts/otp/")
+    response = viewer.post("/accounts/otp/", {"token": _secret_code(secrets["viewer"])})
+    assert response.status_code == 302
+    assert viewer.get("/viewer/").status_code == 200
 
 
 def test_demo_logins_without_accounts_says_what_to_do(db):

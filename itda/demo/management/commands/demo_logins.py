@@ -1,4 +1,4 @@
-"""Print one demo login per role (and the TOTP secret for staff roles)."""
+"""Print one demo login per role (and the TOTP secret for roles that need a second factor)."""
 
 import unicodedata
 
@@ -17,7 +17,7 @@ def _pad(text: str, width: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "데모 계정(역할별 하나)과 직원 역할의 TOTP 비밀키를 보여줍니다."
+    help = "데모 계정(역할별 하나)과 2단계 인증이 필요한 역할의 TOTP 비밀키를 보여줍니다."
 
     def add_arguments(self, parser):
         parser.add_argument("--base-url", default="", help="기본 ITDA_PUBLIC_URL")
@@ -40,14 +40,14 @@ class Command(BaseCommand):
         out.write("  ".join("-" * w for w in widths))
         for row in rows:
             out.write("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
-        staff = [lg for lg in logins if lg.totp_secret]
-        if staff:
+        with_totp = [lg for lg in logins if lg.totp_secret]
+        if with_totp:
             out.write("")
             out.write(
-                "직원 역할은 2단계 인증(TOTP)이 필요합니다. "
+                "직원 역할과 부처·지자체 열람자는 2단계 인증(TOTP)이 필요합니다. "
                 "인증 앱에 아래 비밀키(base32)나 otpauth URI를 등록하세요."
             )
-            name_width = max(_width(lg.username) for lg in staff)
-            for lg in staff:
+            name_width = max(_width(lg.username) for lg in with_totp)
+            for lg in with_totp:
                 out.write(f"{_pad(lg.username, name_width)}  {lg.totp_secret}")
                 out.write(f"{' ' * name_width}  {lg.totp_uri}")
