@@ -16,5 +16,10 @@ urlpatterns = [
         views.import_confirm,
         name="import_commit",
     ),
+    path(
+        "recruitment/calls/<int:call_id>/excel/import/jobs/<int:job_id>/",
+        views.import_job,
+        name="import_job",
+    ),
     path("recruitment/calls/<int:call_id>/excel/export/", views.export, name="export"),
 ]

@@ -5,7 +5,9 @@ Who: the national operator for any call; operating-group staff for the trainee c
 own groups (another group's call answers 404, like a missing one); every other role 403.
 An uploaded list waits between preview and commit in private storage under
 ``DATA_DIR/uploads/imports`` (never a served path), named by a random token that only the
-uploading user's session knows, and is deleted after the commit.
+uploading user's session knows, and is deleted after the commit. A list of more than
+``QUEUED_FROM_ROWS`` rows with no problem left is imported by the task queue instead of the
+request; its job page follows the progress.
 """
 
 from __future__ import annotations
@@ -17,11 +19,9 @@ import secrets
 from dataclasses import dataclass
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 from itda.accounts.exports import personal_export_view, xlsx_response
 from itda.accounts.roles import Role
 from itda.lib import masking
+from itda.recruitment.import_jobs import QUEUED_FROM_ROWS, import_job_create, import_storage
 from itda.recruitment.imports import (
     MAX_ROWS,
     ImportFileError,
@@ -41,7 +42,7 @@ from itda.recruitment.imports import (
     import_template_bytes,
     template_filename,
 )
-from itda.recruitment.models import Application, Call, CallKind
+from itda.recruitment.models import Application, Call, CallKind, ImportJob
 
 MAX_UPLOAD_MB = 10
 # One checkbox per problem row, up to this many: Django refuses a POST with more than
@@ -52,6 +53,7 @@ _KEPT_PER_SESSION = 5
 _STALE_AFTER = datetime.timedelta(hours=12)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 _IMPORTABLE = (CallKind.COMPANY, CallKind.TRAINEE)
+_SHOWN_JOBS = 5
 
 
 def _call_for(request, call_id: int, *, importable: bool = True) -> Call:
@@ -109,14 +111,6 @@ class UploadForm(forms.Form):
 # --- Keeping an upload between preview and commit ------------------------------------------
 
 
-def _storage() -> FileSystemStorage:
-    return FileSystemStorage(
-        location=settings.DATA_DIR / "uploads" / "imports",
-        file_permissions_mode=0o600,
-        directory_permissions_mode=0o700,
-    )
-
-
 @dataclass
 class _Kept:
     token: str
@@ -133,7 +127,7 @@ class _Kept:
 
 def _keep(request, call: Call, upload, preview: ImportPreview) -> _Kept:
     """Store the upload under a fresh token bound to this user, session and call."""
-    storage = _storage()
+    storage = import_storage()
     _sweep(storage)
     kept = _Kept(
         token=secrets.token_urlsafe(24),
@@ -141,6 +135,7 @@ def _keep(request, call: Call, upload, preview: ImportPreview) -> _Kept:
             "user": request.user.pk,
             "call": call.pk,
             "name": upload.name[:200],
+            "rows": len(preview.rows),
             "problem_rows": sorted(preview.problem_rows),
         },
     )
@@ -158,7 +153,7 @@ def _kept(request, call: Call, token: str) -> _Kept:
     """The upload behind ``token`` if this session kept it for this user and call; else 404."""
     if not _TOKEN.match(token) or token not in request.session.get(_SESSION_KEY, []):
         raise Http404
-    storage = _storage()
+    storage = import_storage()
     try:
         with storage.open(f"{token}.json") as fh:
             meta = json.loads(fh.read())
@@ -174,7 +169,7 @@ def _kept(request, call: Call, token: str) -> _Kept:
 def _discard(request, token: str) -> None:
     if not _TOKEN.match(token):
         return
-    storage = _storage()
+    storage = import_storage()
     for name in (f"{token}.xlsx", f"{token}.json"):
         storage.delete(name)
     tokens = request.session.get(_SESSION_KEY, [])
@@ -182,7 +177,7 @@ def _discard(request, token: str) -> None:
         request.session[_SESSION_KEY] = [t for t in tokens if t != token]
 
 
-def _sweep(storage: FileSystemStorage) -> None:
+def _sweep(storage) -> None:
     """Delete uploads nobody committed (an abandoned preview must not keep personal data)."""
     if not storage.exists(""):
         return
@@ -222,7 +217,13 @@ def import_upload(request, call_id: int):
     return render(
         request,
         "recruitment/excel/import_upload.html",
-        {"call": call, "form": form, "max_rows": MAX_ROWS},
+        {
+            "call": call,
+            "form": form,
+            "max_rows": MAX_ROWS,
+            "queued_from_rows": QUEUED_FROM_ROWS,
+            "jobs": call.import_jobs.select_related("created_by")[:_SHOWN_JOBS],
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -236,14 +237,26 @@ def import_confirm(request, call_id: int, token: str):
     exclude = {int(v) for v in request.POST.getlist("exclude") if v.isdigit()}
     if request.POST.get("exclude_all"):
         exclude |= set(kept.meta["problem_rows"])
+    # A list refused by the preview is refused here at once, within the request, as below.
+    if kept.meta.get("rows", 0) > QUEUED_FROM_ROWS and set(kept.meta["problem_rows"]) <= exclude:
+        with import_storage().open(kept.file_name) as fh:
+            job = import_job_create(
+                call=call,
+                file=fh,
+                original_name=kept.meta["name"],
+                exclude_rows=exclude,
+                actor=request.user,
+            )
+        _discard(request, kept.token)
+        return redirect("recruitment_excel:import_job", call_id=call.pk, job_id=job.pk)
     try:
-        with _storage().open(kept.file_name) as fh:
+        with import_storage().open(kept.file_name) as fh:
             created = import_commit(call=call, file=fh, actor=request.user, exclude_rows=exclude)
     except ImportRefused as exc:
         messages.error(request, exc.messages[0])
         kept.meta["problem_rows"] = sorted(exc.preview.problem_rows)
-        _storage().delete(kept.meta_name)
-        _storage().save(kept.meta_name, ContentFile(json.dumps(kept.meta).encode()))
+        import_storage().delete(kept.meta_name)
+        import_storage().save(kept.meta_name, ContentFile(json.dumps(kept.meta).encode()))
         return _render_preview(request, call, kept, exc.preview, excluded=exclude, status=400)
     except ImportFileError as exc:
         _discard(request, kept.token)
@@ -252,6 +265,15 @@ def import_confirm(request, call_id: int, token: str):
     _discard(request, kept.token)
     messages.success(request, f"신청 {created:,}건을 가져왔습니다 (Excel 가져오기, 제출 상태).")
     return redirect("recruitment_excel:import", call_id=call.pk)
+
+
+@never_cache
+def import_job(request, call_id: int, job_id: int):
+    """A queued import's progress and outcome (the page polls itself while the job runs)."""
+    call = _call_for(request, call_id)
+    job = get_object_or_404(ImportJob, pk=job_id, call=call)
+    template = "_import_job.html" if request.htmx else "import_job.html"
+    return render(request, f"recruitment/excel/{template}", {"call": call, "job": job})
 
 
 def _render_preview(request, call, kept, preview, *, excluded=frozenset(), status=200):

@@ -15,7 +15,7 @@ import datetime
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import IO, Any, NamedTuple
@@ -828,9 +828,13 @@ def import_commit(
     actor: User,
     exclude_rows: Iterable[int] = (),
     now: datetime.datetime | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Import every row of ``file`` not in ``exclude_rows`` as a submitted application, all in
-    one transaction, or nothing (``ImportRefused``) while an included row has a problem."""
+    one transaction, or nothing (``ImportRefused``) while an included row has a problem.
+
+    ``on_progress(done, total)`` hears of every batch of applications written (inside the
+    transaction: they appear to others only when all of them do)."""
     exclude = frozenset(exclude_rows)
     # One import per call at a time; web submissions meet the unique constraint instead.
     call = Call.objects.select_for_update().get(pk=call.pk)
@@ -853,7 +857,9 @@ def import_commit(
             owners = _save_owners(Company, rows, _COMPANY_FIELDS, lookup="business_number")
         else:
             owners = _save_owners(Trainee, rows, _TRAINEE_FIELDS, lookup="phone", call=call)
-        return _create_applications(call=call, rows=rows, owners=owners, actor=actor, now=now)
+        return _create_applications(
+            call=call, rows=rows, owners=owners, actor=actor, now=now, on_progress=on_progress
+        )
     except IntegrityError as exc:
         raise ImportRefused(
             "가져오는 동안 같은 신청자의 신청이 새로 들어와 아무것도 가져오지 않았습니다."
@@ -938,6 +944,7 @@ def _create_applications(
     owners: dict[int, models.Model],
     actor: User,
     now: datetime.datetime,
+    on_progress: Callable[[int, int], None] | None,
 ) -> int:
     applications = []
     for row, pk in zip(rows, _reserve_ids(Application, len(rows)), strict=True):
@@ -960,9 +967,11 @@ def _create_applications(
         )
         application.receipt_number = receipt_number_for(application, now)
         applications.append(application)
-    Application.objects.bulk_create(applications, batch_size=_BATCH)
-    ApplicationTransition.objects.bulk_create(
-        [
+    total = len(applications)
+    for start in range(0, total, _BATCH):
+        batch = applications[start : start + _BATCH]
+        Application.objects.bulk_create(batch)
+        ApplicationTransition.objects.bulk_create(
             ApplicationTransition(
                 application=application,
                 actor=actor,
@@ -971,11 +980,11 @@ def _create_applications(
                 new=ApplicationStatus.SUBMITTED,
                 note=IMPORT_NOTE,
             )
-            for application in applications
-        ],
-        batch_size=_BATCH,
-    )
-    return len(applications)
+            for application in batch
+        )
+        if on_progress is not None:
+            on_progress(start + len(batch), total)
+    return total
 
 
 # --- The template ---------------------------------------------------------------------------

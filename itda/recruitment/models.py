@@ -295,3 +295,52 @@ class ApplicationTransition(models.Model):
         verbose_name = "신청 이력"
         verbose_name_plural = "신청 이력"
         ordering = ["application", "at", "pk"]
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", "대기 중"
+    RUNNING = "running", "가져오는 중"
+    DONE = "done", "완료"
+    FAILED = "failed", "실패"
+
+
+class ImportJob(models.Model):
+    """A large Excel list of applications imported by the task queue; its page shows progress.
+
+    The list waits in private storage (``file_name``) until the task has run, then is deleted."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="import_jobs")
+    file_name = models.CharField(max_length=100)
+    original_name = models.CharField("파일명", max_length=200)
+    exclude_rows = models.JSONField("제외한 행", default=list, blank=True)
+    status = models.CharField(
+        "상태", max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField("가져올 행", null=True, blank=True)
+    rows_done = models.PositiveIntegerField("가져온 행", default=0)
+    error = models.CharField("실패 사유", max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField("끝난 시각", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Excel 가져오기 작업"
+        verbose_name_plural = "Excel 가져오기 작업"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rows_total__isnull=True)
+                | models.Q(rows_done__lte=models.F("rows_total")),
+                name="import_job_done_within_total",
+                violation_error_message="가져온 행 수가 전체 행 수보다 많을 수 없습니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} — {self.original_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
