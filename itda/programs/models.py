@@ -668,6 +668,17 @@ class TraineeRegionChange(models.Model):
     )
     at = models.DateTimeField("처리 일시", auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+    # Whoever may see the person may see how their region changed.
+    scope = ScopePaths(
+        region="trainee__region",
+        person="trainee__user",
+        served_by=(
+            "trainee__applications__call__operating_group",
+            "trainee__enrollments__cohort__course__operating_group",
+        ),
+    )
+
     class Meta:
         verbose_name = "교육생 거주지 변경"
         verbose_name_plural = "교육생 거주지 변경"

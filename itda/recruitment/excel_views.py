@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,8 +28,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from itda.accounts.access import require_role
 from itda.accounts.exports import personal_export_view, xlsx_response
-from itda.accounts.roles import Role
+from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.lib import masking
 from itda.recruitment.import_jobs import QUEUED_FROM_ROWS, import_job_create, import_storage
 from itda.recruitment.imports import (
@@ -59,19 +60,16 @@ _SHOWN_JOBS = 5
 def _call_for(request, call_id: int, *, importable: bool = True) -> Call:
     """The call whose lists the user may handle; 404 for a call that is not theirs, 403 for a
     role that handles no lists."""
-    calls = Call.objects.select_related("programme", "track", "operating_group")
+    require_role(request, *PROGRAMME_STAFF)
+    calls = Call.objects.visible_to(request.user).select_related(
+        "programme", "track", "operating_group"
+    )
     if importable:
         calls = calls.filter(kind__in=_IMPORTABLE)
-    if request.user.role == Role.OPERATOR:
-        return get_object_or_404(calls, pk=call_id)
     if request.user.role == Role.GROUP_STAFF:
-        return get_object_or_404(
-            calls,
-            pk=call_id,
-            kind=CallKind.TRAINEE,
-            operating_group__in=request.user.operating_groups.all(),
-        )
-    raise PermissionDenied
+        # Group staff handle the lists of the trainee calls their group runs, not national ones.
+        calls = calls.filter(kind=CallKind.TRAINEE, operating_group__isnull=False)
+    return get_object_or_404(calls, pk=call_id)
 
 
 class UploadForm(forms.Form):

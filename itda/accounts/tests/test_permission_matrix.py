@@ -20,7 +20,7 @@ from itda.internships.models import Placement, Position
 from itda.matching.models import CompanyRanking, Interview, MatchRound, TraineeChoice
 from itda.payments.models import AllowanceLine
 from itda.payments.services import allowance_compute, allowance_rule_create
-from itda.programs.models import Company, Trainee, Venue
+from itda.programs.models import Company, Trainee, TraineeRegionChange, Venue
 from itda.recruitment.models import Application
 from itda.training.models import (
     Attendance,
@@ -55,6 +55,7 @@ SCOPED_MODELS = {
     CompanyRanking,
     Interview,
     AllowanceLine,
+    TraineeRegionChange,
 }
 # A row pointing at one of these is a record about that person and must be scoped.
 PERSON_RECORDS = {Trainee, Enrollment}
