@@ -116,6 +116,7 @@ def _masked_column(name: str, mask, model):
         value = getattr(obj, name)
         return mask(value) if value else value
 
+    column.__name__ = name  # the list's CSS class (field-<name>), as for the plain column
     column.short_description = model._meta.get_field(name).verbose_name
     column.admin_order_field = name
     return column
