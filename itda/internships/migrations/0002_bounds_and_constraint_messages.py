@@ -9,7 +9,7 @@ import itda.lib.fields
 class Migration(migrations.Migration):
     dependencies = [
         ("internships", "0001_initial"),
-        ("programs", "0005_bounds_and_constraint_messages"),
+        ("programs", "0006_bounds_and_constraint_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

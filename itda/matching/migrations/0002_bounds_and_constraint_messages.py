@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("internships", "0002_bounds_and_constraint_messages"),
         ("matching", "0001_initial"),
-        ("programs", "0005_bounds_and_constraint_messages"),
+        ("programs", "0006_bounds_and_constraint_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

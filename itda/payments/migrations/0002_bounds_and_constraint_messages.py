@@ -9,7 +9,7 @@ import itda.lib.dates
 class Migration(migrations.Migration):
     dependencies = [
         ("payments", "0001_allowance_rules_runs_lines"),
-        ("programs", "0005_bounds_and_constraint_messages"),
+        ("programs", "0006_bounds_and_constraint_messages"),
         ("training", "0003_bounds_and_constraint_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ import itda.lib.dates
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_apitokenevent_apitoken_insert_insert_and_more"),
+        ("accounts", "0004_login_lockout"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 

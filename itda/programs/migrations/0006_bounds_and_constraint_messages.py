@@ -10,7 +10,7 @@ import itda.lib.fields
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0004_trainee_skills"),
+        ("programs", "0005_trainee_region_change"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
