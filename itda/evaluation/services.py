@@ -416,9 +416,16 @@ _RESULT_OF = {"selected": Result.SELECTED, "waitlisted": Result.WAITLISTED}
 @transaction.atomic
 def ranking_publish(*, ranking: Ranking, actor: User) -> Ranking:
     """Publish a confirmed ranking: every applicant's result is set and trailed."""
+    # The call's row first: two publications of one call's rankings queue here, and the second
+    # finds the first instead of the database's one-published-ranking constraint.
+    Call.objects.select_for_update().filter(pk=ranking.call_id).first()
     ranking = Ranking.objects.select_for_update(of=("self",)).get(pk=ranking.pk)
     if ranking.status != RankingStatus.CONFIRMED:
         raise EvaluationError("확정된 결과만 공개할 수 있습니다.")
+    if Ranking.objects.filter(call=ranking.call_id, status=RankingStatus.PUBLISHED).exists():
+        raise EvaluationError(
+            "이 공모에는 이미 공개된 결과가 있습니다. 공개된 결과는 바꿀 수 없습니다."
+        )
     result = ranking_engine.result_from_json(ranking.result_json)
     statuses = {row.application_id: row.status for row in result.rows}
     applications = (
@@ -466,13 +473,20 @@ def _operating_groups_from(selected: list[Application], call: Call) -> None:
 def appeal_file(
     *, application: Application, actor: User, reason: str, now: datetime.datetime | None = None
 ) -> Appeal:
-    """이의신청 within the call's appeal window after publication."""
+    """이의신청 against the application's own published result, within the call's appeal
+    window; one per result."""
     now = now or timezone.now()
+    # The application's row serialises two appeals sent at once: the second sees the first.
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=application.pk)
+    )
     ranking = Ranking.objects.filter(
         call=application.call_id, status=RankingStatus.PUBLISHED
     ).first()
-    if ranking is None:
-        raise EvaluationError("공개된 결과가 없습니다.")
+    if ranking is None or application.result == Result.PENDING:
+        raise EvaluationError("공개된 결과가 없는 신청에는 이의신청할 수 없습니다.")
     if now > ranking.published_at + datetime.timedelta(days=application.call.appeal_days):
         raise EvaluationError("이의신청 기간이 지났습니다.")
     if len(reason.strip()) < 10:
