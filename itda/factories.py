@@ -188,7 +188,7 @@ def application(*, call: Call, company=None, trainee=None, submitted=True, **ext
         company=company,
         trainee=trainee,
         region=owner.region,
-        applicant_key=f"test:{type(owner).__name__}:{owner.pk}",
+        applicant_key=extra.pop("applicant_key", f"test:{type(owner).__name__}:{owner.pk}"),
         created_by=extra.pop("created_by", None) or _system_user(),
         status="submitted" if submitted else "draft",
         submitted_at=now if submitted else None,

@@ -1,8 +1,10 @@
 """Application forms (Korean labels and messages)."""
 
 from django import forms
+from django.utils import timezone
 
 from itda.lib.brn import brn_clean
+from itda.lib.dates import birth_date_problem
 from itda.lib.normalize import phone_key
 from itda.programs.models import Company, Region, SmartFactoryLevel, Track, Trainee, Zone
 from itda.recruitment.models import Call
@@ -114,6 +116,12 @@ class TraineeProfileForm(forms.ModelForm):
         model = Trainee
         fields = ["name", "birth_date", "phone", "email", "region", "address", "education", "major"]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_birth_date(self):
+        day = self.cleaned_data["birth_date"]
+        if problem := birth_date_problem(day, today=timezone.localdate()):
+            raise forms.ValidationError(problem)
+        return day
 
     def clean_phone(self):
         number = phone_key(self.cleaned_data["phone"])

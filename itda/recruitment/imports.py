@@ -33,7 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from itda.accounts.models import User
 from itda.lib.brn import brn_check_digit, brn_format, brn_is_valid
-from itda.lib.dates import parse_korean_date
+from itda.lib.dates import birth_date_problem, parse_korean_date
 from itda.lib.excel import safe_cell
 from itda.lib.normalize import digits, phone_key
 from itda.programs.models import (
@@ -436,10 +436,8 @@ def _read_cell(column: Column, value, lookups: _Lookups) -> Any:
         return _read_int(column, value)
     if kind == "date":
         day = parse_korean_date(value.strip() if isinstance(value, str) else value)
-        if not datetime.date(1900, 1, 1) <= day <= timezone.localdate():
-            raise ValueError(
-                f"날짜가 올바른 범위가 아닙니다: {day.isoformat()} (1900년 이후, 오늘 이전)."
-            )
+        if problem := birth_date_problem(day, today=timezone.localdate()):
+            raise ValueError(problem)
         return day
     raise AssertionError(kind)
 

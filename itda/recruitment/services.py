@@ -15,6 +15,7 @@ from itda.lib.brn import brn_is_valid
 from itda.lib.normalize import digits, phone_key, text_key
 from itda.programs.models import Company, OperatingGroup, Trainee
 from itda.recruitment.models import (
+    DUPLICATE_APPLICATION,
     Application,
     ApplicationDocument,
     ApplicationStatus,
@@ -41,11 +42,13 @@ def applicant_key(
     region_code: str = "",
 ) -> str:
     """The normalised identity of an applicant to ``call``: the same business or person typed
-    differently (spaces, hyphens, full-width digits, phone formats) gives the same key."""
+    differently (spaces, hyphens, full-width digits, phone formats) gives the same key. A
+    person is their mobile number alone, the key the import matches people by: a birth date is
+    typed by the applicant, and a different one must not make a second applicant."""
     if call.kind == CallKind.COMPANY:
         return "brn:" + digits(company.business_number)
     if call.kind == CallKind.TRAINEE:
-        return f"person:{phone_key(trainee.phone)}:{trainee.birth_date.isoformat()}"
+        return "person:" + phone_key(trainee.phone)
     if call.kind == CallKind.OPERATING_GROUP:
         number = digits(organisation_number)
         return "brn:" + number if number else "org:" + text_key(organisation_name)
@@ -99,17 +102,23 @@ def application_save(
         organisation_name=organisation_name,
         region_code=region.code if region else "",
     )
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .filter(call=call, applicant_key=key)
-        .first()
-    )
-    if application is None:
-        application = Application(call=call, applicant_key=key, created_by=actor)
-    elif application.status == ApplicationStatus.WITHDRAWN:
+    # The applicant's own application is found by who they are (their company, their trainee
+    # record, their account), never by what they typed; the key only meets other applicants.
+    if company is not None:
+        own = Application.objects.filter(call=call, company=company)
+    elif trainee is not None:
+        own = Application.objects.filter(call=call, trainee=trainee)
+    else:
+        own = Application.objects.filter(
+            call=call, created_by=actor, company=None, trainee=None, plan=None
+        )
+    own = own.select_for_update(of=("self",)).order_by("pk")
+    application = own.exclude(status=ApplicationStatus.WITHDRAWN).first()
+    if application is None and own.exists():
         raise ApplicationError("철회한 신청은 다시 열 수 없습니다. 운영기관에 문의하세요.")
-    elif application.created_by_id != actor.pk and not _same_applicant(application, actor):
-        raise ApplicationError("이미 같은 신청자의 신청서가 있습니다 (중복 신청).")
+    if application is None:
+        application = Application(call=call, created_by=actor)
+    application.applicant_key = key
     application.company = company
     application.trainee = trainee
     application.plan = plan
@@ -119,21 +128,16 @@ def application_save(
     application.answers = answers
     application.consent_version = call.consent_version
     application.consented_at = now
-    application.full_clean(exclude=["applicant_key", "created_by"])
     try:
+        application.full_clean()
         with transaction.atomic():
             application.save()
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages) from exc
     except IntegrityError as exc:
-        raise ApplicationError("이미 같은 신청자의 신청서가 있습니다 (중복 신청).") from exc
+        # Another request of the same applicant got there first (two clicks, two tabs).
+        raise ApplicationError(DUPLICATE_APPLICATION) from exc
     return application
-
-
-def _same_applicant(application: Application, actor: User) -> bool:
-    if application.company_id:
-        return application.company.managers.filter(pk=actor.pk).exists()
-    if application.trainee_id:
-        return application.trainee.user_id == actor.pk
-    return False
 
 
 def receipt_number_for(application: Application, now: datetime.datetime) -> str:
@@ -397,6 +401,11 @@ def trainee_application_save(
         with transaction.atomic():
             trainee.save()
     except IntegrityError as exc:
+        if trainee.pk is None and Trainee.objects.filter(user=actor).exists():
+            # The same person's other request (a double click) registered them a moment ago.
+            raise ApplicationError(
+                "같은 신청이 방금 저장되었습니다. 내 신청 목록에서 확인하세요."
+            ) from exc
         raise ApplicationError("이미 등록된 휴대전화 번호입니다. 운영기관에 문의하세요.") from exc
     consent = bool(answers.pop("consent", False))
     application = application_save(

@@ -145,8 +145,11 @@ def test_the_same_person_twice_under_variations_is_caught(cast, regions):
     services.application_save(
         call=call, actor=cast["trainee"], answers={}, consent=True, trainee=first
     )
-    twin = factories.TraineeFactory.build(
-        region=regions["seoul"], phone="０１０ １２３４ ５６７８", birth_date=first.birth_date
+    # Another record of the same mobile number, typed another way and born another day.
+    twin = factories.TraineeFactory(
+        region=regions["seoul"],
+        phone="０１０ １２３４ ５６７８",
+        birth_date=datetime.date(1999, 1, 1),
     )
     with pytest.raises(ApplicationError, match="중복 신청"):
         services.application_save(

@@ -477,7 +477,7 @@ def test_trainee_commit_creates_trainees_and_updates_the_known_one(
     assert kim.preferred_track == trainee_call.track and kim.education == "university"
     application = kim.applications.get()
     assert application.answers == {"source": "excel", "certificates": "생산자동화산업기사"}
-    assert application.applicant_key == "person:01011112222:2001-03-05"
+    assert application.applicant_key == "person:01011112222"
     known = Trainee.objects.get(name="강열")
     assert known.major == "전자공학" and known.phone == "01090000002"  # the key is not rewritten
     assert known.applications.filter(call=trainee_call).exists()
