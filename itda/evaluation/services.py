@@ -44,6 +44,7 @@ from itda.recruitment.models import (
     Result,
     Screening,
 )
+from itda.recruitment.services import require_closed
 
 
 class EvaluationError(ValidationError):
@@ -190,6 +191,7 @@ def _expertise_fit(evaluator: Evaluator, application: Application) -> int:
 def assignment_run(*, call: Call, seed: int = 0) -> assignment_engine.AssignmentResult:
     """(Re)assign the panel to the call's applications: k each, loads within ±1, never a
     conflicted pair; finished sheets stay where they are and current pairs are kept if they can."""
+    require_closed(call, error=EvaluationError)
     panel = Panel.objects.select_for_update(of=("self",)).get(call=call)
     if panel.status == PanelStatus.CLOSED:
         raise EvaluationError("마감된 평가위원회입니다.")
@@ -380,6 +382,7 @@ def ranking_input(call: Call) -> ranking_engine.RankingInput:
 @transaction.atomic
 def ranking_compute(*, call: Call, actor: User) -> Ranking:
     """Compute a ranking from the locked sheets (a draft until the operator confirms it)."""
+    require_closed(call, error=EvaluationError)
     if Panel.objects.filter(call=call, status=PanelStatus.OPEN).exists():
         raise EvaluationError("평가위원장이 평가를 마감한 뒤에 순위를 계산할 수 있습니다.")
     inp = ranking_input(call)
@@ -398,6 +401,7 @@ def ranking_compute(*, call: Call, actor: User) -> Ranking:
 def ranking_confirm(*, ranking: Ranking, actor: User) -> Ranking:
     """Confirm: recompute from the frozen input, check it gives the same result, and freeze."""
     ranking = Ranking.objects.select_for_update(of=("self",)).get(pk=ranking.pk)
+    require_closed(ranking.call, error=EvaluationError)
     if ranking.status != RankingStatus.DRAFT:
         raise EvaluationError("이미 확정된 결과입니다.")
     again = ranking_engine.rank(ranking_engine.input_from_json(ranking.input_json))
@@ -420,6 +424,7 @@ def ranking_publish(*, ranking: Ranking, actor: User) -> Ranking:
     # finds the first instead of the database's one-published-ranking constraint.
     Call.objects.select_for_update().filter(pk=ranking.call_id).first()
     ranking = Ranking.objects.select_for_update(of=("self",)).get(pk=ranking.pk)
+    require_closed(ranking.call, error=EvaluationError)
     if ranking.status != RankingStatus.CONFIRMED:
         raise EvaluationError("확정된 결과만 공개할 수 있습니다.")
     if Ranking.objects.filter(call=ranking.call_id, status=RankingStatus.PUBLISHED).exists():

@@ -93,6 +93,26 @@ class WithdrawForm(forms.Form):
     )
 
 
+class CloseEarlyForm(forms.Form):
+    """The operator closes a call before its deadline: a reason, and a ticked box (checked on
+    the server) because the window cannot be opened again."""
+
+    reason = forms.CharField(
+        label="조기 마감 사유",
+        min_length=5,
+        max_length=300,
+        error_messages={
+            "required": "조기 마감 사유를 입력하세요.",
+            "min_length": "조기 마감 사유를 5자 이상 입력하세요.",
+            "max_length": "조기 마감 사유는 300자 이내로 입력하세요.",
+        },
+    )
+    confirm = forms.BooleanField(
+        label="지금 접수를 마감하며, 다시 열 수 없음을 확인했습니다",
+        error_messages={"required": "되돌릴 수 없는 작업입니다. 확인란에 표시한 뒤 진행하세요."},
+    )
+
+
 class OverrideForm(forms.Form):
     eligible = forms.TypedChoiceField(
         label="검토 결과", coerce=lambda v: v == "1", choices=[("1", "적격"), ("0", "부적격")]

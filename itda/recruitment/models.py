@@ -89,6 +89,27 @@ class Call(models.Model):
         return self.opens_at <= moment < self.closes_at
 
 
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="call_closure_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class CallClosure(models.Model):
+    """An operator closing a call before its stated deadline: who, when, why, and the deadline
+    it replaced (the call's ``closes_at`` becomes the moment of closing)."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="closures")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("마감 처리 일시")
+    scheduled_closes_at = models.DateTimeField("원래 마감")
+    reason = models.CharField("조기 마감 사유", max_length=300)
+
+    class Meta:
+        verbose_name = "공모 조기 마감"
+        verbose_name_plural = "공모 조기 마감"
+        ordering = ["call", "at", "pk"]
+
+
 class FileKind(models.TextChoices):
     PDF = "pdf", "PDF"
     HWP = "hwp", "한글(HWP/HWPX)"

@@ -21,9 +21,11 @@ from itda.recruitment.models import (
     ApplicationStatus,
     ApplicationTransition,
     Call,
+    CallClosure,
     CallKind,
     DocumentRequirement,
     FileKind,
+    Result,
     Screening,
 )
 
@@ -70,6 +72,65 @@ def _require_open(call: Call, now: datetime.datetime) -> None:
         if now < call.opens_at:
             raise ApplicationError("아직 접수 기간이 아닙니다.")
         raise ApplicationError(f"접수가 마감되었습니다 (마감 {closes}).")
+    # However the window came to be open again, results once out settle the call.
+    if call.applications.exclude(result=Result.PENDING).exists():
+        raise ApplicationError("선정 결과가 나온 공모입니다. 더 이상 신청하거나 고칠 수 없습니다.")
+
+
+def require_closed(
+    call: Call, *, now: datetime.datetime | None = None, error=ApplicationError
+) -> None:
+    """Evaluation (screening, assignment, ranking, confirmation, publication) starts only after
+    the call's close, so that what is judged is what was submitted in time and cannot change;
+    the operator may close a call early (``call_close_early``). ``error`` is the refusing
+    app's own exception."""
+    now = now or timezone.now()
+    if now < call.closes_at:
+        closes = timezone.localtime(call.closes_at).strftime("%Y-%m-%d %H:%M")
+        raise error(
+            f"접수 중인 공모입니다 (마감 {closes}). 심사·평가는 접수가 마감된 뒤에 할 수 있습니다."
+        )
+
+
+@transaction.atomic
+def call_close_early(
+    *, call: Call, actor: User, reason: str, now: datetime.datetime | None = None
+) -> Call:
+    """The operator closes an open call now, before its stated deadline, with a recorded
+    reason; the call's deadline becomes this moment."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise ApplicationError("조기 마감 사유를 5자 이상 입력하세요.")
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if not call.opens_at < now < call.closes_at:
+        raise ApplicationError("접수 중인 공모만 일찍 마감할 수 있습니다.")
+    CallClosure.objects.create(
+        call=call, actor=actor, at=now, scheduled_closes_at=call.closes_at, reason=reason[:300]
+    )
+    call.closes_at = now
+    call.full_clean()
+    call.save(update_fields=["closes_at"])
+    return call
+
+
+def _back_to_draft(application: Application, *, actor: User) -> None:
+    """A submitted application its applicant changes is no longer the version submitted: it
+    returns to 작성 중 until submitted again, so that evaluators only ever see a submitted
+    version, and the trail says so."""
+    if application.status != ApplicationStatus.SUBMITTED:
+        return
+    application.status = ApplicationStatus.DRAFT
+    application.submitted_at = None
+    application.save(update_fields=["status", "submitted_at", "updated_at"])
+    _transition(
+        application,
+        actor=actor,
+        field="status",
+        old=ApplicationStatus.SUBMITTED,
+        new=ApplicationStatus.DRAFT,
+        note="제출 후 수정: 다시 제출해야 접수됩니다.",
+    )
 
 
 @transaction.atomic
@@ -137,6 +198,7 @@ def application_save(
     except IntegrityError as exc:
         # Another request of the same applicant got there first (two clicks, two tabs).
         raise ApplicationError(DUPLICATE_APPLICATION) from exc
+    _back_to_draft(application, actor=actor)
     return application
 
 
@@ -155,6 +217,8 @@ def application_submit(
     _require_open(application.call, now)
     if application.status == ApplicationStatus.WITHDRAWN:
         raise ApplicationError("철회한 신청은 제출할 수 없습니다.")
+    if application.status == ApplicationStatus.SUBMITTED:
+        return application  # nothing changed since it was submitted
     missing = [
         r.name
         for r in application.call.requirements.filter(required=True).exclude(
@@ -230,6 +294,7 @@ def screening_reasons(application: Application) -> list[str]:
 @transaction.atomic
 def screening_run(*, call: Call, actor: User) -> dict:
     """Check every submitted application of ``call`` against its rules; overrides stand."""
+    require_closed(call)
     counts = {"eligible": 0, "ineligible": 0, "kept": 0}
     rows = (
         Application.objects.select_for_update(of=("self",))
@@ -268,6 +333,7 @@ def screening_override(
     if len(reason) < 5:
         raise ApplicationError("검토 결과를 바꾸는 사유를 5자 이상 입력하세요.")
     application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    require_closed(application.call)
     new = Screening.ELIGIBLE if eligible else Screening.INELIGIBLE
     _transition(
         application,
@@ -319,10 +385,14 @@ def document_attach(
     actor: User,
     now: datetime.datetime | None = None,
 ) -> ApplicationDocument:
-    """Attach (or replace) the file for one requirement: kind, signature and size checked."""
+    """Attach (or replace) the file for one requirement: kind, signature and size checked; a
+    submitted application goes back to 작성 중 until submitted again."""
     _require_open(application.call, now or timezone.now())
     if requirement.call_id != application.call_id:
         raise ApplicationError("이 공모의 제출 서류가 아닙니다.")
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    if application.status == ApplicationStatus.WITHDRAWN:
+        raise ApplicationError("철회한 신청은 고칠 수 없습니다.")
     sha256 = upload_checked(
         upload,
         kinds=requirement.allowed_kinds,
@@ -340,6 +410,7 @@ def document_attach(
     )
     document.file.save(document.sha256, upload, save=False)
     document.save()
+    _back_to_draft(application, actor=actor)
     return document
 
 

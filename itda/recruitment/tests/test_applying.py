@@ -191,6 +191,7 @@ def test_screening_with_reasons_and_a_recorded_override(cast, regions, call):
     big = factories.CompanyFactory(region=regions["seoul"], employees=50)
     a_small = factories.application(call=call, company=small)
     a_big = factories.application(call=call, company=big)
+    factories.call_closed(call)
     counts = services.screening_run(call=call, actor=cast["admin"])
     assert counts == {"eligible": 1, "ineligible": 1, "kept": 0}
     a_small.refresh_from_db()
