@@ -53,7 +53,12 @@ from itda.recruitment.models import (
     Call,
     CallKind,
 )
-from itda.recruitment.services import ApplicationError, applicant_key, receipt_number_for
+from itda.recruitment.services import (
+    ApplicationError,
+    applicant_key,
+    receipt_number_for,
+    require_no_results,
+)
 
 MAX_ROWS = 10_000
 MAX_COLUMNS = 60
@@ -860,6 +865,10 @@ def import_commit(
     # One import per call at a time; web submissions meet the unique constraint instead.
     call = Call.objects.select_for_update().get(pk=call.pk)
     preview = import_preview(call=call, file=file)
+    try:
+        require_no_results(call)
+    except ApplicationError as exc:
+        raise ImportRefused(exc.messages[0], preview=preview, problems=[]) from exc
     blocking = [p for p in preview.problems if p.row not in exclude]
     if blocking:
         rows = len({p.row for p in blocking})

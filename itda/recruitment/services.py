@@ -72,7 +72,12 @@ def _require_open(call: Call, now: datetime.datetime) -> None:
         if now < call.opens_at:
             raise ApplicationError("아직 접수 기간이 아닙니다.")
         raise ApplicationError(f"접수가 마감되었습니다 (마감 {closes}).")
-    # However the window came to be open again, results once out settle the call.
+    require_no_results(call)
+
+
+def require_no_results(call: Call) -> None:
+    """Once a call's results are out nobody applies to it any more, on the web or by import,
+    however its window came to be open again."""
     if call.applications.exclude(result=Result.PENDING).exists():
         raise ApplicationError("선정 결과가 나온 공모입니다. 더 이상 신청하거나 고칠 수 없습니다.")
 

@@ -306,6 +306,14 @@ def test_nothing_left_to_import_is_refused(company_call, company_file, admin):
         import_commit(call=company_call, file=company_file, actor=admin, exclude_rows=range(100))
 
 
+def test_nothing_is_imported_once_the_results_are_out(company_call, company_file, admin):
+    Application.objects.filter(call=company_call).update(result="not_selected")
+    before = counts()
+    with pytest.raises(ImportRefused, match="선정 결과가 나온 공모"):
+        import_commit(call=company_call, file=company_file, actor=admin, exclude_rows={5, 6, 8})
+    assert counts() == before
+
+
 def test_preview_runs_the_same_number_of_queries_for_5_or_200_rows(company_call, regions):
     def run(n):
         rows = [COMPANY_HEADER] + [
