@@ -2,10 +2,12 @@
 
 import datetime
 import itertools
+import threading
 from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.db import connection
 from django.utils import timezone
 
 from itda.accounts.models import User
@@ -170,6 +172,13 @@ def call(*, programme, kind=CallKind.COMPANY, track=None, days_open=30, **extra)
     )
 
 
+def call_closed(call: Call) -> Call:
+    """The call's window ended a minute ago: the evaluation steps may run."""
+    call.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    Call.objects.filter(pk=call.pk).update(closes_at=call.closes_at)
+    return call
+
+
 def application(*, call: Call, company=None, trainee=None, submitted=True, **extra):
     """An application straight into the table (services are tested on their own)."""
     owner = company or trainee
@@ -179,7 +188,7 @@ def application(*, call: Call, company=None, trainee=None, submitted=True, **ext
         company=company,
         trainee=trainee,
         region=owner.region,
-        applicant_key=f"test:{type(owner).__name__}:{owner.pk}",
+        applicant_key=extra.pop("applicant_key", f"test:{type(owner).__name__}:{owner.pk}"),
         created_by=extra.pop("created_by", None) or _system_user(),
         status="submitted" if submitted else "draft",
         submitted_at=now if submitted else None,
@@ -283,3 +292,28 @@ def attendance(*, enrollment: Enrollment, session: Session, status: str, **extra
         recorded_by=extra.pop("recorded_by", None) or _system_user(),
         **extra,
     )
+
+
+# --- Concurrency ------------------------------------------------------------------------------
+
+
+def in_threads(n: int, work) -> list:
+    """Run ``work(i)`` in n threads released together; each thread has its own connection."""
+    barrier = threading.Barrier(n)
+    outcomes: list = [None] * n
+
+    def run(i):
+        try:
+            barrier.wait()
+            outcomes[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted by the caller
+            outcomes[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes

@@ -1,6 +1,7 @@
-"""End to end in a real browser: a company applies to an open call → the operator screens,
-forms the panel and assigns → three evaluators score (TOTP logins) and the chair closes the
-round → the operator ranks, confirms and publishes → the company sees its result."""
+"""End to end in a real browser: a company applies to an open call → the operator closes it
+early, screens, forms the panel and assigns → three evaluators score (TOTP logins) and the
+chair closes the round → the operator ranks, confirms and publishes (each box ticked) → the
+company sees its result."""
 
 import pytest
 from playwright.sync_api import expect
@@ -85,9 +86,15 @@ def test_open_call_to_published_result(browser, live_url, cast, setup):
     expect(company.locator("main")).to_contain_text("접수번호")
     application_url = company.url
 
-    # The operator screens, forms the panel and assigns.
+    # The operator closes the call early (on record), then screens, forms the panel and assigns.
     op_ctx, op = _login(browser, live_url, cast["admin"])
     op.goto(f"/recruitment/calls/{call.pk}/applications/")
+    op.get_by_role("button", name="자격 검토 실행").click()
+    expect(op.locator("main")).to_contain_text("접수 중인 공모입니다")
+    op.get_by_label("조기 마감 사유").fill("목표 신청 기업 수 도달")
+    _tick(op, "지금 접수를 마감하며, 다시 열 수 없음을 확인했습니다")
+    op.get_by_role("button", name="지금 접수 마감").click()
+    expect(op.locator("main")).to_contain_text("접수를 마감했습니다")
     op.get_by_role("button", name="자격 검토 실행").click()
     expect(op.locator("main")).to_contain_text("적격 1건")
     op.get_by_role("link", name="평가 진행 (위원회·배정·순위)").click()
@@ -124,8 +131,10 @@ def test_open_call_to_published_result(browser, live_url, cast, setup):
     op.get_by_role("button", name="순위 계산").click()
     expect(op.locator("main")).to_contain_text("순위를 계산했습니다")
     op.locator("main").get_by_role("link", name="계산됨").first.click()
+    _tick(op, "되돌릴 수 없는 작업임을 확인했습니다")
     op.get_by_role("button", name="확정 (입력 고정)").click()
     expect(op.locator("main")).to_contain_text("확정했습니다")
+    _tick(op, "되돌릴 수 없는 작업임을 확인했습니다")
     op.get_by_role("button", name="결과 공개").click()
     expect(op.locator("main")).to_contain_text("공개했습니다")
     op_ctx.close()

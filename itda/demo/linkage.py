@@ -293,23 +293,24 @@ def linkage_generate(
         max_choices=MAX_CHOICES,
     )
     eligible_ids = set(round_trainees(round_, today=today).values_list("pk", flat=True))
+    # Posting companies are those the published ranking of the company call selected (the
+    # rule of position_save).
+    selected = set(
+        Application.objects.filter(
+            call__programme=programme, call__kind=CallKind.COMPANY, result=Result.SELECTED
+        ).values_list("company_id", flat=True)
+    )
     positions = _positions(
         rng,
         fake,
         max(2, round(POSITIONS_PER_ELIGIBLE * len(eligible_ids))),
-        companies=companies,
+        companies=[c for c in companies if c.pk in selected],
         demo_company=demo_company,
         tracks=tracks,
         me_track_code=code_of_track.get(me.preferred_track_id, "track1"),
         operator=operator,
         company_user=company_user,
     )
-    # Posting companies are those selected in the company call (the rule of position_save).
-    Application.objects.filter(
-        call__programme=programme,
-        call__kind=CallKind.COMPANY,
-        company_id__in={p.company_id for p in positions},
-    ).update(result=Result.SELECTED)
     _chunked(Position, positions)
     _chunked(PositionTransition, _transitions(positions, reviewer_of_region))
     figures.positions = len(positions)

@@ -17,6 +17,7 @@ set, which the next run reports and ``--reset`` clears.
 from __future__ import annotations
 
 import datetime
+import decimal
 import random
 import time
 from contextlib import contextmanager
@@ -35,7 +36,16 @@ from itda.accounts.services import totp_device_create, user_create
 from itda.demo import generator
 from itda.demo.linkage import LinkageFigures, linkage_generate
 from itda.demo.training import TrainingFigures, training_generate
-from itda.evaluation.models import Evaluator
+from itda.evaluation import services as evaluation
+from itda.evaluation.models import (
+    Assignment,
+    Evaluator,
+    Panel,
+    PanelStatus,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+)
 from itda.evaluation.seed import calls_seed
 from itda.payments.services import allowance_compute
 from itda.programs.models import (
@@ -48,7 +58,8 @@ from itda.programs.models import (
     Trainee,
     Zone,
 )
-from itda.recruitment.models import Application, Call, CallKind
+from itda.recruitment.models import Application, Call, CallKind, Result
+from itda.recruitment.services import screening_run
 
 PROGRAMME_CODE = "mss-smart-mfg-2026"  # itda/programs/reference_data/programmes.json
 # A demo password, printed by `demo_logins`; it satisfies AUTH_PASSWORD_VALIDATORS.
@@ -266,6 +277,61 @@ def _applications_create(companies: list, *, seed: int) -> int:
     return len(_bulk(Application, rows))
 
 
+PANEL_SIZE = 9  # evaluators on the demo company call's panel
+
+
+def _selection_run(*, seed: int) -> int:
+    """The company call's selection, as the operator runs it once the call has closed:
+    screening, a panel, and a ranking computed, confirmed and published through the services;
+    only the sheets are demo rows (every evaluator's scores, locked). The demo company scores
+    high, so its manager sees a selected company. Returns how many were selected; none while
+    the call is still open (its applications then stay 심사 중)."""
+    call = Call.objects.filter(programme__code=PROGRAMME_CODE, kind=CallKind.COMPANY).first()
+    operator = User.objects.filter(username="operator").first()
+    panel_members = list(Evaluator.objects.order_by("pk")[:PANEL_SIZE])
+    if call is None or operator is None or timezone.now() < call.closes_at or not panel_members:
+        return 0
+    screening_run(call=call, actor=operator)
+    panel = evaluation.panel_set(call=call, members=panel_members, chair=panel_members[0])
+    demo_company = Company.objects.filter(managers__username="company").first()
+    rng = random.Random(f"{seed}:selection")
+    k = min(call.scheme.evaluators_per_application, len(panel_members))
+    criteria = list(call.scheme.criteria.order_by("order", "pk"))
+    scored_at = call.closes_at + datetime.timedelta(days=10)
+    applications = evaluation.evaluated_applications(call).order_by("pk")
+    assignments, quality = [], {}
+    for i, (application_id, company_id) in enumerate(applications.values_list("pk", "company_id")):
+        quality[application_id] = (
+            0.95 if company_id == getattr(demo_company, "pk", None) else (0.45 + 0.5 * rng.random())
+        )
+        for j in range(k):
+            member = panel_members[(i + j) % len(panel_members)]
+            assignments.append({"application_id": application_id, "evaluator_id": member.pk})
+    assignments = _bulk(Assignment, assignments)
+    sheets = _bulk(
+        ScoreSheet,
+        [
+            {"assignment": a, "status": SheetStatus.LOCKED, "submitted_at": scored_at}
+            for a in assignments
+        ],
+    )
+    scores = []
+    for sheet in sheets:
+        q = quality[sheet.assignment.application_id]
+        for c in criteria:
+            share = min(1.0, max(0.0, q + rng.uniform(-0.08, 0.08)))
+            points = decimal.Decimal(round(c.max_points * share * 2) / 2)
+            scores.append(
+                {"sheet": sheet, "criterion": c, "points": points, "comment": "데모 평가 의견"}
+            )
+    _bulk(Score, scores)
+    Panel.objects.filter(pk=panel.pk).update(status=PanelStatus.CLOSED, closed_at=scored_at)
+    ranking = evaluation.ranking_compute(call=call, actor=operator)
+    evaluation.ranking_confirm(ranking=ranking, actor=operator)
+    evaluation.ranking_publish(ranking=ranking, actor=operator)
+    return call.applications.filter(result=Result.SELECTED).count()
+
+
 def demo_reset() -> None:
     """Delete every company, trainee and evaluator (demo databases only), and with them the
     applications, everything evaluated about them, the demo training (courses, cohorts,
@@ -276,8 +342,9 @@ def demo_reset() -> None:
         # rounds and positions every choice, ranking, interview, run, placement and trail row.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses pending FK checks
         cursor.execute(
-            "TRUNCATE recruitment_application, training_course, training_roombooking, "
-            "matching_matchround, internships_position CASCADE"
+            "TRUNCATE recruitment_application, evaluation_ranking, evaluation_panel, "
+            "training_course, training_roombooking, matching_matchround, internships_position "
+            "CASCADE"
         )
     for model in (Trainee, Company, Evaluator):
         _delete_all(model)
@@ -310,6 +377,7 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
             )
         calls_seed()  # after the accounts: the 2021 plans are filed by the operator
         _applications_create(companies, seed=seed)
+        _selection_run(seed=seed)
         programme = Programme.objects.get(code=PROGRAMME_CODE)
         today = timezone.localdate()
         training = training_generate(programme=programme, trainees=trainees, seed=seed, today=today)

@@ -10,12 +10,28 @@ from itda.lib.brn import brn_clean
 STEP = Decimal("0.5")
 
 
+class PointsField(forms.DecimalField):
+    """A score: a finite number between 0 and the criterion's maximum, checked before the
+    digit and step validators, which fail with a bare ValueError on 1e309 and the like."""
+
+    def __init__(self, *, max_points: int, range_message: str, **kwargs):
+        super().__init__(**kwargs)
+        self.max_points = max_points
+        self.range_message = range_message
+
+    def validate(self, value):
+        super().validate(value)  # NaN and infinity: the "invalid" message
+        if value is not None and not Decimal(0) <= value <= self.max_points:
+            raise forms.ValidationError(self.range_message, code="range")
+
+
 class ScoreSheetForm(forms.Form):
     """One number and one comment per criterion, and an overall comment.
 
     The bounds (0 to the criterion's maximum) and the comment an extreme score needs are the
-    service's rules (``sheet_save``); the form only parses numbers and puts the bounds on the
-    inputs so the browser can help.
+    service's rules (``sheet_save``); the form parses numbers, refuses what is not a finite
+    number in bounds before anything else looks at it, and puts the bounds on the inputs so
+    the browser can help.
     """
 
     comment = forms.CharField(
@@ -29,7 +45,9 @@ class ScoreSheetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         for criterion in self.criteria:
-            self.fields[self.points_name(criterion)] = forms.DecimalField(
+            self.fields[self.points_name(criterion)] = PointsField(
+                max_points=criterion.max_points,
+                range_message=f"{criterion.name}: 0~{criterion.max_points}점 사이여야 합니다.",
                 label=f"{criterion.name} 점수 (배점 {criterion.max_points}점)",
                 required=False,
                 max_digits=5,

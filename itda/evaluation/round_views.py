@@ -117,9 +117,23 @@ def rank(request, pk: int):
     )
 
 
+class IrreversibleForm(forms.Form):
+    """A step that cannot be undone is taken only with this box ticked (checked here, on the
+    server, not only by a script in the browser)."""
+
+    confirm = forms.BooleanField(
+        label="되돌릴 수 없는 작업임을 확인했습니다",
+        error_messages={"required": "되돌릴 수 없는 작업입니다. 확인란에 표시한 뒤 진행하세요."},
+    )
+
+
 def _ranking_action(request, pk: int, action, success: str):
     require_role(request, Role.OPERATOR)
     ranking = get_object_or_404(Ranking, pk=pk)
+    form = IrreversibleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["confirm"]))
+        return redirect("rounds:ranking_detail", pk=pk)
     try:
         action(ranking=ranking, actor=request.user)
         messages.success(request, success)
@@ -136,7 +150,11 @@ def ranking_detail(request, pk: int):
     return render(
         request,
         "evaluation/operator/ranking.html",
-        {"ranking": ranking, "rows": selectors.ranking_rows(ranking)},
+        {
+            "ranking": ranking,
+            "rows": selectors.ranking_rows(ranking),
+            "confirm_form": IrreversibleForm(),
+        },
     )
 
 

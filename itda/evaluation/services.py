@@ -44,6 +44,7 @@ from itda.recruitment.models import (
     Result,
     Screening,
 )
+from itda.recruitment.services import require_closed
 
 
 class EvaluationError(ValidationError):
@@ -190,6 +191,7 @@ def _expertise_fit(evaluator: Evaluator, application: Application) -> int:
 def assignment_run(*, call: Call, seed: int = 0) -> assignment_engine.AssignmentResult:
     """(Re)assign the panel to the call's applications: k each, loads within ±1, never a
     conflicted pair; finished sheets stay where they are and current pairs are kept if they can."""
+    require_closed(call, error=EvaluationError)
     panel = Panel.objects.select_for_update(of=("self",)).get(call=call)
     if panel.status == PanelStatus.CLOSED:
         raise EvaluationError("마감된 평가위원회입니다.")
@@ -380,6 +382,7 @@ def ranking_input(call: Call) -> ranking_engine.RankingInput:
 @transaction.atomic
 def ranking_compute(*, call: Call, actor: User) -> Ranking:
     """Compute a ranking from the locked sheets (a draft until the operator confirms it)."""
+    require_closed(call, error=EvaluationError)
     if Panel.objects.filter(call=call, status=PanelStatus.OPEN).exists():
         raise EvaluationError("평가위원장이 평가를 마감한 뒤에 순위를 계산할 수 있습니다.")
     inp = ranking_input(call)
@@ -398,6 +401,7 @@ def ranking_compute(*, call: Call, actor: User) -> Ranking:
 def ranking_confirm(*, ranking: Ranking, actor: User) -> Ranking:
     """Confirm: recompute from the frozen input, check it gives the same result, and freeze."""
     ranking = Ranking.objects.select_for_update(of=("self",)).get(pk=ranking.pk)
+    require_closed(ranking.call, error=EvaluationError)
     if ranking.status != RankingStatus.DRAFT:
         raise EvaluationError("이미 확정된 결과입니다.")
     again = ranking_engine.rank(ranking_engine.input_from_json(ranking.input_json))
@@ -416,9 +420,17 @@ _RESULT_OF = {"selected": Result.SELECTED, "waitlisted": Result.WAITLISTED}
 @transaction.atomic
 def ranking_publish(*, ranking: Ranking, actor: User) -> Ranking:
     """Publish a confirmed ranking: every applicant's result is set and trailed."""
+    # The call's row first: two publications of one call's rankings queue here, and the second
+    # finds the first instead of the database's one-published-ranking constraint.
+    Call.objects.select_for_update().filter(pk=ranking.call_id).first()
     ranking = Ranking.objects.select_for_update(of=("self",)).get(pk=ranking.pk)
+    require_closed(ranking.call, error=EvaluationError)
     if ranking.status != RankingStatus.CONFIRMED:
         raise EvaluationError("확정된 결과만 공개할 수 있습니다.")
+    if Ranking.objects.filter(call=ranking.call_id, status=RankingStatus.PUBLISHED).exists():
+        raise EvaluationError(
+            "이 공모에는 이미 공개된 결과가 있습니다. 공개된 결과는 바꿀 수 없습니다."
+        )
     result = ranking_engine.result_from_json(ranking.result_json)
     statuses = {row.application_id: row.status for row in result.rows}
     applications = (
@@ -466,13 +478,20 @@ def _operating_groups_from(selected: list[Application], call: Call) -> None:
 def appeal_file(
     *, application: Application, actor: User, reason: str, now: datetime.datetime | None = None
 ) -> Appeal:
-    """이의신청 within the call's appeal window after publication."""
+    """이의신청 against the application's own published result, within the call's appeal
+    window; one per result."""
     now = now or timezone.now()
+    # The application's row serialises two appeals sent at once: the second sees the first.
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=application.pk)
+    )
     ranking = Ranking.objects.filter(
         call=application.call_id, status=RankingStatus.PUBLISHED
     ).first()
-    if ranking is None:
-        raise EvaluationError("공개된 결과가 없습니다.")
+    if ranking is None or application.result == Result.PENDING:
+        raise EvaluationError("공개된 결과가 없는 신청에는 이의신청할 수 없습니다.")
     if now > ranking.published_at + datetime.timedelta(days=application.call.appeal_days):
         raise EvaluationError("이의신청 기간이 지났습니다.")
     if len(reason.strip()) < 10:

@@ -44,6 +44,17 @@ _TWO_DIGIT_YEAR = (
 )
 
 
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+
+
+def birth_date_problem(day: datetime.date, *, today: datetime.date) -> str:
+    """Why ``day`` cannot be a date of birth (1900-01-01 to ``today``); empty when it can.
+    The one rule for the Excel import and the web forms."""
+    if EARLIEST_BIRTH_DATE <= day <= today:
+        return ""
+    return f"날짜가 올바른 범위가 아닙니다: {day.isoformat()} (1900년 이후, 오늘 이전)."
+
+
 def parse_korean_date(value) -> datetime.date:
     """``value`` as a date; ``ValueError`` with a Korean message when it cannot be one."""
     if isinstance(value, datetime.datetime):

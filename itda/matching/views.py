@@ -211,7 +211,8 @@ def ranking_save(request, pk: int, position_pk: int):
         raw = request.POST.get(f"rank_{trainee_pk}", "").strip()
         if not raw:
             continue
-        if not raw.isdigit() or int(raw) < 1:
+        # ASCII digits only: "²" and "٣" pass isdigit() but not int(); four digits at most.
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 4) or int(raw) < 1:
             messages.error(
                 request, "순위는 1 이상의 숫자로 적으세요 (받지 않을 교육생은 비워 두세요)."
             )

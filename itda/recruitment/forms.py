@@ -1,8 +1,10 @@
 """Application forms (Korean labels and messages)."""
 
 from django import forms
+from django.utils import timezone
 
 from itda.lib.brn import brn_clean
+from itda.lib.dates import birth_date_problem
 from itda.lib.forms import BoundedDatesMixin
 from itda.lib.normalize import phone_key
 from itda.programs.models import Company, Region, SmartFactoryLevel, Track, Trainee, Zone
@@ -104,6 +106,26 @@ class WithdrawForm(forms.Form):
     )
 
 
+class CloseEarlyForm(forms.Form):
+    """The operator closes a call before its deadline: a reason, and a ticked box (checked on
+    the server) because the window cannot be opened again."""
+
+    reason = forms.CharField(
+        label="조기 마감 사유",
+        min_length=5,
+        max_length=300,
+        error_messages={
+            "required": "조기 마감 사유를 입력하세요.",
+            "min_length": "조기 마감 사유를 5자 이상 입력하세요.",
+            "max_length": "조기 마감 사유는 300자 이내로 입력하세요.",
+        },
+    )
+    confirm = forms.BooleanField(
+        label="지금 접수를 마감하며, 다시 열 수 없음을 확인했습니다",
+        error_messages={"required": "되돌릴 수 없는 작업입니다. 확인란에 표시한 뒤 진행하세요."},
+    )
+
+
 class OverrideForm(forms.Form):
     eligible = forms.TypedChoiceField(
         label="검토 결과", coerce=lambda v: v == "1", choices=[("1", "적격"), ("0", "부적격")]
@@ -127,6 +149,12 @@ class TraineeProfileForm(BoundedDatesMixin, RegionSetOnceMixin, forms.ModelForm)
         model = Trainee
         fields = ["name", "birth_date", "phone", "email", "region", "address", "education", "major"]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_birth_date(self):
+        day = self.cleaned_data["birth_date"]
+        if problem := birth_date_problem(day, today=timezone.localdate()):
+            raise forms.ValidationError(problem)
+        return day
 
     def clean_phone(self):
         number = phone_key(self.cleaned_data["phone"])

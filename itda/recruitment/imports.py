@@ -32,7 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from itda.accounts.models import User
 from itda.lib.brn import brn_check_digit, brn_format, brn_is_valid
-from itda.lib.dates import parse_korean_date
+from itda.lib.dates import birth_date_problem, parse_korean_date
 from itda.lib.excel import UnreadableWorkbook, open_uploaded_workbook, safe_cell, uploaded_rows
 from itda.lib.normalize import digits, phone_key
 from itda.programs.models import (
@@ -52,7 +52,12 @@ from itda.recruitment.models import (
     Call,
     CallKind,
 )
-from itda.recruitment.services import ApplicationError, applicant_key, receipt_number_for
+from itda.recruitment.services import (
+    ApplicationError,
+    applicant_key,
+    receipt_number_for,
+    require_no_results,
+)
 
 MAX_ROWS = 10_000
 MAX_COLUMNS = 60
@@ -433,10 +438,8 @@ def _read_cell(column: Column, value, lookups: _Lookups) -> Any:
         return _read_int(column, value)
     if kind == "date":
         day = parse_korean_date(value.strip() if isinstance(value, str) else value)
-        if not datetime.date(1900, 1, 1) <= day <= timezone.localdate():
-            raise ValueError(
-                f"날짜가 올바른 범위가 아닙니다: {day.isoformat()} (1900년 이후, 오늘 이전)."
-            )
+        if problem := birth_date_problem(day, today=timezone.localdate()):
+            raise ValueError(problem)
         return day
     raise AssertionError(kind)
 
@@ -839,6 +842,10 @@ def import_commit(
     # One import per call at a time; web submissions meet the unique constraint instead.
     call = Call.objects.select_for_update().get(pk=call.pk)
     preview = import_preview(call=call, file=file)
+    try:
+        require_no_results(call)
+    except ApplicationError as exc:
+        raise ImportRefused(exc.messages[0], preview=preview, problems=[]) from exc
     blocking = [p for p in preview.problems if p.row not in exclude]
     if blocking:
         rows = len({p.row for p in blocking})

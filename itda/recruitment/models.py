@@ -96,6 +96,27 @@ class Call(models.Model):
         return self.opens_at <= moment < self.closes_at
 
 
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="call_closure_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class CallClosure(models.Model):
+    """An operator closing a call before its stated deadline: who, when, why, and the deadline
+    it replaced (the call's ``closes_at`` becomes the moment of closing)."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="closures")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("마감 처리 일시")
+    scheduled_closes_at = models.DateTimeField("원래 마감")
+    reason = models.CharField("조기 마감 사유", max_length=300)
+
+    class Meta:
+        verbose_name = "공모 조기 마감"
+        verbose_name_plural = "공모 조기 마감"
+        ordering = ["call", "at", "pk"]
+
+
 class FileKind(models.TextChoices):
     PDF = "pdf", "PDF"
     HWP = "hwp", "한글(HWP/HWPX)"
@@ -146,13 +167,17 @@ class Result(models.TextChoices):
     NOT_SELECTED = "not_selected", "미선정"
 
 
+DUPLICATE_APPLICATION = "이 공모에 같은 신청자의 신청이 이미 있습니다 (중복 신청)."
+
+
 @pghistory.track()
 class Application(models.Model):
     """신청: one applicant's submission to one call (one per applicant per call)."""
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
-    # The applicant's identity, normalised (digits of a BRN, a phone number, …), so that the same
-    # business or person under small variations collides in the unique constraint below.
+    # The applicant's identity, normalised (digits of a BRN, a mobile number, …), so that the
+    # same business or person under small variations collides in the unique constraint below.
+    # Never made of what the applicant types freely (a birth date): see services.applicant_key.
     applicant_key = models.CharField(max_length=100)
     receipt_number = models.CharField("접수번호", max_length=30, unique=True, null=True, blank=True)
     status = models.CharField(
@@ -216,11 +241,35 @@ class Application(models.Model):
         verbose_name = "신청"
         verbose_name_plural = "신청"
         ordering = ["call", "submitted_at", "pk"]
+        # At most one live (not withdrawn) application per applicant and call, held by keys the
+        # applicant cannot edit: the company, the trainee record, the filing account (an
+        # organisation), and the normalised identity (a BRN, or the mobile number an import
+        # matched by). Withdrawal is final: the services refuse a new application after it.
         constraints = [
             models.UniqueConstraint(
                 fields=["call", "applicant_key"],
-                name="one_application_per_applicant",
-                violation_error_message="이 공고에 이미 신청하셨습니다.",
+                condition=~models.Q(status="withdrawn"),
+                name="one_live_application_per_key",
+                violation_error_message=DUPLICATE_APPLICATION,
+            ),
+            models.UniqueConstraint(
+                fields=["call", "company"],
+                condition=models.Q(company__isnull=False) & ~models.Q(status="withdrawn"),
+                name="one_live_application_per_company",
+                violation_error_message=DUPLICATE_APPLICATION,
+            ),
+            models.UniqueConstraint(
+                fields=["call", "trainee"],
+                condition=models.Q(trainee__isnull=False) & ~models.Q(status="withdrawn"),
+                name="one_live_application_per_trainee",
+                violation_error_message=DUPLICATE_APPLICATION,
+            ),
+            models.UniqueConstraint(
+                fields=["call", "created_by"],
+                condition=models.Q(company__isnull=True, trainee__isnull=True, plan__isnull=True)
+                & ~models.Q(status="withdrawn"),
+                name="one_live_application_per_organisation_account",
+                violation_error_message=DUPLICATE_APPLICATION,
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="submitted")

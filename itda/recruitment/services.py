@@ -15,14 +15,17 @@ from itda.lib.brn import brn_is_valid
 from itda.lib.normalize import digits, phone_key, text_key
 from itda.programs.models import Company, OperatingGroup, Trainee
 from itda.recruitment.models import (
+    DUPLICATE_APPLICATION,
     Application,
     ApplicationDocument,
     ApplicationStatus,
     ApplicationTransition,
     Call,
+    CallClosure,
     CallKind,
     DocumentRequirement,
     FileKind,
+    Result,
     Screening,
 )
 
@@ -41,11 +44,13 @@ def applicant_key(
     region_code: str = "",
 ) -> str:
     """The normalised identity of an applicant to ``call``: the same business or person typed
-    differently (spaces, hyphens, full-width digits, phone formats) gives the same key."""
+    differently (spaces, hyphens, full-width digits, phone formats) gives the same key. A
+    person is their mobile number alone, the key the import matches people by: a birth date is
+    typed by the applicant, and a different one must not make a second applicant."""
     if call.kind == CallKind.COMPANY:
         return "brn:" + digits(company.business_number)
     if call.kind == CallKind.TRAINEE:
-        return f"person:{phone_key(trainee.phone)}:{trainee.birth_date.isoformat()}"
+        return "person:" + phone_key(trainee.phone)
     if call.kind == CallKind.OPERATING_GROUP:
         number = digits(organisation_number)
         return "brn:" + number if number else "org:" + text_key(organisation_name)
@@ -67,6 +72,70 @@ def _require_open(call: Call, now: datetime.datetime) -> None:
         if now < call.opens_at:
             raise ApplicationError("아직 접수 기간이 아닙니다.")
         raise ApplicationError(f"접수가 마감되었습니다 (마감 {closes}).")
+    require_no_results(call)
+
+
+def require_no_results(call: Call) -> None:
+    """Once a call's results are out nobody applies to it any more, on the web or by import,
+    however its window came to be open again."""
+    if call.applications.exclude(result=Result.PENDING).exists():
+        raise ApplicationError("선정 결과가 나온 공모입니다. 더 이상 신청하거나 고칠 수 없습니다.")
+
+
+def require_closed(
+    call: Call, *, now: datetime.datetime | None = None, error=ApplicationError
+) -> None:
+    """Evaluation (screening, assignment, ranking, confirmation, publication) starts only after
+    the call's close, so that what is judged is what was submitted in time and cannot change;
+    the operator may close a call early (``call_close_early``). ``error`` is the refusing
+    app's own exception."""
+    now = now or timezone.now()
+    if now < call.closes_at:
+        closes = timezone.localtime(call.closes_at).strftime("%Y-%m-%d %H:%M")
+        raise error(
+            f"접수 중인 공모입니다 (마감 {closes}). 심사·평가는 접수가 마감된 뒤에 할 수 있습니다."
+        )
+
+
+@transaction.atomic
+def call_close_early(
+    *, call: Call, actor: User, reason: str, now: datetime.datetime | None = None
+) -> Call:
+    """The operator closes an open call now, before its stated deadline, with a recorded
+    reason; the call's deadline becomes this moment."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise ApplicationError("조기 마감 사유를 5자 이상 입력하세요.")
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if not call.opens_at < now < call.closes_at:
+        raise ApplicationError("접수 중인 공모만 일찍 마감할 수 있습니다.")
+    CallClosure.objects.create(
+        call=call, actor=actor, at=now, scheduled_closes_at=call.closes_at, reason=reason[:300]
+    )
+    call.closes_at = now
+    call.full_clean()
+    call.save(update_fields=["closes_at"])
+    return call
+
+
+def _back_to_draft(application: Application, *, actor: User) -> None:
+    """A submitted application its applicant changes is no longer the version submitted: it
+    returns to 작성 중 until submitted again, so that evaluators only ever see a submitted
+    version, and the trail says so."""
+    if application.status != ApplicationStatus.SUBMITTED:
+        return
+    application.status = ApplicationStatus.DRAFT
+    application.submitted_at = None
+    application.save(update_fields=["status", "submitted_at", "updated_at"])
+    _transition(
+        application,
+        actor=actor,
+        field="status",
+        old=ApplicationStatus.SUBMITTED,
+        new=ApplicationStatus.DRAFT,
+        note="제출 후 수정: 다시 제출해야 접수됩니다.",
+    )
 
 
 @transaction.atomic
@@ -99,17 +168,23 @@ def application_save(
         organisation_name=organisation_name,
         region_code=region.code if region else "",
     )
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .filter(call=call, applicant_key=key)
-        .first()
-    )
-    if application is None:
-        application = Application(call=call, applicant_key=key, created_by=actor)
-    elif application.status == ApplicationStatus.WITHDRAWN:
+    # The applicant's own application is found by who they are (their company, their trainee
+    # record, their account), never by what they typed; the key only meets other applicants.
+    if company is not None:
+        own = Application.objects.filter(call=call, company=company)
+    elif trainee is not None:
+        own = Application.objects.filter(call=call, trainee=trainee)
+    else:
+        own = Application.objects.filter(
+            call=call, created_by=actor, company=None, trainee=None, plan=None
+        )
+    own = own.select_for_update(of=("self",)).order_by("pk")
+    application = own.exclude(status=ApplicationStatus.WITHDRAWN).first()
+    if application is None and own.exists():
         raise ApplicationError("철회한 신청은 다시 열 수 없습니다. 운영기관에 문의하세요.")
-    elif application.created_by_id != actor.pk and not _same_applicant(application, actor):
-        raise ApplicationError("이미 같은 신청자의 신청서가 있습니다 (중복 신청).")
+    if application is None:
+        application = Application(call=call, created_by=actor)
+    application.applicant_key = key
     application.company = company
     application.trainee = trainee
     application.plan = plan
@@ -119,21 +194,17 @@ def application_save(
     application.answers = answers
     application.consent_version = call.consent_version
     application.consented_at = now
-    application.full_clean(exclude=["applicant_key", "created_by"])
     try:
+        application.full_clean()
         with transaction.atomic():
             application.save()
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages) from exc
     except IntegrityError as exc:
-        raise ApplicationError("이미 같은 신청자의 신청서가 있습니다 (중복 신청).") from exc
+        # Another request of the same applicant got there first (two clicks, two tabs).
+        raise ApplicationError(DUPLICATE_APPLICATION) from exc
+    _back_to_draft(application, actor=actor)
     return application
-
-
-def _same_applicant(application: Application, actor: User) -> bool:
-    if application.company_id:
-        return application.company.managers.filter(pk=actor.pk).exists()
-    if application.trainee_id:
-        return application.trainee.user_id == actor.pk
-    return False
 
 
 def receipt_number_for(application: Application, now: datetime.datetime) -> str:
@@ -151,6 +222,8 @@ def application_submit(
     _require_open(application.call, now)
     if application.status == ApplicationStatus.WITHDRAWN:
         raise ApplicationError("철회한 신청은 제출할 수 없습니다.")
+    if application.status == ApplicationStatus.SUBMITTED:
+        return application  # nothing changed since it was submitted
     missing = [
         r.name
         for r in application.call.requirements.filter(required=True).exclude(
@@ -226,6 +299,7 @@ def screening_reasons(application: Application) -> list[str]:
 @transaction.atomic
 def screening_run(*, call: Call, actor: User) -> dict:
     """Check every submitted application of ``call`` against its rules; overrides stand."""
+    require_closed(call)
     counts = {"eligible": 0, "ineligible": 0, "kept": 0}
     rows = (
         Application.objects.select_for_update(of=("self",))
@@ -264,6 +338,7 @@ def screening_override(
     if len(reason) < 5:
         raise ApplicationError("검토 결과를 바꾸는 사유를 5자 이상 입력하세요.")
     application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    require_closed(application.call)
     new = Screening.ELIGIBLE if eligible else Screening.INELIGIBLE
     _transition(
         application,
@@ -315,10 +390,14 @@ def document_attach(
     actor: User,
     now: datetime.datetime | None = None,
 ) -> ApplicationDocument:
-    """Attach (or replace) the file for one requirement: kind, signature and size checked."""
+    """Attach (or replace) the file for one requirement: kind, signature and size checked; a
+    submitted application goes back to 작성 중 until submitted again."""
     _require_open(application.call, now or timezone.now())
     if requirement.call_id != application.call_id:
         raise ApplicationError("이 공모의 제출 서류가 아닙니다.")
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    if application.status == ApplicationStatus.WITHDRAWN:
+        raise ApplicationError("철회한 신청은 고칠 수 없습니다.")
     sha256 = upload_checked(
         upload,
         kinds=requirement.allowed_kinds,
@@ -336,6 +415,7 @@ def document_attach(
     )
     document.file.save(document.sha256, upload, save=False)
     document.save()
+    _back_to_draft(application, actor=actor)
     return document
 
 
@@ -397,6 +477,11 @@ def trainee_application_save(
         with transaction.atomic():
             trainee.save()
     except IntegrityError as exc:
+        if trainee.pk is None and Trainee.objects.filter(user=actor).exists():
+            # The same person's other request (a double click) registered them a moment ago.
+            raise ApplicationError(
+                "같은 신청이 방금 저장되었습니다. 내 신청 목록에서 확인하세요."
+            ) from exc
         raise ApplicationError("이미 등록된 휴대전화 번호입니다. 운영기관에 문의하세요.") from exc
     consent = bool(answers.pop("consent", False))
     application = application_save(

@@ -31,4 +31,5 @@ urlpatterns = [
         name="call_applications",
     ),
     path("recruitment/calls/<int:pk>/screening/", views.screening_run, name="screening_run"),
+    path("recruitment/calls/<int:pk>/close/", views.call_close_early, name="call_close_early"),
 ]

@@ -13,6 +13,7 @@ from itda.accounts.roles import Role
 from itda.programs.models import Company, Trainee
 from itda.recruitment import selectors, services
 from itda.recruitment.forms import (
+    CloseEarlyForm,
     CompanyAnswersForm,
     CompanyProfileForm,
     DocumentForm,
@@ -262,8 +263,31 @@ def call_applications(request, pk: int):
             "page_obj": page,
             "status": status,
             "screening": screening,
+            "is_open": call.is_open(timezone.now()),
+            "close_form": CloseEarlyForm(),
+            "closures": call.closures.select_related("actor"),
         },
     )
+
+
+@require_POST
+def call_close_early(request, pk: int):
+    """The national operator closes an open call now, with a recorded reason."""
+    require_role(request, Role.OPERATOR)
+    call = _staff_call(request, pk)
+    form = CloseEarlyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("recruitment:call_applications", pk=pk)
+    try:
+        services.call_close_early(call=call, actor=request.user, reason=form.cleaned_data["reason"])
+    except services.ApplicationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, "접수를 마감했습니다. 이제 자격 검토와 평가를 시작할 수 있습니다."
+        )
+    return redirect("recruitment:call_applications", pk=pk)
 
 
 @require_POST
@@ -271,12 +295,16 @@ def screening_run(request, pk: int):
     """Run the automatic eligibility checks of a call (national operator)."""
     require_role(request, Role.OPERATOR)
     call = _staff_call(request, pk)
-    counts = services.screening_run(call=call, actor=request.user)
-    messages.success(
-        request,
-        f"자격 검토: 적격 {counts['eligible']}건, 부적격 "
-        f"{counts['ineligible']}건, 수동 결정 유지 {counts['kept']}건",
-    )
+    try:
+        counts = services.screening_run(call=call, actor=request.user)
+    except services.ApplicationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"자격 검토: 적격 {counts['eligible']}건, 부적격 "
+            f"{counts['ineligible']}건, 수동 결정 유지 {counts['kept']}건",
+        )
     return redirect("recruitment:call_applications", pk=pk)
 
 
@@ -287,13 +315,17 @@ def screening_override(request, pk: int):
     application = get_object_or_404(Application, pk=pk)
     form = OverrideForm(request.POST)
     if form.is_valid():
-        services.screening_override(
-            application=application,
-            actor=request.user,
-            eligible=form.cleaned_data["eligible"],
-            reason=form.cleaned_data["reason"],
-        )
-        messages.success(request, "검토 결과를 변경하고 사유를 기록했습니다.")
+        try:
+            services.screening_override(
+                application=application,
+                actor=request.user,
+                eligible=form.cleaned_data["eligible"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ApplicationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "검토 결과를 변경하고 사유를 기록했습니다.")
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("recruitment:application_detail", pk=pk)

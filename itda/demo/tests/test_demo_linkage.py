@@ -222,3 +222,21 @@ def test_the_demo_logins_see_the_round_in_their_pages(demo, client):
     assert 'data-testid="blocking-trainee-proposing">0<' in html
     placed = re.search(r'data-testid="placed-trainee-proposing">(\d+)<', html)
     assert placed and int(placed.group(1)) > 50
+
+
+def test_no_company_is_selected_without_a_published_ranking(demo):
+    from itda.evaluation.engine import ranking as ranking_engine
+    from itda.evaluation.models import Ranking
+    from itda.recruitment.models import Application
+
+    selected = set(
+        Application.objects.filter(result="selected").values_list("call_id", "pk").distinct()
+    )
+    assert selected
+    published = {}
+    for ranking in Ranking.objects.filter(status="published"):
+        result = ranking_engine.result_from_json(ranking.result_json)
+        published[ranking.call_id] = {
+            int(r.application_id) for r in result.rows if r.status == "selected"
+        }
+    assert selected == {(call, pk) for call, pks in published.items() for pk in pks}

@@ -37,6 +37,7 @@ def world(cast, regions):
         factories.CompanyFactory(region=regions["seoul"], name=f"후보{i}") for i in range(4)
     ]
     apps = [factories.application(call=call, company=c) for c in companies]
+    factories.call_closed(call)  # evaluation starts after the close
     EvaluatorRelation.objects.create(
         evaluator=conflicted, kind="employment", business_number=companies[0].business_number
     )

@@ -53,6 +53,7 @@ def test_selected_organisation_becomes_the_zones_operating_group(cast, regions, 
     other = factories.user(username="other_manager", role=Role.COMPANY)
     assert login_as(other, Client()).get(f"/applications/{application.pk}/").status_code == 404
 
+    factories.call_closed(call)
     screening_run(call=call, actor=cast["admin"])
     judge = factories.EvaluatorFactory(region=regions["seoul"])
     judge.user = factories.user(username="group_judge", role=Role.EVALUATOR)

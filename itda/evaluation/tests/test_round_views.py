@@ -36,8 +36,16 @@ def test_operator_runs_the_round_and_the_company_sees_its_breakdown(world, cast,
     assert "배정 15건 · 제출 0건 · 확정 15건" in page.content.decode()
     op.post(f"/evaluation/calls/{call.pk}/rank/")
     ranking = Ranking.objects.get(call=call)
-    op.post(f"/evaluation/rankings/{ranking.pk}/confirm/")
+    # The irreversible steps need the box ticked, checked on the server.
+    refused = op.post(f"/evaluation/rankings/{ranking.pk}/confirm/", follow=True)
+    assert "확인란에 표시한 뒤 진행하세요" in refused.content.decode()
+    ranking.refresh_from_db()
+    assert ranking.status == "draft"
+    op.post(f"/evaluation/rankings/{ranking.pk}/confirm/", {"confirm": "on"})
     op.post(f"/evaluation/rankings/{ranking.pk}/publish/")
+    ranking.refresh_from_db()
+    assert ranking.status == "confirmed"
+    op.post(f"/evaluation/rankings/{ranking.pk}/publish/", {"confirm": "on"})
     ranking.refresh_from_db()
     assert ranking.status == "published"
 

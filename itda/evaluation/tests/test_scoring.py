@@ -257,6 +257,20 @@ def test_a_score_out_of_bounds_is_refused_and_nothing_is_saved(cast, world, logi
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["1e309", "-1e309", "NaN", "inf", "1e-400", "9" * 400])
+def test_a_score_that_is_not_a_finite_number_in_bounds_is_refused(
+    cast, world, login_as, client, typed
+):
+    assignment = _assign(world["applications"][0], world["me"])
+    login_as(cast["evaluator"])
+    response = client.post(_url(assignment), _post(plan=typed))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "사업 계획: 0~40점 사이여야 합니다." in html or "사업 계획: 점수는" in html
+    assert not Score.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_score_off_the_half_point_grid_is_refused(cast, world, login_as, client):
     assignment = _assign(world["applications"][0], world["me"])
     login_as(cast["evaluator"])

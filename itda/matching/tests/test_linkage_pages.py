@@ -125,6 +125,21 @@ def test_a_company_ranks_with_blanks_for_those_it_would_not_take(
     assert not CompanyRanking.objects.exists()
 
 
+@pytest.mark.parametrize("rank", ["²", "١", "1" * 5000, "99999"])
+def test_a_rank_that_is_not_a_plain_number_is_refused_in_korean(
+    client, login_as, trainee, company, regions, round_world, rank
+):
+    round_, me, positions = round_world
+    position = positions["설비 운영"]
+    services.trainee_choices_save(round_=round_, trainee=me, positions=[position], actor=trainee)
+    login_as(company)
+    url = f"/company/rounds/{round_.pk}/positions/{position.pk}/ranking/"
+    response = client.post(url, {f"rank_{me.pk}": rank}, follow=True)
+    assert response.status_code == 200
+    assert "순위는 1 이상의 숫자로 적으세요" in response.content.decode()
+    assert not CompanyRanking.objects.exists()
+
+
 def test_another_company_gets_404_on_the_applicants(client, login_as, regions, round_world):
     round_, _, positions = round_world
     stranger = factories.user(username="other_company", role="company")

@@ -145,8 +145,11 @@ def test_the_same_person_twice_under_variations_is_caught(cast, regions):
     services.application_save(
         call=call, actor=cast["trainee"], answers={}, consent=True, trainee=first
     )
-    twin = factories.TraineeFactory.build(
-        region=regions["seoul"], phone="０１０ １２３４ ５６７８", birth_date=first.birth_date
+    # Another record of the same mobile number, typed another way and born another day.
+    twin = factories.TraineeFactory(
+        region=regions["seoul"],
+        phone="０１０ １２３４ ５６７８",
+        birth_date=datetime.date(1999, 1, 1),
     )
     with pytest.raises(ApplicationError, match="중복 신청"):
         services.application_save(
@@ -188,6 +191,7 @@ def test_screening_with_reasons_and_a_recorded_override(cast, regions, call):
     big = factories.CompanyFactory(region=regions["seoul"], employees=50)
     a_small = factories.application(call=call, company=small)
     a_big = factories.application(call=call, company=big)
+    factories.call_closed(call)
     counts = services.screening_run(call=call, actor=cast["admin"])
     assert counts == {"eligible": 1, "ineligible": 1, "kept": 0}
     a_small.refresh_from_db()

@@ -306,6 +306,14 @@ def test_nothing_left_to_import_is_refused(company_call, company_file, admin):
         import_commit(call=company_call, file=company_file, actor=admin, exclude_rows=range(100))
 
 
+def test_nothing_is_imported_once_the_results_are_out(company_call, company_file, admin):
+    Application.objects.filter(call=company_call).update(result="not_selected")
+    before = counts()
+    with pytest.raises(ImportRefused, match="선정 결과가 나온 공모"):
+        import_commit(call=company_call, file=company_file, actor=admin, exclude_rows={5, 6, 8})
+    assert counts() == before
+
+
 def test_preview_runs_the_same_number_of_queries_for_5_or_200_rows(company_call, regions):
     def run(n):
         rows = [COMPANY_HEADER] + [
@@ -477,7 +485,7 @@ def test_trainee_commit_creates_trainees_and_updates_the_known_one(
     assert kim.preferred_track == trainee_call.track and kim.education == "university"
     application = kim.applications.get()
     assert application.answers == {"source": "excel", "certificates": "생산자동화산업기사"}
-    assert application.applicant_key == "person:01011112222:2001-03-05"
+    assert application.applicant_key == "person:01011112222"
     known = Trainee.objects.get(name="강열")
     assert known.major == "전자공학" and known.phone == "01090000002"  # the key is not rewritten
     assert known.applications.filter(call=trainee_call).exists()

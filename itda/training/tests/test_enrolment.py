@@ -2,7 +2,6 @@
 one-active-cohort rule, bulk enrolment of selected trainees in ranking order, and concurrency."""
 
 import datetime
-import threading
 
 import pytest
 from django.db import connection
@@ -270,33 +269,11 @@ def test_enrol_selected_ignores_other_tracks(regions, admin):
     assert (result.enrolled, result.waitlisted, result.skipped) == (0, 0, [])
 
 
-def _in_threads(n, work):
-    """Run ``work(i)`` in n threads released together; each thread has its own connection."""
-    barrier = threading.Barrier(n)
-    outcomes: list = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            outcomes[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted by the caller
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_enrolments_never_exceed_capacity(regions, admin):
     cohort = _cohort(regions, capacity=3)
     people = _trainees(regions, 10)
-    outcomes = _in_threads(10, lambda i: enrol(cohort, people[i], actor=admin))
+    outcomes = factories.in_threads(10, lambda i: enrol(cohort, people[i], actor=admin))
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     rows = list(cohort.enrollments.all())
     assert sum(r.status == EnrollmentStatus.ENROLLED for r in rows) == 3
@@ -308,7 +285,7 @@ def test_concurrent_enrolments_never_exceed_capacity(regions, admin):
 def test_concurrent_enrolments_of_one_trainee_leave_one_active(regions, admin):
     cohorts = [_cohort(regions, code=f"C{i}") for i in range(4)]
     (t,) = _trainees(regions, 1)
-    outcomes = _in_threads(4, lambda i: enrol(cohorts[i], t, actor=admin))
+    outcomes = factories.in_threads(4, lambda i: enrol(cohorts[i], t, actor=admin))
     assert sum(isinstance(o, Enrollment) for o in outcomes) == 1
     assert all(isinstance(o, (Enrollment, EnrolmentError)) for o in outcomes), outcomes
     assert Enrollment.objects.filter(trainee=t, status__in=["enrolled", "waitlisted"]).count() == 1
