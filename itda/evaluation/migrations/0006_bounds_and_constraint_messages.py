@@ -10,7 +10,7 @@ import itda.lib.fields
 class Migration(migrations.Migration):
     dependencies = [
         ("evaluation", "0005_alter_ranking_input_json_alter_ranking_result_json_and_more"),
-        ("recruitment", "0002_bounds_and_constraint_messages"),
+        ("recruitment", "0005_import_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

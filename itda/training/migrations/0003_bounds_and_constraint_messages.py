@@ -15,7 +15,7 @@ import itda.lib.fields
 class Migration(migrations.Migration):
     dependencies = [
         ("programs", "0006_bounds_and_constraint_messages"),
-        ("recruitment", "0002_bounds_and_constraint_messages"),
+        ("recruitment", "0005_import_job"),
         ("training", "0002_enrollment_ended_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

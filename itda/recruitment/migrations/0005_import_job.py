@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recruitment", "0001_initial"),
+        ("recruitment", "0004_call_closure"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
