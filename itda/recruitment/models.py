@@ -107,8 +107,8 @@ class CallClosure(models.Model):
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="closures")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("마감 처리 일시")
-    scheduled_closes_at = models.DateTimeField("원래 마감")
+    at = models.DateTimeField("마감 처리 일시", validators=[validate_era])
+    scheduled_closes_at = models.DateTimeField("원래 마감", validators=[validate_era])
     reason = models.CharField("조기 마감 사유", max_length=300)
 
     class Meta:
@@ -372,7 +372,9 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField("끝난 시각", null=True, blank=True)
+    finished_at = models.DateTimeField(
+        "끝난 시각", null=True, blank=True, validators=[validate_era]
+    )
 
     class Meta:
         verbose_name = "Excel 가져오기 작업"
