@@ -163,15 +163,25 @@ def position_applicants(round_: MatchRound, position: Position) -> list[dict]:
     ]
 
 
-def round_progress(round_: MatchRound, *, today: datetime.date) -> dict:
-    """How far the round has come: who may rank, who did, seats, and positions ranked."""
+def round_progress(round_: MatchRound, *, today: datetime.date, viewer=None) -> dict:
+    """How far the round has come: who may rank, who did, seats, and positions ranked. With a
+    ``viewer`` (staff who see a national round but do not run it), counted over the trainees and
+    positions that viewer may see, never national totals."""
+    trainees = round_trainees(round_, today=today)
     positions = round_positions(round_)
+    choices = round_.choices.all()
+    rankings = round_.rankings.all()
+    if viewer is not None:
+        trainees = trainees.filter(pk__in=Trainee.objects.visible_to(viewer).values("pk"))
+        positions = positions.filter(pk__in=Position.objects.visible_to(viewer).values("pk"))
+        choices = choices.filter(pk__in=TraineeChoice.objects.visible_to(viewer).values("pk"))
+        rankings = rankings.filter(pk__in=CompanyRanking.objects.visible_to(viewer).values("pk"))
     return {
-        "eligible": round_trainees(round_, today=today).count(),
-        "ranked": round_.choices.values("trainee").distinct().count(),
+        "eligible": trainees.count(),
+        "ranked": choices.values("trainee").distinct().count(),
         "positions": positions.count(),
         "seats": sum(positions.values_list("free_seats", flat=True)),
-        "positions_ranked": round_.rankings.values("position").distinct().count(),
+        "positions_ranked": rankings.values("position").distinct().count(),
     }
 
 

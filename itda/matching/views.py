@@ -276,13 +276,17 @@ def _staff_round(request, pk: int) -> MatchRound:
 def round_detail(request, pk: int):
     """A round's progress for staff; where they may run it, the dry run and publication."""
     round_ = _staff_round(request, pk)
+    may_run = services.may_run(round_, request.user)
+    progress = selectors.round_progress(
+        round_, today=timezone.localdate(), viewer=None if may_run else request.user
+    )
     return render(
         request,
         "matching/round_detail.html",
         {
             "round": round_,
-            "progress": selectors.round_progress(round_, today=timezone.localdate()),
-            "may_run": services.may_run(round_, request.user),
+            "progress": progress,
+            "may_run": may_run,
             "deadline_passed": timezone.now() >= round_.company_deadline,
             "publish_form": PublishForm(),
         },

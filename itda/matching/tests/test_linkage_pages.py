@@ -81,12 +81,13 @@ def test_a_trainee_adds_and_reorders_choices(client, login_as, trainee, round_wo
     assert html.index("품질 관리") < html.index("데이터 분석")
 
 
-def test_a_trainee_outside_the_round_is_refused(client, login_as, regions, round_world):
+def test_a_round_outside_the_trainee_s_scope_is_missing(client, login_as, regions, round_world):
     round_, _, _ = round_world
     outsider = factories.user(username="busan_trainee", role="trainee")
     factories.TraineeFactory(user=outsider, region=regions["busan"])
     login_as(outsider)
-    assert client.get(f"/trainee/rounds/{round_.pk}/positions/").status_code == 403
+    # Another group's round looks like a missing one (404), as every scoped row does.
+    assert client.get(f"/trainee/rounds/{round_.pk}/positions/").status_code == 404
 
 
 def test_applicants_stay_masked_until_an_interview_and_the_opening_is_logged(

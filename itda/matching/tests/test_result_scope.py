@@ -39,3 +39,28 @@ def test_national_round_results_count_only_what_each_group_may_see(
     assert pages["busan"].count('data-testid="result-row"') == 0
     assert "불안정 쌍" in pages["admin"] and "불안정 쌍" not in pages["busan"]
     assert "담당 사업단이 볼 수 있는 교육생만" in pages["busan"]
+
+
+def test_national_round_progress_counts_only_what_each_group_may_see(
+    ranked_round, admin, seoul_staff, busan_staff, login_as
+):
+    round_ = ranked_round["round"]
+    MatchRound.objects.filter(pk=round_.pk).update(operating_group=None)
+    url = f"/rounds/{round_.pk}/"
+    pages = {
+        "admin": login_as(admin).get(url).content.decode(),
+        "seoul": login_as(seoul_staff, Client()).get(url).content.decode(),
+        "busan": login_as(busan_staff, Client()).get(url).content.decode(),
+    }
+    counts = {
+        who: tuple(_stat(html, t) for t in ("eligible", "ranked", "positions", "positions-ranked"))
+        for who, html in pages.items()
+    }
+    # Five Seoul trainees, four of whom chose; four Seoul positions (6 seats), three ranked.
+    assert counts == {
+        "admin": ("5", "4", "4 / 6", "3"),
+        "seoul": ("5", "4", "4 / 6", "3"),
+        "busan": ("0", "0", "0 / 0", "0"),
+    }
+    assert "볼 수 있는 교육생과 포지션만" in pages["busan"]
+    assert "볼 수 있는 교육생과 포지션만" not in pages["admin"]
