@@ -26,3 +26,17 @@ class BoundedDatesMixin:
             suffix = "T00:00" if local else ""
             field.widget.attrs.setdefault("min", f"{EARLIEST:%Y-%m-%d}{suffix}")
             field.widget.attrs.setdefault("max", f"{LATEST:%Y-%m-%d}{'T23:59' if local else ''}")
+
+
+def change_reason_field() -> forms.CharField:
+    """The reason a staff member gives for changing a recorded decision or fact (5–300 chars);
+    it goes into the change's trail."""
+    return forms.CharField(
+        label="변경 사유",
+        min_length=5,
+        max_length=300,
+        error_messages={
+            "required": "변경 사유를 입력하세요.",
+            "min_length": "변경 사유를 5자 이상 입력하세요.",
+        },
+    )

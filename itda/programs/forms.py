@@ -2,6 +2,7 @@
 
 from django import forms
 
+from itda.lib.forms import change_reason_field
 from itda.programs.models import Region
 
 
@@ -16,12 +17,4 @@ class TraineeRegionForm(forms.Form):
             "invalid_choice": "시·도를 목록에서 고르세요.",
         },
     )
-    reason = forms.CharField(
-        label="변경 사유",
-        min_length=5,
-        max_length=300,
-        error_messages={
-            "required": "변경 사유를 입력하세요.",
-            "min_length": "변경 사유를 5자 이상 입력하세요.",
-        },
-    )
+    reason = change_reason_field()

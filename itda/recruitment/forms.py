@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from itda.lib.brn import brn_clean
 from itda.lib.dates import birth_date_problem
-from itda.lib.forms import BoundedDatesMixin
+from itda.lib.forms import BoundedDatesMixin, change_reason_field
 from itda.lib.normalize import phone_key
 from itda.programs.models import Company, Region, SmartFactoryLevel, Track, Trainee, Zone
 from itda.recruitment.models import Call
@@ -130,15 +130,7 @@ class OverrideForm(forms.Form):
     eligible = forms.TypedChoiceField(
         label="검토 결과", coerce=lambda v: v == "1", choices=[("1", "적격"), ("0", "부적격")]
     )
-    reason = forms.CharField(
-        label="변경 사유",
-        min_length=5,
-        max_length=300,
-        error_messages={
-            "required": "변경 사유를 입력하세요.",
-            "min_length": "변경 사유를 5자 이상 입력하세요.",
-        },
-    )
+    reason = change_reason_field()
 
 
 class TraineeProfileForm(BoundedDatesMixin, RegionSetOnceMixin, forms.ModelForm):
