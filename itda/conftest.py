@@ -14,6 +14,14 @@ def totp_now(device) -> str:
 
 
 @pytest.fixture
+def argon2(settings):
+    """The production password hashers, for the tests that check them (settings_test is fast)."""
+    from itda import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+
+
+@pytest.fixture
 def regions(db):
     """서울, 부산, 경기 and their operating groups (수도권, 동남권)."""
     return factories.reference_world()

@@ -90,7 +90,7 @@ def test_repeated_failures_lock_the_account_out(cast, client):
 
 
 @pytest.mark.django_db
-def test_passwords_are_hashed_with_argon2(db):
+def test_passwords_are_hashed_with_argon2(argon2, db):
     from itda.accounts.roles import Role
     from itda.accounts.services import user_create
 

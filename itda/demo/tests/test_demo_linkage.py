@@ -28,11 +28,6 @@ pytestmark = pytest.mark.django_db
 VOCABULARY = {s for skills in (*TRACK_SKILLS.values(), *EXTRA_SKILLS.values()) for s in skills}
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def generate(*args):
     call_command("generate_demo", "--seed", "1", "--scale", "0.3", *args, stdout=StringIO())
 

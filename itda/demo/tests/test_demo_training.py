@@ -29,11 +29,6 @@ pytestmark = pytest.mark.django_db
 KST = datetime.timezone(datetime.timedelta(hours=9))
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def generate(*args):
     call_command("generate_demo", "--seed", "1", "--scale", "0.3", *args, stdout=StringIO())
 

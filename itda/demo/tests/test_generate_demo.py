@@ -25,12 +25,6 @@ SCALE = "0.05"
 RRN = re.compile(r"\d{6}-[1-4]\d{6}")
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    # Argon2 is the real hasher; twelve demo accounts per run would make these tests slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def reference(db):
     reference_load_all()

@@ -10,7 +10,7 @@ from itda.recruitment.models import Application
 
 
 @pytest.mark.django_db
-def test_signup_then_apply_to_a_trainee_call(regions):
+def test_signup_then_apply_to_a_trainee_call(argon2, regions):
     call = factories.call(programme=regions["programme"], kind="trainee", track=regions["track"])
     client = Client()
     bad = client.post(
