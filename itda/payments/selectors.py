@@ -64,6 +64,7 @@ IN_PROGRESS = "진행 중 — 기간 종료 후 확정"
 class Explanation:
     period: str  # the unit period, last day included
     in_progress: bool  # sessions still to come: no verdict yet
+    amount: str  # the amount as shown: in won, or 진행 중 while sessions remain
     held_rate: Decimal  # credited over the sessions held so far
     counting: str  # how the credited sessions follow from the records
     arithmetic: str  # how the amount follows from the sessions and the rule
@@ -108,6 +109,7 @@ def line_explain(line: AllowanceLine) -> Explanation:
     return Explanation(
         period=line_period(line),
         in_progress=line_in_progress(line),
+        amount=IN_PROGRESS if line_in_progress(line) else f"{line.amount_krw:,}원",
         held_rate=progress.rate,
         counting=counting,
         arithmetic=arithmetic,

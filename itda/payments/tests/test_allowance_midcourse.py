@@ -3,10 +3,12 @@ trainee sees the rate over the sessions held so far, counted in 차시, the allo
 with what attending the rest would give, and the period's real last day; approving an
 attendance correction moves the allowance shown at once, in the decision's transaction."""
 
+import io
 from html import unescape
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from itda import factories
 from itda.payments import services
@@ -77,13 +79,27 @@ def test_staff_pages_show_a_running_cohort_as_진행_중_never_as_0원(cast, log
     line = AllowanceLine.objects.get(enrollment=enrollment)
     client = login_as(cast["seoul_staff"], Client())
     html = _page(client, f"/allowances/cohorts/{cohort.pk}/")
-    assert f'data-testid="amount-{line.pk}">{IN_PROGRESS}' in html
+    assert f'data-testid="amount-{line.pk}"><strong>{IN_PROGRESS}' in html
     assert "19 / 지난 20차시" in html
     assert "지금까지 출석 인정 19차시 / 지난 20차시 = 95%" in html
     assert "→ 미지급" not in html and ">0원" not in html
     overview = _page(client, "/allowances/")
     assert f'data-testid="total-{cohort.pk}">{IN_PROGRESS}' in overview
     assert "(진행 중 1건)" in overview
+
+
+def test_the_export_leaves_a_running_periods_amount_empty(cast, login_as, day_eleven):
+    cohort, *_ = day_eleven
+    client = login_as(cast["seoul_staff"], Client())
+    response = client.post(f"/allowances/cohorts/{cohort.pk}/export/", {"reason": "중간 점검"})
+    header, row = list(
+        load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )[:2]
+    cells = dict(zip(header, row, strict=True))
+    assert cells["단위기간"] == f"{cohort.starts_on:%Y-%m-%d}~{cohort.ends_on:%Y-%m-%d}"
+    assert (cells["훈련 차시"], cells["지난 차시"], cells["출석 인정 차시"]) == (40, 20, 19)
+    assert cells["산정액(원)"] is None
+    assert cells["산정 근거"].startswith(IN_PROGRESS)
 
 
 def test_approving_a_correction_moves_the_allowance_shown_without_a_recompute(
