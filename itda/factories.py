@@ -274,6 +274,21 @@ def sessions(*, cohort: Cohort, days: list[datetime.date], start=(9, 0), end=(18
     ]
 
 
+def running_cohort(*, group, track, days_held: int, days_left: int, per_day: int = 1, **fields):
+    """A cohort running today: ``days_held`` training days before today (their sessions over)
+    and ``days_left`` after it (not yet held), one session a day (9–18 KST) or two (``per_day=2``:
+    9–12 and 13–18); no session today, so nothing depends on the hour. Returns the cohort and
+    its sessions in time order."""
+    today = timezone.localdate()
+    days = [today + datetime.timedelta(days=d) for d in range(-days_held, 0)]
+    days += [today + datetime.timedelta(days=d) for d in range(1, days_left + 1)]
+    made = cohort(group=group, track=track, starts_on=days[0], ends_on=days[-1], **fields)
+    slots = {1: [((9, 0), (18, 0))], 2: [((9, 0), (12, 0)), ((13, 0), (18, 0))]}[per_day]
+    for start, end in slots:
+        sessions(cohort=made, days=days, start=start, end=end)
+    return made, list(made.sessions.order_by("starts_at"))
+
+
 def enrollment(*, cohort: Cohort, trainee: Trainee, **extra) -> Enrollment:
     return Enrollment.objects.create(
         cohort=cohort,

@@ -11,11 +11,16 @@ from itda.accounts.access import require_role
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.evaluation.models import Evaluator
-from itda.payments.selectors import line_projection, trainee_lines
+from itda.payments.selectors import line_explain, trainee_lines
 from itda.programs.models import Company, Trainee
 from itda.programs.selectors import region_applicant_counts
 from itda.training.models import Certificate
-from itda.training.selectors import attendance_rate, enrollment_schedule, trainee_enrollments
+from itda.training.selectors import (
+    Progress,
+    attendance_rate,
+    enrollment_schedule,
+    trainee_enrollments,
+)
 
 
 @never_cache
@@ -57,12 +62,18 @@ def my_training(request):
         context |= {
             "schedule": enrollment_schedule(current),
             "rate": attendance_rate(current.credited, current.scheduled),
+            "progress": Progress(
+                credited=current.credited,
+                held=current.scheduled,
+                planned=current.planned,
+                min_rate=current.cohort.rule.completion_min_rate,
+            ),
             "corrections": current.corrections.select_related("session"),
             "certificates": Certificate.objects.visible_to(request.user)
             .filter(enrollment__in=[e.pk for e in enrollments], revoked_at__isnull=True)
             .exclude(pdf="")
             .select_related("enrollment__cohort__course"),
-            "allowances": [(line, line_projection(line)) for line in allowances],
+            "allowances": [(line, line_explain(line)) for line in allowances],
             "now": timezone.now(),
         }
     return render(request, "outcomes/my_training.html", context)

@@ -110,8 +110,10 @@ class AllowanceRun(models.Model):
 class AllowanceLine(models.Model):
     """One enrolment's allowance for one unit period, with the counts and the rule behind it.
 
-    Counts are sessions (차시), one a training day in the programme's schedule, counted exactly
-    as ``attendance_tally`` counts them. ``run`` is the last computation that changed the row."""
+    Counts are sessions (차시; a training day may hold several), counted exactly as
+    ``attendance_tally`` counts them. ``ended < planned`` means sessions were still to come when
+    the row was computed: its amount is no verdict yet. ``run`` is the last computation that
+    changed the row."""
 
     # No single-column indexes on the foreign keys: the unique (enrollment, period_start)
     # serves enrolment lookups, rules and runs are never deleted, and every index costs the

@@ -3,21 +3,21 @@ amount in words (what was counted, which rule version, how the amount follows)."
 
 from __future__ import annotations
 
-import math
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from itda.payments.models import AllowanceLine, AllowanceRule, Shortfall
 from itda.training.models import Cohort
-from itda.training.selectors import rate_meets
+from itda.training.selectors import Progress, rate_meets
 
 
 def allowance_amount(rule: AllowanceRule, *, credited: int, planned: int) -> int:
     """The amount for a unit period in whole won: in full at the rule's rate, otherwise pro-rated
-    by credited days (remainder below one won dropped) or nothing, as the rule says. The same
+    by credited sessions (remainder below one won dropped) or nothing, as the rule says. The same
     arithmetic as the computation's SQL; the tests hold them equal."""
     if planned == 0:
         return 0
@@ -34,43 +34,83 @@ def _pct(value: Decimal) -> str:
     return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
 
 
-def _days_needed(rule: AllowanceRule, planned: int) -> int:
-    """The fewest credited days that reach the full-payment rate (exact, no float)."""
-    return math.ceil(rule.full_rate * planned)
+def line_in_progress(line: AllowanceLine) -> bool:
+    """Whether sessions of the unit period were still to come when the line was computed: its
+    amount is then no verdict yet."""
+    return line.ended < line.planned
+
+
+def line_last_day(line: AllowanceLine) -> datetime.date:
+    """The unit period's last day: the stored end is the day after it."""
+    return line.period_end - datetime.timedelta(days=1)
+
+
+def line_period(line: AllowanceLine) -> str:
+    """The unit period as people read it, its last day included: 11/23~12/18."""
+    last = line_last_day(line)
+    return f"{line.period_start.month}/{line.period_start.day}~{last.month}/{last.day}"
+
+
+def _progress(line: AllowanceLine) -> Progress:
+    return Progress(
+        credited=line.credited, held=line.ended, planned=line.planned, min_rate=line.rule.full_rate
+    )
+
+
+IN_PROGRESS = "진행 중 — 기간 종료 후 확정"
 
 
 @dataclass(frozen=True)
 class Explanation:
-    counting: str  # how the credited days follow from the records
-    arithmetic: str  # how the amount follows from the days and the rule
+    period: str  # the unit period, last day included
+    in_progress: bool  # sessions still to come: no verdict yet
+    amount: str  # the amount as shown: in won, or 진행 중 while sessions remain
+    held_rate: Decimal  # credited over the sessions held so far
+    counting: str  # how the credited sessions follow from the records
+    arithmetic: str  # how the amount follows from the sessions and the rule
     rule: str  # which rule version
     projection: str  # what the rest of the period can still change
 
 
 def line_explain(line: AllowanceLine) -> Explanation:
-    """The words behind one line's amount, for staff and for the trainee."""
+    """The words behind one line's amount, for staff and for the trainee. While sessions remain
+    the rate is over those held and the amount is no verdict (a session not yet held is no
+    absence); once all are held, the rule's verdict."""
     rule = line.rule
     per = line.enrollment.cohort.rule.incidents_per_absence
-    counting = f"출석(공결 포함) {line.attended}일"
+    counting = f"출석(공결 포함) {line.attended}차시"
     if line.incidents:
         counting += (
-            f" − 지각·조퇴 {line.incidents}회({per}회당 1일) {line.attended - line.credited}일"
+            f" − 지각·조퇴 {line.incidents}회({per}회당 1차시) {line.attended - line.credited}차시"
         )
-    counting += f" = 출석 인정 {line.credited}일"
-    ratio = f"출석 인정 {line.credited}일 / 훈련일 {line.planned}일 = {_pct(line.rate)}"
+    counting += f" = 출석 인정 {line.credited}차시"
+    progress = _progress(line)
     threshold = _pct(rule.full_rate)
     if line.planned == 0:
-        arithmetic = "이 단위기간에 훈련일이 없어 0원"
-    elif rate_meets(line.credited, line.planned, rule.full_rate):
-        arithmetic = f"{ratio} ≥ {threshold} → {line.amount_krw:,}원"
-    elif rule.shortfall == Shortfall.PRORATE:
-        arithmetic = (
-            f"{ratio} < {threshold} → {rule.amount_krw:,}원 × {line.credited} / {line.planned}"
-            f" = {line.amount_krw:,}원 (원 미만 버림)"
-        )
+        arithmetic = "이 단위기간에 훈련 차시가 없어 0원"
+    elif line_in_progress(line):
+        arithmetic = f"{IN_PROGRESS}: 전체 {line.planned}차시 중 {line.ended}차시 진행"
+        if line.ended:
+            arithmetic += (
+                f", 지금까지 출석 인정 {line.credited}차시 / 지난 {line.ended}차시"
+                f" = {_pct(progress.rate)}"
+            )
     else:
-        arithmetic = f"{ratio} < {threshold} → 미지급 0원"
+        ratio = f"출석 인정 {line.credited}차시 / 훈련 {line.planned}차시 = {_pct(line.rate)}"
+        if rate_meets(line.credited, line.planned, rule.full_rate):
+            arithmetic = f"{ratio} ≥ {threshold} → {line.amount_krw:,}원"
+        elif rule.shortfall == Shortfall.PRORATE:
+            arithmetic = (
+                f"{ratio} < {threshold} → {rule.amount_krw:,}원 × {line.credited} / "
+                f"{line.planned} = {line.amount_krw:,}원 (원 미만 버림)"
+            )
+        else:
+            arithmetic = f"{ratio} < {threshold} → 미지급 0원"
     return Explanation(
+        period=line_period(line),
+        in_progress=line_in_progress(line),
+        amount=IN_PROGRESS if line_in_progress(line) else f"{line.amount_krw:,}원",
+        held_rate=progress.rate,
         counting=counting,
         arithmetic=arithmetic,
         rule=(
@@ -83,25 +123,28 @@ def line_explain(line: AllowanceLine) -> Explanation:
 
 
 def line_projection(line: AllowanceLine) -> str:
-    """What the trainee gets if they attend every remaining day, and how many they may miss."""
+    """What the trainee gets if they attend every remaining session, and how many they may
+    miss."""
     rule = line.rule
-    remaining = line.planned - line.ended
-    if remaining == 0:
-        return f"단위기간의 훈련일이 모두 지났습니다. 산정액 {line.amount_krw:,}원"
-    best = line.credited + remaining
+    progress = _progress(line)
+    if progress.remaining == 0:
+        return f"단위기간의 훈련 차시가 모두 지났습니다. 산정액 {line.amount_krw:,}원"
+    best = allowance_amount(rule, credited=progress.best, planned=line.planned)
     text = (
-        f"남은 {remaining}일을 모두 출석하면 출석 인정 {best}일 / {line.planned}일 → "
-        f"{allowance_amount(rule, credited=best, planned=line.planned):,}원"
+        f"남은 {progress.remaining}차시를 모두 출석하면 출석 인정 {progress.best}차시"
+        f" / {line.planned}차시 = {_pct(progress.best_rate)} → {best:,}원"
     )
-    spare = best - _days_needed(rule, line.planned)
-    if spare >= 0:
-        per = line.enrollment.cohort.rule.incidents_per_absence
+    per = line.enrollment.cohort.rule.incidents_per_absence
+    lates = f" (지각·조퇴 {per}회는 결석 1차시로 계산)"
+    if progress.spare > 0:
         text += (
-            f". {spare}일까지 빠져도 전액이고, {spare + 1}일 빠지면 {_pct(rule.full_rate)} 미만"
-            f"입니다 (지각·조퇴 {per}회는 1일로 계산)"
+            f". {progress.spare}차시까지 빠져도 전액이고, {progress.spare + 1}차시 빠지면"
+            f" {_pct(rule.full_rate)} 미만입니다{lates}"
         )
+    elif progress.spare == 0:
+        text += f". 남은 차시를 모두 출석해야 전액입니다{lates}"
     else:
-        text += f". 남은 날을 모두 출석해도 {_pct(rule.full_rate)}에 못 미칩니다"
+        text += f". 남은 차시를 모두 출석해도 {_pct(rule.full_rate)}에 못 미칩니다"
     return text
 
 
@@ -126,7 +169,7 @@ def trainee_lines(user) -> QuerySet:
 
 def staff_cohorts(user) -> QuerySet:
     """Cohorts whose allowance the user manages: all for the operator, their groups' for staff;
-    each with the totals of the lines the user may see."""
+    each with the totals of the lines the user may see (amounts of finished unit periods only)."""
     cohorts = Cohort.objects.visible_to(user).select_related(
         "course__operating_group__programme", "course__track", "rule"
     )
@@ -144,8 +187,11 @@ def staff_cohorts(user) -> QuerySet:
         cohorts.select_related("course__operating_group")
         .annotate(
             line_count=total(Count("pk")),
-            payable=total(Count("pk", filter=Q(amount_krw__gt=0))),
-            total_krw=total(Sum("amount_krw")),
+            # A line with sessions still to come has no amount yet: it counts as 진행 중, not
+            # in the payable lines or the total.
+            in_progress=total(Count("pk", filter=Q(ended__lt=F("planned")))),
+            payable=total(Count("pk", filter=Q(amount_krw__gt=0, ended=F("planned")))),
+            total_krw=total(Sum("amount_krw", filter=Q(ended=F("planned")))),
             computed_at=Subquery(
                 lines.order_by()
                 .values("enrollment__cohort")

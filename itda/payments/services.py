@@ -1,4 +1,5 @@
-"""Writes for the training allowance: rule versions and the set-based computation."""
+"""Writes for the training allowance: rule versions, the set-based computation, and the
+attendance-correction decision that moves the allowance with the record."""
 
 from __future__ import annotations
 
@@ -10,7 +11,17 @@ from django.utils import timezone
 
 from itda.payments.models import AllowanceLine, AllowanceRule, AllowanceRun, Shortfall, UnitPeriod
 from itda.programs.models import Programme
-from itda.training.models import ATTENDED, INCIDENTS, Attendance, Cohort, Enrollment, Session
+from itda.training.attendance import correction_decide
+from itda.training.models import (
+    ATTENDED,
+    INCIDENTS,
+    Attendance,
+    AttendanceCorrection,
+    Cohort,
+    CorrectionStatus,
+    Enrollment,
+    Session,
+)
 
 SEED_PROGRAMME = "mss-smart-mfg-2026"
 # The 2026 call pays the month in full only at 80% attendance and states nothing for less.
@@ -251,3 +262,34 @@ def allowance_compute(
     run.unchanged = total - inserted - updated
     run.save(update_fields=["inserted", "updated", "removed", "unchanged"])
     return run
+
+
+@transaction.atomic
+def correction_settle(
+    *,
+    correction: AttendanceCorrection,
+    approve: bool,
+    note: str,
+    actor,
+    now: datetime.datetime | None = None,
+) -> AttendanceCorrection:
+    """Staff's decision on an attendance correction (``training.attendance.correction_decide``)
+    and, when approved, the trainee's allowance recomputed in the same transaction, so the
+    amount never lags the record it follows.
+
+    The decision is taken here, in the stage that owns the money, because training comes
+    before payments and may not call it. Every cohort the trainee is enrolled in is recomputed
+    (only changed lines are written): a limit across their enrolments may move with one
+    session."""
+    now = now or timezone.now()
+    correction = correction_decide(
+        correction=correction, approve=approve, note=note, actor=actor, now=now
+    )
+    if correction.status == CorrectionStatus.APPROVED:
+        cohorts = Enrollment.objects.filter(trainee_id=correction.enrollment.trainee_id)
+        allowance_compute(
+            actor=actor,
+            cohorts=sorted(set(cohorts.values_list("cohort_id", flat=True))),
+            as_of=now,
+        )
+    return correction

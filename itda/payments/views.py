@@ -1,8 +1,10 @@
 """Training allowance pages: staff of the cohort's group compute and review (and export) the
 amounts with their arithmetic; the trainee sees their own with what the rest of the period can
-still change."""
+still change. Staff's decision on an attendance correction is taken here too, because approving
+one recomputes the allowance (training, earlier in the pipeline, may not call payments)."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -13,6 +15,8 @@ from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
 from itda.payments import selectors, services
+from itda.training.forms import CorrectionDecisionForm
+from itda.training.models import AttendanceCorrection
 
 
 def _staff_cohort(request, pk: int):
@@ -67,14 +71,15 @@ def cohort_export(request, pk: int):
         explanation = selectors.line_explain(line)
         return [
             name if full else masking.mask_name(name),
-            f"{line.period_start:%Y-%m-%d}",
+            f"{line.period_start:%Y-%m-%d}~{selectors.line_last_day(line):%Y-%m-%d}",
             line.planned,
             line.ended,
             line.attended,
             line.incidents,
             line.credited,
             float(line.rate),
-            line.amount_krw,
+            # No amount before the period's sessions are all held: the arithmetic says why.
+            None if explanation.in_progress else line.amount_krw,
             f"{line.rule.effective_from:%Y-%m-%d}",
             explanation.arithmetic,
         ]
@@ -85,13 +90,13 @@ def cohort_export(request, pk: int):
         title="훈련수당",
         headers=[
             "교육생",
-            "단위기간 시작",
-            "훈련일",
-            "지난 훈련일",
-            "출석(공결 포함)",
+            "단위기간",
+            "훈련 차시",
+            "지난 차시",
+            "출석(공결 포함) 차시",
             "지각·조퇴",
-            "출석 인정일",
-            "출석률",
+            "출석 인정 차시",
+            "출석률(전체 차시 대비)",
             "산정액(원)",
             "적용 규칙",
             "산정 근거",
@@ -115,3 +120,27 @@ def my_allowance(request):
         )
     rows = [(line, selectors.line_explain(line)) for line in lines]
     return render(request, "payments/my_allowance.html", {"rows": rows})
+
+
+@require_POST
+def correction_decide(request, pk: int):
+    """Approve or reject one pending attendance correction; an approval moves the trainee's
+    allowance at once (the correction's page in training posts here)."""
+    require_role(request, *PROGRAMME_STAFF)
+    correction = get_object_or_404(AttendanceCorrection.objects.visible_to(request.user), pk=pk)
+    form = CorrectionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "승인 또는 반려를 선택해 주세요.")
+        return redirect("attendance:correction_detail", pk=pk)
+    try:
+        services.correction_settle(
+            correction=correction,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("attendance:correction_detail", pk=pk)
+    messages.success(request, "처리했습니다.")
+    return redirect("attendance:corrections")

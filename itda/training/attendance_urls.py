@@ -19,6 +19,5 @@ urlpatterns = [
     path("sessions/<int:pk>/correction/", views.correction_request, name="correction_request"),
     path("corrections/", views.corrections, name="corrections"),
     path("corrections/<int:pk>/", views.correction_detail, name="correction_detail"),
-    path("corrections/<int:pk>/decide/", views.correction_decide, name="correction_decide"),
     path("corrections/<int:pk>/evidence/", views.correction_evidence, name="correction_evidence"),
 ]

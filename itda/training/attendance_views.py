@@ -20,6 +20,7 @@ from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import client_ip, personal_data_access_record
 from itda.training import attendance as svc
+from itda.training.forms import CorrectionDecisionForm
 from itda.training.models import (
     Attendance,
     AttendanceCorrection,
@@ -244,13 +245,6 @@ class CorrectionForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="처리", choices=[("approve", "승인"), ("reject", "반려")], widget=forms.RadioSelect
-    )
-    note = forms.CharField(label="처리 의견 (반려 시 필수)", max_length=300, required=False)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def correction_request(request, pk: int):
@@ -311,37 +305,15 @@ def corrections(request):
 @never_cache
 @require_safe
 def correction_detail(request, pk: int):
-    """One request with its evidence and the decision form."""
+    """One request with its evidence and the decision form (the decision itself is taken by
+    ``payments.views.correction_decide``, which moves the allowance with the record)."""
     require_role(request, *PROGRAMME_STAFF)
     correction = personal_detail(request, _CORRECTIONS, pk)
     return render(
         request,
         "training/attendance/correction_detail.html",
-        {"correction": correction, "form": DecisionForm()},
+        {"correction": correction, "form": CorrectionDecisionForm()},
     )
-
-
-@require_POST
-def correction_decide(request, pk: int):
-    """Approve or reject one pending request."""
-    require_role(request, *PROGRAMME_STAFF)
-    correction = get_object_or_404(AttendanceCorrection.objects.visible_to(request.user), pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "승인 또는 반려를 선택해 주세요.")
-        return redirect("attendance:correction_detail", pk=pk)
-    try:
-        svc.correction_decide(
-            correction=correction,
-            approve=form.cleaned_data["decision"] == "approve",
-            note=form.cleaned_data["note"],
-            actor=request.user,
-        )
-    except svc.AttendanceError as exc:
-        messages.error(request, _errors(exc))
-        return redirect("attendance:correction_detail", pk=pk)
-    messages.success(request, "처리했습니다.")
-    return redirect("attendance:corrections")
 
 
 @never_cache

@@ -2,7 +2,8 @@
 confirmation, and the certificates of those who completed.
 
 The judgement counts attendance with the one tally (``selectors.attendance_tally``) as of the
-cohort's end, so it matches the rate every other page shows.
+cohort's end, so it matches the rate every other page shows. Before the end, the preview counts
+the sessions held so far and says who can still complete: a session not yet held is no absence.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from itda.training.models import (
     CorrectionStatus,
     Enrollment,
     EnrollmentStatus,
+    Session,
 )
-from itda.training.selectors import attendance_rate, attendance_tally, rate_meets
+from itda.training.selectors import Progress, attendance_rate, attendance_tally, rate_meets
 
 KST = ZoneInfo("Asia/Seoul")
 # Enrolments that take part in the judgement: the class as it stands, and its outcome once set.
@@ -50,6 +52,28 @@ class Judgement:
     rate_ok: bool
     assessment_needed: bool
     assessment_passed: bool | None
+    planned: int  # the cohort's sessions up to its end, held or not
+    in_progress: bool  # the cohort has not ended: the counts cover the sessions held so far
+    min_rate: Decimal
+
+    @property
+    def progress(self) -> Progress:
+        return Progress(
+            credited=self.credited,
+            held=self.scheduled,
+            planned=self.planned,
+            min_rate=self.min_rate,
+        )
+
+    @property
+    def expected(self) -> bool:
+        """수료 예정: completed once the cohort has ended; before that, still able to complete
+        by attending every remaining session (an assessment not yet taken counts against no one,
+        a failed one does)."""
+        if not self.in_progress:
+            return self.completed
+        failed = self.assessment_needed and self.assessment_passed is False
+        return self.progress.reachable and not failed
 
     @property
     def absences_from_incidents(self) -> int:
@@ -79,15 +103,19 @@ def cohort_end(cohort: Cohort) -> datetime.datetime:
     )
 
 
-def completion_preview(cohort: Cohort) -> list[Judgement]:
-    """The judgement of every judged enrolment of the cohort, by name."""
+def completion_preview(cohort: Cohort, *, now: datetime.datetime | None = None) -> list[Judgement]:
+    """The judgement of every judged enrolment of the cohort, by name: final once the cohort
+    has ended, over the sessions held so far (with what is still possible) before."""
     rule = cohort.rule
     needed = cohort.course.has_assessment and rule.assessment_required
+    end = cohort_end(cohort)
+    as_of = min(now or timezone.now(), end)
+    planned = Session.objects.filter(cohort=cohort, ends_at__lte=end).count()
     rows = attendance_tally(
         Enrollment.objects.filter(cohort=cohort, status__in=JUDGED)
         .select_related("trainee")
         .order_by("trainee__name", "pk"),
-        as_of=cohort_end(cohort),
+        as_of=as_of,
     )
     return [
         Judgement(
@@ -100,6 +128,9 @@ def completion_preview(cohort: Cohort) -> list[Judgement]:
             rate_ok=rate_meets(row.credited, row.scheduled, rule.completion_min_rate),
             assessment_needed=needed,
             assessment_passed=row.assessment_passed,
+            planned=planned,
+            in_progress=as_of < end,
+            min_rate=rule.completion_min_rate,
         )
         for row in rows
     ]
@@ -145,7 +176,9 @@ def completion_confirm(
     if pending:
         raise ValidationError(f"검토 중인 출결 정정 신청이 {pending}건 있습니다. 먼저 처리하세요.")
     judgements = [
-        j for j in completion_preview(cohort) if j.enrollment.status == EnrollmentStatus.ENROLLED
+        j
+        for j in completion_preview(cohort, now=now)
+        if j.enrollment.status == EnrollmentStatus.ENROLLED
     ]
     missing = sum(1 for j in judgements if j.assessment_needed and j.assessment_passed is None)
     if missing:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -41,7 +42,8 @@ def _certificates(cohort: Cohort):
 def cohort_completion(request, pk: int):
     """수료 판정: every trainee's rate and assessment under the rule, then the certificates."""
     cohort = _staff_cohort(request, pk)
-    judgements = completion.completion_preview(cohort)
+    now = timezone.now()
+    judgements = completion.completion_preview(cohort, now=now)
     if judgements:
         personal_data_access_record(
             request=request,
@@ -56,7 +58,11 @@ def cohort_completion(request, pk: int):
             "cohort": cohort,
             "rule": cohort.rule,
             "judgements": judgements,
-            "completed_count": sum(j.completed for j in judgements),
+            "expected_count": sum(j.expected for j in judgements),
+            "in_progress": now < completion.cohort_end(cohort),
+            "meeting_count": sum(j.rate_ok for j in judgements),
+            # Every judgement counts the same sessions, so any one tells how far the cohort is.
+            "so_far": judgements[0].progress if judgements else None,
             "assessment_editable": cohort.course.has_assessment and not cohort.completed_at,
             "certificates": _certificates(cohort),
             "progress": completion.certificate_progress(cohort),

@@ -178,3 +178,12 @@ class DecisionForm(forms.Form):
     """Staff's note on a decision (required to reject)."""
 
     note = forms.CharField(label="처리 의견", max_length=200, required=False)
+
+
+class CorrectionDecisionForm(forms.Form):
+    """Staff's decision on an attendance correction: approve, or reject with a note."""
+
+    decision = forms.ChoiceField(
+        label="처리", choices=[("approve", "승인"), ("reject", "반려")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(label="처리 의견 (반려 시 필수)", max_length=300, required=False)

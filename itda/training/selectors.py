@@ -4,6 +4,8 @@ completion, the allowance and every page that shows a rate use it."""
 from __future__ import annotations
 
 import datetime
+import math
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
@@ -111,8 +113,48 @@ def attendance_rate(credited: int, scheduled: int) -> Decimal:
     return (Decimal(credited) / scheduled).quantize(Decimal("0.0001"))
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Attendance while sessions remain: the rate over the sessions held so far, and what
+    attending every remaining one would make of it. Sessions not yet held are not absences."""
+
+    credited: int
+    held: int
+    planned: int
+    min_rate: Decimal
+
+    @property
+    def remaining(self) -> int:
+        return self.planned - self.held
+
+    @property
+    def rate(self) -> Decimal:
+        """Credited over the sessions held so far."""
+        return attendance_rate(self.credited, self.held)
+
+    @property
+    def best(self) -> int:
+        """Credited sessions at the end if every remaining one is attended."""
+        return self.credited + self.remaining
+
+    @property
+    def best_rate(self) -> Decimal:
+        return attendance_rate(self.best, self.planned)
+
+    @property
+    def reachable(self) -> bool:
+        """Whether attending every remaining session still reaches the rate."""
+        return rate_meets(self.best, self.planned, self.min_rate)
+
+    @property
+    def spare(self) -> int:
+        """How many more sessions may be missed and still reach the rate (negative: none)."""
+        return self.best - math.ceil(self.min_rate * self.planned)
+
+
 def trainee_enrollments(user) -> QuerySet:
-    """The user's own enrolments, newest cohort first, each with its attendance so far."""
+    """The user's own enrolments, newest cohort first, each with its attendance so far and
+    ``planned``, the cohort's sessions in all (held or not)."""
     from django.utils import timezone
 
     rows = (
@@ -120,6 +162,9 @@ def trainee_enrollments(user) -> QuerySet:
         .filter(trainee__user=user)
         .select_related("cohort__course__operating_group", "cohort__rule")
         .order_by("-cohort__starts_on", "-pk")
+        .annotate(
+            planned=_count(Session.objects.filter(cohort=OuterRef("cohort")), "cohort", Count("*"))
+        )
     )
     return attendance_tally(rows, as_of=timezone.now())
 

@@ -460,7 +460,6 @@ SWEEP: dict[str, Row] = {
     "attendance:correction_request": Row(pk("session"), "trainee", frozenset({TRAINEE})),
     "attendance:corrections": own("seoul_staff"),
     "attendance:correction_detail": Row(pk("correction"), "seoul_staff", STAFF_ONLY),
-    "attendance:correction_decide": Row(pk("correction"), None, STAFF_ONLY),
     "attendance:correction_evidence": Row(pk("correction"), None, frozenset({STAFF, TRAINEE})),
     "completion:cohort": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
     "completion:assessment": Row(pk("cohort"), None, STAFF_ONLY),
@@ -522,6 +521,7 @@ SWEEP: dict[str, Row] = {
     "payments:cohort_detail": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
     "payments:cohort_compute": Row(pk("cohort"), None, STAFF_ONLY),
     "payments:cohort_export": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
+    "payments:correction_decide": Row(pk("correction"), None, STAFF_ONLY),
     # the API (one operation per path; a wrong method answers 405)
     "api:openapi-json": public(),
     "api:openapi-view": public(),

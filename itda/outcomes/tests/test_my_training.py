@@ -47,7 +47,7 @@ def test_the_rate_uses_the_one_tally(client, login_as, trainee, my_cohort):
     login_as(trainee)
     html = client.get("/trainee/training/").content.decode()
     # late + present = 2 attended, 1 incident (no deduction below three) → 2 of 5 = 40.00%.
-    assert "출석 인정 2회 ÷ 지난 차시 5회 = 40.00%" in html
+    assert "출석 인정 2차시 ÷ 지난 차시 5차시 = 40.00%" in html
 
 
 def test_a_trainee_without_a_cohort_is_told_so(client, login_as, trainee):

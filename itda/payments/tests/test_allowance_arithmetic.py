@@ -2,6 +2,7 @@
 won, three lates cost a day, excused counts, and the words say how."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -35,13 +36,15 @@ def test_sixteen_of_twenty_is_exactly_eighty_percent_and_paid_in_full(regions, j
     line = _line(_trainee(regions, july_cohort, ["present"] * 16))
     assert (line.planned, line.ended, line.credited, str(line.rate)) == (20, 20, 16, "0.8000")
     assert line.amount_krw == 400_000
-    assert line_explain(line).arithmetic == "출석 인정 16일 / 훈련일 20일 = 80% ≥ 80% → 400,000원"
+    assert line_explain(line).arithmetic == "출석 인정 16차시 / 훈련 20차시 = 80% ≥ 80% → 400,000원"
 
 
 def test_one_day_short_of_eighty_percent_pays_nothing_under_the_none_rule(regions, july_cohort):
     line = _line(_trainee(regions, july_cohort, ["present"] * 15))
     assert (line.credited, str(line.rate), line.amount_krw) == (15, "0.7500", 0)
-    assert line_explain(line).arithmetic == "출석 인정 15일 / 훈련일 20일 = 75% < 80% → 미지급 0원"
+    assert line_explain(line).arithmetic == (
+        "출석 인정 15차시 / 훈련 20차시 = 75% < 80% → 미지급 0원"
+    )
 
 
 def test_79_9_percent_is_below_and_never_shown_rounded_up(regions, allowance_rule):
@@ -105,7 +108,7 @@ def test_prorating_floors_to_the_won(regions):
     assert line.amount_krw == 247_619  # 247,619.04… → 247,619
     assert str(line.rate) == "0.6190"  # 0.619047… truncated
     assert line_explain(line).arithmetic == (
-        "출석 인정 13일 / 훈련일 21일 = 61.9% < 80% → "
+        "출석 인정 13차시 / 훈련 21차시 = 61.9% < 80% → "
         "400,000원 × 13 / 21 = 247,619원 (원 미만 버림)"
     )
 
@@ -114,7 +117,7 @@ def test_three_lates_cost_one_day_and_push_sixteen_below(regions, july_cohort):
     line = _line(_trainee(regions, july_cohort, ["late", "left_early", "late"] + ["present"] * 13))
     assert (line.attended, line.incidents, line.credited, line.amount_krw) == (16, 3, 15, 0)
     assert line_explain(line).counting == (
-        "출석(공결 포함) 16일 − 지각·조퇴 3회(3회당 1일) 1일 = 출석 인정 15일"
+        "출석(공결 포함) 16차시 − 지각·조퇴 3회(3회당 1차시) 1차시 = 출석 인정 15차시"
     )
 
 
@@ -130,19 +133,27 @@ def test_mid_month_projection_tells_the_trainee_what_is_left(regions, july_cohor
     line = _line(enrollment, as_of=as_of)
     assert (line.planned, line.ended, line.credited, line.amount_krw) == (20, 10, 8, 0)
     # 8 + 10 = 18 ≥ 16 days needed: two more days may be missed, a third falls below.
-    assert line_explain(line).projection == (
-        "남은 10일을 모두 출석하면 출석 인정 18일 / 20일 → 400,000원. 2일까지 빠져도 전액이고, "
-        "3일 빠지면 80% 미만입니다 (지각·조퇴 3회는 1일로 계산)"
+    explanation = line_explain(line)
+    assert explanation.projection == (
+        "남은 10차시를 모두 출석하면 출석 인정 18차시 / 20차시 = 90% → 400,000원. "
+        "2차시까지 빠져도 전액이고, 3차시 빠지면 80% 미만입니다 (지각·조퇴 3회는 결석 1차시로 계산)"
     )
+    # Sessions not yet held are no absences: the rate is over the ten held, and no verdict.
+    assert explanation.in_progress and explanation.held_rate == Decimal("0.8")
+    assert explanation.arithmetic == (
+        "진행 중 — 기간 종료 후 확정: 전체 20차시 중 10차시 진행, "
+        "지금까지 출석 인정 8차시 / 지난 10차시 = 80%"
+    )
+    assert "미지급" not in explanation.arithmetic and "0원" not in explanation.arithmetic
 
 
 def test_a_trainee_who_cannot_reach_the_rate_is_told_so(regions, july_cohort):
     enrollment = _trainee(regions, july_cohort, ["present"] + [None] * 4)
     line = _line(enrollment, as_of=datetime.datetime(2026, 7, 5, 20, 0, tzinfo=factories.KST))
     assert line_explain(line).projection == (
-        "남은 15일을 모두 출석하면 출석 인정 16일 / 20일 → 400,000원. 0일까지 빠져도 전액이고, "
-        "1일 빠지면 80% 미만입니다 (지각·조퇴 3회는 1일로 계산)"
+        "남은 15차시를 모두 출석하면 출석 인정 16차시 / 20차시 = 80% → 400,000원. "
+        "남은 차시를 모두 출석해야 전액입니다 (지각·조퇴 3회는 결석 1차시로 계산)"
     )
     enrollment2 = _trainee(regions, july_cohort, [None] * 5)
     line2 = _line(enrollment2, as_of=datetime.datetime(2026, 7, 5, 20, 0, tzinfo=factories.KST))
-    assert line_explain(line2).projection.endswith("남은 날을 모두 출석해도 80%에 못 미칩니다")
+    assert line_explain(line2).projection.endswith("남은 차시를 모두 출석해도 80%에 못 미칩니다")

@@ -46,8 +46,10 @@ def test_group_staff_see_each_amount_with_its_arithmetic_and_the_view_is_logged(
     html = unescape(
         client.get(reverse("payments:cohort_detail", args=[cohort.pk])).content.decode()
     )
-    assert "출석 인정 17일 / 훈련일 20일 = 85% ≥ 80% → 400,000원" in html
-    assert "출석 인정 15일 / 훈련일 20일 = 75% < 80% → 미지급 0원" in html
+    assert "출석 인정 17차시 / 훈련 20차시 = 85% ≥ 80% → 400,000원" in html
+    assert "출석 인정 15차시 / 훈련 20차시 = 75% < 80% → 미지급 0원" in html
+    # The month's last day is shown as itself (the stored end is the day after).
+    assert "7/1~7/31" in html and "8/1" not in html and "전일" not in html
     assert "김다른" not in html and "김*른" in html  # masked in the list
     log = PersonalDataAccess.objects.get(subject_type="payments.allowanceline")
     assert (log.actor, log.action) == (cast["seoul_staff"], "list")
@@ -107,9 +109,9 @@ def test_the_trainee_sees_their_own_amount_and_what_is_left(cast, login_as, regi
     allowance_compute(as_of=datetime.datetime(2026, 7, 10, 20, 0, tzinfo=factories.KST))
     client = login_as(cast["trainee"], Client())
     html = unescape(client.get(reverse("payments:my_allowance")).content.decode())
-    assert "남은 10일을 모두 출석하면 출석 인정 20일 / 20일 → 400,000원" in html
+    assert "남은 10차시를 모두 출석하면 출석 인정 20차시 / 20차시 = 100% → 400,000원" in html
     # 10 credited + 10 left = 20; 16 pay in full, so 4 may be missed.
-    assert "4일까지 빠져도 전액이고, 5일 빠지면 80% 미만" in html
+    assert "4차시까지 빠져도 전액이고, 5차시 빠지면 80% 미만" in html
     assert html.count('data-testid="amount"') == 1  # not the other trainee's line
     assert "내 훈련수당" in html  # the nav item
     log = PersonalDataAccess.objects.get(subject_type="payments.allowanceline")
@@ -123,8 +125,8 @@ def test_my_training_page_shows_the_allowance_so_far_and_what_is_left(cast, logi
     client = login_as(cast["trainee"], Client())
     html = unescape(client.get("/trainee/training/").content.decode())
     line = AllowanceLine.objects.get(enrollment=mine)
-    assert f'data-testid="allowance-amount">{line.amount_krw:,}원' in html
-    assert "남은 10일을 모두 출석하면 출석 인정 20일 / 20일 → 400,000원" in html
+    assert 'data-testid="allowance-amount">진행 중 — 기간 종료 후 확정' in html
+    assert "남은 10차시를 모두 출석하면 출석 인정 20차시 / 20차시 = 100% → 400,000원" in html
     assert html.count('data-testid="allowance-amount"') == 1  # not the other trainee's line
     log = PersonalDataAccess.objects.get(subject_type="payments.allowanceline")
     assert log.subject_ids == [line.pk]

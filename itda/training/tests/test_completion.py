@@ -273,3 +273,50 @@ def test_the_page_takes_the_same_queries_for_five_trainees_or_fifty(
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+@pytest.fixture
+def running(regions):
+    """Ten days held, ten to come, one session a day."""
+    cohort, _ = factories.running_cohort(
+        group=regions["capital_group"], track=regions["track"], days_held=10, days_left=10
+    )
+    return cohort
+
+
+def test_mid_course_the_preview_counts_held_sessions_and_who_can_still_complete(running):
+    # 10 of 10 held: on track. 7 of 10: 70% now, 17 of 20 at best → can still complete.
+    # 5 of 10: 15 of 20 at best = 75% → cannot.
+    full = trainee_with(running, ["present"] * 10)
+    seven = trainee_with(running, ["present"] * 7)
+    five = trainee_with(running, ["present"] * 5)
+    j = judged(running)
+    assert (j[full.pk].scheduled, j[full.pk].planned, j[full.pk].rate) == (10, 20, Decimal("1"))
+    assert j[full.pk].in_progress and j[full.pk].expected
+    assert (j[seven.pk].rate, j[seven.pk].progress.best_rate) == (
+        Decimal("0.7000"),
+        Decimal("0.8500"),
+    )
+    assert j[seven.pk].expected and not j[seven.pk].rate_ok
+    assert not j[five.pk].expected
+    # Once the cohort is over, the sessions not attended are absences and the verdict final.
+    after = completion.cohort_end(running)
+    final = {row.enrollment.pk: row for row in completion.completion_preview(running, now=after)}
+    assert not final[full.pk].in_progress
+    assert (final[full.pk].scheduled, final[full.pk].rate) == (20, Decimal("0.5000"))
+    assert not final[full.pk].expected
+
+
+def test_mid_course_the_preview_page_says_who_is_on_track(running, client, login_as, seoul_staff):
+    trainee_with(running, ["present"] * 10)
+    trainee_with(running, ["present"] * 7)
+    trainee_with(running, ["present"] * 5)
+    login_as(seoul_staff)
+    html = client.get(f"/training/cohorts/{running.pk}/completion/").content.decode()
+    assert "진행 중 — 기간 종료 후 확정" in html
+    assert "전체 20차시 중 10차시가 지났습니다" in html
+    assert "수료 예정 2명 / 3명(남은 10차시를 모두 출석하면 출석률 80.00% 이상)" in html
+    assert "지난 차시 기준 출석률 충족 1명" in html
+    assert "70.00%" in html  # 7 of the 10 held, not 7 of 20
+    assert "35.00%" not in html and "미수료" not in html
+    assert "수료 판정 확정</button>" not in html
