@@ -32,6 +32,7 @@ from itda.programs.models import (
     Zone,
 )
 from itda.recruitment.models import Application, Call, CallKind
+from itda.recruitment.snapshots import profile_snapshot
 from itda.training.models import (
     Attendance,
     AttendanceSource,
@@ -193,6 +194,7 @@ def application(*, call: Call, company=None, trainee=None, submitted=True, **ext
         status="submitted" if submitted else "draft",
         submitted_at=now if submitted else None,
         receipt_number=f"T-{owner.pk}-{type(owner).__name__}" if submitted else None,
+        profile_snapshot=profile_snapshot(company=company, trainee=trainee) if submitted else {},
         **extra,
     )
 

@@ -60,6 +60,7 @@ from itda.programs.models import (
 )
 from itda.recruitment.models import Application, Call, CallKind, Result
 from itda.recruitment.services import screening_run
+from itda.recruitment.snapshots import profile_snapshot
 
 PROGRAMME_CODE = "mss-smart-mfg-2026"  # itda/programs/reference_data/programmes.json
 # A demo password, printed by `demo_logins`; it satisfies AUTH_PASSWORD_VALIDATORS.
@@ -253,9 +254,11 @@ def _applications_create(companies: list, *, seed: int) -> int:
         return 0
     rng = random.Random(f"{seed}:applications")
     window = (call.closes_at - call.opens_at).total_seconds()
+    regions = Region.objects.in_bulk()  # the snapshots name each company's region
     rows = []
     for i, company in enumerate(companies, start=1):
         at = call.opens_at + datetime.timedelta(seconds=int(rng.random() * window))
+        company.region = regions[company.region_id]
         rows.append(
             {
                 "call": call,
@@ -268,6 +271,7 @@ def _applications_create(companies: list, *, seed: int) -> int:
                 "consent_version": call.consent_version,
                 "consented_at": at,
                 "receipt_number": f"{call.pk:03d}-{timezone.localtime(at):%Y%m%d}-D{i:06d}",
+                "profile_snapshot": profile_snapshot(company=company),
                 "answers": {
                     "interns_wanted": rng.randint(1, 4),
                     "motivation": f"{company.industry} 공정의 스마트공장 운영 인력 확보",

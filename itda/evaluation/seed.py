@@ -22,6 +22,7 @@ from itda.recruitment.models import (
     DocumentRequirement,
     FileKind,
 )
+from itda.recruitment.snapshots import profile_snapshot
 
 KST = ZoneInfo("Asia/Seoul")
 PROGRAMME_CODE = "mss-smart-mfg-2026"
@@ -177,6 +178,9 @@ def _plan_applications_seed(call: Call) -> None:
                 "receipt_number": f"{call.pk:03d}-20210225-R{plan.region.code}",
                 "created_by": owner,
                 "answers": {"source": "seed 003"},
+                "profile_snapshot": profile_snapshot(
+                    organisation_name=plan.region.name, region=plan.region
+                ),
             },
         )
 

@@ -183,7 +183,8 @@ def conflicts_detect(*, call: Call) -> int:
 
 def _expertise_fit(evaluator: Evaluator, application: Application) -> int:
     words = {w for w in evaluator.expertise.replace(",", " ").split() if len(w) > 1}
-    industry = application.company.industry if application.company_id else ""
+    # The industry as submitted (a trainee's snapshot has none).
+    industry = application.profile_snapshot.get("industry", "")
     return sum(1 for w in words if w in industry)
 
 
@@ -196,7 +197,7 @@ def assignment_run(*, call: Call, seed: int = 0) -> assignment_engine.Assignment
     if panel.status == PanelStatus.CLOSED:
         raise EvaluationError("마감된 평가위원회입니다.")
     conflicts_detect(call=call)
-    applications = list(evaluated_applications(call).select_related("company").order_by("pk"))
+    applications = list(evaluated_applications(call).order_by("pk"))
     evaluators = list(panel.members.order_by("pk"))
     current = list(
         Assignment.objects.filter(application__call=call).select_related("sheet").order_by("pk")
@@ -332,7 +333,7 @@ def ranking_input(call: Call) -> ranking_engine.RankingInput:
     """The engine's input from the locked sheets of a call."""
     scheme = call.scheme
     criteria = list(scheme.criteria.order_by("order", "pk"))
-    applications = list(evaluated_applications(call).select_related("company", "region", "trainee"))
+    applications = list(evaluated_applications(call).select_related("region"))
     sheets = (
         ScoreSheet.objects.filter(
             assignment__application__in=applications, status=SheetStatus.LOCKED
@@ -355,7 +356,9 @@ def ranking_input(call: Call) -> ranking_engine.RankingInput:
         # An organisation applies for the 권역 it would run, wherever its office is.
         groups = {"region": a.answers.get("zone") or a.region.zone}
         if a.company_id:
-            groups["company_type"] = a.company.kind
+            # The kind the company had when it applied: a later edit must not move it between
+            # quotas.
+            groups["company_type"] = a.profile_snapshot["kind"]
         if call.track_id:
             groups["track"] = call.track.code
         applicants.append(

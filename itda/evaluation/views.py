@@ -29,9 +29,9 @@ from itda.evaluation.models import (
     ScoreSheet,
     SheetStatus,
 )
-from itda.lib.masking import mask_name
 from itda.recruitment.forms import CompanyAnswersForm
 from itda.recruitment.models import Application, CallKind
+from itda.recruitment.snapshots import applicant_facts, applicant_label
 
 NOT_STARTED = "미작성"
 
@@ -40,15 +40,6 @@ def _evaluator(request) -> Evaluator | None:
     """The logged-in evaluator's pool record; other roles are refused."""
     require_role(request, Role.EVALUATOR)
     return Evaluator.objects.visible_to(request.user).select_related("region").first()
-
-
-def _applicant_label(application: Application) -> str:
-    """Who applied, as an evaluator may see it: a trainee's name only masked."""
-    if application.trainee_id:
-        return mask_name(application.trainee.name)
-    if application.company_id:
-        return application.company.name
-    return application.organisation_name or str(application.region)
 
 
 # --- Home ------------------------------------------------------------------------------------
@@ -64,20 +55,14 @@ def _home(request, evaluator: Evaluator | None, *, relation_form: RelationForm |
                 evaluator=evaluator,
                 application__in=Application.objects.visible_to(request.user).values("pk"),
             )
-            .select_related(
-                "application__call",
-                "application__company",
-                "application__trainee",
-                "application__region",
-                "sheet",
-            )
+            .select_related("application__call", "sheet")
             .order_by("-application__call__opens_at", "application__call_id", "application_id")
         )
         for a in assignments:
             sheet = getattr(a, "sheet", None)
             a.status_label = sheet.get_status_display() if sheet else NOT_STARTED
             a.status_code = sheet.status if sheet else "none"
-            a.applicant = _applicant_label(a.application)
+            a.applicant = applicant_label(a.application)
         if assignments:
             personal_data_access_record(
                 request=request,
@@ -178,47 +163,10 @@ def _own_assignment(request, pk: int) -> tuple[Assignment, Application]:
         request,
         Application.objects.filter(
             assignments__pk=pk, assignments__evaluator__user=request.user
-        ).select_related(
-            "call__track",
-            "call__scheme",
-            "call__panel",
-            "company__region",
-            "trainee",
-            "region",
-        ),
+        ).select_related("call__track", "call__scheme", "call__panel"),
         assignment.application_id,
     )
     return assignment, application
-
-
-def _application_facts(application: Application) -> list[tuple[str, str]]:
-    """What the scheme needs to know about the applicant, and nothing more: never a trainee's
-    contact details, birth date or address, nor a company's representative or BRN."""
-    call = application.call
-    if application.trainee_id:
-        trainee = application.trainee
-        return [
-            ("성명", mask_name(trainee.name)),
-            ("트랙", call.track.name if call.track_id else "-"),
-            ("최종학력", trainee.get_education_display()),
-            ("전공", trainee.major or "-"),
-        ]
-    if application.company_id:
-        company = application.company
-        return [
-            ("기업명", company.name),
-            ("유형", company.get_kind_display()),
-            ("업종", company.industry),
-            ("규모", company.get_size_display()),
-            ("소재지", str(company.region)),
-            ("스마트공장 구축 수준", company.get_smart_factory_level_display() or "-"),
-            (
-                "KS X 9001 수준",
-                f"{company.ksx9001_level}수준" if company.ksx9001_level else "-",
-            ),
-            ("공급 제조AI 솔루션", company.ai_solution or "-"),
-        ]
-    return [("기관명", application.applicant_name), ("시·도", str(application.region))]
 
 
 def _answers(application: Application) -> list[tuple[str, str]]:
@@ -266,7 +214,7 @@ def _sheet_page(
         {
             "assignment": assignment,
             "application": application,
-            "facts": _application_facts(application),
+            "facts": applicant_facts(application),
             "answers": _answers(application),
             "scheme": scheme,
             "criteria": criteria,

@@ -58,6 +58,7 @@ from itda.recruitment.services import (
     receipt_number_for,
     require_no_results,
 )
+from itda.recruitment.snapshots import application_snapshot
 
 MAX_ROWS = 10_000
 MAX_COLUMNS = 60
@@ -888,7 +889,8 @@ def _save_owners(
     that changed, only from cells filled in); the owner of each row by row number."""
     existing = {
         obj.pk: obj
-        for obj in model.objects.select_for_update()
+        for obj in model.objects.select_for_update(of=("self",))
+        .select_related("region")
         .filter(pk__in=[r.existing_pk for r in rows if r.existing_pk])
         .order_by("pk")
     }
@@ -973,6 +975,7 @@ def _create_applications(
             created_by=actor,
         )
         application.receipt_number = receipt_number_for(application, now)
+        application.profile_snapshot = application_snapshot(application)
         applications.append(application)
     total = len(applications)
     for start in range(0, total, _BATCH):

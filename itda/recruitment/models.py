@@ -202,6 +202,9 @@ class Application(models.Model):
         Region, on_delete=models.PROTECT, related_name="applications", verbose_name="시·도"
     )
     answers = models.JSONField("신청 내용", default=dict, blank=True)
+    # The applicant's profile as submitted (recruitment.snapshots): evaluators read this, not
+    # the company or trainee record, which its owner may edit after submitting.
+    profile_snapshot = models.JSONField("제출 시 신청자 정보", default=dict, blank=True)
     consent_version = models.CharField("동의문 버전", max_length=20, blank=True)
     consented_at = models.DateTimeField(
         "동의 일시", null=True, blank=True, validators=[validate_era]
@@ -276,6 +279,11 @@ class Application(models.Model):
                 | models.Q(submitted_at__isnull=False, receipt_number__isnull=False),
                 name="submitted_has_receipt",
                 violation_error_message="제출된 신청서에는 접수번호와 제출 일시가 있어야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="submitted") | ~models.Q(profile_snapshot={}),
+                name="submitted_has_profile_snapshot",
+                violation_error_message="제출된 신청서에는 제출 당시 신청자 정보가 있어야 합니다.",
             ),
         ]
         indexes = [models.Index(fields=["call", "status"])]

@@ -28,6 +28,7 @@ from itda.recruitment.models import (
     Result,
     Screening,
 )
+from itda.recruitment.snapshots import application_snapshot
 
 
 class ApplicationError(ValidationError):
@@ -127,7 +128,8 @@ def _back_to_draft(application: Application, *, actor: User) -> None:
         return
     application.status = ApplicationStatus.DRAFT
     application.submitted_at = None
-    application.save(update_fields=["status", "submitted_at", "updated_at"])
+    application.profile_snapshot = {}
+    application.save(update_fields=["status", "submitted_at", "profile_snapshot", "updated_at"])
     _transition(
         application,
         actor=actor,
@@ -236,7 +238,17 @@ def application_submit(
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = now
     application.receipt_number = application.receipt_number or receipt_number_for(application, now)
-    application.save(update_fields=["status", "submitted_at", "receipt_number", "updated_at"])
+    # Frozen now: evaluators read this, whatever the applicant's record says later.
+    application.profile_snapshot = application_snapshot(application)
+    application.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "receipt_number",
+            "profile_snapshot",
+            "updated_at",
+        ]
+    )
     _transition(application, actor=actor, field="status", old=old, new=application.status)
     recipient = actor.email
     if recipient:

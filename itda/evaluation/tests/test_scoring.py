@@ -161,14 +161,19 @@ def test_home_runs_a_constant_number_of_queries(cast, regions, world, login_as, 
 
 
 @pytest.mark.django_db
-def test_sheet_shows_the_company_as_the_scheme_needs_it(cast, world, login_as, client):
-    application = world["applications"][0]
-    company = application.company
-    company.smart_factory_level = "intermediate1"
-    company.ksx9001_level = 3
-    company.save()
-    application.answers = {"motivation": "MES 고도화를 준비하고 있습니다", "consent": True}
-    application.save()
+def test_sheet_shows_the_company_as_the_scheme_needs_it(cast, regions, world, login_as, client):
+    company = factories.CompanyFactory(
+        region=regions["seoul"],
+        name="평가대상스마트",
+        smart_factory_level="intermediate1",
+        ksx9001_level=3,
+    )
+    application = factories.application(
+        call=world["call"],
+        company=company,
+        screening="eligible",
+        answers={"motivation": "MES 고도화를 준비하고 있습니다", "consent": True},
+    )
     assignment = _assign(application, world["me"])
     login_as(cast["evaluator"])
     response = client.get(_url(assignment))
