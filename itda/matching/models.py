@@ -91,6 +91,7 @@ class MatchRound(models.Model):
         return self.title
 
     def clean(self):
+        """Both deadlines lie inside the programme's period."""
         if self.programme_id is not None:
             errors = self.programme.period_errors(self, "trainee_deadline", "company_deadline")
             if errors:

@@ -99,6 +99,7 @@ class Call(models.Model):
         return self.title
 
     def clean(self):
+        """The window lies inside the programme's period."""
         # Without a programme yet (a form that sets it later), the service's full_clean checks.
         if self.programme_id is not None:
             errors = self.programme.period_errors(self, "opens_at", "closes_at")
