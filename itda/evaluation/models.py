@@ -73,6 +73,21 @@ class Scheme(models.Model):
     class Meta:
         verbose_name = "평가 기준표"
         verbose_name_plural = "평가 기준표"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(evaluators_per_application__gte=1)
+                & models.Q(evaluators_per_application__lte=20),
+                name="scheme_evaluators_range",
+                violation_error_message="신청서당 평가위원 수는 1명에서 20명 사이여야 합니다.",
+            ),
+            # Totals are on the 0–100 scale (engine.ranking.sheet_total).
+            models.CheckConstraint(
+                condition=models.Q(cutoff__isnull=True)
+                | (models.Q(cutoff__gte=0) & models.Q(cutoff__lte=100)),
+                name="scheme_cutoff_range",
+                violation_error_message="과락 점수는 0점에서 100점 사이여야 합니다.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -101,9 +116,15 @@ class Criterion(models.Model):
                 violation_error_message="이 평가표에 같은 코드의 평가항목이 이미 있습니다.",
             ),
             models.CheckConstraint(
-                condition=models.Q(max_points__gt=0),
-                name="criterion_max_positive",
-                violation_error_message="배점은 0보다 커야 합니다.",
+                condition=models.Q(max_points__gte=1) & models.Q(max_points__lte=100),
+                name="criterion_max_points_range",
+                violation_error_message="배점은 1점에서 100점 사이여야 합니다.",
+            ),
+            # A weight of 0 would drop the criterion from every total (or divide by a zero sum).
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=1) & models.Q(weight__lte=100),
+                name="criterion_weight_range",
+                violation_error_message="가중치는 1에서 100 사이여야 합니다.",
             ),
         ]
 

@@ -74,9 +74,9 @@ class Position(models.Model):
         ordering = ["-created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(seats__gte=1),
-                name="position_seats_positive",
-                violation_error_message="모집 인원은 1명 이상이어야 합니다.",
+                condition=Q(seats__gte=1) & Q(seats__lte=50),
+                name="position_seats_range",
+                violation_error_message="모집 인원은 1명에서 50명 사이여야 합니다.",
             ),
         ]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -88,6 +89,13 @@ class MatchRound(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        """Both deadlines lie inside the programme's period."""
+        if self.programme_id is not None:
+            errors = self.programme.period_errors(self, "trainee_deadline", "company_deadline")
+            if errors:
+                raise ValidationError(errors)
 
 
 @pghistory.track()

@@ -253,7 +253,7 @@ def round_list(request):
                 programme=group.programme if group else groups.first().programme,
                 **form.cleaned_data,
             )
-        except services.MatchError as exc:
+        except ValidationError as exc:  # a MatchError, or a deadline outside the programme
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, "연계 라운드를 열었습니다.")

@@ -74,9 +74,9 @@ class AllowanceRule(models.Model):
                 violation_error_message="전액 지급 출석률은 0보다 크고 1 이하여야 합니다.",
             ),
             models.CheckConstraint(
-                condition=Q(amount_krw__gt=0),
-                name="allowance_rule_amount_positive",
-                violation_error_message="지급액은 0원보다 커야 합니다.",
+                condition=Q(amount_krw__gt=0) & Q(amount_krw__lte=5_000_000),
+                name="allowance_rule_amount_range",
+                violation_error_message="지급액은 0원보다 많고 5,000,000원 이하여야 합니다.",
             ),
         ]
 

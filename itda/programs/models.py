@@ -1,6 +1,9 @@
 """Reference data (regions, complexes, 대개조 plans, programmes, venues) and the scoped
 registries of companies and trainees."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import pghistory
 import pgtrigger
 from django.conf import settings
@@ -11,6 +14,9 @@ from django.db import models
 from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.lib.dates import validate_era
 from itda.lib.fields import BoundedTextField, EncryptedCharField
+
+# Programme periods are whole days in Korea.
+_KST = ZoneInfo("Asia/Seoul")
 
 
 class Zone(models.TextChoices):
@@ -290,6 +296,19 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def period_errors(self, row: models.Model, *fields: str) -> dict[str, str]:
+        """A Korean error for each named moment of ``row`` (a call's window, a round's
+        deadlines) that falls outside the programme's days, counted in KST; for ``clean()``."""
+        since = datetime.datetime.combine(self.starts_on, datetime.time(), _KST)
+        until = datetime.datetime.combine(self.ends_on, datetime.time(), _KST)
+        until += datetime.timedelta(days=1)
+        return {
+            name: f"{row._meta.get_field(name).verbose_name}은(는) 사업기간"
+            f"({self.starts_on:%Y-%m-%d}~{self.ends_on:%Y-%m-%d}) 안에 있어야 합니다."
+            for name in fields
+            if getattr(row, name) is not None and not since <= getattr(row, name) < until
+        }
+
 
 class FundingSource(models.TextChoices):
     NATIONAL = "national", "국비"
@@ -510,6 +529,9 @@ class SmartFactoryLevel(models.TextChoices):
     ADVANCED = "advanced", "고도"
 
 
+COMPANY_EMPLOYEES_MAX = 100_000
+
+
 @pghistory.track()
 class Company(models.Model):
     """A company known to itda (an applicant until selected); managed by its own users."""
@@ -564,6 +586,15 @@ class Company(models.Model):
                 | models.Q(ksx9001_level__isnull=True),
                 name="company_ksx9001_range",
                 violation_error_message="KS X 9001 수준은 1에서 5 사이여야 합니다.",
+            ),
+            # Small, medium and mid-sized companies only (CompanySize): well under the largest
+            # Korean employers, so a slip of extra zeros is refused.
+            models.CheckConstraint(
+                condition=models.Q(employees__lte=COMPANY_EMPLOYEES_MAX),
+                name="company_employees_range",
+                violation_error_message=(
+                    f"상시근로자 수는 0명에서 {COMPANY_EMPLOYEES_MAX:,}명 사이여야 합니다."
+                ),
             ),
         ]
 

@@ -218,6 +218,8 @@ class TraineeCallForm(BoundedDatesMixin, forms.ModelForm):
 
     def __init__(self, *args, programme=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Known before validation, so the model's clean() can hold the window to its period.
+        self.instance.programme = programme
         self.fields["track"].queryset = Track.objects.filter(programme=programme)
         self.fields["track"].required = True
         self.fields["track"].error_messages["required"] = "트랙을 고르세요."

@@ -36,6 +36,7 @@ from itda.lib.dates import birth_date_problem, parse_korean_date
 from itda.lib.excel import UnreadableWorkbook, open_uploaded_workbook, safe_cell, uploaded_rows
 from itda.lib.normalize import digits, phone_key
 from itda.programs.models import (
+    COMPANY_EMPLOYEES_MAX,
     Company,
     CompanyKind,
     CompanySize,
@@ -180,7 +181,7 @@ COMPANY_COLUMNS: tuple[Column, ...] = (
         True,
         aliases=("상시근로자", "근로자수", "종업원수", "직원수"),
         minimum=1,
-        maximum=100_000,
+        maximum=COMPANY_EMPLOYEES_MAX,
         example=40,
         help="1 이상의 정수",
     ),

@@ -3,6 +3,7 @@
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
@@ -87,10 +88,23 @@ class Call(models.Model):
                 name="trainee_call_has_track",
                 violation_error_message="교육생 모집 공고는 트랙을 정해야 합니다.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(appeal_days__gte=1) & models.Q(appeal_days__lte=90),
+                name="call_appeal_days_range",
+                violation_error_message="이의신청 기간은 1일에서 90일 사이여야 합니다.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        """The window lies inside the programme's period."""
+        # Without a programme yet (a form that sets it later), the service's full_clean checks.
+        if self.programme_id is not None:
+            errors = self.programme.period_errors(self, "opens_at", "closes_at")
+            if errors:
+                raise ValidationError(errors)
 
     def is_open(self, moment) -> bool:
         return self.opens_at <= moment < self.closes_at
@@ -141,6 +155,11 @@ class DocumentRequirement(models.Model):
                 fields=["call", "name"],
                 name="requirement_name_unique",
                 violation_error_message="이 공고에 같은 이름의 제출서류가 이미 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_size_mb__gte=1) & models.Q(max_size_mb__lte=100),
+                name="requirement_size_range",
+                violation_error_message="제출 서류의 최대 크기는 1MB에서 100MB 사이여야 합니다.",
             ),
         ]
 

@@ -288,6 +288,13 @@ def roll_call_rows(*, session: Session, user: User) -> list[Enrollment]:
     return rows
 
 
+def roll_call_row(*, session: Session, user: User, enrollment_id: int) -> Enrollment | None:
+    """One row of ``roll_call_rows``, flags included (None when the trainee is not in class):
+    the flags compare the row with the whole class, so the class is read as for the page."""
+    rows = roll_call_rows(session=session, user=user)
+    return next((row for row in rows if row.pk == enrollment_id), None)
+
+
 def _flag_shared_checkins(rows: list[Enrollment]) -> None:
     """Mark each row whose QR check-in came from a device that also checked in someone else
     (``shared_device``: how many trainees), or from an address other than the one most of the

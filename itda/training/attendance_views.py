@@ -203,8 +203,9 @@ def roll_call_mark(request, pk: int, enrollment_id: int):
         pk=enrollment_id,
         cohort_id=session.cohort_id,
     )
+    error = ""
     try:
-        enrollment.record = svc.roll_call_set(
+        svc.roll_call_set(
             session=session,
             enrollment=enrollment,
             status=request.POST.get("status", ""),
@@ -214,16 +215,19 @@ def roll_call_mark(request, pk: int, enrollment_id: int):
         if not request.htmx:
             messages.error(request, _errors(exc))
             return redirect("attendance:roll_call", pk=pk)
-        enrollment.record = Attendance.objects.filter(
-            enrollment=enrollment, session=session
-        ).first()
-        enrollment.error = _errors(exc)
+        error = _errors(exc)
     if not request.htmx:
         return redirect("attendance:roll_call", pk=pk)
+    # The row exactly as the page shows it, device and address flags included.
+    row = svc.roll_call_row(session=session, user=request.user, enrollment_id=enrollment.pk)
+    if row is None:  # not in class (the service refused it): the refusal, without a record
+        row = enrollment
+        row.record = None
+    row.error = error
     return render(
         request,
         "training/attendance/_roll_call_row.html",
-        {"session": session, "row": enrollment, "choices": _ROLL_CALL_CHOICES},
+        {"session": session, "row": row, "choices": _ROLL_CALL_CHOICES},
     )
 
 

@@ -31,6 +31,10 @@ from itda.programs.models import (
 )
 from itda.recruitment.models import Application
 
+# A training day is at most eight hours (국민내일배움카드 훈련 기준): the ceiling of every minute
+# threshold of a rule, since each is measured within one session of that day.
+SESSION_DAY_MINUTES = 8 * 60
+
 
 @pghistory.track()
 class TrainingRule(models.Model):
@@ -95,6 +99,38 @@ class TrainingRule(models.Model):
                 condition=Q(qr_rotation_seconds__gte=10),
                 name="training_rule_qr_rotation_min",
                 violation_error_message="QR 교체 주기는 10초 이상이어야 합니다.",
+            ),
+            # Absence is checked first (attendance.checkin_status), so a late threshold at or
+            # past the absent one would make 지각 unreachable.
+            models.CheckConstraint(
+                condition=Q(late_after_minutes__lt=models.F("absent_after_minutes"))
+                & Q(absent_after_minutes__lt=SESSION_DAY_MINUTES),
+                name="training_rule_late_before_absent",
+                violation_error_message=(
+                    "지각 기준은 결석 기준보다 짧고, 결석 기준은 "
+                    f"{SESSION_DAY_MINUTES // 60}시간({SESSION_DAY_MINUTES}분) 미만이어야 합니다."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(early_leave_before_minutes__lt=SESSION_DAY_MINUTES)
+                & Q(checkin_opens_minutes__lt=SESSION_DAY_MINUTES),
+                name="training_rule_minutes_in_a_day",
+                violation_error_message=(
+                    "조퇴 기준과 입실 가능 시간은 "
+                    f"{SESSION_DAY_MINUTES // 60}시간({SESSION_DAY_MINUTES}분) 미만이어야 합니다."
+                ),
+            ),
+            # Allowance periods are computed for at most twelve months of a cohort
+            # (payments.services: generate_series(0, 11)).
+            models.CheckConstraint(
+                condition=Q(max_cohort_months__gte=1) & Q(max_cohort_months__lte=12),
+                name="training_rule_cohort_months_range",
+                violation_error_message="구직자 기수 최대 기간은 1개월에서 12개월 사이여야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(correction_deadline_days__lte=30),
+                name="training_rule_correction_days_max",
+                violation_error_message="출결 정정 신청 기한은 30일 이하여야 합니다.",
             ),
         ]
 
@@ -245,9 +281,9 @@ class Cohort(models.Model):
                 violation_error_message="종강일은 개강일 이후여야 합니다.",
             ),
             models.CheckConstraint(
-                condition=Q(capacity__gt=0),
-                name="cohort_capacity_positive",
-                violation_error_message="정원은 1명 이상이어야 합니다.",
+                condition=Q(capacity__gte=1) & Q(capacity__lte=300),
+                name="cohort_capacity_range",
+                violation_error_message="정원은 1명에서 300명 사이여야 합니다.",
             ),
             models.CheckConstraint(
                 condition=Q(number__gte=1),

@@ -38,11 +38,15 @@ def training_rules_load(*, actor=None) -> dict[str, int]:
                 continue  # the programme's own reference data is not loaded
             when = values.pop("effective_from")
             when = datetime.date.fromisoformat(when) if when else programme.starts_on
+            if TrainingRule.objects.filter(programme=programme, effective_from=when).exists():
+                continue
             values["completion_min_rate"] = Decimal(values["completion_min_rate"])
-            _, made = TrainingRule.objects.get_or_create(
-                programme=programme,
-                effective_from=when,
-                defaults=values | {"created_by": actor},
+            rule = TrainingRule(
+                programme=programme, effective_from=when, created_by=actor, **values
             )
-            created += made
+            # The file is typed by people: a refused value stops the load in Korean, with
+            # nothing written (the whole load is one transaction).
+            rule.full_clean()
+            rule.save()
+            created += 1
     return {"trainingrule": len(rows), "created": created, "updated": 0, "deleted": 0}

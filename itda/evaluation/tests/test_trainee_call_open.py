@@ -43,3 +43,17 @@ def test_only_group_staff_open_trainee_calls(cast, regions, login_as):
         client = login_as(cast[who], Client())
         assert client.post("/recruitment/calls/new/trainee/", _form(regions)).status_code == 403
     assert not Call.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_group_cannot_open_a_trainee_call_past_its_programme(cast, regions, login_as):
+    client = login_as(cast["seoul_staff"], Client())
+    response = client.post(
+        "/recruitment/calls/new/trainee/", _form(regions, closes_at="2027-01-15T18:00")
+    )
+    assert response.status_code == 200
+    assert (
+        "접수 마감은(는) 사업기간(2026-05-20~2026-12-31) 안에 있어야 합니다."
+        in response.content.decode()
+    )
+    assert not Call.objects.exists()

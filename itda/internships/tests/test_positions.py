@@ -156,3 +156,12 @@ def test_the_trail_is_append_only(client, login_as, company, selected, regions):
         connection.cursor() as cursor,
     ):
         cursor.execute("UPDATE internships_positiontransition SET note = 'x'")
+
+
+def test_a_position_for_51_interns_is_refused_in_korean(
+    client, login_as, company, selected, regions
+):
+    login_as(company)
+    response = client.post("/company/positions/new/", _form(regions, seats="51"))
+    assert "모집 인원은 1명에서 50명 사이여야 합니다." in response.content.decode()
+    assert not Position.objects.exists()

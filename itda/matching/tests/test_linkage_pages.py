@@ -9,7 +9,7 @@ from itda import factories
 from itda.accounts.models import PersonalDataAccess
 from itda.internships.models import Position
 from itda.matching import services
-from itda.matching.models import CompanyRanking, TraineeChoice
+from itda.matching.models import CompanyRanking, MatchRound, TraineeChoice
 from itda.programs.models import Company, Trainee
 
 pytestmark = pytest.mark.django_db
@@ -231,6 +231,26 @@ def test_staff_open_a_round_and_follow_its_progress(client, login_as, seoul_staf
     assert response.status_code == 302
     html = client.get(response.url).content.decode()
     assert "수도권 2차 연계" in html and 'data-testid="ranked">0<' in html
+
+
+def test_a_round_cannot_run_past_its_programme(client, login_as, seoul_staff, regions):
+    login_as(seoul_staff)
+    response = client.post(
+        "/rounds/",
+        {
+            "title": "수도권 2차 연계",
+            "operating_group": regions["capital_group"].pk,
+            "max_choices": "5",
+            "trainee_deadline": "2026-12-20T18:00",
+            "company_deadline": "2027-01-08T18:00",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "기업 순위 마감은(는) 사업기간(2026-05-20~2026-12-31) 안에 있어야 합니다."
+        in response.content.decode()
+    )
+    assert not MatchRound.objects.exists()
 
 
 def test_staff_of_another_group_cannot_open_or_see_a_group_round(

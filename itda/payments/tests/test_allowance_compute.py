@@ -236,6 +236,26 @@ def test_the_operator_adds_a_version_in_the_admin_but_cannot_edit_one(
     assert allowance_rule.amount_krw == 400_000
 
 
+def test_the_admin_refuses_an_implausible_allowance_in_korean(cast, login_as, allowance_rule):
+    from django.test import Client
+
+    client = login_as(cast["admin"], Client())
+    response = client.post(
+        "/admin/payments/allowancerule/add/",
+        {
+            "programme": allowance_rule.programme_id,
+            "effective_from": "2026-09-01",
+            "amount_krw": "40000000",  # 400,000 with two zeros too many
+            "full_rate": "0.800",
+            "shortfall": "prorate",
+            "unit_period": "training_month",
+            "note": "오타",
+        },
+    )
+    assert "지급액은 0원보다 많고 5,000,000원 이하여야 합니다." in response.content.decode()
+    assert AllowanceRule.objects.get() == allowance_rule
+
+
 def test_a_cohort_unit_period_is_one_line_however_long_the_cohort(regions):
     allowance_rule_create(
         programme=regions["programme"],

@@ -14,11 +14,11 @@ def test_operator_opens_a_call_in_the_admin(cast, regions, login_as):
         {
             "programme": regions["programme"].pk,
             "kind": "company",
-            "title": "2027 참여기업 모집",
+            "title": "2026 하반기 참여기업 모집",
             "description": "",
-            "opens_at_0": "2027-03-02",
+            "opens_at_0": "2026-12-08",
             "opens_at_1": "09:00:00",
-            "closes_at_0": "2027-03-20",
+            "closes_at_0": "2026-12-22",
             "closes_at_1": "18:00:00",
             "eligibility": "{}",
             "consent_text": "동의",
@@ -34,7 +34,7 @@ def test_operator_opens_a_call_in_the_admin(cast, regions, login_as):
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    call = Call.objects.get(title="2027 참여기업 모집")
+    call = Call.objects.get(title="2026 하반기 참여기업 모집")
     # Entered as Korean wall-clock time, stored as the same instant in UTC.
-    assert call.opens_at.isoformat() == "2027-03-02T00:00:00+00:00"
+    assert call.opens_at.isoformat() == "2026-12-08T00:00:00+00:00"
     assert call.requirements.get().allowed_kinds == ["pdf"]

@@ -91,6 +91,31 @@ def test_the_roll_call_flags_one_phone_for_several_trainees_and_another_address(
     assert 'data-testid="other-ip"' not in rows["trainee"]
 
 
+def test_a_row_changed_in_place_keeps_its_flags(client, login_as, seoul_staff, live_class):
+    session, (me, second, third) = live_class
+    friends_phone = Client()
+    _check_in(friends_phone, login_as, me, session, ip="10.1.2.3")
+    _check_in(friends_phone, login_as, second, session, ip="10.1.2.3")
+    _check_in(Client(), login_as, third, session, ip="203.0.113.9")
+    login_as(seoul_staff)
+
+    def mark(user, status):
+        enrollment = Attendance.objects.get(session=session, enrollment__trainee__user=user)
+        url = f"/training/sessions/{session.pk}/roll-call/{enrollment.enrollment_id}/"
+        response = client.post(url, {"status": status}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    fragment = mark(me, "late")
+    assert fragment.startswith("<tr") and "같은 기기 2명" in fragment
+    assert 'data-testid="shared-device"' in fragment
+    assert 'data-testid="other-ip"' in mark(third, "absent")
+    # A refused change re-renders the row with its refusal and still with its flags.
+    refused = mark(second, "nonsense")
+    assert "출결 상태를 다시 선택해 주세요." in refused
+    assert 'data-testid="shared-device"' in refused
+
+
 def test_no_flags_when_everyone_used_their_own_phone_in_the_room(
     client, login_as, seoul_staff, live_class
 ):
