@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("evaluation", "0006_bounds_and_constraint_messages"),
-        ("recruitment", "0007_numeric_bounds"),
+        ("recruitment", "0008_numeric_bounds"),
     ]
 
     operations = [

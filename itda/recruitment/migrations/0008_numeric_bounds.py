@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("programs", "0007_numeric_bounds"),
-        ("recruitment", "0006_bounds_and_constraint_messages"),
+        ("recruitment", "0007_application_profile_snapshot"),
     ]
 
     operations = [
