@@ -256,7 +256,7 @@ def round_list(request):
         except services.MatchError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "연계 라운드를 열었습니다.")
+            messages.success(request, "연계 차수를 열었습니다.")
             return redirect("matching:round_detail", pk=round_.pk)
     return render(
         request,
