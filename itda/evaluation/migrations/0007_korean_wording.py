@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0006_bounds_and_constraint_messages'),
+        ("evaluation", "0006_bounds_and_constraint_messages"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='scheme',
-            name='cutoff',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='선정 기준 점수'),
+            model_name="scheme",
+            name="cutoff",
+            field=models.DecimalField(
+                blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="선정 기준 점수"
+            ),
         ),
         migrations.AlterField(
-            model_name='schemeevent',
-            name='cutoff',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='선정 기준 점수'),
+            model_name="schemeevent",
+            name="cutoff",
+            field=models.DecimalField(
+                blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="선정 기준 점수"
+            ),
         ),
     ]

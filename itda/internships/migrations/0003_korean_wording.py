@@ -5,34 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('internships', '0002_bounds_and_constraint_messages'),
+        ("internships", "0002_bounds_and_constraint_messages"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='position',
-            options={'ordering': ['-created_at', 'pk'], 'verbose_name': '인턴 자리', 'verbose_name_plural': '인턴 자리'},
+            name="position",
+            options={
+                "ordering": ["-created_at", "pk"],
+                "verbose_name": "인턴 자리",
+                "verbose_name_plural": "인턴 자리",
+            },
         ),
         migrations.AlterField(
-            model_name='placement',
-            name='position',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='internships.position', verbose_name='인턴 자리'),
+            model_name="placement",
+            name="position",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="placements",
+                to="internships.position",
+                verbose_name="인턴 자리",
+            ),
         ),
         migrations.AlterField(
-            model_name='placementevent',
-            name='position',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='internships.position', verbose_name='인턴 자리'),
+            model_name="placementevent",
+            name="position",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="internships.position",
+                verbose_name="인턴 자리",
+            ),
         ),
         migrations.AlterField(
-            model_name='position',
-            name='title',
-            field=models.CharField(max_length=200, verbose_name='인턴 자리 이름'),
+            model_name="position",
+            name="title",
+            field=models.CharField(max_length=200, verbose_name="인턴 자리 이름"),
         ),
         migrations.AlterField(
-            model_name='positionevent',
-            name='title',
-            field=models.CharField(max_length=200, verbose_name='인턴 자리 이름'),
+            model_name="positionevent",
+            name="title",
+            field=models.CharField(max_length=200, verbose_name="인턴 자리 이름"),
         ),
     ]

@@ -5,46 +5,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('internships', '0003_korean_wording'),
-        ('matching', '0002_bounds_and_constraint_messages'),
-        ('programs', '0007_korean_wording'),
+        ("internships", "0003_korean_wording"),
+        ("matching", "0002_bounds_and_constraint_messages"),
+        ("programs", "0007_korean_wording"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='matchround',
-            options={'ordering': ['-created_at', 'pk'], 'verbose_name': '연계 차수', 'verbose_name_plural': '연계 차수'},
+            name="matchround",
+            options={
+                "ordering": ["-created_at", "pk"],
+                "verbose_name": "연계 차수",
+                "verbose_name_plural": "연계 차수",
+            },
         ),
         migrations.AlterField(
-            model_name='matchround',
-            name='operating_group',
-            field=models.ForeignKey(blank=True, help_text='비워 두면 전국 차수', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='match_rounds', to='programs.operatinggroup', verbose_name='사업단'),
+            model_name="matchround",
+            name="operating_group",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="비워 두면 전국 차수",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="match_rounds",
+                to="programs.operatinggroup",
+                verbose_name="사업단",
+            ),
         ),
         migrations.AlterField(
-            model_name='matchround',
-            name='title',
-            field=models.CharField(max_length=200, verbose_name='차수 이름'),
+            model_name="matchround",
+            name="title",
+            field=models.CharField(max_length=200, verbose_name="차수 이름"),
         ),
         migrations.AlterField(
-            model_name='matchroundevent',
-            name='operating_group',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='비워 두면 전국 차수', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='programs.operatinggroup', verbose_name='사업단'),
+            model_name="matchroundevent",
+            name="operating_group",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="비워 두면 전국 차수",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="programs.operatinggroup",
+                verbose_name="사업단",
+            ),
         ),
         migrations.AlterField(
-            model_name='matchroundevent',
-            name='title',
-            field=models.CharField(max_length=200, verbose_name='차수 이름'),
+            model_name="matchroundevent",
+            name="title",
+            field=models.CharField(max_length=200, verbose_name="차수 이름"),
         ),
         migrations.AlterField(
-            model_name='matchrun',
-            name='algorithm',
-            field=models.CharField(choices=[('trainee-proposing', '교육생 제안 수용유보(안정·교육생 최적)'), ('position-proposing', '기업 제안 수용유보(비교용)'), ('fill-seats', '안정 배정 후 빈자리 채우기')], max_length=30, verbose_name='배정 방식'),
+            model_name="matchrun",
+            name="algorithm",
+            field=models.CharField(
+                choices=[
+                    ("trainee-proposing", "교육생 제안 수용유보(안정·교육생 최적)"),
+                    ("position-proposing", "기업 제안 수용유보(비교용)"),
+                    ("fill-seats", "안정 배정 후 빈자리 채우기"),
+                ],
+                max_length=30,
+                verbose_name="배정 방식",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='traineechoice',
-            name='choice_position_once',
-            constraint=models.UniqueConstraint(fields=('round', 'trainee', 'position'), name='choice_position_once', violation_error_message='같은 인턴 자리를 두 번 지망할 수 없습니다.'),
+            model_name="traineechoice",
+            name="choice_position_once",
+            constraint=models.UniqueConstraint(
+                fields=("round", "trainee", "position"),
+                name="choice_position_once",
+                violation_error_message="같은 인턴 자리를 두 번 지망할 수 없습니다.",
+            ),
         ),
     ]

@@ -7,27 +7,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0007_korean_wording'),
-        ('training', '0003_bounds_and_constraint_messages'),
+        ("programs", "0007_korean_wording"),
+        ("training", "0003_bounds_and_constraint_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='roombooking',
-            name='room',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='programs.room', verbose_name='공간'),
+            model_name="roombooking",
+            name="room",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="bookings",
+                to="programs.room",
+                verbose_name="공간",
+            ),
         ),
         migrations.AlterField(
-            model_name='roombookingevent',
-            name='room',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='programs.room', verbose_name='공간'),
+            model_name="roombookingevent",
+            name="room",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="programs.room",
+                verbose_name="공간",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='roombooking',
-            name='room_booking_no_overlap',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('status', 'approved')), expressions=[('room', '='), ('during', '&&')], name='room_booking_no_overlap', violation_error_message='선택한 공간은 그 시간에 이미 예약되어 있습니다.'),
+            model_name="roombooking",
+            name="room_booking_no_overlap",
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(
+                condition=models.Q(("status", "approved")),
+                expressions=[("room", "="), ("during", "&&")],
+                name="room_booking_no_overlap",
+                violation_error_message="선택한 공간은 그 시간에 이미 예약되어 있습니다.",
+            ),
         ),
     ]
