@@ -19,8 +19,8 @@ _STAFF = [
     ("시설 예약", "training:venue_list"),
     ("출결 정정", "attendance:corrections"),
     ("훈련수당", "payments:overview"),
-    ("포지션 검토", "internships:review_queue"),
-    ("연계 라운드", "matching:round_list"),
+    ("인턴 자리 검토", "internships:review_queue"),
+    ("연계 차수", "matching:round_list"),
 ]
 # Each role's own pages, shown after "내 업무" and before the public pages.
 _ROLE_PAGES = {
@@ -29,7 +29,7 @@ _ROLE_PAGES = {
     Role.COMPANY: [
         ("내 신청", "recruitment:my_applications"),
         ("회의실 예약", "training:meeting_list"),
-        ("인턴 포지션", "internships:my_positions"),
+        ("인턴 자리", "internships:my_positions"),
         ("인턴십 연계", "matching:company_rounds"),
     ],
     Role.TRAINEE: [

@@ -15,10 +15,10 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         "invalid_login": "아이디 또는 비밀번호가 올바르지 않습니다.",
-        "inactive": "사용이 중지된 계정입니다. 운영기관에 문의하세요.",
+        "inactive": "사용이 중지된 계정입니다. 전담기관에 문의하세요.",
         "locked": (
             "비밀번호를 여러 번 잘못 입력하여 계정이 %(until)s까지 잠겼습니다. "
-            "잠금 해제는 운영기관(전담기관)에 문의하세요."
+            "잠금 해제는 전담기관에 문의하세요."
         ),
     }
 

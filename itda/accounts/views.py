@@ -34,7 +34,7 @@ ROLE_HOME = {
     Role.OPERATOR: "outcomes:operator_home",
     Role.GROUP_STAFF: "registry:group_home",
     Role.COMPANY: "registry:company_home",
-    Role.TRAINEE: "registry:trainee_home",
+    Role.TRAINEE: "outcomes:trainee_home",
     Role.EVALUATOR: "evaluation:evaluator_home",
     Role.VIEWER: "registry:viewer_home",
 }

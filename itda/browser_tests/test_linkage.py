@@ -64,7 +64,7 @@ def test_rank_dry_run_publish_and_explain(page, linkage, trainee, company, seoul
     # The trainee ranks three positions, best first.
     _as(page, trainee)
     page.goto("/trainee/rounds/")
-    page.get_by_role("link", name="포지션 보기").click()
+    page.get_by_role("link", name="인턴 자리 보기").click()
     for name in ("설비 운영", "품질 관리", "데이터 분석"):
         card = page.get_by_test_id("position-card").filter(has_text=name)
         card.get_by_role("button", name="지망에 추가").click()
@@ -109,7 +109,7 @@ def test_rank_dry_run_publish_and_explain(page, linkage, trainee, company, seoul
     why = page.get_by_test_id("why-not")
     expect(why).to_contain_text(
         f"1지망 {company_name} · 설비 운영: 정원 1명을 회원님보다 높게 평가한 지원자로 채움 "
-        "(마지막 합격 순위 1위, 회원님 2위)"
+        "(배정된 교육생은 기업 순위 1위 이내, 회원님 2위)"
     )
     expect(why).to_contain_text(
         f"2지망 {company_name} · 품질 관리: 기업이 회원님을 순위에 올리지 않음"

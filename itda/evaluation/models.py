@@ -64,7 +64,9 @@ class Scheme(models.Model):
         "집계 방식", max_length=20, choices=Method.choices, default=Method.TRIMMED_MEAN
     )
     evaluators_per_application = models.PositiveSmallIntegerField("신청서당 평가위원 수", default=3)
-    cutoff = models.DecimalField("과락 점수", max_digits=5, decimal_places=2, null=True, blank=True)
+    cutoff = models.DecimalField(
+        "선정 기준 점수", max_digits=5, decimal_places=2, null=True, blank=True
+    )
     total_seats = models.PositiveIntegerField("선정 인원", null=True, blank=True)
     waitlist_size = models.PositiveIntegerField("예비 인원", null=True, blank=True)
     # Quotas as data: [{"dimension": "region", "value": "capital", "seats": 100}, ...]

@@ -296,7 +296,7 @@ def ranking_export(request, pk: int):
         "selected": "선정",
         "waitlisted": "예비",
         "not_selected": "미선정",
-        "below_cutoff": "과락",
+        "below_cutoff": "기준 점수 미달",
         "no_scores": "평가 없음",
     }
 

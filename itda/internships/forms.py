@@ -3,6 +3,7 @@
 from django import forms
 
 from itda.internships.models import Position
+from itda.lib.forms import require_messages
 from itda.programs.models import PlacementKind, Track
 
 
@@ -50,10 +51,7 @@ class PositionForm(forms.ModelForm):
         self.fields["problem_statement"].widget = forms.Textarea(attrs={"rows": 3})
         self.fields["problem_statement"].help_text = "Track 2(PBL)는 필수입니다."
         self.fields["seats"].min_value = 1
-        for name in ("title", "duties", "site_address", "mentor_name", "seats"):
-            self.fields[name].error_messages["required"] = (
-                f"{self.fields[name].label}을(를) 입력하세요."
-            )
+        require_messages(self, "title", "duties", "site_address", "mentor_name", "seats")
 
 
 class ReviewForm(forms.Form):

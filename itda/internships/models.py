@@ -35,7 +35,7 @@ def _skills(verbose_name: str) -> ArrayField:
 
 @pghistory.track()
 class Position(models.Model):
-    """인턴십 포지션: a selected company's seats for one track, with duties, site and mentor."""
+    """인턴 자리: a selected company's seats for one track, with duties, site and mentor."""
 
     company = models.ForeignKey(
         Company, on_delete=models.PROTECT, related_name="positions", verbose_name="기업"
@@ -43,7 +43,7 @@ class Position(models.Model):
     track = models.ForeignKey(
         Track, on_delete=models.PROTECT, related_name="positions", verbose_name="트랙"
     )
-    title = models.CharField("포지션명", max_length=200)
+    title = models.CharField("인턴 자리 이름", max_length=200)
     duties = BoundedTextField("직무 내용", max_length=4000)
     problem_statement = BoundedTextField("PBL 과제", max_length=4000, blank=True)
     seats = models.PositiveSmallIntegerField("인원")
@@ -69,8 +69,8 @@ class Position(models.Model):
     scope = ScopePaths(region="region", company="company")
 
     class Meta:
-        verbose_name = "인턴십 포지션"
-        verbose_name_plural = "인턴십 포지션"
+        verbose_name = "인턴 자리"
+        verbose_name_plural = "인턴 자리"
         ordering = ["-created_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -121,7 +121,7 @@ class Placement(models.Model):
         Trainee, on_delete=models.PROTECT, related_name="placements", verbose_name="교육생"
     )
     position = models.ForeignKey(
-        Position, on_delete=models.PROTECT, related_name="placements", verbose_name="포지션"
+        Position, on_delete=models.PROTECT, related_name="placements", verbose_name="인턴 자리"
     )
     state = models.CharField(
         "상태", max_length=20, choices=PlacementState.choices, default=PlacementState.ASSIGNED

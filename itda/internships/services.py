@@ -13,6 +13,7 @@ from itda.internships.models import (
     PositionStatus,
     PositionTransition,
 )
+from itda.lib.korean import josa
 from itda.programs.models import Company, PlacementKind
 from itda.recruitment.models import CallKind, Result
 
@@ -54,24 +55,24 @@ def _clean_skills(skills: list[str]) -> list[str]:
 def position_save(*, actor: User, company: Company, fields: dict, position=None) -> Position:
     """Create or edit a company's position while it is a draft or returned for changes."""
     if not company.managers.filter(pk=actor.pk).exists():
-        raise PositionError("이 기업의 담당자만 포지션을 작성할 수 있습니다.")
+        raise PositionError("이 기업의 담당자만 인턴 자리를 작성할 수 있습니다.")
     track = fields["track"]
     if not company_is_selected(company, track.programme):
-        raise PositionError("선정된 참여기업만 인턴십 포지션을 등록할 수 있습니다.")
+        raise PositionError("선정된 참여기업만 인턴 자리를 등록할 수 있습니다.")
     if position is None:
         position = Position(company=company, created_by=actor)
     else:
         position = Position.objects.select_for_update().get(pk=position.pk, company=company)
         if position.status not in _EDITABLE:
             raise PositionError(
-                f"'{position.get_status_display()}' 상태의 포지션은 수정할 수 없습니다."
+                f"'{position.get_status_display()}' 상태의 인턴 자리는 수정할 수 없습니다."
             )
     for name, value in fields.items():
         setattr(position, name, value)
     position.required_skills = _clean_skills(position.required_skills)
     position.preferred_skills = _clean_skills(position.preferred_skills)
     if track.placement_kind == PlacementKind.PBL and not position.problem_statement.strip():
-        raise PositionError("Track 2(PBL) 포지션은 해결할 과제(PBL 과제)를 적어야 합니다.")
+        raise PositionError("Track 2(PBL) 인턴 자리는 해결할 과제(PBL 과제)를 적어야 합니다.")
     position.full_clean()
     position.save()
     return position
@@ -88,7 +89,7 @@ def position_move(*, actor: User, position: Position, to: str, note: str = "") -
         allowed = move in _STAFF_MOVES and actor.role in (Role.OPERATOR, Role.GROUP_STAFF)
     if not allowed:
         raise PositionError(
-            f"'{position.get_status_display()}'에서 '{PositionStatus(to).label}'(으)로 "
+            f"'{position.get_status_display()}'에서 {josa(PositionStatus(to).label, '으로/로')} "
             "바꿀 수 없습니다."
         )
     if to == PositionStatus.RETURNED and not note.strip():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from itda.lib.dates import EARLIEST, LATEST, validate_era
+from itda.lib.korean import josa
 
 _TEMPORAL = (forms.DateField, forms.DateTimeField)
 
@@ -40,3 +41,10 @@ def change_reason_field() -> forms.CharField:
             "min_length": "변경 사유를 5자 이상 입력하세요.",
         },
     )
+
+
+def require_messages(form: forms.BaseForm, *names: str) -> None:
+    """Each named field, left empty, says "<label>을/를 입력하세요." with the particle that fits."""
+    for name in names:
+        field = form.fields[name]
+        field.error_messages["required"] = f"{josa(field.label, '을/를')} 입력하세요."

@@ -28,7 +28,7 @@ class RoundForm(BoundedDatesMixin, forms.ModelForm):
             "trainee_deadline",
             "company_deadline",
         ]
-        labels = {"follows": "후속 라운드 (앞 라운드에서 배정되지 않은 교육생 대상)"}
+        labels = {"follows": "후속 차수 (앞 차수에서 배정되지 않은 교육생 대상)"}
         widgets = {
             "trainee_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "company_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -39,10 +39,10 @@ class PublishForm(forms.Form):
     """Which algorithm's result to publish, and the confirmation that it cannot be undone."""
 
     algorithm = forms.ChoiceField(
-        label="발표할 알고리즘",
+        label="발표할 배정 방식",
         choices=Algorithm.choices,
         initial=Algorithm.TRAINEE_PROPOSING,
-        error_messages={"required": "발표할 알고리즘을 고르세요."},
+        error_messages={"required": "발표할 배정 방식을 고르세요."},
     )
     confirm = forms.BooleanField(
         label="발표하면 되돌릴 수 없고, 배정된 교육생의 인턴십 배정이 만들어짐을 확인했습니다",

@@ -28,7 +28,7 @@ class RoundStatus(models.TextChoices):
 
 @pghistory.track()
 class MatchRound(models.Model):
-    """연계 라운드: one operating group's (or a national) round of ranking and matching."""
+    """연계 차수: one operating group's (or a national) round of ranking and matching."""
 
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="match_rounds", verbose_name="사업"
@@ -40,9 +40,9 @@ class MatchRound(models.Model):
         blank=True,
         related_name="match_rounds",
         verbose_name="사업단",
-        help_text="비워 두면 전국 라운드",
+        help_text="비워 두면 전국 차수",
     )
-    title = models.CharField("라운드명", max_length=200)
+    title = models.CharField("차수 이름", max_length=200)
     # A second round for those left out names the round it follows.
     follows = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="followed_by"
@@ -71,8 +71,8 @@ class MatchRound(models.Model):
     scope = ScopePaths(group="operating_group")
 
     class Meta:
-        verbose_name = "연계 라운드"
-        verbose_name_plural = "연계 라운드"
+        verbose_name = "연계 차수"
+        verbose_name_plural = "연계 차수"
         ordering = ["-created_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -123,7 +123,7 @@ class TraineeChoice(models.Model):
             models.UniqueConstraint(
                 fields=["round", "trainee", "position"],
                 name="choice_position_once",
-                violation_error_message="같은 포지션을 두 번 지망할 수 없습니다.",
+                violation_error_message="같은 인턴 자리를 두 번 지망할 수 없습니다.",
             ),
             models.UniqueConstraint(
                 fields=["round", "trainee", "rank"],
@@ -235,7 +235,7 @@ class MatchRun(models.Model):
     """One run of the engine on a round's frozen input: kept whole, never changed."""
 
     round = models.ForeignKey(MatchRound, on_delete=models.PROTECT, related_name="runs")
-    algorithm = models.CharField("알고리즘", max_length=30, choices=Algorithm.choices)
+    algorithm = models.CharField("배정 방식", max_length=30, choices=Algorithm.choices)
     engine_version = models.CharField("엔진 버전", max_length=40)
     # The canonical JSON the CLI takes, and its sha256: anyone can rerun the published input.
     input_json = models.TextField()

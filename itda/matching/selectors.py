@@ -293,7 +293,7 @@ def why_not_lines(explanation: dict, positions: dict, labels: RoundLabels) -> li
         if above["reason"] == "filled" and above.get("last_admitted_rank"):
             lines.append(
                 f"{head}: 정원 {capacity}명을 회원님보다 높게 평가한 지원자로 채움 "
-                f"(마지막 합격 순위 {above['last_admitted_rank']}위, "
+                f"(배정된 교육생은 기업 순위 {above['last_admitted_rank']}위 이내, "
                 f"회원님 {above['your_rank_there']}위)"
             )
         elif above["reason"] == "filled":

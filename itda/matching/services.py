@@ -56,13 +56,13 @@ def round_create(
     """Open a round: a group's staff for their own group, the operator for any or national."""
     if actor.role == Role.GROUP_STAFF:
         if operating_group is None or not operating_group.staff.filter(pk=actor.pk).exists():
-            raise MatchError("담당 사업단의 라운드만 만들 수 있습니다.")
+            raise MatchError("담당 사업단의 연계 차수만 만들 수 있습니다.")
     elif actor.role != Role.OPERATOR:
-        raise MatchError("라운드는 사업단 담당자나 전담기관만 만들 수 있습니다.")
+        raise MatchError("연계 차수는 사업단 담당자나 전담기관만 만들 수 있습니다.")
     if company_deadline < trainee_deadline:
         raise MatchError("기업 순위 마감은 교육생 지망 마감 이후여야 합니다.")
     if follows is not None and follows.status != RoundStatus.PUBLISHED:
-        raise MatchError("후속 라운드는 결과를 발표한 라운드에 이어서만 열 수 있습니다.")
+        raise MatchError("후속 차수는 결과를 발표한 차수에 이어서만 열 수 있습니다.")
     round_ = MatchRound(
         programme=programme,
         operating_group=operating_group,
@@ -98,19 +98,19 @@ def trainee_choices_save(
     if trainee.user_id != actor.pk:
         raise MatchError("본인의 지망만 제출할 수 있습니다.")
     if round_.status != RoundStatus.OPEN:
-        raise MatchError("지망을 받는 라운드가 아닙니다.")
+        raise MatchError("지망을 받는 차수가 아닙니다.")
     if now >= round_.trainee_deadline:
         raise MatchError(f"지망 제출이 마감되었습니다 (마감 {_kst(round_.trainee_deadline)}).")
     if not round_trainees(round_, today=timezone.localdate(now)).filter(pk=trainee.pk).exists():
-        raise MatchError("이 라운드에 참여할 수 있는 교육생이 아닙니다 (수료·수료 예정자만).")
+        raise MatchError("이 차수에 참여할 수 있는 교육생이 아닙니다 (수료·수료 예정자만).")
     ids = [p.pk for p in positions]
     if len(ids) != len(set(ids)):
-        raise MatchError("같은 포지션을 두 번 지망할 수 없습니다.")
+        raise MatchError("같은 인턴 자리를 두 번 지망할 수 없습니다.")
     if len(ids) > round_.max_choices:
         raise MatchError(f"최대 {round_.max_choices}개까지 지망할 수 있습니다.")
     allowed = set(round_positions(round_).filter(pk__in=ids).values_list("pk", flat=True))
     if missing := [p for p in positions if p.pk not in allowed]:
-        raise MatchError(f"지망할 수 없는 포지션입니다: {missing[0].title}")
+        raise MatchError(f"지망할 수 없는 인턴 자리입니다: {missing[0].title}")
     TraineeChoice.objects.filter(round=round_, trainee=trainee).delete()
     return TraineeChoice.objects.bulk_create(
         TraineeChoice(round=round_, trainee=trainee, position=p, rank=i)
@@ -120,7 +120,7 @@ def trainee_choices_save(
 
 def _require_manager(position: Position, actor: User) -> None:
     if not position.company.managers.filter(pk=actor.pk).exists():
-        raise MatchError("이 포지션 기업의 담당자만 할 수 있습니다.")
+        raise MatchError("이 인턴 자리를 낸 기업의 담당자만 할 수 있습니다.")
 
 
 @transaction.atomic
@@ -138,7 +138,7 @@ def company_ranking_save(
     round_ = _lock_round(round_)
     _require_manager(position, actor)
     if round_.status != RoundStatus.OPEN:
-        raise MatchError("순위를 받는 라운드가 아닙니다.")
+        raise MatchError("순위를 받는 차수가 아닙니다.")
     if now >= round_.company_deadline:
         raise MatchError(f"순위 제출이 마감되었습니다 (마감 {_kst(round_.company_deadline)}).")
     ids = [t.pk for t in trainees]
@@ -150,7 +150,7 @@ def company_ranking_save(
         )
     )
     if strangers := [t for t in trainees if t.pk not in applied]:
-        raise MatchError(f"이 포지션을 지망하지 않은 교육생입니다 (#{strangers[0].pk}).")
+        raise MatchError(f"이 인턴 자리를 지망하지 않은 교육생입니다 (#{strangers[0].pk}).")
     CompanyRanking.objects.filter(round=round_, position=position).delete()
     return CompanyRanking.objects.bulk_create(
         CompanyRanking(round=round_, position=position, trainee=t, rank=i)
@@ -172,7 +172,7 @@ def interview_schedule(
     than the round's company deadline: the company ranks the applicants it has met."""
     _require_manager(position, actor)
     if not TraineeChoice.objects.filter(round=round_, position=position, trainee=trainee).exists():
-        raise MatchError("이 포지션을 지망한 교육생만 면접할 수 있습니다.")
+        raise MatchError("이 인턴 자리를 지망한 교육생만 면접할 수 있습니다.")
     if scheduled_at > round_.company_deadline:
         deadline = timezone.localtime(round_.company_deadline)
         raise MatchError(f"면접은 기업 순위 마감({deadline:%Y-%m-%d %H:%M}) 전이어야 합니다.")
@@ -205,7 +205,7 @@ def may_run(round_: MatchRound, actor: User) -> bool:
 
 def _require_runner(round_: MatchRound, actor: User) -> None:
     if not may_run(round_, actor):
-        raise MatchError("이 라운드의 사업단 담당자(전국 라운드는 전담기관)만 실행할 수 있습니다.")
+        raise MatchError("이 차수의 사업단 담당자(전국 차수는 전담기관)만 실행할 수 있습니다.")
 
 
 def round_dry_run(*, round_: MatchRound, actor: User, today: datetime.date | None = None) -> dict:
@@ -243,13 +243,13 @@ def round_publish(
     round_ = _lock_round(round_)
     _require_runner(round_, actor)
     if round_.published_run_id is not None:
-        raise MatchError("이미 결과를 발표한 라운드입니다.")
+        raise MatchError("이미 결과를 발표한 차수입니다.")
     if now < round_.company_deadline:
         raise MatchError(
             f"기업 순위 마감 후에 발표할 수 있습니다 (마감 {_kst(round_.company_deadline)})."
         )
     if algorithm not in Algorithm.values:
-        raise MatchError("알 수 없는 알고리즘입니다.")
+        raise MatchError("알 수 없는 배정 방식입니다.")
     data = round_input(round_, today=timezone.localdate(now))
     result = solve_json(data, algorithm=algorithm, explain=True)
     run = MatchRun.objects.create(

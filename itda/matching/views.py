@@ -256,7 +256,7 @@ def round_list(request):
         except ValidationError as exc:  # a MatchError, or a deadline outside the programme
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "연계 라운드를 열었습니다.")
+            messages.success(request, "연계 차수를 열었습니다.")
             return redirect("matching:round_detail", pk=round_.pk)
     return render(
         request,
@@ -330,7 +330,7 @@ def round_publish(request, pk: int):
         return redirect("matching:round_detail", pk=round_.pk)
     placed = run.stats["placed"]
     messages.success(
-        request, f"결과를 발표했습니다: {placed}명 배정 (입력 sha256 {run.input_sha256[:12]}…)."
+        request, f"결과를 발표했습니다: {placed}명 배정 (입력 확인값 {run.input_sha256[:12]}…)."
     )
     return redirect("matching:round_result", pk=round_.pk)
 

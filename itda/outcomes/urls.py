@@ -6,5 +6,6 @@ app_name = "outcomes"
 
 urlpatterns = [
     path("operator/", views.operator_home, name="operator_home"),
+    path("trainee/", views.trainee_home, name="trainee_home"),
     path("trainee/training/", views.my_training, name="my_training"),
 ]

@@ -11,9 +11,10 @@ from itda.accounts.access import require_role
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.evaluation.models import Evaluator
+from itda.outcomes.selectors import trainee_steps
 from itda.payments.selectors import line_explain, trainee_lines
 from itda.programs.models import Company, Trainee
-from itda.programs.selectors import region_applicant_counts
+from itda.programs.selectors import region_registration_counts
 from itda.training.models import Certificate
 from itda.training.selectors import (
     Progress,
@@ -31,12 +32,28 @@ def operator_home(request):
         request,
         "outcomes/operator_home.html",
         {
-            "regions": region_applicant_counts(),
+            "regions": region_registration_counts(),
             "n_companies": Company.objects.count(),
             "n_trainees": Trainee.objects.count(),
             "n_evaluators": Evaluator.objects.count(),
         },
     )
+
+
+@never_cache
+def trainee_home(request):
+    """교육생: their own record and how far along the programme's path they are."""
+    require_role(request, Role.TRAINEE)
+    trainee = (
+        Trainee.objects.visible_to(request.user).select_related("region", "preferred_track").first()
+    )
+    context = {"trainee": trainee}
+    if trainee:
+        personal_data_access_record(
+            request=request, subject_type="programs.trainee", subject_ids=[trainee.pk]
+        )
+        context["steps"] = trainee_steps(trainee)
+    return render(request, "outcomes/trainee_home.html", context)
 
 
 @never_cache

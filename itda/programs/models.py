@@ -42,13 +42,30 @@ class Region(models.Model):
     name = models.CharField("명칭", max_length=20, unique=True)
     short_name = models.CharField("약칭", max_length=4, unique=True)
     zone = models.CharField("권역", max_length=20, choices=Zone.choices)
+    # 강원도 → 강원특별자치도 (2023-06-11), 전라북도 → 전북특별자치도 (2024-01-18): a document
+    # from before the change names the region as it was then.
+    former_name = models.CharField("이전 명칭", max_length=20, blank=True)
+    renamed_on = models.DateField("명칭 변경일", null=True, blank=True, validators=[validate_era])
 
     class Meta:
         verbose_name = "시·도"
         verbose_name_plural = "시·도"
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(former_name="") | models.Q(renamed_on__isnull=False),
+                name="region_rename_dated",
+                violation_error_message="이전 명칭에는 명칭 변경일이 있어야 합니다.",
+            ),
+        ]
 
     def __str__(self) -> str:
+        return self.name
+
+    def name_on(self, day: datetime.date) -> str:
+        """The region's name on ``day``: the former name before the rename."""
+        if self.former_name and day < self.renamed_on:
+            return self.former_name
         return self.name
 
 
@@ -153,6 +170,12 @@ class TransformationPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region.short_name} 산단대개조 ({self.round_year})"
+
+    @property
+    def region_name(self) -> str:
+        """The region as the plan's round named it: as of 1 January of the round year (the
+        rounds' calls open in January), so 2021's 전북 plan is 전라북도's."""
+        return self.region.name_on(datetime.date(self.round_year, 1, 1))
 
 
 class SiteRole(models.TextChoices):
@@ -489,13 +512,13 @@ class Room(models.Model):
     scope = ScopePaths(region="venue__region")
 
     class Meta:
-        verbose_name = "실"
-        verbose_name_plural = "실"
+        verbose_name = "공간"
+        verbose_name_plural = "공간"
         constraints = [
             models.UniqueConstraint(
                 fields=["venue", "name"],
                 name="room_name_unique",
-                violation_error_message="이 교육장에 같은 이름의 실이 이미 있습니다.",
+                violation_error_message="이 교육장에 같은 이름의 공간이 이미 있습니다.",
             ),
             models.CheckConstraint(
                 condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=1),

@@ -7,7 +7,6 @@ app_name = "registry"
 urlpatterns = [
     path("group/", views.group_home, name="group_home"),
     path("company/", views.company_home, name="company_home"),
-    path("trainee/", views.trainee_home, name="trainee_home"),
     path("viewer/", views.viewer_home, name="viewer_home"),
     path("registry/companies/", views.company_list, name="company_list"),
     path("registry/companies/export/", views.company_export, name="company_export"),

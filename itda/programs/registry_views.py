@@ -18,7 +18,7 @@ from itda.lib import masking
 from itda.programs import services
 from itda.programs.forms import TraineeRegionForm
 from itda.programs.models import Company, Trainee
-from itda.programs.selectors import region_applicant_counts
+from itda.programs.selectors import region_registration_counts
 
 
 @never_cache
@@ -50,36 +50,22 @@ def company_home(request):
 
 
 @never_cache
-def trainee_home(request):
-    """교육생: their own record."""
-    require_role(request, Role.TRAINEE)
-    trainee = (
-        Trainee.objects.visible_to(request.user).select_related("region", "preferred_track").first()
-    )
-    if trainee:
-        personal_data_access_record(
-            request=request, subject_type="programs.trainee", subject_ids=[trainee.pk]
-        )
-    return render(request, "programs/registry/trainee_home.html", {"trainee": trainee})
-
-
-@never_cache
 def viewer_home(request):
     """부처·지자체 열람자: aggregates only."""
     require_role(request, Role.VIEWER, Role.OPERATOR)
-    regions = list(region_applicant_counts())
+    regions = list(region_registration_counts())
     chart = {
         "type": "bar",
         "data": {
             "labels": [r.short_name for r in regions],
             "datasets": [
                 {
-                    "label": "기업",
+                    "label": "등록 기업",
                     "data": [r.n_companies for r in regions],
                     "backgroundColor": "#256ef4",
                 },
                 {
-                    "label": "교육생",
+                    "label": "등록 교육생",
                     "data": [r.n_trainees for r in regions],
                     "backgroundColor": "#0b9e77",
                 },

@@ -514,7 +514,7 @@ def _count_per_region(model) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def region_applicant_counts() -> QuerySet[Region]:
+def region_registration_counts() -> QuerySet[Region]:
     """Regions with ``n_companies`` and ``n_trainees``: aggregates, no personal data."""
     return Region.objects.annotate(
         n_companies=_count_per_region(Company), n_trainees=_count_per_region(Trainee)

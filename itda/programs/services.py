@@ -116,7 +116,13 @@ def _load_regions(up: _Upserter) -> dict[str, Region]:
         regions[row["code"]] = up(
             Region,
             {"code": row["code"]},
-            {"name": row["name"], "short_name": row["short_name"], "zone": row["zone"]},
+            {
+                "name": row["name"],
+                "short_name": row["short_name"],
+                "zone": row["zone"],
+                "former_name": row.get("former_name", ""),
+                "renamed_on": row.get("renamed_on"),
+            },
         )
     return regions
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from itda.lib.brn import brn_clean
 from itda.lib.dates import birth_date_problem
-from itda.lib.forms import BoundedDatesMixin, change_reason_field
+from itda.lib.forms import BoundedDatesMixin, change_reason_field, require_messages
 from itda.lib.normalize import phone_key
 from itda.programs.models import Company, Region, SmartFactoryLevel, Track, Trainee, Zone
 from itda.recruitment.models import Call
@@ -60,10 +60,7 @@ class CompanyProfileForm(RegionSetOnceMixin, forms.ModelForm):
             ("", "선택 안 함"),
             *SmartFactoryLevel.choices,
         ]
-        for name in ("name", "representative", "industry", "address", "phone"):
-            self.fields[name].error_messages["required"] = (
-                f"{self.fields[name].label}을(를) 입력하세요."
-            )
+        require_messages(self, "name", "representative", "industry", "address", "phone")
 
     def clean_business_number(self):
         return brn_clean(self.cleaned_data["business_number"])

@@ -137,6 +137,11 @@ class FileKind(models.TextChoices):
     IMAGE = "image", "이미지(JPG/PNG)"
 
 
+def file_kinds_label(kinds) -> str:
+    """Kinds of file as a person reads them: ["pdf", "image"] → "PDF, 이미지(JPG/PNG)"."""
+    return ", ".join(FileKind(kind).label for kind in kinds)
+
+
 @pghistory.track()
 class DocumentRequirement(models.Model):
     """A document a call asks for: its kinds of file and size limit."""
@@ -165,6 +170,10 @@ class DocumentRequirement(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def allowed_kinds_label(self) -> str:
+        return file_kinds_label(self.allowed_kinds)
 
 
 class ApplicationStatus(models.TextChoices):

@@ -27,6 +27,7 @@ from itda.recruitment.models import (
     FileKind,
     Result,
     Screening,
+    file_kinds_label,
 )
 from itda.recruitment.snapshots import application_snapshot
 
@@ -183,7 +184,7 @@ def application_save(
     own = own.select_for_update(of=("self",)).order_by("pk")
     application = own.exclude(status=ApplicationStatus.WITHDRAWN).first()
     if application is None and own.exists():
-        raise ApplicationError("철회한 신청은 다시 열 수 없습니다. 운영기관에 문의하세요.")
+        raise ApplicationError("철회한 신청은 다시 열 수 없습니다. 전담기관에 문의하세요.")
     if application is None:
         application = Application(call=call, created_by=actor)
     application.applicant_key = key
@@ -382,8 +383,7 @@ def upload_checked(upload, *, kinds, max_size_mb: int, label: str) -> str:
     upload.seek(0)
     allowed = [_SIGNATURES[k] for k in kinds]
     if not any(name.endswith(exts) and head.startswith(sigs) for exts, sigs in allowed):
-        labels = ", ".join(FileKind(k).label for k in kinds)
-        raise ApplicationError(f"{label}: {labels} 파일만 올릴 수 있습니다.")
+        raise ApplicationError(f"{label}: {file_kinds_label(kinds)} 파일만 올릴 수 있습니다.")
     if upload.size > max_size_mb * 1024 * 1024:
         raise ApplicationError(f"{label}: {max_size_mb}MB 이하만 올릴 수 있습니다.")
     digest = hashlib.sha256()
@@ -451,7 +451,7 @@ def company_application_save(
         if taken.exists():
             raise ApplicationError(
                 "이미 등록된 사업자등록번호입니다. 기존 담당자에게 계정 연결을 "
-                "요청하거나 운영기관에 문의하세요."
+                "요청하거나 전담기관에 문의하세요."
             )
     try:
         with transaction.atomic():
@@ -494,7 +494,7 @@ def trainee_application_save(
             raise ApplicationError(
                 "같은 신청이 방금 저장되었습니다. 내 신청 목록에서 확인하세요."
             ) from exc
-        raise ApplicationError("이미 등록된 휴대전화 번호입니다. 운영기관에 문의하세요.") from exc
+        raise ApplicationError("이미 등록된 휴대전화 번호입니다. 전담기관에 문의하세요.") from exc
     consent = bool(answers.pop("consent", False))
     application = application_save(
         call=call, actor=actor, answers=answers, consent=consent, trainee=trainee, now=now

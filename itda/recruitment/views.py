@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import Role
+from itda.lib.korean import josa
 from itda.programs.models import Company, Trainee
 from itda.recruitment import selectors, services
 from itda.recruitment.forms import (
@@ -196,7 +197,7 @@ def document_upload(request, pk: int, requirement_id: int):
                 upload=form.cleaned_data["file"],
                 actor=request.user,
             )
-            messages.success(request, f"{requirement.name}을(를) 올렸습니다.")
+            messages.success(request, f"{josa(requirement.name, '을/를')} 올렸습니다.")
         except services.ApplicationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("recruitment:application_detail", pk=pk)

@@ -8,7 +8,7 @@ import datetime
 from django import forms
 
 from itda.accounts.models import User
-from itda.lib.forms import BoundedDatesMixin
+from itda.lib.forms import BoundedDatesMixin, require_messages
 from itda.programs.models import OperatingGroup
 from itda.training.models import BookingKind, Cohort, Course
 from itda.training.schedule import KST, group_rooms, meeting_rooms
@@ -69,10 +69,7 @@ class CourseForm(_ServiceChecked, forms.ModelForm):
             programme__in=groups.values("programme")
         )
         self.fields["level"].required = False
-        for name in ("code", "title"):
-            self.fields[name].error_messages["required"] = (
-                f"{self.fields[name].label}을(를) 입력하세요."
-            )
+        require_messages(self, "code", "title")
 
 
 class ModuleForm(forms.Form):
@@ -130,7 +127,7 @@ class SessionForm(_SpanForm):
     title = forms.CharField(label="차시 내용", max_length=200)
     module = forms.ModelChoiceField(label="교과목", queryset=None, required=False)
     room = forms.ModelChoiceField(
-        label="교육장(실)", queryset=None, required=False, help_text="비워 두면 비대면 차시입니다."
+        label="교육장 공간", queryset=None, required=False, help_text="비워 두면 비대면 차시입니다."
     )
     instructor_name = forms.CharField(label="강사명", max_length=50, required=False)
     field_order = ["title", "module", "date", "start", "end", "room", "instructor_name"]
@@ -160,7 +157,7 @@ class MeetingRequestForm(_SpanForm):
 class StaffBookingForm(_SpanForm):
     """Staff hold a room of their venue for a meeting or an event."""
 
-    room = forms.ModelChoiceField(label="실", queryset=None, empty_label=None)
+    room = forms.ModelChoiceField(label="공간", queryset=None, empty_label=None)
     kind = forms.ChoiceField(
         label="용도", choices=[(k.value, k.label) for k in (BookingKind.MEETING, BookingKind.EVENT)]
     )

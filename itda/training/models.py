@@ -321,7 +321,7 @@ class RoomBooking(models.Model):
     database refuses it (exclusion constraint), so concurrent requests cannot double-book."""
 
     room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, related_name="bookings", verbose_name="실"
+        Room, on_delete=models.PROTECT, related_name="bookings", verbose_name="공간"
     )
     during = DateTimeRangeField("사용 시간", validators=[validate_era_range])
     kind = models.CharField("용도", max_length=20, choices=BookingKind.choices)
@@ -360,7 +360,7 @@ class RoomBooking(models.Model):
         constraints = [
             ExclusionConstraint(
                 name="room_booking_no_overlap",
-                violation_error_message="선택한 실은 그 시간에 이미 예약되어 있습니다.",
+                violation_error_message="선택한 공간은 그 시간에 이미 예약되어 있습니다.",
                 expressions=[("room", RangeOperators.EQUAL), ("during", RangeOperators.OVERLAPS)],
                 condition=Q(status="approved"),
             ),

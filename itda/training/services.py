@@ -93,7 +93,7 @@ def _hold(booking: RoomBooking, **save_kwargs) -> None:
         if conflict is None:  # the other booking was cancelled meanwhile; ask to retry
             raise TrainingError("다른 예약과 동시에 처리되었습니다. 다시 시도해 주세요.") from exc
         raise TrainingError(
-            f"선택한 실은 {_span_text(conflict)}에 이미 '{conflict.purpose}' 일정으로 "
+            f"선택한 공간은 {_span_text(conflict)}에 이미 '{conflict.purpose}' 일정으로 "
             "예약되어 있습니다."
         ) from exc
 
@@ -135,7 +135,7 @@ def course_save(*, actor: User, fields: dict, course: Course | None = None) -> C
         .exclude(pk=course.pk)
         .exists()
     ):
-        raise TrainingError(f"과정 코드 '{course.code}'은(는) 이미 사용 중입니다.")
+        raise TrainingError(f"이미 사용 중인 과정 코드입니다: {course.code}")
     course.full_clean()
     course.save()
     return course
@@ -256,7 +256,7 @@ def _check_room(cohort: Cohort, room: Room | None) -> None:
         room is not None
         and not group_rooms(cohort.course.operating_group).filter(pk=room.pk).exists()
     ):
-        raise TrainingError("이 사업단 권역의 교육장에 있는 실만 선택할 수 있습니다.")
+        raise TrainingError("이 사업단 권역의 교육장에 있는 공간만 선택할 수 있습니다.")
 
 
 def _session_purpose(session: Session) -> str:

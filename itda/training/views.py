@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from itda.accounts.access import require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.lib.dates import EARLIEST, LATEST, era_clamp
+from itda.lib.korean import josa
 from itda.training import schedule, services
 from itda.training.forms import (
     CohortForm,
@@ -115,7 +116,8 @@ def module_delete(request, pk: int):
         pk=pk,
     )
     services.module_delete(actor=request.user, module=module)
-    messages.success(request, f"교과목 '{module.title}'을(를) 삭제했습니다.")
+    quoted = f"'{module.title}'"
+    messages.success(request, f"교과목 {josa(quoted, '을/를')} 삭제했습니다.")
     return redirect("training:course_detail", pk=module.course_id)
 
 

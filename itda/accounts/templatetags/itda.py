@@ -1,10 +1,11 @@
-"""Template filters: masking of personal data and Korean number formats."""
+"""Template filters: masking of personal data, Korean number and date formats, particles."""
 
 from decimal import Decimal
 
 from django import template
+from django.utils import dateformat
 
-from itda.lib import masking
+from itda.lib import korean, masking
 
 register = template.Library()
 
@@ -46,3 +47,17 @@ def percent(value) -> str:
     if value in (None, ""):
         return "-"
     return f"{Decimal(value) * 100:.2f}%"
+
+
+@register.filter
+def josa(value, pair: str) -> str:
+    """``{{ complex.name|josa:"이/가" }}`` → 남동국가산업단지가: the particle that fits the word."""
+    return korean.josa(value, pair)
+
+
+@register.filter(expects_localtime=True)
+def kdate(value, fmt: str) -> str:
+    """``date`` with a one-letter weekday for ``D``: ``{{ day|kdate:"n/j(D)" }}`` → 12/7(월)."""
+    if value in (None, ""):
+        return ""
+    return korean.weekday(value).join(dateformat.format(value, part) for part in fmt.split("D"))

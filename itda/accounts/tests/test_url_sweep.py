@@ -355,7 +355,7 @@ SWEEP: dict[str, Row] = {
     "outcomes:my_training": own("trainee"),
     "registry:group_home": own("seoul_staff"),
     "registry:company_home": own("company"),
-    "registry:trainee_home": own("trainee"),
+    "outcomes:trainee_home": own("trainee"),
     "registry:viewer_home": own("viewer"),
     "registry:company_list": own("seoul_staff"),
     "registry:company_export": own("seoul_staff"),

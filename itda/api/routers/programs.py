@@ -188,6 +188,7 @@ class KeyTaskOut(Schema):
 class PlanOut(Schema):
     id: int
     region: RegionOut
+    region_name: str = Field(description="시·도의 그 선정연도 명칭 (예: 2021년 전라북도)")
     round_year: int
     status: str
     status_label: str
@@ -384,7 +385,7 @@ def programme_detail(request, programme_id: int = _id("사업 ID")):
     return get_object_or_404(_programmes(), pk=programme_id)
 
 
-@router.get("/venues", response=list[VenueOut], tags=REFERENCE, summary="교육장과 실 목록")
+@router.get("/venues", response=list[VenueOut], tags=REFERENCE, summary="교육장과 공간 목록")
 @paginate(Pages)
 def venue_list(request):
     return _venues().order_by("name", "pk")
@@ -664,7 +665,7 @@ class RegionStatsOut(Schema):
 @decorate_view(never_cache)
 def region_stats(request):
     require_role(request, Role.OPERATOR, Role.VIEWER)
-    regions = list(selectors.region_applicant_counts())
+    regions = list(selectors.region_registration_counts())
     return {
         "regions": regions,
         "total_companies": sum(r.n_companies for r in regions),

@@ -37,7 +37,7 @@ def test_national_round_results_count_only_what_each_group_may_see(
     # The five trainees all live in Seoul: Busan sees none of them, and no national totals.
     assert counts == {"admin": ("4", "1"), "seoul": ("4", "1"), "busan": ("0", "0")}
     assert pages["busan"].count('data-testid="result-row"') == 0
-    assert "불안정 쌍" in pages["admin"] and "불안정 쌍" not in pages["busan"]
+    assert "엇갈린 쌍" in pages["admin"] and "엇갈린 쌍" not in pages["busan"]
     assert "담당 사업단이 볼 수 있는 교육생만" in pages["busan"]
 
 
@@ -62,5 +62,5 @@ def test_national_round_progress_counts_only_what_each_group_may_see(
         "seoul": ("5", "4", "4 / 6", "3"),
         "busan": ("0", "0", "0 / 0", "0"),
     }
-    assert "볼 수 있는 교육생과 포지션만" in pages["busan"]
-    assert "볼 수 있는 교육생과 포지션만" not in pages["admin"]
+    assert "볼 수 있는 교육생과 인턴 자리만" in pages["busan"]
+    assert "볼 수 있는 교육생과 인턴 자리만" not in pages["admin"]

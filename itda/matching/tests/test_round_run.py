@@ -119,7 +119,7 @@ def test_the_trainee_sees_where_and_why_not_higher(ranked_round, seoul_staff, lo
     assert f"배정: {company} · 포지션 C" in html
     assert (
         f"1지망 {company} · 포지션 A: 정원 1명을 회원님보다 높게 평가한 지원자로 채움 "
-        "(마지막 합격 순위 1위, 회원님 2위)"
+        "(배정된 교육생은 기업 순위 1위 이내, 회원님 2위)"
     ) in html
     assert f"2지망 {company} · 포지션 B: 기업이 회원님을 순위에 올리지 않음" in html
 
@@ -149,7 +149,7 @@ def test_the_company_sees_who_was_placed_unmasked_and_logged(
     for who in ("me", "t2", "t3", "t4"):
         assert people[who].name in html and people[who].phone in html
     assert people["t5"].name not in html
-    assert "마지막 합격자는 우리 순위 2위" in html  # position C admitted its 1st and 2nd
+    assert "배정된 교육생은 기업 순위 2위 이내" in html  # position C admitted its 1st and 2nd
     log = PersonalDataAccess.objects.get(actor=company, action="list")
     assert log.subject_ids == sorted(people[w].pk for w in ("me", "t2", "t3", "t4"))
 
@@ -206,7 +206,7 @@ def test_staff_open_a_follow_up_round_only_after_publication(ranked_round, seoul
     second = round_.followed_by.get()
     assert response["Location"] == f"/rounds/{second.pk}/"
     html = client.get(response["Location"]).content.decode()
-    assert "후속 라운드" in html and round_.title in html
+    assert "후속 차수" in html and round_.title in html
 
 
 def test_dry_run_and_result_page_queries_do_not_grow_with_the_round(

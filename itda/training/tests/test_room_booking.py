@@ -76,7 +76,7 @@ def test_a_session_books_its_room_and_an_overlap_is_refused_in_korean(
     response = _session_post(client, other, lecture_room, start="11:00", end="13:00")
     html = unescape(response.content.decode())
     assert response.status_code == 400
-    assert "선택한 실은 10:00–12:00에 이미 '" in html and "PLC 실습' 일정으로 예약되어" in html
+    assert "선택한 공간은 10:00–12:00에 이미 '" in html and "PLC 실습' 일정으로 예약되어" in html
     assert Session.objects.count() == 1 and RoomBooking.objects.count() == 1
 
 
@@ -117,7 +117,7 @@ def test_a_session_lies_within_the_cohort_and_ends_after_it_starts(
 def test_the_session_form_is_plain_and_korean(client, login_as, seoul_staff, cohort):
     login_as(seoul_staff)
     html = client.get(f"/training/cohorts/{cohort.pk}/").content.decode()
-    for label in ("차시 내용", "교과목", "날짜", "시작 시각", "종료 시각", "교육장(실)", "강사명"):
+    for label in ("차시 내용", "교과목", "날짜", "시작 시각", "종료 시각", "교육장 공간", "강사명"):
         assert f">{label}<" in html, label
     assert 'type="date" name="date"' in html and 'type="time" name="start"' in html
     assert ">저장</button>" in html
@@ -167,7 +167,7 @@ def test_editing_a_session_moves_its_booking_unless_the_slot_is_taken(
         f"/training/sessions/{second.pk}/edit/",
         data | {"date": "2026-07-02", "start": "10:00", "end": "12:00", "room": lecture_room.pk},
     )
-    assert "선택한 실은 09:00–11:00에 이미 '" in unescape(response.content.decode())
+    assert "선택한 공간은 09:00–11:00에 이미 '" in unescape(response.content.decode())
     second.refresh_from_db()
     assert second.starts_at == at(13, day=datetime.date(2026, 7, 3))
     assert first.booking.pk != second.booking.pk
@@ -281,7 +281,7 @@ def test_requests_do_not_hold_the_room_and_an_overlapping_approval_is_refused(
     services.booking_decide(actor=seoul_staff, booking=first, approve=True)
     with pytest.raises(services.TrainingError) as refused:
         services.booking_decide(actor=seoul_staff, booking=second, approve=True)
-    assert "선택한 실은 10:00–12:00에 이미 '첫 회의' 일정으로 예약되어 있습니다." in str(
+    assert "선택한 공간은 10:00–12:00에 이미 '첫 회의' 일정으로 예약되어 있습니다." in str(
         refused.value
     )
     second.refresh_from_db()
@@ -429,7 +429,7 @@ def test_eight_concurrent_sessions_in_one_room_one_wins(seoul_staff, regions, le
     assert len(won) == 1 and len(lost) == 7
     for exc in lost:
         assert isinstance(exc, services.TrainingError), exc
-        assert "선택한 실은 10:" in str(exc) and "예약되어 있습니다" in str(exc)
+        assert "선택한 공간은 10:" in str(exc) and "예약되어 있습니다" in str(exc)
     assert RoomBooking.objects.holding().filter(room=lecture_room).count() == 1
     assert Session.objects.count() == 1
 

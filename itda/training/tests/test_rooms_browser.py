@@ -30,7 +30,7 @@ def _add_session(page, cohort, title):  # noqa: F811
     form.get_by_label("날짜").fill("2026-07-02")
     form.get_by_label("시작 시각").fill("10:00")
     form.get_by_label("종료 시각").fill("12:00")
-    form.get_by_label("교육장(실)").select_option(label="테스트 교육장 강의·교육장")
+    form.get_by_label("교육장 공간").select_option(label="테스트 교육장 강의·교육장")
     form.get_by_label("강사명").fill("김강사")
     form.get_by_role("button", name="저장").click()
 
@@ -49,7 +49,7 @@ def test_staff_add_a_session_and_cannot_double_book_the_room(page, seoul_staff, 
 
     _add_session(page, second, "MES 실습")
     alert = page.locator("main [role=alert]")
-    assert "선택한 실은 10:00–12:00에 이미" in alert.inner_text()
+    assert "선택한 공간은 10:00–12:00에 이미" in alert.inner_text()
     assert Session.objects.count() == 1 and RoomBooking.objects.count() == 1
     screenshot(page, "training-session-overlap.png")
 

@@ -34,6 +34,6 @@ class Command(BaseCommand):
             f"교육생 {result.trainees:,}, 평가위원 {result.evaluators:,}, "
             f"계정 {result.users}, 기수 {result.training.cohorts:,}, "
             f"수강 {result.training.enrollments:,}, 출결 {result.training.attendances:,}, "
-            f"포지션 {result.linkage.positions:,}, 지망 {result.linkage.choices:,}, "
+            f"인턴 자리 {result.linkage.positions:,}, 지망 {result.linkage.choices:,}, "
             f"{result.seconds:.1f}초"
         )
