@@ -339,6 +339,8 @@ SWEEP: dict[str, Row] = {
     "accounts:otp_enrol": Row(
         owner="company", signed_in=True, own_rows=frozenset({"otp_totp_totpdevice"})
     ),
+    # Each user's own authenticator app; side B's empty POST fails validation.
+    "accounts:otp_remove": own("company"),
     "accounts:lockouts": Row(owner="admin"),  # the national operator's
     "accounts:lockout_release": Row(pk("lockout"), None),
     # public reference pages
