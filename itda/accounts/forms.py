@@ -69,7 +69,7 @@ class OtpRemoveForm(OtpForm):
     )
     field_order = ["password", "token"]
 
-    def __init__(self, user: User, *args, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
 

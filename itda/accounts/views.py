@@ -143,7 +143,7 @@ def otp_remove(request):
     user = request.user
     enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     required = user.role in SECOND_FACTOR_ROLES
-    form = OtpRemoveForm(user, request.POST or None)
+    form = OtpRemoveForm(request.POST or None, user=user)
     if request.method == "POST" and enrolled and not required and form.is_valid():
         services.totp_devices_remove(actor=user)
         messages.success(request, "인증 앱을 해제했습니다. 다음 로그인부터 비밀번호만 입력합니다.")

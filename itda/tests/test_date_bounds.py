@@ -63,6 +63,7 @@ def form_kwargs(regions, seoul_staff):
         "StaffBookingForm": {"venue": venue},
         "TraineeCallForm": {"programme": regions["programme"]},
         "ScoreSheetForm": {"criteria": []},
+        "OtpRemoveForm": {"user": seoul_staff},
     }
 
 
