@@ -64,6 +64,7 @@ def form_kwargs(regions, seoul_staff):
         "TraineeCallForm": {"programme": regions["programme"]},
         "ScoreSheetForm": {"criteria": []},
         "OtpRemoveForm": {"user": seoul_staff},
+        "RegionChangeForm": {"place": "거주지"},
     }
 
 

@@ -366,6 +366,7 @@ SWEEP: dict[str, Row] = {
     "registry:trainee_export": own("seoul_staff"),
     "registry:trainee_detail": Row(pk("trainee"), "seoul_staff", frozenset({STAFF, TRAINEE})),
     "registry:trainee_region_change": Row(pk("trainee"), None, STAFF_ONLY),
+    "registry:company_region_change": Row(pk("company"), None, STAFF_ONLY),
     "registry:trainee_reveal": Row(pk("trainee"), None, STAFF_ONLY, post={"reason": REASON}),
     # recruitment
     "recruitment:call_list": public(),
