@@ -191,6 +191,11 @@ if not PRODUCTION:
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# A running Excel import writes a heartbeat at its start and after every batch of 1,000 rows
+# (seconds apart); one silent for this long lost its worker and is shown as failed.
+ITDA_IMPORT_JOB_STALE_AFTER = timedelta(
+    minutes=int(os.environ.get("ITDA_IMPORT_JOB_STALE_MINUTES", "5"))
+)
 
 # --- Security headers -----------------------------------------------------------------------
 from csp.constants import NONE, SELF  # noqa: E402

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
+from django_otp import match_token
 
 from itda.accounts.models import AccessAction, User
 from itda.accounts.selectors import account_locked_until
@@ -54,6 +55,39 @@ class OtpForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+class OtpRemoveForm(OtpForm):
+    """Password and a current code once more: an open session alone does not drop the second
+    factor."""
+
+    password = forms.CharField(
+        label="비밀번호",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "비밀번호를 입력하세요."},
+    )
+    field_order = ["password", "token"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        cleaned = super().clean()
+        token, password = cleaned.get("token"), cleaned.get("password")
+        if token is None or password is None:
+            return cleaned
+        # The code first: django-otp throttles wrong codes, so without the user's app this
+        # form cannot be used to guess the password (no unthrottled password check).
+        if match_token(self.user, token) is None:
+            self.add_error(
+                "token",
+                "인증번호가 올바르지 않거나 만료되었습니다. 인증 앱의 새 번호를 입력하세요.",
+            )
+        elif not self.user.check_password(password):
+            self.add_error("password", "비밀번호가 올바르지 않습니다.")
+        return cleaned
 
 
 class AccessLogSearchForm(BoundedDatesMixin, forms.Form):

@@ -20,7 +20,7 @@ from itda.accounts.models import (
     TokenRevocation,
     User,
 )
-from itda.accounts.roles import Role
+from itda.accounts.roles import SECOND_FACTOR_ROLES, Role
 
 USERNAME_TAKEN = "이미 사용 중인 아이디입니다."
 
@@ -103,6 +103,22 @@ def totp_enrolment_confirm(*, device: TOTPDevice) -> None:
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+
+
+SECOND_FACTOR_KEPT = (
+    "이 역할은 로그인할 때 2단계 인증이 필수라 인증 앱을 직접 해제할 수 없습니다."
+    " 휴대전화를 바꾸었거나 잃어버렸다면 운영기관(전담기관)에 인증 앱 재설정을 요청하세요."
+)
+
+
+@transaction.atomic
+def totp_devices_remove(*, actor: User) -> int:
+    """The actor drops their own authenticator app (having given password and code); a role
+    that requires a second factor never goes without one: the operator resets theirs."""
+    if actor.role in SECOND_FACTOR_ROLES:
+        raise ValidationError(SECOND_FACTOR_KEPT)
+    removed, _ = TOTPDevice.objects.filter(user=actor).delete()
+    return removed
 
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("access-log/", views.access_log, name="access_log"),
     path("login-lockouts/", views.lockouts, name="lockouts"),
     path("login-lockouts/<int:pk>/release/", views.lockout_release, name="lockout_release"),
+    # Under /me/, not /accounts/: the second-factor middleware keeps a password-only session out.
+    path("me/otp/remove/", views.otp_remove, name="otp_remove"),
     path("me/api-tokens/", views.api_tokens, name="api_tokens"),
     path("me/api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -24,7 +24,13 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itda.accounts import selectors, services
-from itda.accounts.forms import AccessLogSearchForm, LoginForm, OtpForm, SignupForm
+from itda.accounts.forms import (
+    AccessLogSearchForm,
+    LoginForm,
+    OtpForm,
+    OtpRemoveForm,
+    SignupForm,
+)
 from itda.accounts.models import AccountLockout, ApiToken
 from itda.accounts.roles import SECOND_FACTOR_ROLES, Role
 from itda.lib.qr import qr_svg
@@ -122,7 +128,36 @@ def otp_enrol(request):
             "qr_svg": qr_svg(device.config_url, label="인증 앱 등록 QR 코드"),
             "secret": base64.b32encode(device.bin_key).decode(),
             "required": user.role in SECOND_FACTOR_ROLES,
+            "enrolled": user.is_verified(),
         },
+    )
+
+
+@sensitive_post_parameters("password", "token")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_remove(request):
+    """A user whose role does not require a second factor removes their authenticator app,
+    giving password and a current code again (the second-factor middleware has already asked
+    for the app at login); a required role is told to ask the operator."""
+    user = request.user
+    enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    required = user.role in SECOND_FACTOR_ROLES
+    form = OtpRemoveForm(request.POST or None, user=user)
+    if request.method == "POST" and enrolled and not required and form.is_valid():
+        services.totp_devices_remove(actor=user)
+        messages.success(request, "인증 앱을 해제했습니다. 다음 로그인부터 비밀번호만 입력합니다.")
+        return redirect("accounts:home")
+    return render(
+        request,
+        "accounts/otp_remove.html",
+        {
+            "form": form,
+            "enrolled": enrolled,
+            "required": required,
+            "kept": services.SECOND_FACTOR_KEPT,
+        },
+        status=403 if request.method == "POST" and required else 200,
     )
 
 

@@ -6,15 +6,20 @@ from itda.lib.forms import change_reason_field
 from itda.programs.models import Region
 
 
-class TraineeRegionForm(forms.Form):
-    """A staff member moves a person to another region, with the reason."""
+class RegionChangeForm(forms.Form):
+    """A staff member moves a person or a company to another region, with the reason."""
 
     region = forms.ModelChoiceField(
-        label="새 거주지",
+        label="새 시·도",
         queryset=Region.objects.all(),
         error_messages={
-            "required": "새 거주지를 선택하세요.",
+            "required": "새 시·도를 선택하세요.",
             "invalid_choice": "시·도를 목록에서 고르세요.",
         },
     )
     reason = change_reason_field()
+
+    def __init__(self, *args, place: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].label = f"새 {place}"
+        self.fields["region"].error_messages["required"] = f"새 {place}를 선택하세요."

@@ -697,24 +697,39 @@ class Trainee(models.Model):
         return self.name
 
 
-@pgtrigger.register(
-    pgtrigger.Protect(
-        name="trainee_region_change_append_only",
-        operation=pgtrigger.Update | pgtrigger.Delete,
+def _region_change_rules(subject: str, place: str):
+    """A trail's constraints and triggers: a move changes the region (the message names the
+    subject's place: 거주지, 소재지), and the trail is append-only."""
+    return (
+        [
+            models.CheckConstraint(
+                condition=~models.Q(old_region=models.F("new_region")),
+                name=f"{subject}_region_change_differs",
+                violation_error_message=f"새 {place}가 지금과 같습니다.",
+            ),
+        ],
+        [
+            pgtrigger.Protect(
+                name=f"{subject}_region_change_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+        ],
     )
-)
-class TraineeRegionChange(models.Model):
-    """A staff member moved a person to another region (and so to the groups serving it): who,
-    when, from where to where, and why. The person cannot change it themselves."""
 
-    trainee = models.ForeignKey(
-        Trainee, on_delete=models.PROTECT, related_name="region_changes", verbose_name="교육생"
-    )
+
+class RegionChange(models.Model):
+    """A staff member moved a trainee or a company to another region (and so to the groups
+    serving it): who, when, from where to where, and why. The subject cannot change it.
+
+    Each subject has its own trail (a foreign key named after it, ``related_name=
+    "region_changes"``), so each is scoped like its subject; ``services.region_change`` writes
+    both."""
+
     old_region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="+", verbose_name="이전 거주지"
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name="이전 시·도"
     )
     new_region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="+", verbose_name="새 거주지"
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name="새 시·도"
     )
     reason = models.CharField("변경 사유", max_length=300)
     actor = models.ForeignKey(
@@ -723,6 +738,18 @@ class TraineeRegionChange(models.Model):
     at = models.DateTimeField("처리 일시", auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class TraineeRegionChange(RegionChange):
+    """A person moved to another region of residence by staff."""
+
+    trainee = models.ForeignKey(
+        Trainee, on_delete=models.PROTECT, related_name="region_changes", verbose_name="교육생"
+    )
+
     # Whoever may see the person may see how their region changed.
     scope = ScopePaths(
         region="trainee__region",
@@ -737,13 +764,24 @@ class TraineeRegionChange(models.Model):
         verbose_name = "교육생 거주지 변경"
         verbose_name_plural = "교육생 거주지 변경"
         ordering = ["trainee", "at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(old_region=models.F("new_region")),
-                name="trainee_region_change_differs",
-                violation_error_message="새 거주지가 지금과 같습니다.",
-            ),
-        ]
+        constraints, triggers = _region_change_rules("trainee", "거주지")
+
+
+class CompanyRegionChange(RegionChange):
+    """A company moved to another region (where it is located) by staff."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="region_changes", verbose_name="기업"
+    )
+
+    # Whoever may see the company may see how its region changed.
+    scope = ScopePaths(region="company__region", company="company")
+
+    class Meta:
+        verbose_name = "기업 소재지 변경"
+        verbose_name_plural = "기업 소재지 변경"
+        ordering = ["company", "at", "pk"]
+        constraints, triggers = _region_change_rules("company", "소재지")
 
 
 # PIPA 제5조③: who was given or lost access to a group's region, or to a company, is kept.

@@ -16,7 +16,7 @@ from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
 from itda.programs import services
-from itda.programs.forms import TraineeRegionForm
+from itda.programs.forms import RegionChangeForm
 from itda.programs.models import Company, Trainee
 from itda.programs.selectors import region_registration_counts
 
@@ -104,7 +104,12 @@ def company_list(request):
 def company_detail(request, pk: int):
     """One company; another region's company answers 404."""
     company = personal_detail(request, Company.objects.select_related("region", "complex"), pk)
-    return render(request, "programs/registry/company_detail.html", {"company": company})
+    return render(request, "programs/registry/company_detail.html", _company_page(request, company))
+
+
+def _company_page(request, company: Company) -> dict:
+    """A company's page: the record and, for staff, its moves and the region form."""
+    return {"company": company, **_region_page(request, company)}
 
 
 @never_cache
@@ -124,34 +129,48 @@ def trainee_detail(request, pk: int):
 
 
 def _trainee_page(request, trainee: Trainee, **context) -> dict:
-    """A trainee's page: the record, the reveal form and, for the staff who may move the person,
-    the region form and the moves so far."""
-    may_move = services.trainee_region_may_change(request.user, trainee)
+    """A trainee's page: the record, the reveal form and, for staff, the person's moves and the
+    region form."""
     return {
         "trainee": trainee,
         "form": ReasonForm(),
         "revealed": False,
-        "region_form": TraineeRegionForm() if may_move else None,
-        "region_changes": (
-            trainee.region_changes.select_related("old_region", "new_region", "actor")
-            if request.user.role != Role.TRAINEE
-            else []
-        ),
+        **_region_page(request, trainee),
         **context,
     }
 
 
-@never_cache
-@require_POST
-def trainee_region_change(request, pk: int):
-    """Staff of the person's current region (or the operator) move them to another, logged."""
+def _place(subject: Trainee | Company) -> str:
+    """What the region is of this subject: 거주지 (a person), 소재지 (a company)."""
+    return subject._meta.get_field("region").verbose_name
+
+
+def _region_page(request, subject: Trainee | Company) -> dict:
+    """The moves so far (staff only: the subject does not see the reasons) and, for the staff
+    who may move the subject, the region form."""
+    staff = request.user.role in _REGISTRY_ROLES
+    may_move = staff and services.region_may_change(request.user, subject)
+    return {
+        "place": _place(subject),
+        "region_form": RegionChangeForm(place=_place(subject)) if may_move else None,
+        "region_changes": (
+            subject.region_changes.select_related("old_region", "new_region", "actor")
+            if staff
+            else []
+        ),
+    }
+
+
+def _region_change(request, queryset, pk: int, *, page, template: str, detail: str):
+    """Staff of the subject's current region (or the operator) move it to another, logged; the
+    subject's page again, with the form's errors, when the move is refused."""
     require_role(request, *_REGISTRY_ROLES)
-    trainee = personal_detail(request, Trainee.objects.select_related("region"), pk)
-    form = TraineeRegionForm(request.POST)
+    subject = personal_detail(request, queryset, pk)
+    form = RegionChangeForm(request.POST, place=_place(subject))
     if form.is_valid():
         try:
-            services.trainee_region_change(
-                trainee=trainee,
+            services.region_change(
+                subject=subject,
                 region=form.cleaned_data["region"],
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
@@ -159,16 +178,39 @@ def trainee_region_change(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, " ".join(exc.messages))
         else:
-            messages.success(request, "거주지를 변경하고 사유를 기록했습니다.")
-            return redirect("registry:trainee_detail", pk=pk)
-    context = _trainee_page(request, trainee)
+            messages.success(request, f"{_place(subject)}를 변경하고 사유를 기록했습니다.")
+            return redirect(detail, pk=pk)
+    context = page(request, subject)
     if context["region_form"] is None:
         raise PermissionDenied
-    return render(
+    return render(request, template, {**context, "region_form": form}, status=400)
+
+
+@never_cache
+@require_POST
+def trainee_region_change(request, pk: int):
+    """Staff of the person's current region (or the operator) move them to another, logged."""
+    return _region_change(
         request,
-        "programs/registry/trainee_detail.html",
-        {**context, "region_form": form},
-        status=400,
+        Trainee.objects.select_related("region"),
+        pk,
+        page=_trainee_page,
+        template="programs/registry/trainee_detail.html",
+        detail="registry:trainee_detail",
+    )
+
+
+@never_cache
+@require_POST
+def company_region_change(request, pk: int):
+    """Staff of the company's current region (or the operator) move it to another, logged."""
+    return _region_change(
+        request,
+        Company.objects.select_related("region", "complex"),
+        pk,
+        page=_company_page,
+        template="programs/registry/company_detail.html",
+        detail="registry:company_detail",
     )
 
 

@@ -1,5 +1,5 @@
 """Writes for programs: loading the reference data transcribed from the seed documents, and
-moving a person to another region."""
+moving a person or a company to another region."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from django.db import models, transaction
 
 from itda.accounts.roles import Role
 from itda.programs.models import (
+    Company,
+    CompanyRegionChange,
     ComplexFigure,
     IndustrialComplex,
     KeyTask,
@@ -354,36 +356,38 @@ def reference_load_all(*, actor=None) -> dict[str, int]:
     return counts
 
 
-def trainee_region_may_change(user, trainee: Trainee) -> bool:
-    """Who may move a person to another region: the operator, or staff of a group covering the
-    person's current region (a group that only runs their cohort may not take them over)."""
+def region_may_change(user, subject: Trainee | Company) -> bool:
+    """Who may move a person or a company to another region: the operator, or staff of a group
+    covering its current region (a group that only runs its call or cohort may not take it
+    over)."""
     if user.role == Role.OPERATOR:
         return True
     return (
         user.role == Role.GROUP_STAFF
-        and user.operating_groups.filter(regions=trainee.region_id).exists()
+        and user.operating_groups.filter(regions=subject.region_id).exists()
     )
 
 
 @transaction.atomic
-def trainee_region_change(
-    *, trainee: Trainee, region: Region, reason: str, actor
-) -> TraineeRegionChange:
-    """Move a person to another region: the groups serving them change with it, so it is a
-    staff action with a reason, logged as a TraineeRegionChange row."""
-    trainee = Trainee.objects.select_for_update().get(pk=trainee.pk)
-    if not trainee_region_may_change(actor, trainee):
+def region_change(
+    *, subject: Trainee | Company, region: Region, reason: str, actor
+) -> TraineeRegionChange | CompanyRegionChange:
+    """Move a person or a company to another region: the groups serving it change with it, so
+    it is a staff action with a reason, logged as a row of the subject's region-change trail."""
+    subject = type(subject).objects.select_for_update().get(pk=subject.pk)
+    if not region_may_change(actor, subject):
         raise PermissionDenied
-    change = TraineeRegionChange(
-        trainee=trainee,
-        old_region_id=trainee.region_id,
+    trail = subject.region_changes
+    change = trail.model(
+        **{trail.field.name: subject},
+        old_region_id=subject.region_id,
         new_region=region,
         reason=reason.strip(),
         actor=actor,
     )
     change.full_clean()
     change.save()
-    trainee.region = region
-    trainee.full_clean()
-    trainee.save(update_fields=["region"])
+    subject.region = region
+    subject.full_clean()
+    subject.save(update_fields=["region"])
     return change

@@ -32,7 +32,12 @@ from itda.accounts.access import require_role
 from itda.accounts.exports import personal_export_view, xlsx_response
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.lib import masking
-from itda.recruitment.import_jobs import QUEUED_FROM_ROWS, import_job_create, import_storage
+from itda.recruitment.import_jobs import (
+    QUEUED_FROM_ROWS,
+    import_job_create,
+    import_jobs_fail_stale,
+    import_storage,
+)
 from itda.recruitment.imports import (
     MAX_ROWS,
     ImportFileError,
@@ -202,6 +207,7 @@ def template_download(request, call_id: int):
 def import_upload(request, call_id: int):
     """Upload a list; answer with the preview of every problem (nothing is written yet)."""
     call = _call_for(request, call_id)
+    import_jobs_fail_stale(call=call)  # the list of jobs below shows no dead one as running
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -269,6 +275,7 @@ def import_confirm(request, call_id: int, token: str):
 def import_job(request, call_id: int, job_id: int):
     """A queued import's progress and outcome (the page polls itself while the job runs)."""
     call = _call_for(request, call_id)
+    import_jobs_fail_stale(call=call)
     job = get_object_or_404(ImportJob, pk=job_id, call=call)
     template = "_import_job.html" if request.htmx else "import_job.html"
     return render(request, f"recruitment/excel/{template}", {"call": call, "job": job})

@@ -5,6 +5,7 @@ import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.lib.dates import validate_era
@@ -408,6 +409,11 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The worker's last sign of life (start, then every batch): a running job silent for longer
+    # than ITDA_IMPORT_JOB_STALE_AFTER lost its worker and is failed by the sweep.
+    heartbeat_at = models.DateTimeField(
+        "마지막 진행 기록", default=timezone.now, validators=[validate_era]
+    )
     finished_at = models.DateTimeField(
         "끝난 시각", null=True, blank=True, validators=[validate_era]
     )

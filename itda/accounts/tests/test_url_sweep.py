@@ -339,6 +339,8 @@ SWEEP: dict[str, Row] = {
     "accounts:otp_enrol": Row(
         owner="company", signed_in=True, own_rows=frozenset({"otp_totp_totpdevice"})
     ),
+    # Each user's own authenticator app; side B's empty POST fails validation.
+    "accounts:otp_remove": own("company"),
     "accounts:lockouts": Row(owner="admin"),  # the national operator's
     "accounts:lockout_release": Row(pk("lockout"), None),
     # public reference pages
@@ -364,6 +366,7 @@ SWEEP: dict[str, Row] = {
     "registry:trainee_export": own("seoul_staff"),
     "registry:trainee_detail": Row(pk("trainee"), "seoul_staff", frozenset({STAFF, TRAINEE})),
     "registry:trainee_region_change": Row(pk("trainee"), None, STAFF_ONLY),
+    "registry:company_region_change": Row(pk("company"), None, STAFF_ONLY),
     "registry:trainee_reveal": Row(pk("trainee"), None, STAFF_ONLY, post={"reason": REASON}),
     # recruitment
     "recruitment:call_list": public(),
