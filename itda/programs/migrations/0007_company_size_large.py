@@ -4,20 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0006_bounds_and_constraint_messages'),
+        ("programs", "0006_bounds_and_constraint_messages"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='company',
-            name='size',
-            field=models.CharField(choices=[('small', '소기업'), ('medium', '중기업'), ('mid', '중견기업'), ('large', '대기업')], max_length=10, verbose_name='규모'),
+            model_name="company",
+            name="size",
+            field=models.CharField(
+                choices=[
+                    ("small", "소기업"),
+                    ("medium", "중기업"),
+                    ("mid", "중견기업"),
+                    ("large", "대기업"),
+                ],
+                max_length=10,
+                verbose_name="규모",
+            ),
         ),
         migrations.AlterField(
-            model_name='companyevent',
-            name='size',
-            field=models.CharField(choices=[('small', '소기업'), ('medium', '중기업'), ('mid', '중견기업'), ('large', '대기업')], max_length=10, verbose_name='규모'),
+            model_name="companyevent",
+            name="size",
+            field=models.CharField(
+                choices=[
+                    ("small", "소기업"),
+                    ("medium", "중기업"),
+                    ("mid", "중견기업"),
+                    ("large", "대기업"),
+                ],
+                max_length=10,
+                verbose_name="규모",
+            ),
         ),
     ]
