@@ -44,7 +44,14 @@ CALLS = [
         "title": "2026 스마트제조 전문인력 육성사업 참여기업(스마트제조 우수기업) 모집",
         "opens_at": _kst(2026, 5, 20, 9, 0),
         "closes_at": _kst(2026, 6, 12, 18, 0),
-        "eligibility": {"company_kinds": ["smart_factory", "ai_supplier"], "min_employees": 5},
+        # 원문 해석: 지원대상 "(기업) 중소기업 및 제조AI 솔루션 공급기업" read as two groups —
+        # SMEs (소기업·중기업), and AI solution suppliers of any size.
+        "eligibility": {
+            "company_kinds": ["smart_factory", "ai_supplier"],
+            "min_employees": 5,
+            "company_sizes": ["small", "medium"],
+            "size_exempt_kinds": ["ai_supplier"],
+        },
         "documents": [
             ("사업계획서", True, [FileKind.PDF, FileKind.HWP]),
             ("사업자등록증 사본", True, [FileKind.PDF, FileKind.IMAGE]),

@@ -55,6 +55,11 @@ def birth_date_problem(day: datetime.date, *, today: datetime.date) -> str:
     return f"날짜가 올바른 범위가 아닙니다: {day.isoformat()} (1900년 이후, 오늘 이전)."
 
 
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """만 나이 on ``day``: whole years since birth (a 29 February birthday falls on 1 March)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 def parse_korean_date(value) -> datetime.date:
     """``value`` as a date; ``ValueError`` with a Korean message when it cannot be one."""
     if isinstance(value, datetime.datetime):

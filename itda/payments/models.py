@@ -27,6 +27,14 @@ class UnitPeriod(models.TextChoices):
     COHORT = "cohort", "기수 전체"
 
 
+class Ineligible(models.TextChoices):
+    """Why a line pays nothing whatever the attendance: the allowance is for job seekers
+    ("구직자 실무·기술교육(1개월 이내, 월 40만원 훈련수당 지급)", 004)."""
+
+    EMPLOYEE_COURSE = "employee_course", "재직자 과정"
+    EMPLOYED = "employed", "신청 시 재직자"
+
+
 @pgtrigger.register(
     pgtrigger.Protect(
         name="allowance_rule_append_only", operation=pgtrigger.Update | pgtrigger.Delete
@@ -134,6 +142,15 @@ class AllowanceLine(models.Model):
     credited = models.PositiveSmallIntegerField("출석 인정일")
     # credited / planned truncated to four places, so 79.99% never shows as 80.00%.
     rate = models.DecimalField("출석률", max_digits=5, decimal_places=4)
+    # The period's amount by the rule alone; ``amount_krw`` is what remains of it under the
+    # per-person cap of the programme (training months × monthly allowance), after the amounts
+    # of the person's earlier periods in the programme (``prior_krw``), in any cohort.
+    uncapped_krw = models.PositiveIntegerField("한도 적용 전 산정액(원)")
+    cap_krw = models.PositiveIntegerField("1인당 한도(원)", null=True, blank=True)
+    prior_krw = models.PositiveIntegerField("앞서 산정된 금액(원)", default=0)
+    ineligible = models.CharField(
+        "지급 제외 사유", max_length=20, choices=Ineligible.choices, blank=True
+    )
     amount_krw = models.PositiveIntegerField("산정액(원)")
     rule = models.ForeignKey(
         AllowanceRule, on_delete=models.PROTECT, related_name="lines", db_index=False
@@ -169,6 +186,20 @@ class AllowanceLine(models.Model):
                 & Q(attended__lte=models.F("ended")),
                 name="allowance_line_counts_consistent",
                 violation_error_message="수당 내역의 차시 수가 서로 맞지 않습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_krw__lte=models.F("uncapped_krw"))
+                & (
+                    Q(cap_krw__isnull=True)
+                    | Q(amount_krw__lte=models.F("cap_krw") - models.F("prior_krw"))
+                ),
+                name="allowance_line_within_cap",
+                violation_error_message="산정액이 1인당 한도를 넘습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ineligible="") | Q(uncapped_krw=0),
+                name="allowance_line_ineligible_pays_nothing",
+                violation_error_message="지급 제외 대상의 산정액은 0원이어야 합니다.",
             ),
         ]
 

@@ -86,7 +86,9 @@ def line_explain(line: AllowanceLine) -> Explanation:
     counting += f" = 출석 인정 {line.credited}차시"
     progress = _progress(line)
     threshold = _pct(rule.full_rate)
-    if line.planned == 0:
+    if line.ineligible:
+        arithmetic = f"{line.get_ineligible_display()}: {NOT_FOR_EMPLOYEES} → 0원"
+    elif line.planned == 0:
         arithmetic = "이 단위기간에 훈련 차시가 없어 0원"
     elif line_in_progress(line):
         arithmetic = f"{IN_PROGRESS}: 전체 {line.planned}차시 중 {line.ended}차시 진행"
@@ -98,14 +100,15 @@ def line_explain(line: AllowanceLine) -> Explanation:
     else:
         ratio = f"출석 인정 {line.credited}차시 / 훈련 {line.planned}차시 = {_pct(line.rate)}"
         if rate_meets(line.credited, line.planned, rule.full_rate):
-            arithmetic = f"{ratio} ≥ {threshold} → {line.amount_krw:,}원"
+            arithmetic = f"{ratio} ≥ {threshold} → {line.uncapped_krw:,}원"
         elif rule.shortfall == Shortfall.PRORATE:
             arithmetic = (
                 f"{ratio} < {threshold} → {rule.amount_krw:,}원 × {line.credited} / "
-                f"{line.planned} = {line.amount_krw:,}원 (원 미만 버림)"
+                f"{line.planned} = {line.uncapped_krw:,}원 (원 미만 버림)"
             )
         else:
             arithmetic = f"{ratio} < {threshold} → 미지급 0원"
+        arithmetic += _cap_applied(line)
     return Explanation(
         period=line_period(line),
         in_progress=line_in_progress(line),
@@ -122,14 +125,43 @@ def line_explain(line: AllowanceLine) -> Explanation:
     )
 
 
+NOT_FOR_EMPLOYEES = (
+    "훈련수당은 구직자에게만 지급합니다 (근거: 보도자료 「구직자 실무·기술교육(1개월 이내, "
+    "월 40만원 훈련수당 지급)」)"
+)
+
+
+def _cap_applied(line: AllowanceLine) -> str:
+    """The per-person cap's part of the arithmetic, when it took something off."""
+    if line.cap_krw is None or line.amount_krw == line.uncapped_krw:
+        return ""
+    return (
+        f" → 1인당 한도 {line.cap_krw:,}원(사업의 훈련수당 월액 × 교육기간 상한) − 이 사업에서 "
+        f"앞서 산정된 {line.prior_krw:,}원 = 남은 한도 {line.cap_krw - line.prior_krw:,}원 → "
+        f"{line.amount_krw:,}원"
+    )
+
+
+def _capped(line: AllowanceLine, amount: int) -> int:
+    """An amount by the rule, as the per-person cap would leave it for this line."""
+    return amount if line.cap_krw is None else min(amount, line.cap_krw - line.prior_krw)
+
+
 def line_projection(line: AllowanceLine) -> str:
     """What the trainee gets if they attend every remaining session, and how many they may
     miss."""
     rule = line.rule
     progress = _progress(line)
+    if line.ineligible:
+        return f"{line.get_ineligible_display()}: {NOT_FOR_EMPLOYEES}."
+    if line.cap_krw is not None and line.prior_krw >= line.cap_krw:
+        return (
+            f"1인당 한도 {line.cap_krw:,}원을 이 사업의 앞선 기간에 모두 산정받아, 이 기간은 "
+            "출석과 관계없이 0원입니다."
+        )
     if progress.remaining == 0:
         return f"단위기간의 훈련 차시가 모두 지났습니다. 산정액 {line.amount_krw:,}원"
-    best = allowance_amount(rule, credited=progress.best, planned=line.planned)
+    best = _capped(line, allowance_amount(rule, credited=progress.best, planned=line.planned))
     text = (
         f"남은 {progress.remaining}차시를 모두 출석하면 출석 인정 {progress.best}차시"
         f" / {line.planned}차시 = {_pct(progress.best_rate)} → {best:,}원"

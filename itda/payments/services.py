@@ -84,9 +84,12 @@ def allowance_rule_seed(*, actor=None) -> dict[str, int]:
 
 def _tables() -> dict[str, str]:
     from itda.programs.models import OperatingGroup
+    from itda.recruitment.models import Application
     from itda.training.models import Course, TrainingRule
 
     models = {
+        "application": Application,
+        "programme": Programme,
         "line": AllowanceLine,
         "rule": AllowanceRule,
         "attendance": Attendance,
@@ -113,11 +116,15 @@ DROP TABLE IF EXISTS allowance_period, allowance_session;
 CREATE TEMPORARY TABLE allowance_period ON COMMIT DROP AS
 WITH cohorts AS (
     SELECT c.id AS cohort_id, c.starts_on, c.ends_on, tr.incidents_per_absence,
-           r.id AS rule_id, r.amount_krw, r.full_rate, r.shortfall, r.unit_period
+           r.id AS rule_id, r.amount_krw, r.full_rate, r.shortfall, r.unit_period,
+           g.programme_id, co.audience,
+           -- The per-person cap: "1개월 이내, 월 40만원" (NULL when either is not set).
+           pr.training_months_max * pr.training_allowance_monthly_krw AS cap_krw
     FROM {cohort} c
     JOIN {training_rule} tr ON tr.id = c.rule_id
     JOIN {course} co ON co.id = c.course_id
     JOIN {group} g ON g.id = co.operating_group_id
+    JOIN {programme} pr ON pr.id = g.programme_id
     -- The allowance version in force on the cohort's first day.
     JOIN LATERAL (
         SELECT * FROM {rule} r
@@ -164,49 +171,77 @@ WITH scheduled AS (
     WHERE a.status = ANY(%(attended)s)
     GROUP BY a.enrollment_id, sp.period_start
 ), counted AS (
-    SELECT e.id AS enrollment_id, p.period_start, p.period_end, p.rule_id, p.amount_krw,
-           p.full_rate, p.shortfall, sc.planned, sc.ended,
-           coalesce(at.attended, 0) AS attended, coalesce(at.incidents, 0) AS incidents,
+    SELECT e.id AS enrollment_id, e.trainee_id, p.programme_id, p.cap_krw, p.period_start,
+           p.period_end, p.rule_id, p.amount_krw, p.full_rate, p.shortfall, sc.planned,
+           sc.ended, coalesce(at.attended, 0) AS attended,
+           coalesce(at.incidents, 0) AS incidents,
            -- Integer division: 1–2 incidents cost nothing, 3 cost one day.
            greatest(0, coalesce(at.attended, 0)
-                       - coalesce(at.incidents, 0) / p.incidents_per_absence) AS credited
+                       - coalesce(at.incidents, 0) / p.incidents_per_absence) AS credited,
+           -- The allowance is for job seekers: an employee course, or a person who was
+           -- employed when applying, is paid nothing (payments.models.Ineligible).
+           CASE WHEN p.audience = 'employee' THEN 'employee_course'
+                WHEN ap.employment_status = 'employed' THEN 'employed'
+                ELSE '' END AS ineligible
     FROM {enrollment} e
     JOIN allowance_period p ON p.cohort_id = e.cohort_id
     JOIN scheduled sc ON sc.cohort_id = p.cohort_id AND sc.period_start = p.period_start
     LEFT JOIN attended at ON at.enrollment_id = e.id AND at.period_start = p.period_start
+    LEFT JOIN {application} ap ON ap.id = e.application_id
     WHERE e.status <> 'waitlisted'
-), computed AS (
-    SELECT enrollment_id, period_start, period_end, rule_id, planned, ended, attended,
-           incidents, credited,
+      AND (%(trainees)s::bigint[] IS NULL OR e.trainee_id = ANY(%(trainees)s::bigint[]))
+), by_rule AS (
+    SELECT enrollment_id, trainee_id, programme_id, cap_krw, period_start, period_end,
+           rule_id, planned, ended, attended, incidents, credited, ineligible,
            CASE WHEN planned = 0 THEN 0
                 ELSE trunc(credited::numeric / planned, 4) END AS rate,
            -- Exact comparison (numeric × integer) and whole won, remainder dropped.
-           CASE WHEN planned = 0 THEN 0
+           CASE WHEN planned = 0 OR ineligible <> '' THEN 0
                 WHEN credited >= full_rate * planned THEN amount_krw
                 WHEN shortfall = 'prorate' THEN (amount_krw::bigint * credited / planned)::int
-                ELSE 0 END AS amount_krw
+                ELSE 0 END AS uncapped_krw
     FROM counted
+), before AS (
+    -- What the person's earlier periods in the programme (any cohort) came to by the rule.
+    SELECT *, coalesce(sum(uncapped_krw) OVER (
+                  PARTITION BY trainee_id, programme_id ORDER BY period_start, enrollment_id
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS uncapped_before
+    FROM by_rule
+), computed AS (
+    -- Capping each period at what is left of the cap leaves the earlier periods' capped
+    -- amounts summing to least(cap, their uncapped sum): no loop is needed.
+    SELECT enrollment_id, period_start, period_end, rule_id, planned, ended, attended,
+           incidents, credited, rate, uncapped_krw, cap_krw, ineligible,
+           CASE WHEN cap_krw IS NULL THEN 0
+                ELSE least(cap_krw, uncapped_before)::int END AS prior_krw,
+           CASE WHEN cap_krw IS NULL THEN uncapped_krw
+                ELSE least(uncapped_krw, cap_krw - least(cap_krw, uncapped_before))::int
+           END AS amount_krw
+    FROM before
 ), changed AS (
     SELECT c.*
     FROM computed c
     LEFT JOIN {line} l ON l.enrollment_id = c.enrollment_id AND l.period_start = c.period_start
     -- Unchanged rows are left alone: no new row version, no lock, no write.
     WHERE (l.period_end, l.rule_id, l.planned, l.ended, l.attended, l.incidents, l.credited,
-           l.rate, l.amount_krw)
+           l.rate, l.uncapped_krw, l.cap_krw, l.prior_krw, l.ineligible, l.amount_krw)
           IS DISTINCT FROM
           (c.period_end, c.rule_id, c.planned, c.ended, c.attended, c.incidents, c.credited,
-           c.rate, c.amount_krw)
+           c.rate, c.uncapped_krw, c.cap_krw, c.prior_krw, c.ineligible, c.amount_krw)
 ), written AS (
     INSERT INTO {line} AS l (enrollment_id, period_start, period_end, rule_id, planned, ended,
-                             attended, incidents, credited, rate, amount_krw, run_id,
-                             computed_at)
+                             attended, incidents, credited, rate, uncapped_krw, cap_krw,
+                             prior_krw, ineligible, amount_krw, run_id, computed_at)
     SELECT enrollment_id, period_start, period_end, rule_id, planned, ended, attended,
-           incidents, credited, rate, amount_krw, %(run)s, %(now)s
+           incidents, credited, rate, uncapped_krw, cap_krw, prior_krw, ineligible,
+           amount_krw, %(run)s, %(now)s
     FROM changed
     ON CONFLICT (enrollment_id, period_start) DO UPDATE SET
         period_end = EXCLUDED.period_end, rule_id = EXCLUDED.rule_id,
         planned = EXCLUDED.planned, ended = EXCLUDED.ended, attended = EXCLUDED.attended,
         incidents = EXCLUDED.incidents, credited = EXCLUDED.credited, rate = EXCLUDED.rate,
+        uncapped_krw = EXCLUDED.uncapped_krw, cap_krw = EXCLUDED.cap_krw,
+        prior_krw = EXCLUDED.prior_krw, ineligible = EXCLUDED.ineligible,
         amount_krw = EXCLUDED.amount_krw, run_id = EXCLUDED.run_id,
         computed_at = EXCLUDED.computed_at
     RETURNING (xmax = 0) AS inserted
@@ -215,7 +250,7 @@ WITH scheduled AS (
     DELETE FROM {line} l
     USING {enrollment} e
     WHERE e.id = l.enrollment_id
-      AND (%(cohorts)s::bigint[] IS NULL OR e.cohort_id = ANY(%(cohorts)s::bigint[]))
+      AND (%(trainees)s::bigint[] IS NULL OR e.trainee_id = ANY(%(trainees)s::bigint[]))
       AND NOT EXISTS (
           SELECT 1 FROM computed c
           WHERE c.enrollment_id = l.enrollment_id AND c.period_start = l.period_start
@@ -237,14 +272,26 @@ def allowance_compute(
     attendance as of ``as_of`` (now), in a few set-based SQL statements (no loop per row); only
     changed lines are written.
 
-    Idempotent: a second run with no new attendance writes no line."""
+    The per-person cap spans the programme, so the lines of the cohorts' people in their other
+    cohorts are computed with them: a person's earlier cohort changing moves what is left of
+    the cap for the later one. Idempotent: a second run with no new attendance writes no line."""
     as_of = as_of or timezone.now()
-    run = AllowanceRun.objects.create(
-        as_of=as_of, cohort_ids=sorted(cohorts) if cohorts is not None else None, created_by=actor
-    )
+    trainees = None
+    if cohorts is not None:
+        trainees = sorted(
+            set(Enrollment.objects.filter(cohort_id__in=cohorts).values_list("trainee", flat=True))
+        )
+        cohorts = sorted(
+            set(cohorts)
+            | set(
+                Enrollment.objects.filter(trainee_id__in=trainees).values_list("cohort", flat=True)
+            )
+        )
+    run = AllowanceRun.objects.create(as_of=as_of, cohort_ids=cohorts, created_by=actor)
     tables = _tables()
     params = {
-        "cohorts": list(cohorts) if cohorts is not None else None,
+        "cohorts": cohorts,
+        "trainees": trainees,
         "tz": settings.TIME_ZONE,
         "as_of": as_of,
         "attended": list(ATTENDED),

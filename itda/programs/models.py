@@ -543,6 +543,7 @@ class CompanySize(models.TextChoices):
     SMALL = "small", "소기업"
     MEDIUM = "medium", "중기업"
     MID = "mid", "중견기업"
+    LARGE = "large", "대기업"
 
 
 class SmartFactoryLevel(models.TextChoices):

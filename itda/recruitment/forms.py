@@ -8,7 +8,8 @@ from itda.lib.dates import birth_date_problem
 from itda.lib.forms import BoundedDatesMixin, change_reason_field, require_messages
 from itda.lib.normalize import phone_key
 from itda.programs.models import Company, Region, SmartFactoryLevel, Track, Trainee, Zone
-from itda.recruitment.models import Call
+from itda.recruitment.models import Call, EmploymentStatus
+from itda.recruitment.services import YOUTH_MAX_AGE, YOUTH_MAX_AGE_ORIGIN
 
 
 class RegionSetOnceMixin:
@@ -155,6 +156,12 @@ class TraineeProfileForm(BoundedDatesMixin, RegionSetOnceMixin, forms.ModelForm)
 class TraineeAnswersForm(forms.Form):
     """What a trainee call asks beyond the person's record."""
 
+    employment_status = forms.ChoiceField(
+        label="현재 고용 상태",
+        choices=[("", "선택하세요"), *EmploymentStatus.choices],
+        error_messages={"required": "현재 고용 상태(구직자·재직자)를 고르세요."},
+        help_text="이 사업의 교육과 훈련수당은 구직자를 위한 것입니다. 재직자는 선발되지 않습니다.",
+    )
     certificates = forms.CharField(
         label="자격증",
         max_length=500,
@@ -211,6 +218,15 @@ class TraineeCallForm(BoundedDatesMixin, forms.ModelForm):
 
     birth_year_min = forms.IntegerField(
         label="출생연도 하한 (선택)", required=False, min_value=1950, max_value=2015
+    )
+    max_age = forms.IntegerField(
+        label="연령 상한 (만 나이, 선택)",
+        required=False,
+        min_value=15,
+        max_value=99,
+        help_text=(
+            f"접수 마감일 기준 만 나이. 청년만 모집하려면 {YOUTH_MAX_AGE} ({YOUTH_MAX_AGE_ORIGIN})"
+        ),
     )
 
     def __init__(self, *args, programme=None, **kwargs):

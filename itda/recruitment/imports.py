@@ -52,6 +52,7 @@ from itda.recruitment.models import (
     ApplicationTransition,
     Call,
     CallKind,
+    EmploymentStatus,
 )
 from itda.recruitment.services import (
     ApplicationError,
@@ -284,6 +285,17 @@ TRAINEE_COLUMNS: tuple[Column, ...] = (
         max_length=300,
         aliases=("보유자격증", "자격"),
         example="생산자동화산업기사",
+    ),
+    # Optional: a list from before the web form asked it leaves it empty, and screening then
+    # has nothing to check (an employee is screened out only when the list says so).
+    Column(
+        "고용 상태",
+        "employment_status",
+        "choice",
+        choices=_choices(EmploymentStatus),
+        choice_aliases=(("미취업", "job_seeker"), ("재직중", "employed"), ("재직 중", "employed")),
+        aliases=("고용상태", "재직 여부", "재직여부"),
+        example="구직자",
     ),
 )
 
@@ -972,6 +984,7 @@ def _create_applications(
             region_id=owner.region_id,
             answers={"source": "excel"}
             | {k: row.values[k] for k in _ANSWER_KEYS if row.values.get(k)},
+            employment_status=row.values.get("employment_status", ""),
             submitted_at=now,
             created_by=actor,
         )

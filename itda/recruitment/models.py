@@ -196,6 +196,14 @@ class Result(models.TextChoices):
     NOT_SELECTED = "not_selected", "미선정"
 
 
+class EmploymentStatus(models.TextChoices):
+    """A trainee applicant's situation when applying: the programme's training (and its
+    allowance) is for job seekers."""
+
+    JOB_SEEKER = "job_seeker", "구직자"
+    EMPLOYED = "employed", "재직자"
+
+
 DUPLICATE_APPLICATION = "이 공모에 같은 신청자의 신청이 이미 있습니다 (중복 신청)."
 
 
@@ -234,6 +242,11 @@ class Application(models.Model):
     # The applicant's profile as submitted (recruitment.snapshots): evaluators read this, not
     # the company or trainee record, which its owner may edit after submitting.
     profile_snapshot = models.JSONField("제출 시 신청자 정보", default=dict, blank=True)
+    # Asked of trainee applicants only; empty for companies, organisations and regions, and for
+    # trainees imported from a list that did not carry it.
+    employment_status = models.CharField(
+        "신청 시 고용 상태", max_length=20, choices=EmploymentStatus.choices, blank=True
+    )
     consent_version = models.CharField("동의문 버전", max_length=20, blank=True)
     consented_at = models.DateTimeField(
         "동의 일시", null=True, blank=True, validators=[validate_era]

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from itda.accounts.models import User
 from itda.lib.brn import brn_is_valid
+from itda.lib.dates import age_on
 from itda.lib.normalize import digits, phone_key, text_key
-from itda.programs.models import Company, OperatingGroup, Trainee
+from itda.programs.models import Company, CompanyKind, CompanySize, OperatingGroup, Trainee
 from itda.recruitment.models import (
     DUPLICATE_APPLICATION,
     Application,
@@ -24,6 +25,7 @@ from itda.recruitment.models import (
     CallClosure,
     CallKind,
     DocumentRequirement,
+    EmploymentStatus,
     FileKind,
     Result,
     Screening,
@@ -154,6 +156,7 @@ def application_save(
     organisation_number: str = "",
     region=None,
     plan=None,
+    employment_status: str = "",
     now: datetime.datetime | None = None,
 ) -> Application:
     """Create or update the actor's draft (or submitted, before the deadline) application."""
@@ -195,6 +198,7 @@ def application_save(
     application.organisation_number = digits(organisation_number)
     application.region = region or (company.region if company else trainee.region)
     application.answers = answers
+    application.employment_status = employment_status
     application.consent_version = call.consent_version
     application.consented_at = now
     try:
@@ -285,6 +289,43 @@ def application_withdraw(
     return application
 
 
+# 만 34세: the 청년 of 청년고용촉진 특별법 시행령 제2조. The press release says only "청년 등", so
+# the figure offered on the trainee call form is ours.
+YOUTH_MAX_AGE = 34
+YOUTH_MAX_AGE_ORIGIN = "itda 기본값 — 운영지침 확인 필요 (청년고용촉진 특별법 시행령의 청년 연령)"
+
+
+def _size_problem(company: Company, rules: dict) -> str:
+    """Why the company's size is outside the call's ``company_sizes`` (kinds listed in
+    ``size_exempt_kinds`` may be of any size), or empty."""
+    sizes = rules.get("company_sizes")
+    if not sizes or company.size in sizes or company.kind in rules.get("size_exempt_kinds", []):
+        return ""
+    allowed = "·".join(CompanySize(size).label for size in sizes)
+    text = (
+        f"신청 가능한 기업 규모가 아닙니다 (현재 {company.get_size_display()}, "
+        f"신청 가능: {allowed})."
+    )
+    exempt = rules.get("size_exempt_kinds")
+    if exempt:
+        kinds = "·".join(CompanyKind(kind).label for kind in exempt)
+        text += f" {kinds}은 규모와 관계없이 신청할 수 있습니다."
+    return text
+
+
+def _age_problem(trainee: Trainee, call: Call, max_age: int) -> list[str]:
+    """The age limit of a call, in 만 나이 on its closing day (KST)."""
+    closing_day = timezone.localdate(call.closes_at)
+    age = age_on(trainee.birth_date, closing_day)
+    if age <= max_age:
+        return []
+    origin = YOUTH_MAX_AGE_ORIGIN if max_age == YOUTH_MAX_AGE else "공고에서 정한 연령 상한"
+    return [
+        f"접수 마감일({closing_day:%Y-%m-%d}) 기준 만 {max_age}세 이하만 신청할 수 있습니다 "
+        f"(만 {age}세). 근거: {origin}"
+    ]
+
+
 def screening_reasons(application: Application) -> list[str]:
     """Why ``application`` fails its call's eligibility rules (empty: eligible)."""
     rules = application.call.eligibility or {}
@@ -300,10 +341,22 @@ def screening_reasons(application: Application) -> list[str]:
             )
         if rules.get("requires_smart_factory") and not company.smart_factory_level:
             reasons.append("스마트공장 구축 수준 정보가 없습니다.")
+        if problem := _size_problem(company, rules):
+            reasons.append(problem)
     trainee = application.trainee
     born = trainee.birth_date.year if trainee is not None else None
     if born is not None and rules.get("birth_year_min") and born < rules["birth_year_min"]:
         reasons.append(f"{rules['birth_year_min']}년 이후 출생자만 신청할 수 있습니다.")
+    if trainee is not None and rules.get("max_age"):
+        reasons.extend(_age_problem(trainee, application.call, rules["max_age"]))
+    if (
+        application.call.kind == CallKind.TRAINEE
+        and application.employment_status == EmploymentStatus.EMPLOYED
+    ):
+        reasons.append(
+            "구직자만 신청할 수 있습니다 (신청 시 재직자). 근거: 보도자료 지원대상 "
+            "「(구직자) 스마트제조기업 분야 취업 희망 청년 등」"
+        )
     if rules.get("regions") and application.region.code not in rules["regions"]:
         reasons.append(f"모집 지역이 아닙니다 ({application.region.name}).")
     return reasons
@@ -496,8 +549,15 @@ def trainee_application_save(
             ) from exc
         raise ApplicationError("이미 등록된 휴대전화 번호입니다. 전담기관에 문의하세요.") from exc
     consent = bool(answers.pop("consent", False))
+    employment_status = answers.pop("employment_status", "")
     application = application_save(
-        call=call, actor=actor, answers=answers, consent=consent, trainee=trainee, now=now
+        call=call,
+        actor=actor,
+        answers=answers,
+        consent=consent,
+        trainee=trainee,
+        employment_status=employment_status,
+        now=now,
     )
     if submit:
         application = application_submit(application=application, actor=actor, now=now)
@@ -540,11 +600,11 @@ def trainee_call_open(*, group: OperatingGroup, actor: User, form) -> Call:
     call.programme = group.programme
     call.kind = CallKind.TRAINEE
     call.operating_group = group
-    call.eligibility = (
-        {"birth_year_min": form.cleaned_data["birth_year_min"]}
-        if form.cleaned_data.get("birth_year_min")
-        else {}
-    )
+    call.eligibility = {
+        key: form.cleaned_data[key]
+        for key in ("birth_year_min", "max_age")
+        if form.cleaned_data.get(key)
+    }
     call.consent_text = TRAINEE_CONSENT_TEXT
     call.consent_version = TRAINEE_CONSENT_VERSION
     call.source_note = f"{group.name} 개설"

@@ -111,9 +111,11 @@ def apply(request, pk: int):
     profile = profile_form(
         request.POST or None, prefix="profile", **profile_start(request, existing)
     )
-    answers = answers_form(
-        request.POST or None, prefix="answers", initial=existing.answers if existing else None
+    # The employment status is a column of its own (money depends on it), not one of the answers.
+    initial = (
+        {**existing.answers, "employment_status": existing.employment_status} if existing else None
     )
+    answers = answers_form(request.POST or None, prefix="answers", initial=initial)
     if request.method == "POST" and profile.is_valid() and answers.is_valid():
         try:
             application = save(

@@ -189,7 +189,7 @@ def cohort_save(
     if starts_on < programme.starts_on or ends_on > programme.ends_on:
         raise TrainingError(
             f"교육기간은 사업기간({programme.starts_on:%Y-%m-%d}~{programme.ends_on:%Y-%m-%d}) "
-            "안에 있어야 합니다."
+            "안에 있어야 합니다. 사업기간이 늘어나야 하면 전담기관에 요청하세요."
         )
     if ends_on < starts_on:
         raise TrainingError("종강일은 개강일 이후여야 합니다.")

@@ -28,6 +28,7 @@ def _profile(region) -> dict:
         "profile-address": "서울특별시 강남구 테헤란로 1",
         "profile-education": "university",
         "answers-motivation": "스마트공장 운영을 배우고 싶습니다",
+        "answers-employment_status": "job_seeker",
         "answers-consent": "on",
         "submit": "1",
     }

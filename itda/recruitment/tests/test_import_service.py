@@ -138,7 +138,7 @@ def company_file(company_call, regions, namdong):
                 "카타테크",
                 employees=0,
                 ksx=7,
-                size="대기업",
+                size="초대형",
                 complex="없는산단",
                 phone="12-34",
             ),
@@ -161,7 +161,9 @@ def test_company_preview_lists_exactly_the_problems(company_call, company_file):
         ),
         Problem(10, "대표자", "필수 항목이 비어 있습니다."),
         Problem(
-            13, "규모", "허용되지 않는 값입니다: '대기업' (가능한 값: 소기업, 중기업, 중견기업)."
+            13,
+            "규모",
+            "허용되지 않는 값입니다: '초대형' (가능한 값: 소기업, 중기업, 중견기업, 대기업).",
         ),
         Problem(13, "산업단지", "등록되지 않은 산업단지입니다: '없는산단'."),
         Problem(13, "상시근로자 수", "1 이상 100,000 이하여야 합니다 (현재 0)."),
@@ -489,6 +491,22 @@ def test_trainee_commit_creates_trainees_and_updates_the_known_one(
     known = Trainee.objects.get(name="강열")
     assert known.major == "전자공학" and known.phone == "01090000002"  # the key is not rewritten
     assert known.applications.filter(call=trainee_call).exists()
+
+
+def test_the_employment_status_column_is_recorded_on_the_application(trainee_call, seoul_staff):
+    rows = [
+        [*TRAINEE_HEADER, "재직 여부"],
+        [*_person("구하나", "2001-03-05", "010-3131-0001"), "구직자"],
+        [*_person("재두리", "2000-03-05", "010-3131-0002"), "재직중"],
+        _person("무셋", "1999-03-05", "010-3131-0003"),
+    ]
+    assert import_commit(call=trainee_call, file=xlsx(rows), actor=seoul_staff) == 3
+    statuses = dict(
+        Application.objects.filter(call=trainee_call).values_list(
+            "trainee__name", "employment_status"
+        )
+    )
+    assert statuses == {"구하나": "job_seeker", "재두리": "employed", "무셋": ""}
 
 
 # --- Files that are not lists -----------------------------------------------------------------

@@ -105,7 +105,7 @@ def test_template_download_parses_back_with_headers_example_and_guide(
     headers = [c.value for c in trainee["신청 목록"][1]]
     assert headers == [
         "성명*", "생년월일*", "휴대전화*", "이메일*", "거주 시·도*", "주소*", "최종학력*", "전공",
-        "자격증",
+        "자격증", "고용 상태",
     ]  # fmt: skip
     assert not any("주민" in h for h in headers)
 

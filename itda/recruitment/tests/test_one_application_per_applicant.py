@@ -24,6 +24,7 @@ def _trainee_post(regions, **overrides) -> dict:
         "profile-education": "college",
         "profile-major": "기계공학",
         "answers-motivation": "스마트공장 운영을 배우고 싶습니다",
+        "answers-employment_status": "job_seeker",
         "answers-consent": "on",
         "submit": "1",
     }

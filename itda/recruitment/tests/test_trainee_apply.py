@@ -56,6 +56,7 @@ def test_signup_then_apply_to_a_trainee_call(argon2, regions):
             "profile-major": "기계공학",
             "answers-certificates": "전기기능사",
             "answers-motivation": "스마트공장 운영을 배우고 싶습니다",
+            "answers-employment_status": "job_seeker",
             "answers-consent": "on",
             "submit": "1",
         },
@@ -65,6 +66,9 @@ def test_signup_then_apply_to_a_trainee_call(argon2, regions):
     assert trainee.phone == "010-2345-6789" and trainee.preferred_track == regions["track"]
     application = Application.objects.get(call=call, trainee=trainee)
     assert application.status == "submitted" and application.answers["certificates"] == "전기기능사"
+    # The employment status is its own column (the allowance depends on it), not an answer.
+    assert application.employment_status == "job_seeker"
+    assert "employment_status" not in application.answers
 
 
 @pytest.mark.django_db

@@ -158,6 +158,26 @@ def test_a_cohort_outside_its_programme_period_is_refused(seoul_staff, cohort):
         )
 
 
+def test_the_cohort_form_refuses_a_cohort_starting_before_the_programme(
+    client, login_as, seoul_staff, cohort
+):
+    login_as(seoul_staff)
+    programme = cohort.course.operating_group.programme
+    response = client.post(
+        f"/training/courses/{cohort.course_id}/cohorts/new/",
+        {
+            "number": 2,
+            "starts_on": programme.starts_on - datetime.timedelta(days=1),
+            "ends_on": programme.starts_on + datetime.timedelta(days=10),
+            "capacity": 30,
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "교육기간은 사업기간(2026-05-20~2026-12-31) 안에 있어야 합니다." in page
+    assert not Cohort.objects.filter(number=2).exists()
+
+
 def test_a_100000_character_explanation_is_refused(regions, trainee, cohort):
     (session,) = factories.sessions(cohort=cohort, days=[datetime.date(2026, 7, 1)])
     enrollment = factories.enrollment(cohort=cohort, trainee=Trainee.objects.get(user=trainee))
