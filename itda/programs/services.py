@@ -17,9 +17,11 @@ from django.db import models, transaction
 from itda.accounts.roles import Role
 from itda.programs.models import (
     ComplexFigure,
+    DatePrecision,
     IndustrialComplex,
     KeyTask,
     OperatingGroup,
+    OriginKind,
     PlanSite,
     PlanTarget,
     Programme,
@@ -28,6 +30,7 @@ from itda.programs.models import (
     ProgrammeWindow,
     Region,
     Room,
+    RuleOrigin,
     SubProject,
     Track,
     Trainee,
@@ -121,6 +124,26 @@ def _load_regions(up: _Upserter) -> dict[str, Region]:
     return regions
 
 
+_ORIGIN_FIELDS = ("label", "kind", "quote", "place", "reading", "precedent", "disagreement")
+
+
+def _load_origins(up: _Upserter) -> dict[str, RuleOrigin]:
+    """The origin of every rule and date the pages show. A row the operator has replaced with
+    the official value (운영지침) is left as the operator set it."""
+    data = _read("rule_origins.json")
+    origins = {}
+    for row in data["origins"]:
+        existing = RuleOrigin.objects.filter(key=row["key"], kind=OriginKind.OFFICIAL).first()
+        if existing is not None:
+            up.seen["ruleorigin"] += 1
+            origins[row["key"]] = existing
+            continue
+        values = {f: row.get(f, "") for f in _ORIGIN_FIELDS}
+        values["document"] = data["documents"][row["document"]] if row.get("document") else ""
+        origins[row["key"]] = up(RuleOrigin, {"key": row["key"]}, values)
+    return origins
+
+
 _PROGRAMME_FIELDS = (
     "name",
     "ministry",
@@ -137,12 +160,17 @@ _PROGRAMME_FIELDS = (
     "internship_allowance_monthly_krw",
     "source_document",
 )
+_PROGRAMME_DEFAULTS = {"starts_precision": DatePrecision.DAY, "ends_precision": DatePrecision.DAY}
 
 
-def _load_programmes(up: _Upserter, regions: dict[str, Region]) -> dict[str, Programme]:
+def _load_programmes(
+    up: _Upserter, regions: dict[str, Region], origins: dict[str, RuleOrigin]
+) -> dict[str, Programme]:
     programmes = {}
     for row in _read("programmes.json")["programmes"]:
-        programme = up(Programme, {"code": row["code"]}, {f: row[f] for f in _PROGRAMME_FIELDS})
+        values = {f: row[f] for f in _PROGRAMME_FIELDS}
+        values |= {f: row.get(f, default) for f, default in _PROGRAMME_DEFAULTS.items()}
+        programme = up(Programme, {"code": row["code"]}, values)
         programmes[programme.code] = programme
         for budget in row["budgets"]:
             up(
@@ -160,7 +188,11 @@ def _load_programmes(up: _Upserter, regions: dict[str, Region]) -> dict[str, Pro
             up(
                 ProgrammeWindow,
                 {"programme": programme, "name": window["name"]},
-                {k: window[k] for k in ("opens_on", "closes_on", "note")},
+                {k: window[k] for k in ("opens_on", "closes_on", "note")}
+                | {
+                    "precision": window.get("precision", DatePrecision.DAY),
+                    "origin": origins[window["origin"]] if window.get("origin") else None,
+                },
             )
         for track in row["tracks"]:
             up(
@@ -319,7 +351,8 @@ def reference_load(*, actor=None) -> dict[str, int]:
         context["user"] = actor.pk
     with pghistory.context(**context):
         regions = _load_regions(up)
-        programmes = _load_programmes(up, regions)
+        origins = _load_origins(up)
+        programmes = _load_programmes(up, regions, origins)
         complexes = _load_complexes(up, regions)
         _load_plans(up, regions, complexes)
         _load_venues(up, regions, complexes, programmes)
