@@ -43,7 +43,6 @@ def _days_needed(rule: AllowanceRule, planned: int) -> int:
 class Explanation:
     counting: str  # how the credited days follow from the records
     arithmetic: str  # how the amount follows from the days and the rule
-    rule: str  # which rule version
     projection: str  # what the rest of the period can still change
 
 
@@ -73,11 +72,6 @@ def line_explain(line: AllowanceLine) -> Explanation:
     return Explanation(
         counting=counting,
         arithmetic=arithmetic,
-        rule=(
-            f"{rule.effective_from:%Y-%m-%d} 적용 규칙: 단위기간 {rule.amount_krw:,}원, "
-            f"출석률 {threshold} 이상 전액, 미만 {rule.get_shortfall_display()} "
-            f"({rule.get_unit_period_display()}) · 근거: {rule.note}"
-        ),
         projection=line_projection(line),
     )
 

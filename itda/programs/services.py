@@ -13,6 +13,7 @@ from typing import Any
 import pghistory
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils import timezone
 
 from itda.accounts.roles import Role
 from itda.programs.models import (
@@ -414,3 +415,28 @@ def trainee_region_change(
     trainee.full_clean()
     trainee.save(update_fields=["region"])
     return change
+
+
+@transaction.atomic
+def rule_origin_confirm(
+    *, key: str, document: str, quote: str = "", place: str = "", actor
+) -> RuleOrigin:
+    """The national operator replaces a rule's origin with the official one (운영지침): the
+    document by name, where in it and its words; who and when are kept on the row and, with
+    every earlier state, in its history. The value itself changes where the rule lives (a new
+    rule version, the call's scheme)."""
+    if actor.role != Role.OPERATOR:
+        raise PermissionDenied("규칙의 출처는 운영기관 담당자만 확정할 수 있습니다.")
+    origin = RuleOrigin.objects.select_for_update().get(key=key)
+    origin.kind = OriginKind.OFFICIAL
+    origin.document = document.strip()
+    origin.quote = quote.strip()
+    origin.place = place.strip()
+    # The reading or precedent explained the value before the official word; it no longer does.
+    origin.reading = origin.precedent = ""
+    origin.confirmed_by = actor
+    origin.confirmed_at = timezone.now()
+    origin.full_clean()
+    with pghistory.context(user=actor.pk, source="rule_origin_confirm"):
+        origin.save()
+    return origin
