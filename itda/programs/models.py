@@ -335,6 +335,14 @@ class SubProject(models.Model):
         return "고급인력" in compact or "제조고급" in compact
 
 
+class InternshipPayee(models.TextChoices):
+    """Who receives the monthly internship money: the release reads both ways (RuleOrigin
+    "<programme>.internship.recipient")."""
+
+    INTERN = "intern", "인턴에게 인턴수당으로 지급"
+    COMPANY = "company", "기업에 인건비 일부로 지원"
+
+
 @pghistory.track()
 class Programme(models.Model):
     """사업: a funded programme with a period, budget by source, tracks and targets."""
@@ -360,6 +368,12 @@ class Programme(models.Model):
     )
     internship_allowance_monthly_krw = models.PositiveIntegerField(
         "인턴수당(월, 원)", null=True, blank=True
+    )
+    internship_allowance_payee = models.CharField(
+        "인턴십 월 지원금을 받는 쪽",
+        max_length=20,
+        choices=InternshipPayee.choices,
+        default=InternshipPayee.INTERN,
     )
     source_document = models.CharField("출처", max_length=200)
     starts_precision = models.CharField(

@@ -21,6 +21,7 @@ from itda.programs.models import (
     Company,
     ComplexFigure,
     IndustrialComplex,
+    InternshipPayee,
     KeyTask,
     OperatingGroup,
     PlanSite,
@@ -472,7 +473,9 @@ def programme_allowances(programme: Programme) -> list[AllowanceRow]:
             "training.allowance",
         ),
         (
-            "인턴수당 (기업 인턴십)",
+            "인턴수당 (기업 인턴십)"
+            if programme.internship_allowance_payee == InternshipPayee.INTERN
+            else "인건비 지원 (기업 인턴십)",
             programme.internship_allowance_monthly_krw,
             programme.internship_months_max,
             "internship.allowance",

@@ -17,6 +17,7 @@ from itda.accounts.roles import Role
 from itda.evaluation.seed import calls_seed
 from itda.payments.services import allowance_compute
 from itda.programs.models import (
+    InternshipPayee,
     OriginKind,
     Programme,
     Region,
@@ -278,3 +279,14 @@ def test_the_registry_refuses_an_origin_without_what_its_kind_needs():
     ):
         with pytest.raises(ValidationError, match=message):
             RuleOrigin(key="x.y", label="시험", **fields).full_clean()
+
+
+def test_who_receives_the_internship_money_is_a_programme_setting_shown_as_a_reading(world):
+    url = reverse("programs:programme_detail", args=[MSS])
+    page = Page(Client().get(url).content.decode())
+    assert page.marked[f"{MSS}.internship.recipient"] == ["인턴에게 인턴수당으로 지급"]
+    assert page.badges[f"{MSS}.internship.recipient"] == OriginKind.READING
+    Programme.objects.filter(code=MSS).update(internship_allowance_payee=InternshipPayee.COMPANY)
+    html = Client().get(url).content.decode()
+    assert Page(html).marked[f"{MSS}.internship.recipient"] == ["기업에 인건비 일부로 지원"]
+    assert "인건비 지원 (기업 인턴십)" in html and "인턴수당 (기업 인턴십)" not in html
