@@ -1,8 +1,11 @@
-"""The MSS 2026 calls with their evaluation schemes, as the seed document states them.
+"""The MSS 2026 calls and the 2021 대개조 call with their evaluation schemes.
 
-Dates: the press release says companies apply from 20 May to 12 June and operating groups until
-5 June; the opening and closing minutes (09:00 and 18:00 KST) are ours, as is the operating-group
-scheme (the seed names none). Quotas: at most one operating group per 권역 (seven groups).
+What the press releases state and what is ours is recorded, value by value, in
+programs/reference_data/rule_origins.json (keys ``<programme>.<kind>_call.*``) and shown beside
+each value. In short: the release gives the company call's dates (20 May – 12 June), its three
+criteria and 480 seats, and the groups' close (5 June) and 7 seats; the hours (09:00, 18:00),
+the group call's opening, every weight, cut-off, waitlist, panel size, the 상시근로자 rule and
+the one-group-per-권역 quota are itda defaults awaiting the 운영지침.
 """
 
 import datetime
@@ -96,8 +99,8 @@ CALLS = [
 
 
 PLAN_PROGRAMME_CODE = "complex-transformation-2021"
-# The 2021 round: the call opened 6 January (its close is not in the press release; 26 February
-# is ours), a committee of nine private evaluators, the four indicators, five regions selected.
+# The 2021 round: the call opened 6 January, nine private evaluators, the four indicators, five
+# regions (seed 003); the close (26 February) and the equal 25-point weights are ours.
 PLAN_CALL = {
     "kind": CallKind.PLAN,
     "title": "2021 산업단지 대개조 지역 선정 공모",
@@ -192,18 +195,24 @@ def _plan_applications_seed(call: Call) -> None:
         )
 
 
+# The release is where the call starts, not the source of every value in it.
+_PER_ITEM = (
+    "를 바탕으로 itda가 만든 공고입니다. 원문에 있는 값과 itda 기본값은 항목마다 표시합니다."
+)
+
+
 @transaction.atomic
 def calls_seed() -> int:
     """Create (or update) the MSS 2026 calls and the 2021 대개조 call with their schemes (and
     that call's five plans as applications, once an operator exists); returns how many calls."""
     plan_call = _call_seed(
         Programme.objects.get(code=PLAN_PROGRAMME_CODE),
-        {**PLAN_CALL, "source": "국토교통부·산업통상자원부 보도자료 (2021. 3. 24.)"},
+        {**PLAN_CALL, "source": f"국토교통부·산업통상자원부 보도자료 (2021. 3. 24.) {_PER_ITEM}"},
     )
     _plan_applications_seed(plan_call)
     programme = Programme.objects.get(code=PROGRAMME_CODE)
     for spec in CALLS:
-        _call_seed(programme, {**spec, "source": "중소벤처기업부 보도자료 (2026년 5월)"})
+        _call_seed(programme, {**spec, "source": f"중소벤처기업부 보도자료 (2026. 5.) {_PER_ITEM}"})
     return len(CALLS) + 1
 
 

@@ -91,6 +91,11 @@ class AllowanceRule(models.Model):
     def __str__(self) -> str:
         return f"{self.programme} 훈련수당 규칙 ({self.effective_from:%Y-%m-%d}~)"
 
+    @property
+    def rule_origin_prefix(self) -> str:
+        """The key prefix of the origins of this programme's allowance rules (RuleOrigin.key)."""
+        return f"{self.programme.code}.allowance"
+
 
 class AllowanceRun(models.Model):
     """One computation: who ran it, as of when, and how many lines it wrote."""

@@ -68,7 +68,6 @@ class Explanation:
     held_rate: Decimal  # credited over the sessions held so far
     counting: str  # how the credited sessions follow from the records
     arithmetic: str  # how the amount follows from the sessions and the rule
-    rule: str  # which rule version
     projection: str  # what the rest of the period can still change
 
 
@@ -116,11 +115,6 @@ def line_explain(line: AllowanceLine) -> Explanation:
         held_rate=progress.rate,
         counting=counting,
         arithmetic=arithmetic,
-        rule=(
-            f"{rule.effective_from:%Y-%m-%d} 적용 규칙: 단위기간 {rule.amount_krw:,}원, "
-            f"출석률 {threshold} 이상 전액, 미만 {rule.get_shortfall_display()} "
-            f"({rule.get_unit_period_display()}) · 근거: {rule.note}"
-        ),
         projection=line_projection(line),
     )
 

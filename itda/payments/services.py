@@ -24,7 +24,9 @@ from itda.training.models import (
 )
 
 SEED_PROGRAMME = "mss-smart-mfg-2026"
-# The 2026 call pays the month in full only at 80% attendance and states nothing for less.
+# Not in the press release, which states only 월 40만원 for at most a month: the 80% threshold
+# (and nothing below it) follows 국민내일배움카드 훈련장려금 practice, an itda default recorded in
+# RuleOrigin "mss-smart-mfg-2026.allowance.full_rate" until the 운영지침 says otherwise.
 SEED_FULL_RATE = "0.800"
 
 
@@ -75,8 +77,9 @@ def allowance_rule_seed(*, actor=None) -> dict[str, int]:
         full_rate=SEED_FULL_RATE,
         shortfall=Shortfall.NONE,
         unit_period=UnitPeriod.TRAINING_MONTH,
-        note=f"{programme.source_document}: 훈련수당 월 "
-        f"{programme.training_allowance_monthly_krw:,}원, 출석률 80% 이상 지급",
+        note=f"훈련수당 월 {programme.training_allowance_monthly_krw:,}원: "
+        f"{programme.source_document}. 출석률 80% 이상 지급·미만 미지급: "
+        "itda 기본값(국민내일배움카드 훈련장려금 관행) — 운영지침 확인 필요",
         actor=actor,
     )
     return {"allowance_rules": 1, "created": 1}

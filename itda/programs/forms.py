@@ -23,3 +23,17 @@ class RegionChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].label = f"새 {place}"
         self.fields["region"].error_messages["required"] = f"새 {place}를 선택하세요."
+
+
+class RuleOriginConfirmForm(forms.Form):
+    """The operator names the official document that sets a rule (운영지침)."""
+
+    document = forms.CharField(
+        label="운영지침 문서",
+        max_length=300,
+        error_messages={"required": "운영지침(또는 공고문) 이름을 적으세요."},
+    )
+    place = forms.CharField(label="문서 내 위치", max_length=200, required=False)
+    quote = forms.CharField(
+        label="해당 문장", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -34,6 +34,89 @@ class Source(models.TextChoices):
     ANNEX = "annex", "참고자료"
 
 
+class OriginKind(models.TextChoices):
+    """Where a rule, weight, cut-off, time or date the system shows comes from."""
+
+    SOURCE = "source", "원문"
+    READING = "reading", "원문 해석"
+    DEFAULT = "default", "itda 기본값 — 운영지침 확인 필요"
+    OFFICIAL = "official", "운영지침"
+
+
+@pghistory.track()
+class RuleOrigin(models.Model):
+    """The origin of one rule or date the pages show: the source's words and place, how an
+    ambiguous line was read, or the precedent of a default of ours; the operator replaces a
+    default with the official value (who and when kept here and in the history)."""
+
+    key = models.CharField("키", max_length=100, unique=True)
+    label = models.CharField("규칙", max_length=200)
+    kind = models.CharField("출처 구분", max_length=20, choices=OriginKind.choices)
+    document = models.CharField("문서", max_length=300, blank=True)
+    quote = models.TextField("원문 인용", max_length=2000, blank=True)
+    place = models.CharField("문서 내 위치", max_length=200, blank=True)
+    reading = models.TextField("해석과 이유", max_length=2000, blank=True)
+    precedent = models.CharField("따른 선례·정한 이유", max_length=300, blank=True)
+    # Set only when the source documents disagree; the pages then say so in a notice.
+    disagreement = models.TextField("원문 간 불일치", max_length=2000, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="확인한 사람",
+    )
+    confirmed_at = models.DateTimeField(
+        "확인 일시", null=True, blank=True, validators=[validate_era]
+    )
+
+    class Meta:
+        verbose_name = "규칙 출처"
+        verbose_name_plural = "규칙 출처"
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=["source", "reading"])
+                | (~models.Q(quote="") & ~models.Q(document="")),
+                name="rule_origin_source_quoted",
+                violation_error_message="원문·원문 해석에는 문서와 원문 인용이 있어야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="reading") | ~models.Q(reading=""),
+                name="rule_origin_reading_explained",
+                violation_error_message="원문 해석에는 어떻게 읽었는지와 그 이유가 있어야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="default") | ~models.Q(precedent=""),
+                name="rule_origin_default_precedent",
+                violation_error_message="itda 기본값에는 따른 선례나 정한 이유가 있어야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="official")
+                | (
+                    ~models.Q(document="")
+                    & models.Q(confirmed_by__isnull=False, confirmed_at__isnull=False)
+                ),
+                name="rule_origin_official_confirmed",
+                violation_error_message=(
+                    "운영지침에는 문서 이름과 확인한 사람·일시가 있어야 합니다."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_kind_display()})"
+
+
+class DatePrecision(models.TextChoices):
+    """How exactly the source gives a date: a date given only as a month is shown as a month."""
+
+    DAY = "day", "일"
+    MONTH = "month", "월"
+    YEAR = "year", "연"
+
+
 @pghistory.track()
 class Region(models.Model):
     """A province-level region (광역 시·도); 17 of them."""
@@ -177,6 +260,11 @@ class TransformationPlan(models.Model):
         rounds' calls open in January), so 2021's 전북 plan is 전라북도's."""
         return self.region.name_on(datetime.date(self.round_year, 1, 1))
 
+    @property
+    def rule_origin_prefix(self) -> str:
+        """The key prefix of notes on this plan's sources (RuleOrigin.key)."""
+        return f"plan.{self.round_year}.{self.region.code}"
+
 
 class SiteRole(models.TextChoices):
     HUB = "hub", "거점산단"
@@ -276,6 +364,14 @@ class SubProject(models.Model):
         return "고급인력" in compact or "제조고급" in compact
 
 
+class InternshipPayee(models.TextChoices):
+    """Who receives the monthly internship money: the release reads both ways (RuleOrigin
+    "<programme>.internship.recipient")."""
+
+    INTERN = "intern", "인턴에게 인턴수당으로 지급"
+    COMPANY = "company", "기업에 인건비 일부로 지원"
+
+
 @pghistory.track()
 class Programme(models.Model):
     """사업: a funded programme with a period, budget by source, tracks and targets."""
@@ -302,7 +398,19 @@ class Programme(models.Model):
     internship_allowance_monthly_krw = models.PositiveIntegerField(
         "인턴수당(월, 원)", null=True, blank=True
     )
+    internship_allowance_payee = models.CharField(
+        "인턴십 월 지원금을 받는 쪽",
+        max_length=20,
+        choices=InternshipPayee.choices,
+        default=InternshipPayee.INTERN,
+    )
     source_document = models.CharField("출처", max_length=200)
+    starts_precision = models.CharField(
+        "시작일 정밀도", max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    ends_precision = models.CharField(
+        "종료일 정밀도", max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
 
     class Meta:
         verbose_name = "사업"
@@ -331,6 +439,11 @@ class Programme(models.Model):
             for name in fields
             if getattr(row, name) is not None and not since <= getattr(row, name) < until
         }
+
+    @property
+    def rule_origin_prefix(self) -> str:
+        """The key prefix of this programme's rule origins (RuleOrigin.key)."""
+        return self.code
 
 
 class FundingSource(models.TextChoices):
@@ -386,6 +499,18 @@ class ProgrammeWindow(models.Model):
     opens_on = models.DateField("시작일", null=True, blank=True, validators=[validate_era])
     closes_on = models.DateField("마감일", null=True, blank=True, validators=[validate_era])
     note = models.CharField("비고", max_length=200, blank=True)
+    # "8월 순차적으로" is a month, not 1 August: both dates are shown at this precision.
+    precision = models.CharField(
+        "날짜 정밀도", max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    origin = models.ForeignKey(
+        RuleOrigin,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="출처",
+    )
 
     class Meta:
         verbose_name = "사업 일정"

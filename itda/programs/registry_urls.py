@@ -20,6 +20,8 @@ urlpatterns = [
     path("registry/trainees/export/", views.trainee_export, name="trainee_export"),
     path("registry/trainees/<int:pk>/", views.trainee_detail, name="trainee_detail"),
     path("registry/trainees/<int:pk>/reveal/", views.trainee_reveal, name="trainee_reveal"),
+    path("rules/origins/", views.rule_origins, name="rule_origins"),
+    path("rules/origins/<int:pk>/confirm/", views.rule_origin_confirm, name="rule_origin_confirm"),
     path(
         "registry/trainees/<int:pk>/region/",
         views.trainee_region_change,

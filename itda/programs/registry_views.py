@@ -6,7 +6,8 @@ rule, a 404 for what is not yours, and a 접속기록 row for what you saw.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.db import models
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -16,8 +17,8 @@ from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
 from itda.programs import services
-from itda.programs.forms import RegionChangeForm
-from itda.programs.models import Company, Trainee
+from itda.programs.forms import RegionChangeForm, RuleOriginConfirmForm
+from itda.programs.models import Company, OriginKind, RuleOrigin, Trainee
 from itda.programs.selectors import region_registration_counts
 
 
@@ -341,3 +342,40 @@ def company_export(request):
         filename="companies",
         template="programs/registry/export.html",
     )
+
+
+@never_cache
+def rule_origins(request):
+    """The national operator's list of every rule's origin, defaults awaiting the 운영지침
+    first, each with a form to record the official one."""
+    require_role(request, Role.OPERATOR)
+    origins = RuleOrigin.objects.select_related("confirmed_by").order_by(
+        # Defaults are what the operator has to check; then readings, sources, official.
+        models.Case(
+            *(models.When(kind=k, then=i) for i, k in enumerate(_ORIGIN_ORDER)),
+            default=len(_ORIGIN_ORDER),
+        ),
+        "key",
+    )
+    return render(
+        request,
+        "programs/registry/rule_origins.html",
+        {"origins": origins, "form": RuleOriginConfirmForm()},
+    )
+
+
+_ORIGIN_ORDER = [OriginKind.DEFAULT, OriginKind.READING, OriginKind.SOURCE, OriginKind.OFFICIAL]
+
+
+@require_POST
+def rule_origin_confirm(request, pk: int):
+    """Record the official document for one rule (the operator only)."""
+    require_role(request, Role.OPERATOR)
+    origin = get_object_or_404(RuleOrigin, pk=pk)
+    form = RuleOriginConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("registry:rule_origins")
+    services.rule_origin_confirm(key=origin.key, **form.cleaned_data, actor=request.user)
+    messages.success(request, f"'{origin.label}'의 출처를 운영지침으로 확정했습니다.")
+    return redirect("registry:rule_origins")

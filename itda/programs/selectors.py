@@ -21,6 +21,7 @@ from itda.programs.models import (
     Company,
     ComplexFigure,
     IndustrialComplex,
+    InternshipPayee,
     KeyTask,
     OperatingGroup,
     PlanSite,
@@ -402,7 +403,7 @@ def programme_detail(code: str) -> Programme:
         "tracks",
         "budgets",
         "executors",
-        "windows",
+        Prefetch("windows", queryset=ProgrammeWindow.objects.select_related("origin")),
         Prefetch(
             "operating_groups",
             queryset=OperatingGroup.objects.prefetch_related(
@@ -458,25 +459,32 @@ class AllowanceRow:
     monthly: str
     months: int
     maximum: str
+    origin: str  # the RuleOrigin key name under the programme's prefix
 
 
 def programme_allowances(programme: Programme) -> list[AllowanceRow]:
     """The training and internship allowances, if the programme pays them."""
     rows = []
-    for label, monthly, months in (
+    for label, monthly, months, origin in (
         (
             "훈련수당 (실무·기술교육)",
             programme.training_allowance_monthly_krw,
             programme.training_months_max,
+            "training.allowance",
         ),
         (
-            "인턴수당 (기업 인턴십)",
+            "인턴수당 (기업 인턴십)"
+            if programme.internship_allowance_payee == InternshipPayee.INTERN
+            else "인건비 지원 (기업 인턴십)",
             programme.internship_allowance_monthly_krw,
             programme.internship_months_max,
+            "internship.allowance",
         ),
     ):
         if monthly is not None and months is not None:
-            rows.append(AllowanceRow(label, f"{monthly:,}원", months, f"{monthly * months:,}원"))
+            rows.append(
+                AllowanceRow(label, f"{monthly:,}원", months, f"{monthly * months:,}원", origin)
+            )
     return rows
 
 

@@ -13,15 +13,18 @@ from typing import Any
 import pghistory
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils import timezone
 
 from itda.accounts.roles import Role
 from itda.programs.models import (
     Company,
     CompanyRegionChange,
     ComplexFigure,
+    DatePrecision,
     IndustrialComplex,
     KeyTask,
     OperatingGroup,
+    OriginKind,
     PlanSite,
     PlanTarget,
     Programme,
@@ -30,6 +33,7 @@ from itda.programs.models import (
     ProgrammeWindow,
     Region,
     Room,
+    RuleOrigin,
     SubProject,
     Track,
     Trainee,
@@ -129,6 +133,26 @@ def _load_regions(up: _Upserter) -> dict[str, Region]:
     return regions
 
 
+_ORIGIN_FIELDS = ("label", "kind", "quote", "place", "reading", "precedent", "disagreement")
+
+
+def _load_origins(up: _Upserter) -> dict[str, RuleOrigin]:
+    """The origin of every rule and date the pages show. A row the operator has replaced with
+    the official value (운영지침) is left as the operator set it."""
+    data = _read("rule_origins.json")
+    origins = {}
+    for row in data["origins"]:
+        existing = RuleOrigin.objects.filter(key=row["key"], kind=OriginKind.OFFICIAL).first()
+        if existing is not None:
+            up.seen["ruleorigin"] += 1
+            origins[row["key"]] = existing
+            continue
+        values = {f: row.get(f, "") for f in _ORIGIN_FIELDS}
+        values["document"] = data["documents"][row["document"]] if row.get("document") else ""
+        origins[row["key"]] = up(RuleOrigin, {"key": row["key"]}, values)
+    return origins
+
+
 _PROGRAMME_FIELDS = (
     "name",
     "ministry",
@@ -145,12 +169,17 @@ _PROGRAMME_FIELDS = (
     "internship_allowance_monthly_krw",
     "source_document",
 )
+_PROGRAMME_DEFAULTS = {"starts_precision": DatePrecision.DAY, "ends_precision": DatePrecision.DAY}
 
 
-def _load_programmes(up: _Upserter, regions: dict[str, Region]) -> dict[str, Programme]:
+def _load_programmes(
+    up: _Upserter, regions: dict[str, Region], origins: dict[str, RuleOrigin]
+) -> dict[str, Programme]:
     programmes = {}
     for row in _read("programmes.json")["programmes"]:
-        programme = up(Programme, {"code": row["code"]}, {f: row[f] for f in _PROGRAMME_FIELDS})
+        values = {f: row[f] for f in _PROGRAMME_FIELDS}
+        values |= {f: row.get(f, default) for f, default in _PROGRAMME_DEFAULTS.items()}
+        programme = up(Programme, {"code": row["code"]}, values)
         programmes[programme.code] = programme
         for budget in row["budgets"]:
             up(
@@ -168,7 +197,11 @@ def _load_programmes(up: _Upserter, regions: dict[str, Region]) -> dict[str, Pro
             up(
                 ProgrammeWindow,
                 {"programme": programme, "name": window["name"]},
-                {k: window[k] for k in ("opens_on", "closes_on", "note")},
+                {k: window[k] for k in ("opens_on", "closes_on", "note")}
+                | {
+                    "precision": window.get("precision", DatePrecision.DAY),
+                    "origin": origins[window["origin"]] if window.get("origin") else None,
+                },
             )
         for track in row["tracks"]:
             up(
@@ -327,7 +360,8 @@ def reference_load(*, actor=None) -> dict[str, int]:
         context["user"] = actor.pk
     with pghistory.context(**context):
         regions = _load_regions(up)
-        programmes = _load_programmes(up, regions)
+        origins = _load_origins(up)
+        programmes = _load_programmes(up, regions, origins)
         complexes = _load_complexes(up, regions)
         _load_plans(up, regions, complexes)
         _load_venues(up, regions, complexes, programmes)
@@ -391,3 +425,28 @@ def region_change(
     subject.full_clean()
     subject.save(update_fields=["region"])
     return change
+
+
+@transaction.atomic
+def rule_origin_confirm(
+    *, key: str, document: str, quote: str = "", place: str = "", actor
+) -> RuleOrigin:
+    """The national operator replaces a rule's origin with the official one (운영지침): the
+    document by name, where in it and its words; who and when are kept on the row and, with
+    every earlier state, in its history. The value itself changes where the rule lives (a new
+    rule version, the call's scheme)."""
+    if actor.role != Role.OPERATOR:
+        raise PermissionDenied("규칙의 출처는 운영기관 담당자만 확정할 수 있습니다.")
+    origin = RuleOrigin.objects.select_for_update().get(key=key)
+    origin.kind = OriginKind.OFFICIAL
+    origin.document = document.strip()
+    origin.quote = quote.strip()
+    origin.place = place.strip()
+    # The reading or precedent explained the value before the official word; it no longer does.
+    origin.reading = origin.precedent = ""
+    origin.confirmed_by = actor
+    origin.confirmed_at = timezone.now()
+    origin.full_clean()
+    with pghistory.context(user=actor.pk, source="rule_origin_confirm"):
+        origin.save()
+    return origin

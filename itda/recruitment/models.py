@@ -107,6 +107,12 @@ class Call(models.Model):
             if errors:
                 raise ValidationError(errors)
 
+    @property
+    def rule_origin_prefix(self) -> str:
+        """The key prefix of the origins of this call's dates, eligibility and scheme: the
+        programme's, then the kind of call (calls of one kind share their rules)."""
+        return f"{self.programme.code}.{self.kind}_call"
+
     def is_open(self, moment) -> bool:
         return self.opens_at <= moment < self.closes_at
 

@@ -137,6 +137,11 @@ class TrainingRule(models.Model):
     def __str__(self) -> str:
         return f"{self.programme} 출결 규칙 ({self.effective_from:%Y-%m-%d}~)"
 
+    @property
+    def rule_origin_prefix(self) -> str:
+        """The key prefix of the origins of this programme's training rules (RuleOrigin.key)."""
+        return f"{self.programme.code}.training"
+
 
 class Audience(models.TextChoices):
     JOB_SEEKER = "job_seeker", "구직자(트랙 교육)"

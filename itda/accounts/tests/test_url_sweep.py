@@ -39,6 +39,7 @@ from itda.evaluation import services as evaluation
 from itda.evaluation.models import Assignment, Criterion, Scheme
 from itda.internships.models import Position
 from itda.matching.models import MatchRound
+from itda.programs.models import OriginKind, RuleOrigin
 from itda.recruitment.models import ApplicationDocument, DocumentRequirement, ImportJob
 from itda.recruitment.services import screening_run
 from itda.training.models import (
@@ -95,6 +96,9 @@ def _build_world() -> dict:
         "viewer": _user("viewer", Role.VIEWER),
     }
     w["people"] = people
+    w["rule_origin"] = RuleOrigin.objects.create(
+        key="test.cutoff", label="최저 점수", kind=OriginKind.DEFAULT, precedent="시험용"
+    )
     w["company"] = factories.CompanyFactory(region=seoul, name="가나정밀A")
     w["company"].managers.add(people["company"])
     factories.CompanyFactory(region=busan, name="부산정밀B").managers.add(people[COMPANY])
@@ -367,6 +371,11 @@ SWEEP: dict[str, Row] = {
     "registry:trainee_detail": Row(pk("trainee"), "seoul_staff", frozenset({STAFF, TRAINEE})),
     "registry:trainee_region_change": Row(pk("trainee"), None, STAFF_ONLY),
     "registry:company_region_change": Row(pk("company"), None, STAFF_ONLY),
+    # The national operator's: where each rule comes from, and recording the official one.
+    "registry:rule_origins": Row(owner="admin"),
+    "registry:rule_origin_confirm": Row(
+        pk("rule_origin"), None, post={"document": "운영지침 제3조", "place": "", "quote": ""}
+    ),
     "registry:trainee_reveal": Row(pk("trainee"), None, STAFF_ONLY, post={"reason": REASON}),
     # recruitment
     "recruitment:call_list": public(),

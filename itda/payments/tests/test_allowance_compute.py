@@ -180,7 +180,8 @@ def test_the_reference_load_seeds_the_mss_rule_once(db):
         "0.800",
         "none",
     )
-    assert "중소벤처기업부 보도자료" in rule.note
+    assert rule.note.startswith("훈련수당 월 400,000원: 중소벤처기업부 보도자료.")
+    assert "출석률 80% 이상 지급·미만 미지급: itda 기본값(국민내일배움카드" in rule.note
 
 
 def test_the_command_computes_every_cohort_and_says_so(regions, july_cohort):

@@ -25,7 +25,9 @@ def test_load_reference_seeds_the_mss_rule_with_the_programme_defaults(capsys):
     assert rule.completion_min_rate == Decimal("0.800") and rule.assessment_required
     assert (rule.correction_deadline_days, rule.qr_rotation_seconds) == (1, 30)
     assert rule.max_cohort_months == 1
-    assert "보도자료" in rule.note and "80%" in rule.note
+    # The release states the month; the 80% and 3-for-1 are ours (issue 11).
+    assert "1개월 이내만 보도자료 원문" in rule.note and "80% 이상 수료" in rule.note
+    assert "itda 기본값(국민내일배움카드 훈련 관행) — 운영지침 확인 필요" in rule.note
     assert rule_in_force(mss, datetime.date(2026, 7, 1)) == rule
 
 
