@@ -1,5 +1,6 @@
 from django.urls import path
 
+from itda.programs import allocation_views
 from itda.programs import registry_views as views
 
 app_name = "registry"
@@ -16,6 +17,11 @@ urlpatterns = [
     path("registry/trainees/export/", views.trainee_export, name="trainee_export"),
     path("registry/trainees/<int:pk>/", views.trainee_detail, name="trainee_detail"),
     path("registry/trainees/<int:pk>/reveal/", views.trainee_reveal, name="trainee_reveal"),
+    path(
+        "programmes/<slug:code>/allocations/",
+        allocation_views.allocations,
+        name="allocations",
+    ),
     path(
         "registry/trainees/<int:pk>/region/",
         views.trainee_region_change,

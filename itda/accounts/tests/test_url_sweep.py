@@ -365,6 +365,8 @@ SWEEP: dict[str, Row] = {
     "registry:trainee_detail": Row(pk("trainee"), "seoul_staff", frozenset({STAFF, TRAINEE})),
     "registry:trainee_region_change": Row(pk("trainee"), None, STAFF_ONLY),
     "registry:trainee_reveal": Row(pk("trainee"), None, STAFF_ONLY, post={"reason": REASON}),
+    # The national operator shares the programme's targets among the groups: no one else.
+    "registry:allocations": Row(lambda w: {"code": w["regions"]["programme"].code}),
     # recruitment
     "recruitment:call_list": public(),
     # A call's notice and its application form are public to everyone who may apply.
