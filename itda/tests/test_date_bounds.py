@@ -63,6 +63,8 @@ def form_kwargs(regions, seoul_staff):
         "StaffBookingForm": {"venue": venue},
         "TraineeCallForm": {"programme": regions["programme"]},
         "ScoreSheetForm": {"criteria": []},
+        "AllocationForm": {"programme": regions["programme"]},
+        "TolerancesForm": {"programme": regions["programme"]},
     }
 
 

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from itda import factories
 from itda.evaluation import services as evaluation
@@ -100,7 +102,7 @@ def test_only_the_operator_sets_allocations(seven, seoul_staff):
 
 
 def test_the_operator_page_sets_shares_and_shows_targets_as_goals(
-    seven, admin, seoul_staff, login_as
+    seven, admin, seoul_staff, login_as, django_assert_max_num_queries
 ):
     groups, track2 = seven["groups"], seven["track2"]
     for group in groups[:6]:
@@ -116,6 +118,12 @@ def test_the_operator_page_sets_shares_and_shows_targets_as_goals(
     html = client.get(url).content.decode()
     assert "80여 명 (10% · 88명까지)" in html and "추가 수요에 따른 예외 승인" in html
     assert html.count('data-testid="allocation-row"') == 7
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for group in groups[:6]:  # more changes on record: the page still runs the same queries
+        track_allocation_set(track=track2, operating_group=group, seats=11, actor=admin)
+    with django_assert_max_num_queries(len(before)):
+        client.get(url)
     assert login_as(seoul_staff, Client()).get(url).status_code == 403
 
 
