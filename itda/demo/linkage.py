@@ -12,7 +12,8 @@ services enforce, read from the same selectors:
   region's group staff); companies other than the demo company have no manager account, so the
   operator files their positions on their behalf;
 - choices are made only by ``round_trainees`` (eligible), only of ``round_positions``
-  (published, free seats), distinct, at most ``max_choices`` per trainee, ranks 1..n;
+  (published, free seats) of the trainee's own track (``trainee_tracks``: Track 1 → OJT,
+  Track 2 → PBL), distinct, at most ``max_choices`` per trainee, ranks 1..n;
 - a position ranks and interviews only trainees who chose it, ranks 1..n.
 The demo trainee has two or three choices, the first the demo company's published position,
 which the company has not ranked yet (the company login's task) but has invited them to interview.
@@ -42,7 +43,7 @@ from itda.matching.models import (
     InterviewStatus,
     TraineeChoice,
 )
-from itda.matching.selectors import round_positions, round_trainees, skills_fit
+from itda.matching.selectors import round_positions, round_trainees, skills_fit, trainee_tracks
 from itda.matching.services import round_create
 from itda.programs.models import Company, CompanyKind, OperatingGroup, Programme, Region, Trainee
 from itda.recruitment.models import Application, CallKind, Result
@@ -347,8 +348,19 @@ def linkage_generate(
     figures.eligible = len(eligible)
     figures.skilled = sum(1 for t in eligible if t.skills)
 
+    track_of = {
+        pk: track.pk
+        for pk, track in trainee_tracks(round_, today=today, trainees=eligible_ids).items()
+    }
     choices = _choices(
-        rng, round_, eligible, published, me=me, demo_company=demo_company, zone_of=zone_of
+        rng,
+        round_,
+        eligible,
+        published,
+        me=me,
+        demo_company=demo_company,
+        zone_of=zone_of,
+        track_of=track_of,
     )
     _chunked(TraineeChoice, choices)
     figures.choosers = len({c.trainee_id for c in choices})
@@ -390,7 +402,7 @@ def _draw_key(rng, trainee: Trainee, position: Position, popularity: dict) -> fl
     return math.log(1 - rng.random()) / weight
 
 
-def _choices(rng, round_, eligible, published, *, me, demo_company, zone_of):
+def _choices(rng, round_, eligible, published, *, me, demo_company, zone_of, track_of):
     """Ranked choices of the trainees who have filed them: candidates drawn mostly from their
     track near home (popular positions more often), ordered by a weighted random draw where
     popularity, skills fit and the same region weigh in (Efraimidis–Spirakis keys)."""
@@ -403,20 +415,22 @@ def _choices(rng, round_, eligible, published, *, me, demo_company, zone_of):
         grouped.setdefault((p.track_id, zone_of[p.region_id]), []).append(p)
         grouped.setdefault(p.track_id, []).append(p)
     pools = {key: _Pool(ps, popularity) for key, ps in grouped.items()}
-    anywhere = _Pool(published, popularity)
     rows: list[TraineeChoice] = []
     for t in eligible:
         is_me = t.pk == me.pk
         if not published or (not is_me and rng.random() >= CHOOSER_SHARE):
             continue
+        local = pools.get((track_of[t.pk], zone_of[t.region_id]))
+        national = pools.get(track_of[t.pk])
+        if national is None:
+            continue  # no published position of the trainee's track: nothing they may choose
         want = rng.randint(2, 3) if is_me else _pick(rng, CHOICE_COUNTS)
-        want = min(want, round_.max_choices, len(published))
-        local = pools.get((t.preferred_track_id, zone_of[t.region_id]))
-        national = pools.get(t.preferred_track_id)
+        want = min(want, round_.max_choices, len(grouped[track_of[t.pk]]))
         candidates: dict[int, Position] = {}
         for _ in range(3 * want):
-            r = rng.random()
-            pool = (local if r < 0.7 else national if r < 0.95 else None) or anywhere
+            # Mostly near home, otherwise anywhere in the country; always of their own track
+            # (tracks carry through: Track 1 → OJT positions, Track 2 → PBL).
+            pool = (local if rng.random() < 0.7 else None) or national
             p = pool.draw(rng)
             candidates.setdefault(p.pk, p)
 

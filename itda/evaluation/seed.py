@@ -16,7 +16,7 @@ from django.db import transaction
 from itda.accounts.models import User
 from itda.accounts.roles import Role
 from itda.evaluation.models import Criterion, Method, Scheme
-from itda.programs.models import Programme, TransformationPlan, Zone
+from itda.programs.models import Programme, TrackAllocation, TransformationPlan, Zone
 from itda.recruitment.models import (
     Application,
     ApplicationStatus,
@@ -234,5 +234,9 @@ TRAINEE_SCHEME = {
 def trainee_scheme_create(call: Call) -> Scheme:
     """The default selection scheme of an operating group's trainee call (the operator may
     change it in the admin before the round)."""
-    seats = call.track.quota if call.track_id else None
-    return _scheme_seed(call, {**TRAINEE_SCHEME, "seats": seats})
+    # The group's share of the track's national target, once the operator has set it (the
+    # track's national figure is every group's together, never one group's).
+    allocation = TrackAllocation.objects.filter(
+        track=call.track_id, operating_group=call.operating_group_id
+    ).first()
+    return _scheme_seed(call, {**TRAINEE_SCHEME, "seats": allocation and allocation.seats})

@@ -34,7 +34,7 @@ from itda.evaluation.models import (
     SheetStatus,
 )
 from itda.lib.normalize import digits, text_key
-from itda.programs.models import OperatingGroup, Region
+from itda.programs.models import OperatingGroup, Region, TrackAllocation
 from itda.recruitment.models import (
     Application,
     ApplicationStatus,
@@ -420,6 +420,46 @@ def ranking_confirm(*, ranking: Ranking, actor: User) -> Ranking:
 _RESULT_OF = {"selected": Result.SELECTED, "waitlisted": Result.WAITLISTED}
 
 
+def _require_within_allocation(call: Call, selecting: int) -> None:
+    """A trainee call selects within its group's share of the track's national target: the
+    group's selections in the track's calls so far plus this one never pass the allocation."""
+    if call.kind != CallKind.TRAINEE:
+        return
+    group, track = call.operating_group, call.track
+    if group is None:
+        raise EvaluationError(
+            "교육생 선발은 사업단별 배정 안에서 합니다. 이 공고에는 주관 사업단이 없습니다."
+        )
+    # The allocation's row lock queues two calls of the group's track publishing at once.
+    allocation = (
+        TrackAllocation.objects.select_for_update()
+        .filter(track=track, operating_group=group)
+        .first()
+    )
+    if allocation is None:
+        raise EvaluationError(
+            f"{group.name}의 {track.name} 배정 인원이 아직 정해지지 않았습니다. "
+            "전담기관이 사업단별 배정 인원을 정한 뒤에 결과를 공개할 수 있습니다."
+        )
+    already = (
+        Application.objects.filter(
+            call__kind=CallKind.TRAINEE,
+            call__operating_group=group,
+            call__track=track,
+            result=Result.SELECTED,
+        )
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .count()
+    )
+    if already + selecting > allocation.seats:
+        raise EvaluationError(
+            f"{group.name}의 {track.name} 배정 인원은 {allocation.seats}명입니다. "
+            f"이미 선정된 {already}명에 이번 선정 {selecting}명을 더하면 "
+            f"{already + selecting}명으로 {already + selecting - allocation.seats}명을 넘습니다. "
+            "선정 인원을 줄여 순위를 다시 계산하거나 전담기관에 배정 인원 조정을 요청하세요."
+        )
+
+
 @transaction.atomic
 def ranking_publish(*, ranking: Ranking, actor: User) -> Ranking:
     """Publish a confirmed ranking: every applicant's result is set and trailed."""
@@ -436,6 +476,9 @@ def ranking_publish(*, ranking: Ranking, actor: User) -> Ranking:
         )
     result = ranking_engine.result_from_json(ranking.result_json)
     statuses = {row.application_id: row.status for row in result.rows}
+    _require_within_allocation(
+        ranking.call, sum(1 for s in statuses.values() if s is ranking_engine.Status.SELECTED)
+    )
     applications = (
         Application.objects.select_for_update(of=("self",))
         .filter(pk__in=[int(pk) for pk in statuses])

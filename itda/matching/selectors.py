@@ -19,7 +19,7 @@ from itda.matching.models import (
     RoundStatus,
     TraineeChoice,
 )
-from itda.programs.models import Trainee
+from itda.programs.models import PlacementKind, Track, Trainee
 from itda.training.models import Enrollment, EnrollmentStatus
 
 # A trainee whose cohort ends within this many days may rank positions before completing.
@@ -32,21 +32,71 @@ def _round_regions(round_: MatchRound) -> Q:
     return Q(region__in=round_.operating_group.regions.all())
 
 
-def round_trainees(round_: MatchRound, *, today: datetime.date) -> QuerySet:
-    """Trainees who may rank in the round: completed (or about to complete) training of the
-    round's programme, in its regions, and not already placed."""
+def _trained(round_: MatchRound, *, today: datetime.date) -> QuerySet:
+    """Enrolments that qualify for the round: a track course of the round's programme,
+    completed or ending within the horizon. An employees' course has no track and leads to no
+    linkage (tracks carry through: the course's track decides the positions)."""
     horizon = today + datetime.timedelta(days=ABOUT_TO_COMPLETE_DAYS)
-    trained = Enrollment.objects.filter(
-        trainee=OuterRef("pk"), cohort__course__operating_group__programme=round_.programme_id
+    return Enrollment.objects.filter(
+        cohort__course__operating_group__programme=round_.programme_id,
+        cohort__course__track__isnull=False,
     ).filter(
         Q(status=EnrollmentStatus.COMPLETED)
         | Q(status=EnrollmentStatus.ENROLLED, cohort__ends_on__lte=horizon)
     )
+
+
+def round_trainees(round_: MatchRound, *, today: datetime.date) -> QuerySet:
+    """Trainees who may rank in the round: completed (or about to complete) track training of
+    the round's programme, in its regions, and not already placed."""
+    trained = _trained(round_, today=today).filter(trainee=OuterRef("pk"))
     placed = Placement.objects.filter(trainee=OuterRef("pk"), state__in=ACTIVE_PLACEMENT)
     return (
         Trainee.objects.filter(_round_regions(round_))
         .filter(Exists(trained))
         .exclude(Exists(placed))
+    )
+
+
+def trainee_tracks(round_: MatchRound, *, today: datetime.date, trainees=None) -> dict[int, Track]:
+    """Each qualifying trainee's track in the round: that of the course they trained in (the
+    latest cohort, should they have trained in two tracks). ``trainees``: only these (pks, a
+    list or a subquery)."""
+    rows = _trained(round_, today=today)
+    if trainees is not None:
+        rows = rows.filter(trainee__in=trainees)
+    track_of = dict(
+        rows.order_by("trainee_id", "cohort__ends_on", "pk").values_list(
+            "trainee_id", "cohort__course__track_id"
+        )
+    )
+    tracks = Track.objects.in_bulk(set(track_of.values()))
+    return {trainee: tracks[track] for trainee, track in track_of.items()}
+
+
+def track_links(programme) -> dict[str, list[str]]:
+    """The engine's ``compatible_tracks``: each trainee track's code → the codes of the
+    position tracks of the same placement kind (Track 1 → OJT, Track 2 → PBL); a track with no
+    placement links to nothing."""
+    tracks = list(programme.tracks.all())
+    return {
+        t.code: sorted(o.code for o in tracks if o.placement_kind == t.placement_kind)
+        for t in tracks
+        if t.placement_kind != PlacementKind.NONE
+    }
+
+
+def cross_track_error(trainee_track: Track | None, position: Position) -> str | None:
+    """Why a trainee of ``trainee_track`` may not be linked to ``position``, or None."""
+    kind = position.track.placement_kind
+    if trainee_track is None:
+        return "트랙 교육과정을 마친 교육생만 연계할 수 있습니다."
+    if trainee_track.placement_kind != PlacementKind.NONE and kind == trainee_track.placement_kind:
+        return None
+    return (
+        f"{trainee_track.name} 교육생은 {trainee_track.get_placement_kind_display()}에만 "
+        f"연계할 수 있습니다 ({position.company.name} · {position.title}: "
+        f"{position.track.name}, {position.track.get_placement_kind_display()})."
     )
 
 
@@ -95,10 +145,18 @@ def open_rounds_for_trainee(trainee: Trainee, *, now: datetime.datetime) -> list
 
 
 def position_search(
-    round_: MatchRound, *, region: str = "", track: str = "", skill: str = ""
+    round_: MatchRound,
+    *,
+    region: str = "",
+    track: str = "",
+    skill: str = "",
+    open_to: Track | None = None,
 ) -> QuerySet:
-    """The round's positions filtered by region code, track code and one skill (as listed)."""
+    """The round's positions filtered by region code, track code and one skill (as listed);
+    with ``open_to``, only those a trainee of that track may be linked to."""
     rows = round_positions(round_)
+    if open_to is not None:
+        rows = rows.filter(track__code__in=track_links(round_.programme).get(open_to.code, []))
     if region:
         rows = rows.filter(region__code=region)
     if track:
@@ -187,9 +245,19 @@ def round_progress(round_: MatchRound, *, today: datetime.date, viewer=None) -> 
 
 def round_input(round_: MatchRound, *, today: datetime.date) -> dict:
     """The engine's input for the round, in the CLI's format: trainees' choices and positions'
-    rankings best first, ids "T<pk>"/"P<pk>", sorted so the same rows give the same bytes."""
-    trainees = set(round_trainees(round_, today=today).values_list("pk", flat=True))
-    positions = dict(round_positions(round_).values_list("pk", "free_seats"))
+    rankings best first, ids "T<pk>"/"P<pk>", each side's track code and the rule linking them
+    (``compatible_tracks``), sorted so the same rows give the same bytes."""
+    eligible = round_trainees(round_, today=today).values("pk")
+    trainees = {
+        pk: track.code
+        for pk, track in trainee_tracks(round_, today=today, trainees=eligible).items()
+    }
+    positions = {
+        pk: (seats, track)
+        for pk, seats, track in round_positions(round_).values_list(
+            "pk", "free_seats", "track__code"
+        )
+    }
     choices: dict[int, list[str]] = {}
     for trainee_id, position_id in round_.choices.order_by("trainee_id", "rank").values_list(
         "trainee_id", "position_id"
@@ -203,10 +271,14 @@ def round_input(round_: MatchRound, *, today: datetime.date) -> dict:
         if position_id in positions and trainee_id in trainees:
             rankings[position_id].append(f"T{trainee_id}")
     return {
-        "trainees": [{"id": f"T{pk}", "ranking": choices.get(pk, [])} for pk in sorted(trainees)],
+        "compatible_tracks": track_links(round_.programme),
+        "trainees": [
+            {"id": f"T{pk}", "track": track, "ranking": choices.get(pk, [])}
+            for pk, track in sorted(trainees.items())
+        ],
         "positions": [
-            {"id": f"P{pk}", "capacity": seats, "ranking": rankings[pk]}
-            for pk, seats in sorted(positions.items())
+            {"id": f"P{pk}", "track": track, "capacity": seats, "ranking": rankings[pk]}
+            for pk, (seats, track) in sorted(positions.items())
         ],
     }
 

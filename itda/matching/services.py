@@ -13,7 +13,8 @@ from itda.accounts.models import User
 from itda.accounts.roles import Role
 from itda.internships.models import Position
 from itda.internships.services import PositionError, placements_create
-from itda.matching.engine import ENGINE_VERSION, input_sha256, solve_json
+from itda.lib import masking
+from itda.matching.engine import ENGINE_VERSION, TrackError, input_sha256, solve_json
 from itda.matching.models import (
     Algorithm,
     CompanyRanking,
@@ -24,11 +25,13 @@ from itda.matching.models import (
     TraineeChoice,
 )
 from itda.matching.selectors import (
+    cross_track_error,
     round_input,
     round_labels,
     round_positions,
     round_trainees,
     run_stats,
+    trainee_tracks,
 )
 from itda.programs.models import Trainee
 
@@ -108,9 +111,15 @@ def trainee_choices_save(
         raise MatchError("같은 인턴 자리를 두 번 지망할 수 없습니다.")
     if len(ids) > round_.max_choices:
         raise MatchError(f"최대 {round_.max_choices}개까지 지망할 수 있습니다.")
-    allowed = set(round_positions(round_).filter(pk__in=ids).values_list("pk", flat=True))
+    allowed = round_positions(round_).in_bulk(ids)
     if missing := [p for p in positions if p.pk not in allowed]:
         raise MatchError(f"지망할 수 없는 인턴 자리입니다: {missing[0].title}")
+    track = trainee_tracks(round_, today=timezone.localdate(now), trainees=[trainee.pk]).get(
+        trainee.pk
+    )
+    for position in positions:
+        if problem := cross_track_error(track, allowed[position.pk]):
+            raise MatchError(problem)
     TraineeChoice.objects.filter(round=round_, trainee=trainee).delete()
     return TraineeChoice.objects.bulk_create(
         TraineeChoice(round=round_, trainee=trainee, position=p, rank=i)
@@ -150,7 +159,11 @@ def company_ranking_save(
         )
     )
     if strangers := [t for t in trainees if t.pk not in applied]:
-        raise MatchError(f"이 인턴 자리를 지망하지 않은 교육생입니다 (#{strangers[0].pk}).")
+        raise MatchError(f"이 인턴 자리을 지망하지 않은 교육생입니다 (#{strangers[0].pk}).")
+    tracks = trainee_tracks(round_, today=timezone.localdate(now), trainees=ids)
+    for trainee in trainees:
+        if problem := cross_track_error(tracks.get(trainee.pk), position):
+            raise MatchError(f"{masking.mask_name(trainee.name)}: {problem}")
     CompanyRanking.objects.filter(round=round_, position=position).delete()
     return CompanyRanking.objects.bulk_create(
         CompanyRanking(round=round_, position=position, trainee=t, rank=i)
@@ -208,15 +221,32 @@ def _require_runner(round_: MatchRound, actor: User) -> None:
         raise MatchError("이 차수의 사업단 담당자(전국 차수는 전담기관)만 실행할 수 있습니다.")
 
 
+def _solve(round_: MatchRound, data: dict, today: datetime.date, **options) -> dict:
+    """The engine on a round's input; a pair across tracks (a choice or ranking saved before
+    a track changed, or written around the services) is refused in Korean, naming the pair."""
+    try:
+        return solve_json(data, **options)
+    except TrackError as exc:
+        trainee = Trainee.objects.get(pk=int(exc.trainee[1:]))
+        position = Position.objects.select_related("company", "track").get(pk=int(exc.position[1:]))
+        track = trainee_tracks(round_, today=today, trainees=[trainee.pk]).get(trainee.pk)
+        raise MatchError(
+            f"트랙이 맞지 않는 지망·순위가 있어 실행할 수 없습니다. "
+            f"{masking.mask_name(trainee.name)}: {cross_track_error(track, position)} "
+            "교육생이 지망을 고치거나 기업이 순위에서 빼면 다시 실행할 수 있습니다."
+        ) from exc
+
+
 def round_dry_run(*, round_: MatchRound, actor: User, today: datetime.date | None = None) -> dict:
     """The three algorithms on the round's current input, side by side; nothing is stored (a
     dry run changes nothing, so it can be repeated while rankings still move)."""
     _require_runner(round_, actor)
-    data = round_input(round_, today=today or timezone.localdate())
+    today = today or timezone.localdate()
+    data = round_input(round_, today=today)
     labels = round_labels(data)
     runs = []
     for algorithm in Algorithm:
-        result = solve_json(data, algorithm=algorithm.value)
+        result = _solve(round_, data, today, algorithm=algorithm.value)
         runs.append(
             {
                 "algorithm": algorithm.value,
@@ -250,8 +280,9 @@ def round_publish(
         )
     if algorithm not in Algorithm.values:
         raise MatchError("알 수 없는 배정 방식입니다.")
-    data = round_input(round_, today=timezone.localdate(now))
-    result = solve_json(data, algorithm=algorithm, explain=True)
+    today = timezone.localdate(now)
+    data = round_input(round_, today=today)
+    result = _solve(round_, data, today, algorithm=algorithm, explain=True)
     run = MatchRun.objects.create(
         round=round_,
         algorithm=algorithm,

@@ -56,9 +56,13 @@ def round_positions(request, pk: int):
     round_, trainee = _trainee_round(request, pk)
     filters = {key: request.GET.get(key, "") for key in ("region", "track", "skill")}
     chosen = selectors.trainee_choice_list(round_, trainee)
+    # Only the positions of the trainee's own track kind are offered (Track 1 → OJT, 2 → PBL).
+    track = selectors.trainee_tracks(round_, today=timezone.localdate(), trainees=[trainee.pk]).get(
+        trainee.pk
+    )
     cards = [
         (position, selectors.skills_fit(trainee.skills, position))
-        for position in selectors.position_search(round_, **filters)
+        for position in selectors.position_search(round_, **filters, open_to=track)
     ]
     return render(
         request,
@@ -71,7 +75,9 @@ def round_positions(request, pk: int):
             "regions": Region.objects.filter(positions__in=selectors.round_positions(round_))
             .distinct()
             .order_by("code"),
-            "tracks": round_.programme.tracks.exclude(placement_kind="none"),
+            "tracks": round_.programme.tracks.filter(
+                placement_kind=track.placement_kind if track else None
+            ),
             "skills": selectors.round_skills(round_),
             "choices": chosen,
         },
@@ -297,10 +303,13 @@ def round_detail(request, pk: int):
 def round_dry_run(request, pk: int):
     """The three algorithms on the same current input, side by side; nothing is stored."""
     round_ = _staff_round(request, pk)
+    if not services.may_run(round_, request.user):
+        raise PermissionDenied
     try:
         dry = services.round_dry_run(round_=round_, actor=request.user)
-    except services.MatchError:
-        raise PermissionDenied from None
+    except services.MatchError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("matching:round_detail", pk=round_.pk)
     return render(
         request,
         "matching/round_dry_run.html",

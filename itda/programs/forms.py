@@ -3,7 +3,7 @@
 from django import forms
 
 from itda.lib.forms import change_reason_field
-from itda.programs.models import Region
+from itda.programs.models import OperatingGroup, Region, Track
 
 
 class RegionChangeForm(forms.Form):
@@ -37,3 +37,78 @@ class RuleOriginConfirmForm(forms.Form):
     quote = forms.CharField(
         label="해당 문장", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class AllocationForm(forms.Form):
+    """The operator sets one group's share of one track's national target."""
+
+    operating_group = forms.ModelChoiceField(
+        label="사업단",
+        queryset=OperatingGroup.objects.none(),
+        error_messages={
+            "required": "사업단을 선택하세요.",
+            "invalid_choice": "사업단을 목록에서 고르세요.",
+        },
+    )
+    track = forms.ModelChoiceField(
+        label="트랙",
+        queryset=Track.objects.none(),
+        error_messages={
+            "required": "트랙을 선택하세요.",
+            "invalid_choice": "트랙을 목록에서 고르세요.",
+        },
+    )
+    seats = forms.IntegerField(
+        label="배정 인원",
+        min_value=0,
+        max_value=100000,
+        error_messages={
+            "required": "배정 인원을 입력하세요.",
+            "invalid": "배정 인원은 숫자로 입력하세요.",
+            "min_value": "배정 인원은 0명 이상이어야 합니다.",
+            "max_value": "배정 인원이 너무 큽니다.",
+        },
+    )
+    override_reason = forms.CharField(
+        label="목표 초과 승인 사유 (전국 합계가 목표의 허용 범위를 넘을 때만)",
+        required=False,
+        max_length=300,
+        error_messages={"max_length": "사유는 300자 이내로 적으세요."},
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["operating_group"].queryset = programme.operating_groups.order_by("zone")
+        self.fields["track"].queryset = programme.tracks.exclude(quota__isnull=True)
+
+
+def _percent_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "required": "허용 범위를 입력하세요 (없으면 0).",
+            "invalid": "허용 범위는 숫자로 입력하세요.",
+            "min_value": "허용 범위는 0%% 이상이어야 합니다.",
+            "max_value": "허용 범위는 100%% 이하여야 합니다.",
+        },
+    )
+
+
+class TolerancesForm(forms.Form):
+    """How far each "여" target may be passed, in percent: the programme's and each track's."""
+
+    programme_pct = _percent_field("교육생 목표 허용 범위(%)")
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme_pct"].initial = programme.target_tolerance_pct
+        self.tracks = list(programme.tracks.exclude(quota__isnull=True).order_by("code"))
+        for track in self.tracks:
+            field = _percent_field(f"{track.name} 목표 허용 범위(%)")
+            field.initial = track.tolerance_pct
+            self.fields[f"track_{track.pk}"] = field
+
+    def track_pcts(self) -> dict[int, int]:
+        return {t.pk: self.cleaned_data[f"track_{t.pk}"] for t in self.tracks}

@@ -8,7 +8,7 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
@@ -386,6 +386,11 @@ class Programme(models.Model):
     location = models.CharField("사업위치", max_length=200, blank=True)
     target_companies = models.PositiveIntegerField("목표 참여기업 수", null=True, blank=True)
     target_trainees = models.PositiveIntegerField("목표 교육생 수", null=True, blank=True)
+    # "600여 명" is a target, not a hard 정원: how far the groups' allocations may go past it
+    # before the operator must record an override.
+    target_tolerance_pct = models.PositiveSmallIntegerField(
+        "목표 허용 범위(%)", default=0, validators=[MaxValueValidator(100)]
+    )
     training_months_max = models.PositiveSmallIntegerField(
         "교육기간 상한(월)", null=True, blank=True
     )
@@ -421,6 +426,11 @@ class Programme(models.Model):
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="programme_period_valid",
                 violation_error_message="사업 종료일은 시작일 이후여야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_tolerance_pct__lte=100),
+                name="programme_tolerance_range",
+                violation_error_message="목표 허용 범위는 0%%에서 100%% 사이여야 합니다.",
             ),
         ]
 
@@ -532,7 +542,12 @@ class Track(models.Model):
     code = models.CharField("코드", max_length=20)
     name = models.CharField("트랙명", max_length=100)
     description = BoundedTextField("내용", max_length=20000, blank=True)
-    quota = models.PositiveIntegerField("정원", null=True, blank=True)
+    # The release's "400여 명" / "80여 명": a national target shared by the groups, with a
+    # tolerance; not a hard 정원.
+    quota = models.PositiveIntegerField("목표 인원", null=True, blank=True)
+    tolerance_pct = models.PositiveSmallIntegerField(
+        "목표 허용 범위(%)", default=0, validators=[MaxValueValidator(100)]
+    )
     placement_kind = models.CharField("연계 유형", max_length=10, choices=PlacementKind.choices)
 
     class Meta:
@@ -545,10 +560,25 @@ class Track(models.Model):
                 name="track_code_unique",
                 violation_error_message="이 사업에 같은 코드의 트랙이 이미 있습니다.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(tolerance_pct__lte=100),
+                name="track_tolerance_range",
+                violation_error_message="목표 허용 범위는 0%%에서 100%% 사이여야 합니다.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def ceiling(self) -> int | None:
+        """The most the groups' allocations may add up to without a recorded override."""
+        return target_ceiling(self.quota, self.tolerance_pct)
+
+
+def target_ceiling(target: int | None, tolerance_pct: int) -> int | None:
+    """A "여" target plus its tolerance, rounded down; None when there is no target."""
+    return None if target is None else target + target * tolerance_pct // 100
 
 
 @pghistory.track()
@@ -584,6 +614,71 @@ class OperatingGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+@pghistory.track()
+class TrackAllocation(models.Model):
+    """사업단별 배정: an operating group's share of a track's national target, set by the
+    operator; the group's selections of that track never go past it."""
+
+    track = models.ForeignKey(
+        Track, on_delete=models.PROTECT, related_name="allocations", verbose_name="트랙"
+    )
+    operating_group = models.ForeignKey(
+        OperatingGroup, on_delete=models.PROTECT, related_name="allocations", verbose_name="사업단"
+    )
+    seats = models.PositiveIntegerField("배정 인원")
+
+    class Meta:
+        verbose_name = "사업단별 배정"
+        verbose_name_plural = "사업단별 배정"
+        ordering = ["track", "operating_group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["track", "operating_group"],
+                name="allocation_once_per_group_track",
+                violation_error_message="이 사업단의 이 트랙 배정이 이미 있습니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operating_group} · {self.track} {self.seats}명"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="allocation_change_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class TrackAllocationChange(models.Model):
+    """One change of an allocation: who, when, from how many to how many, and the national
+    totals it made. Going past a target's tolerance is an override and carries its reason."""
+
+    allocation = models.ForeignKey(
+        TrackAllocation, on_delete=models.PROTECT, related_name="changes", verbose_name="배정"
+    )
+    old_seats = models.PositiveIntegerField("이전 배정 인원", null=True, blank=True)
+    new_seats = models.PositiveIntegerField("새 배정 인원")
+    track_total = models.PositiveIntegerField("트랙 전국 배정 합계")
+    programme_total = models.PositiveIntegerField("사업 전국 배정 합계")
+    override = models.BooleanField("목표 초과 승인", default=False)
+    reason = models.CharField("사유", max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="처리자"
+    )
+    at = models.DateTimeField("처리 일시", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "사업단별 배정 변경"
+        verbose_name_plural = "사업단별 배정 변경"
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(override=False) | ~models.Q(reason=""),
+                name="allocation_override_has_reason",
+                violation_error_message="목표를 넘는 배정에는 사유가 필요합니다.",
+            ),
+        ]
 
 
 @pghistory.track()

@@ -32,9 +32,12 @@ from itda.programs.models import (
     SiteRole,
     Source,
     SubProject,
+    TrackAllocation,
+    TrackAllocationChange,
     Trainee,
     TransformationPlan,
     Venue,
+    target_ceiling,
 )
 from itda.programs.services import REFERENCE_DIR
 
@@ -527,3 +530,57 @@ def region_registration_counts() -> QuerySet[Region]:
     return Region.objects.annotate(
         n_companies=_count_per_region(Company), n_trainees=_count_per_region(Trainee)
     ).order_by("code")
+
+
+# --- National targets shared among the groups ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class AllocationColumn:
+    """One track's column of the allocation table: its national target and the groups' sum."""
+
+    track: Any
+    total: int
+    ceiling: int | None
+
+    @property
+    def over(self) -> bool:
+        return self.ceiling is not None and self.total > self.ceiling
+
+
+def allocation_table(programme: Programme) -> dict:
+    """The groups × tracks table of allocations with each track's target, tolerance and sum,
+    the programme-wide sum against the trainee target, and the latest changes (fixed queries)."""
+    tracks = list(programme.tracks.exclude(quota__isnull=True).order_by("code"))
+    groups = list(programme.operating_groups.order_by("zone"))
+    seats = {
+        (a.operating_group_id, a.track_id): a.seats
+        for a in TrackAllocation.objects.filter(track__programme=programme)
+    }
+    columns = [
+        AllocationColumn(
+            track=t,
+            total=sum(n for (_, track), n in seats.items() if track == t.pk),
+            ceiling=t.ceiling,
+        )
+        for t in tracks
+    ]
+    total = sum(seats.values())
+    return {
+        "columns": columns,
+        "rows": [
+            (
+                g,
+                [seats.get((g.pk, t.pk)) for t in tracks],
+                sum(seats.get((g.pk, t.pk)) or 0 for t in tracks),
+            )
+            for g in groups
+        ],
+        "total": total,
+        "trainee_ceiling": target_ceiling(
+            programme.target_trainees, programme.target_tolerance_pct
+        ),
+        "events": TrackAllocationChange.objects.filter(allocation__track__programme=programme)
+        .select_related("allocation__track", "allocation__operating_group", "actor")
+        .order_by("-at", "-pk")[:50],
+    }

@@ -1,5 +1,6 @@
-"""Writes for programs: loading the reference data transcribed from the seed documents, and
-moving a person or a company to another region."""
+"""Writes for programs: loading the reference data transcribed from the seed documents,
+moving a person or a company to another region, and sharing the national targets among the
+groups."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pghistory
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from itda.accounts.roles import Role
@@ -36,10 +38,13 @@ from itda.programs.models import (
     RuleOrigin,
     SubProject,
     Track,
+    TrackAllocation,
+    TrackAllocationChange,
     Trainee,
     TraineeRegionChange,
     TransformationPlan,
     Venue,
+    target_ceiling,
 )
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference_data"
@@ -450,3 +455,98 @@ def rule_origin_confirm(
     with pghistory.context(user=actor.pk, source="rule_origin_confirm"):
         origin.save()
     return origin
+
+
+class AllocationError(ValidationError):
+    """An allocation the national targets refuse; the message is Korean."""
+
+
+def _over_target(label: str, total: int, target: int | None, tolerance_pct: int) -> str | None:
+    """Why ``total`` passes a "여" target beyond its tolerance, or None."""
+    ceiling = target_ceiling(target, tolerance_pct)
+    if ceiling is None or total <= ceiling:
+        return None
+    return (
+        f"{label} 전국 배정 합계가 {total}명이 되어 목표 {target}명"
+        f"(허용 범위 {tolerance_pct}%, {ceiling}명까지)을 {total - ceiling}명 넘습니다."
+    )
+
+
+@transaction.atomic
+def track_allocation_set(
+    *, track: Track, operating_group: OperatingGroup, seats: int, actor, override_reason: str = ""
+) -> TrackAllocation:
+    """Set a group's share of a track's national target. The groups' shares may reach the
+    track's target and the programme's trainee target within their tolerance; past it only
+    with a stated reason, kept as an override event (every change leaves an event)."""
+    if actor.role != Role.OPERATOR:
+        raise PermissionDenied
+    if operating_group.programme_id != track.programme_id:
+        raise AllocationError("사업단과 트랙이 같은 사업에 속해야 합니다.")
+    # One programme's allocations change one at a time: the national sums are read and
+    # written under the programme's row lock.
+    programme = Programme.objects.select_for_update().get(pk=track.programme_id)
+    allocation = (
+        TrackAllocation.objects.select_for_update()
+        .filter(track=track, operating_group=operating_group)
+        .first()
+    ) or TrackAllocation(track=track, operating_group=operating_group)
+    old = allocation.seats if allocation.pk else None
+    others = TrackAllocation.objects.filter(track__programme=programme).exclude(pk=allocation.pk)
+    track_total = seats + (others.filter(track=track).aggregate(n=Sum("seats"))["n"] or 0)
+    programme_total = seats + (others.aggregate(n=Sum("seats"))["n"] or 0)
+    problems = [
+        p
+        for p in (
+            _over_target(track.name, track_total, track.quota, track.tolerance_pct),
+            _over_target(
+                "사업 전체",
+                programme_total,
+                programme.target_trainees,
+                programme.target_tolerance_pct,
+            ),
+        )
+        if p
+    ]
+    reason = override_reason.strip()
+    # Only a change that raises a share needs the override: lowering one never makes it worse.
+    override = bool(problems) and (old is None or seats > old)
+    if override and not reason:
+        raise AllocationError(
+            " ".join(problems) + " 목표를 넘겨 배정하려면 예외 승인 사유를 적으세요."
+        )
+    allocation.seats = seats
+    allocation.full_clean()
+    allocation.save()
+    event = TrackAllocationChange(
+        allocation=allocation,
+        old_seats=old,
+        new_seats=seats,
+        track_total=track_total,
+        programme_total=programme_total,
+        override=override,
+        reason=reason,
+        actor=actor,
+    )
+    event.full_clean()
+    event.save()
+    return allocation
+
+
+@transaction.atomic
+def target_tolerances_set(
+    *, programme: Programme, programme_pct: int, track_pcts: dict[int, int], actor
+) -> Programme:
+    """The operator sets how far the "여" targets may be passed (the programme's trainee target
+    and each track's, by track pk); pghistory keeps who changed them and when."""
+    if actor.role != Role.OPERATOR:
+        raise PermissionDenied
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    programme.target_tolerance_pct = programme_pct
+    programme.full_clean()
+    programme.save(update_fields=["target_tolerance_pct"])
+    for track in programme.tracks.filter(pk__in=track_pcts).order_by("pk"):
+        track.tolerance_pct = track_pcts[track.pk]
+        track.full_clean()
+        track.save(update_fields=["tolerance_pct"])
+    return programme

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from itda.programs import selectors
+from itda.programs.models import target_ceiling
 
 
 @login_not_required
@@ -83,6 +84,9 @@ def programme_detail(request, code: str):
         "budget_total": selectors.format_krw(budget_total_krw) if budget_total_krw else None,
         "allowances": selectors.programme_allowances(programme),
         "track_quota_total": sum(t.quota or 0 for t in programme.tracks.all()),
+        "trainee_ceiling": target_ceiling(
+            programme.target_trainees, programme.target_tolerance_pct
+        ),
         "windows": selectors.programme_windows(programme),
     }
     return render(request, "programs/programme_detail.html", context)

@@ -65,6 +65,8 @@ def form_kwargs(regions, seoul_staff):
         "ScoreSheetForm": {"criteria": []},
         "OtpRemoveForm": {"user": seoul_staff},
         "RegionChangeForm": {"place": "거주지"},
+        "AllocationForm": {"programme": regions["programme"]},
+        "TolerancesForm": {"programme": regions["programme"]},
     }
 
 

@@ -377,6 +377,8 @@ SWEEP: dict[str, Row] = {
         pk("rule_origin"), None, post={"document": "운영지침 제3조", "place": "", "quote": ""}
     ),
     "registry:trainee_reveal": Row(pk("trainee"), None, STAFF_ONLY, post={"reason": REASON}),
+    # The national operator shares the programme's targets among the groups: no one else.
+    "registry:allocations": Row(lambda w: {"code": w["regions"]["programme"].code}),
     # recruitment
     "recruitment:call_list": public(),
     # A call's notice and its application form are public to everyone who may apply.

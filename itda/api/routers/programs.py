@@ -258,7 +258,10 @@ class TrackOut(Schema):
     code: str
     name: str
     description: str
-    quota: int | None
+    # A national "여" target, not a hard 정원: passing it beyond the tolerance needs a
+    # recorded override of the groups' allocations.
+    quota: int | None = Field(description="전국 목표 인원 (정원이 아닌 목표)")
+    tolerance_pct: int = Field(description="목표 허용 범위(%)")
     placement_kind: str
     placement_kind_label: str
 

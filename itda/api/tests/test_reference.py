@@ -186,6 +186,8 @@ def test_programmes_nest_tracks_budgets_windows_executors_groups_and_venues(regi
     detail = Client().get(f"/api/v1/programmes/{programme.pk}").json()
     assert [t["code"] for t in detail["tracks"]] == ["T1", "T2"]
     assert detail["tracks"][1]["placement_kind_label"] == "문제해결형(PBL) 직무훈련"
+    # Track figures are national targets with the operator's tolerance, not hard seats.
+    assert {"quota", "tolerance_pct"} <= set(detail["tracks"][1])
     assert detail["budgets"] == [
         {"source": "national", "source_label": "국비", "amount_krw": 1_000_000_000}
     ]

@@ -9,6 +9,12 @@ Input: ``{"trainees": [{"id": "T1", "ranking": ["P3", "P1"]}, …], "positions":
 "capacity": 2, "ranking": ["T4", "T1"]}, …]}`` — string ids, rankings best first, no ties, no
 repeats. A pair is acceptable only if each side lists the other.
 
+Tracks: with ``"compatible_tracks": {"track1": ["track1"], …}`` (a trainee's track → the
+position tracks it may be linked to) every trainee and position carries ``"track": "…"`` and a
+pair either side lists across unlinked tracks is refused (``TrackError``, an ``InputError``
+naming the entry and both tracks), so a rerun of an exported round enforces the rule its round
+did. Without the key there is no rule.
+
 Algorithms (``ALGORITHMS``):
 - ``trainee-proposing`` (default): deferred acceptance, the trainee-optimal stable matching;
   strategy-proof for trainees.
@@ -41,6 +47,7 @@ _EXPORTS = {
     "ALGORITHMS": ".solve",
     "ENGINE_VERSION": ".solve",
     "InputError": ".instance",
+    "TrackError": ".instance",
     "input_sha256": ".instance",
     "solve_json": ".solve",
 }

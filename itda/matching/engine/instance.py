@@ -19,6 +19,16 @@ class InputError(ValueError):
     """Malformed input; the message names the offending entry (e.g. ``positions[3] "P9": …``)."""
 
 
+class TrackError(InputError):
+    """A listed pair whose tracks the input's ``compatible_tracks`` rule does not link; names
+    the pair so a caller can say which trainee and position in its own words."""
+
+    def __init__(self, message: str, *, trainee: str, position: str):
+        super().__init__(message)
+        self.trainee = trainee
+        self.position = position
+
+
 def input_sha256(data: dict) -> str:
     """sha256 of the canonical JSON of the input: anyone can recompute it from the export."""
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -189,6 +199,58 @@ def _join(keys, order, other_keys, other_order, other_rank) -> np.ndarray:
     return out
 
 
+def _track_codes(entries: list, side: str) -> list[str]:
+    codes = [entry.get("track") for entry in entries]
+    if set(map(type, codes)) - {str}:
+        i = next(i for i, code in enumerate(codes) if not isinstance(code, str))
+        raise InputError(
+            f"{_where(side, i, entries[i])}: track must be a string when "
+            "'compatible_tracks' is given"
+        )
+    return codes
+
+
+def _check_tracks(data: dict, trainees: list, positions: list, t_csr, p_csr) -> None:
+    """With ``compatible_tracks`` ({trainee track: [position tracks]}), every pair either side
+    listed must link the trainee's track to a position track it names; without it there is no
+    rule (older inputs parse as before). ``*_csr``: (ptr, targets, owners) of a side's rankings."""
+    rule = data.get("compatible_tracks")
+    if rule is None:
+        return
+    if not isinstance(rule, dict) or any(
+        not isinstance(v, list) or set(map(type, v)) - {str} for v in rule.values()
+    ):
+        raise InputError("input: 'compatible_tracks' must map a track to a list of tracks")
+    codes = {"trainees": _track_codes(trainees, "trainees")}
+    codes["positions"] = _track_codes(positions, "positions")
+    names = {n: i for i, n in enumerate(sorted({*codes["trainees"], *codes["positions"], *rule}))}
+    links = np.zeros((len(names), len(names)), dtype=bool)
+    for trainee_track, position_tracks in rule.items():
+        for position_track in position_tracks:
+            if position_track in names:
+                links[names[trainee_track], names[position_track]] = True
+    track = {side: np.array([names[c] for c in codes[side]], dtype=np.int64) for side in codes}
+    for side, other, entries, (ptr, targets, owners) in (
+        ("trainees", "positions", trainees, t_csr),
+        ("positions", "trainees", positions, p_csr),
+    ):
+        t_of, p_of = (owners, targets) if side == "trainees" else (targets, owners)
+        bad = np.flatnonzero(~links[track["trainees"][t_of], track["positions"][p_of]])
+        if bad.size == 0:
+            continue
+        k = int(bad[0])
+        owner, target = int(owners[k]), int(targets[k])
+        other_entries = positions if side == "trainees" else trainees
+        raise TrackError(
+            f"{_where(side, owner, entries[owner])}: ranking[{k - int(ptr[owner])}] "
+            f"{json.dumps(other_entries[target]['id'], ensure_ascii=False)}: track "
+            f"{json.dumps(codes[other][target], ensure_ascii=False)} is not linked to track "
+            f"{json.dumps(codes[side][owner], ensure_ascii=False)}",
+            trainee=trainees[int(t_of[k])]["id"],
+            position=positions[int(p_of[k])]["id"],
+        )
+
+
 def parse(data) -> Instance:
     """Check the CLI's input dict and build the arrays; raises InputError naming the entry."""
     trainees = _entries(data, "trainees")
@@ -205,6 +267,7 @@ def parse(data) -> Instance:
 
     t_ptr, t_pos, t_owner = _csr(t_rankings, p_index, trainee_error)
     p_ptr, p_tr, p_owner = _csr(p_rankings, t_index, position_error)
+    _check_tracks(data, trainees, positions, (t_ptr, t_pos, t_owner), (p_ptr, p_tr, p_owner))
     # One key per (trainee, position) pair on both sides: sorted once, joined by a merge.
     n_pos = max(len(positions), 1)
     t_keys, t_order = _sorted_keys(t_owner * n_pos + t_pos, trainee_error)

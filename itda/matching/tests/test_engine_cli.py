@@ -7,7 +7,14 @@ import sys
 
 import pytest
 
-from itda.matching.engine import ENGINE_VERSION, InputError, input_sha256, solve_json
+from itda.matching.engine import (
+    ALGORITHMS,
+    ENGINE_VERSION,
+    InputError,
+    TrackError,
+    input_sha256,
+    solve_json,
+)
 
 GOOD = {
     "trainees": [
@@ -93,7 +100,69 @@ def with_position(i, **entry):
     return {**GOOD, "positions": positions}
 
 
+def tracked(t_tracks="1122", p_tracks="12"):
+    """GOOD with each entry's track ("1" → "track1") and the rule that links each track only
+    to itself (as a round of Track 1 → OJT, Track 2 → PBL exports it)."""
+    return {
+        "compatible_tracks": {"track1": ["track1"], "track2": ["track2"]},
+        "trainees": [
+            {**t, "track": f"track{k}"} for t, k in zip(GOOD["trainees"], t_tracks, strict=True)
+        ],
+        "positions": [
+            {**p, "track": f"track{k}"} for p, k in zip(GOOD["positions"], p_tracks, strict=True)
+        ],
+    }
+
+
+def with_tracked_position(i, *, t_tracks, t4_ranking, **entry):
+    data = tracked(t_tracks, "11")
+    data["trainees"][3] = {**data["trainees"][3], "ranking": t4_ranking}
+    data["positions"][i] = {**data["positions"][i], **entry}
+    return data
+
+
+def test_same_track_input_gives_the_result_without_tracks():
+    # Every listed pair within one track: the rule refuses nothing and changes nothing.
+    data = tracked("1111", "11")
+    for algorithm in ALGORITHMS:
+        got, plain = solve_json(data, algorithm, True), solve_json(GOOD, algorithm, True)
+        assert got["input_sha256"] != plain["input_sha256"]
+        assert {**got, "input_sha256": ""} == {**plain, "input_sha256": ""}
+
+
+def test_a_cross_track_pair_names_both_ids():
+    with pytest.raises(TrackError) as raised:
+        solve_json(tracked())
+    # T1 (track1) lists P2 (track2) second.
+    assert (raised.value.trainee, raised.value.position) == ("T1", "P2")
+
+
 MALFORMED = [
+    (
+        tracked(),
+        'trainees[0] "T1": ranking[1] "P2": track "track2" is not linked to track "track1"',
+    ),
+    (
+        tracked("1111", "21"),
+        'trainees[0] "T1": ranking[0] "P1": track "track2" is not linked to track "track1"',
+    ),
+    (
+        # A position ranks a trainee of another track who did not list it.
+        with_tracked_position(1, ranking=["T1", "T4"], t_tracks="1112", t4_ranking=[]),
+        'positions[1] "P2": ranking[1] "T4": track "track2" is not linked to track "track1"',
+    ),
+    (
+        {**tracked("2222", "22"), "compatible_tracks": {"track1": ["track2"]}},
+        'trainees[0] "T1": ranking[0] "P1": track "track2" is not linked to track "track2"',
+    ),
+    (
+        {**tracked("1111", "11"), "trainees": [*GOOD["trainees"]]},
+        "trainees[0] \"T1\": track must be a string when 'compatible_tracks' is given",
+    ),
+    (
+        {**tracked("1111", "11"), "compatible_tracks": {"track1": "track1"}},
+        "input: 'compatible_tracks' must map a track to a list of tracks",
+    ),
     (with_trainee(1, ranking=["P1", "P9"]), 'trainees[1] "T2": ranking[1] "P9": unknown position'),
     (with_position(0, ranking=["T2", "T7"]), 'positions[0] "P1": ranking[1] "T7": unknown trainee'),
     (with_trainee(0, ranking=["P1", "P2", "P1"]), 'trainees[0] "T1": ranking[2] "P1": repeated'),

@@ -170,9 +170,10 @@ def test_the_engine_input_holds_only_eligible_people_and_round_positions(
     p1.save()
     data = round_input(round_, today=timezone.localdate(NOW))
     assert data == {
-        "trainees": [{"id": f"T{me.pk}", "ranking": [f"P{p2.pk}", f"P{p0.pk}"]}],
+        "compatible_tracks": {"track1": ["track1"]},
+        "trainees": [{"id": f"T{me.pk}", "track": "track1", "ranking": [f"P{p2.pk}", f"P{p0.pk}"]}],
         "positions": [
-            {"id": f"P{p0.pk}", "capacity": 1, "ranking": [f"T{me.pk}"]},
-            {"id": f"P{p2.pk}", "capacity": 1, "ranking": []},
+            {"id": f"P{p0.pk}", "track": "track1", "capacity": 1, "ranking": [f"T{me.pk}"]},
+            {"id": f"P{p2.pk}", "track": "track1", "capacity": 1, "ranking": []},
         ],
     }

@@ -174,10 +174,10 @@ def test_a_follow_up_round_offers_free_seats_to_those_left_out(ranked_round, seo
         follows=round_,
     )
     data = round_input(second, today=AFTER.date())
-    assert data["trainees"] == [{"id": f"T{people['t5'].pk}", "ranking": []}]
+    assert data["trainees"] == [{"id": f"T{people['t5'].pk}", "track": "track1", "ranking": []}]
     assert data["positions"] == [
-        {"id": f"P{positions['C'].pk}", "capacity": 1, "ranking": []},
-        {"id": f"P{positions['D'].pk}", "capacity": 1, "ranking": []},
+        {"id": f"P{positions['C'].pk}", "track": "track1", "capacity": 1, "ranking": []},
+        {"id": f"P{positions['D'].pk}", "track": "track1", "capacity": 1, "ranking": []},
     ]
     client = login_as(people["t5"].user, Client())
     html = client.get(f"/trainee/rounds/{second.pk}/positions/").content.decode()
