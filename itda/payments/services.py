@@ -124,7 +124,9 @@ WITH cohorts AS (
         WHERE r.programme_id = g.programme_id AND r.effective_from <= c.starts_on
         ORDER BY r.effective_from DESC LIMIT 1
     ) r ON true
-    WHERE %(cohorts)s::bigint[] IS NULL OR c.id = ANY(%(cohorts)s::bigint[])
+    -- The allowance is for job seekers: a 재직자 course's cohorts have no allowance lines.
+    WHERE co.audience = 'job_seeker'
+      AND (%(cohorts)s::bigint[] IS NULL OR c.id = ANY(%(cohorts)s::bigint[]))
 )
 SELECT k.*, (k.period_start::timestamp AT TIME ZONE %(tz)s) AS since,
        (k.period_end::timestamp AT TIME ZONE %(tz)s) AS until
