@@ -17,6 +17,7 @@ from django.db import models
 import itda
 from itda import factories
 from itda.lib.dates import validate_era, validate_era_range
+from itda.training.models import Cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,7 @@ def form_kwargs(regions, seoul_staff):
         "StaffBookingForm": {"venue": venue},
         "TraineeCallForm": {"programme": regions["programme"]},
         "ScoreSheetForm": {"criteria": []},
+        "NominationForm": {"cohorts": Cohort.objects.all()},
     }
 
 

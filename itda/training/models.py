@@ -316,7 +316,13 @@ class RoomBooking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RoomBookingQuerySet.as_manager()
-    scope = ScopePaths(region="room__venue__region", company="company", filer="requested_by")
+    # Staff: the venue's operator organisation, or the groups of its region when it has none.
+    scope = ScopePaths(
+        group="room__venue__operator",
+        region="room__venue__region",
+        company="company",
+        filer="requested_by",
+    )
 
     class Meta:
         verbose_name = "교육장 예약"
