@@ -261,6 +261,31 @@ def cohort(
     )
 
 
+def employee_cohort(*, group, level="intermediate1", code="EMP-MID1", days=(7, 8)) -> Cohort:
+    """A short 재직자 cohort of ``group`` for companies of smart-factory ``level``, from
+    ``days[0]`` to ``days[1]`` days after today (the course is made when missing)."""
+    course, _ = Course.objects.get_or_create(
+        operating_group=group,
+        code=code,
+        defaults={
+            "audience": Audience.EMPLOYEE,
+            "level": CourseLevel.SHORT,
+            "smart_factory_level": level,
+            "title": f"스마트공장 {level} 단계 재직자 과정",
+        },
+    )
+    today = timezone.localdate()
+    rule = TrainingRule.objects.filter(programme=group.programme).first()
+    return Cohort.objects.create(
+        course=course,
+        number=course.cohorts.count() + 1,
+        starts_on=today + datetime.timedelta(days=days[0]),
+        ends_on=today + datetime.timedelta(days=days[1]),
+        capacity=10,
+        rule=rule or training_rule(programme=group.programme),
+    )
+
+
 def sessions(*, cohort: Cohort, days: list[datetime.date], start=(9, 0), end=(18, 0)):
     """One session a day on the given dates, start–end KST, no room, numbered after the last."""
     first = cohort.sessions.count() + 1

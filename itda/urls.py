@@ -18,6 +18,7 @@ urlpatterns = [
     path("training/", include("itda.training.urls")),
     path("training/", include("itda.training.enrolment_urls")),
     path("training/", include("itda.training.attendance_urls")),
+    path("training/", include("itda.training.nomination_urls")),
     path("", include("itda.training.completion_urls")),
     path("", include("itda.internships.urls")),
     path("", include("itda.matching.urls")),

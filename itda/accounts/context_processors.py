@@ -16,6 +16,7 @@ _PUBLIC = [
 _STAFF = [
     ("교육 과정", "training:course_list"),
     ("교육 기수", "enrolment:cohort_list"),
+    ("재직자 추천", "nominations:review"),
     ("시설 예약", "training:venue_list"),
     ("출결 정정", "attendance:corrections"),
     ("훈련수당", "payments:overview"),
@@ -28,6 +29,7 @@ _ROLE_PAGES = {
     Role.GROUP_STAFF: _STAFF,
     Role.COMPANY: [
         ("내 신청", "recruitment:my_applications"),
+        ("재직자 교육 추천", "nominations:company"),
         ("회의실 예약", "training:meeting_list"),
         ("인턴 자리", "internships:my_positions"),
         ("인턴십 연계", "matching:company_rounds"),

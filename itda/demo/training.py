@@ -1,6 +1,7 @@
 """Demo training around "today": per operating group, the track courses (Track 1 basic and
 practical, Track 2 AI) with a finished, a running and an upcoming cohort each, and at the capital
-group the 스마트화관's short courses for employees by smart-factory stage.
+group short courses for employees by smart-factory stage, in a room of its own centre (the
+스마트화관 is run by the Incheon programme's operator, whose programme period has ended).
 
 Sessions fall on weekdays, 09:00–12:00 and 13:00–17:00 KST, each holding an approved booking of
 one of the group's rooms; the bookings go through the database's no-overlap constraint like any
@@ -59,7 +60,6 @@ from itda.training.selectors import rate_meets
 KST = ZoneInfo("Asia/Seoul")
 CHUNK = 2_000
 SLOTS = ((datetime.time(9), datetime.time(12)), (datetime.time(13), datetime.time(17)))
-SMART_HALL = "산업현장 스마트화관"  # the seeded venue (programs/reference_data/venues.json)
 ROOMS_PER_GROUP = 3
 WEEK = datetime.timedelta(days=7)
 
@@ -170,8 +170,11 @@ def _pick(rng: random.Random, weights: dict[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _group_rooms(group: OperatingGroup, zone_label: str, programme: Programme) -> list[Room]:
-    """The group's demo training centre (made once, kept across resets) and its lecture rooms."""
+def _group_rooms(
+    group: OperatingGroup, zone_label: str, programme: Programme, count: int = ROOMS_PER_GROUP
+) -> list[Room]:
+    """The group's demo training centre (made once, kept across resets) and ``count`` lecture
+    rooms."""
     region = group.regions.order_by("code").first()
     venue, _ = Venue.objects.get_or_create(
         name=f"{zone_label} 스마트제조 교육센터(데모)",
@@ -183,7 +186,7 @@ def _group_rooms(group: OperatingGroup, zone_label: str, programme: Programme) -
             name=f"강의실 {i}",
             defaults={"kind": RoomKind.LECTURE, "capacity": 30},
         )[0]
-        for i in range(1, ROOMS_PER_GROUP + 1)
+        for i in range(1, count + 1)
     ]
 
 
@@ -353,8 +356,11 @@ def training_generate(
             pools.setdefault((group.pk, t.preferred_track_id), []).append(t)
     placements: list[tuple[Cohort, list]] = []
     for group in groups:
-        rooms = _group_rooms(group, group.get_zone_display(), programme)
-        for room, spec in zip(rooms, TRACK_COURSES, strict=True):
+        # The capital group's employee courses take a fourth room: the track cohorts fill the
+        # other three on every weekday.
+        count = ROOMS_PER_GROUP + (group.zone == "capital")
+        rooms = _group_rooms(group, group.get_zone_display(), programme, count)
+        for room, spec in zip(rooms, TRACK_COURSES, strict=False):
             track = tracks.get(spec.track)
             if track is None:
                 continue
@@ -374,7 +380,6 @@ def training_generate(
                 del pool[:want]
                 placements.append((cohort, members))
         if group.zone == "capital":
-            hall = Room.objects.filter(venue__name=SMART_HALL, kind=RoomKind.LECTURE).first()
             for i, level in enumerate(SmartFactoryLevel):
                 spec = CourseSpec(
                     f"EMP-{level.value.upper()}",
@@ -387,7 +392,7 @@ def training_generate(
                 )
                 course = writer.course(group, spec, None, level.value)
                 for number, weeks in ((1, -(i + 2)), (2, i + 1)):
-                    writer.cohort(course, number, monday + weeks * WEEK, 2, 15, hall or rooms[0])
+                    writer.cohort(course, number, monday + weeks * WEEK, 2, 15, rooms[-1])
     schedule = dict((c.pk, s) for c, s in writer.write_schedule())
     enrollments, attendances = [], []
     for cohort, members in placements:

@@ -31,7 +31,6 @@ class Ineligible(models.TextChoices):
     """Why a line pays nothing whatever the attendance: the allowance is for job seekers
     ("구직자 실무·기술교육(1개월 이내, 월 40만원 훈련수당 지급)", 004)."""
 
-    EMPLOYEE_COURSE = "employee_course", "재직자 과정"
     EMPLOYED = "employed", "신청 시 재직자"
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from itda.payments.models import AllowanceLine, AllowanceRule, Shortfall
-from itda.training.models import Cohort
+from itda.training.models import Audience, Cohort
 from itda.training.selectors import Progress, rate_meets
 
 
@@ -194,11 +194,11 @@ def trainee_lines(user) -> QuerySet:
 
 
 def staff_cohorts(user) -> QuerySet:
-    """Cohorts whose allowance the user manages: all for the operator, their groups' for staff;
-    each with the totals of the lines the user may see (amounts of finished unit periods only)."""
-    cohorts = Cohort.objects.visible_to(user).select_related(
-        "course__operating_group__programme", "course__track", "rule"
-    )
+    """Job-seeker cohorts whose allowance the user manages (재직자 courses pay none): all for
+    the operator, their groups' for staff; each with the totals of the lines the user may see
+    (amounts of finished unit periods only)."""
+    cohorts = Cohort.objects.visible_to(user).filter(course__audience=Audience.JOB_SEEKER)
+    cohorts = cohorts.select_related("course__operating_group__programme", "course__track", "rule")
     lines = AllowanceLine.objects.visible_to(user).filter(enrollment__cohort=OuterRef("pk"))
 
     def total(aggregate):

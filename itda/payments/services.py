@@ -134,7 +134,9 @@ WITH cohorts AS (
         WHERE r.programme_id = g.programme_id AND r.effective_from <= c.starts_on
         ORDER BY r.effective_from DESC LIMIT 1
     ) r ON true
-    WHERE %(cohorts)s::bigint[] IS NULL OR c.id = ANY(%(cohorts)s::bigint[])
+    -- The allowance is for job seekers: a 재직자 course's cohorts have no allowance lines.
+    WHERE co.audience = 'job_seeker'
+      AND (%(cohorts)s::bigint[] IS NULL OR c.id = ANY(%(cohorts)s::bigint[]))
 )
 SELECT k.*, (k.period_start::timestamp AT TIME ZONE %(tz)s) AS since,
        (k.period_end::timestamp AT TIME ZONE %(tz)s) AS until
@@ -181,10 +183,9 @@ WITH scheduled AS (
            -- Integer division: 1–2 incidents cost nothing, 3 cost one day.
            greatest(0, coalesce(at.attended, 0)
                        - coalesce(at.incidents, 0) / p.incidents_per_absence) AS credited,
-           -- The allowance is for job seekers: an employee course, or a person who was
-           -- employed when applying, is paid nothing (payments.models.Ineligible).
-           CASE WHEN p.audience = 'employee' THEN 'employee_course'
-                WHEN ap.employment_status = 'employed' THEN 'employed'
+           -- The allowance is for job seekers (employee courses are not computed at all): a
+           -- person who was employed when applying is paid nothing (payments.models.Ineligible).
+           CASE WHEN ap.employment_status = 'employee' THEN 'employed'
                 ELSE '' END AS ineligible
     FROM {enrollment} e
     JOIN allowance_period p ON p.cohort_id = e.cohort_id

@@ -697,10 +697,20 @@ class Venue(models.Model):
     floor_area_m2 = models.PositiveIntegerField("연면적(㎡)", null=True, blank=True)
     opened_on = models.DateField("개소일", null=True, blank=True, validators=[validate_era])
     description = BoundedTextField("주요기능", max_length=20000, blank=True)
+    # The organisation that runs the venue: it alone books its rooms and decides its Business
+    # Zone requests (the 스마트화관 is run by its own programme's operator, not by the MSS group
+    # of its 권역). Empty: the groups whose regions cover the venue's region run it.
+    operator = models.ForeignKey(
+        "OperatingGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="operated_venues",
+        verbose_name="운영 기관",
+    )
 
     objects = ScopedQuerySet.as_manager()
-    # The group whose regions cover a venue's region runs its rooms.
-    scope = ScopePaths(region="region")
+    scope = ScopePaths(group="operator", region="region")
 
     class Meta:
         verbose_name = "교육장"
@@ -729,7 +739,7 @@ class Room(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(region="venue__region")
+    scope = ScopePaths(group="venue__operator", region="venue__region")
 
     class Meta:
         verbose_name = "공간"
@@ -853,9 +863,18 @@ class Education(models.TextChoices):
     GRADUATE = "graduate", "대학원 졸업"
 
 
+class EmploymentStatus(models.TextChoices):
+    """Whether a person is looking for work or employed: the programme's training and its
+    allowance are for job seekers; employees come to the 스마트화관's stage courses."""
+
+    JOB_SEEKER = "job_seeker", "구직자"
+    EMPLOYEE = "employee", "재직자"
+
+
 @pghistory.track(exclude=["bank_account"])
 class Trainee(models.Model):
-    """A job seeker known to itda (an applicant until selected). Never holds an RRN."""
+    """A person known to itda: a job seeker (an applicant until selected), or an employee a
+    company nominated for a 재직자 course. Never holds an RRN."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -888,6 +907,25 @@ class Trainee(models.Model):
     )
     bank_name = models.CharField("은행", max_length=20, blank=True)
     bank_account = EncryptedCharField("계좌번호", blank=True)
+    # An employee is known through the company that nominated them: only what the course and
+    # its certificate need (no e-mail, address, education or bank account; their region is
+    # the workplace's). See training.nominations.
+    employment_status = models.CharField(
+        "고용 상태",
+        max_length=20,
+        choices=EmploymentStatus.choices,
+        default=EmploymentStatus.JOB_SEEKER,
+    )
+    employer = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="employees_in_training",
+        verbose_name="재직 기업",
+    )
+    position = models.CharField("직위", max_length=50, blank=True)
+    department = models.CharField("부서", max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -911,6 +949,20 @@ class Trainee(models.Model):
                 fields=["phone"],
                 name="trainee_phone_unique",
                 violation_error_message="같은 휴대전화 번호의 교육생이 이미 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(employment_status="employee") & models.Q(employer__isnull=False)
+                )
+                | (models.Q(employment_status="job_seeker") & models.Q(employer__isnull=True)),
+                name="trainee_employer_iff_employee",
+                violation_error_message="재직자에게만 재직 기업이 있습니다.",
+            ),
+            # Employees are paid nothing by the programme: no account number is kept for them.
+            models.CheckConstraint(
+                condition=models.Q(employment_status="job_seeker") | models.Q(bank_account=""),
+                name="trainee_employee_no_bank_account",
+                violation_error_message="재직자의 계좌번호는 받지 않습니다.",
             ),
         ]
 

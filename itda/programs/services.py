@@ -332,11 +332,17 @@ def _load_venues(
     programmes: dict[str, Programme],
 ) -> None:
     for row in _read("venues.json")["venues"]:
+        operator = row.get("operator")
         venue = up(
             Venue,
             {"name": row["name"]},
             {
                 "programme": programmes[row["programme"]] if row.get("programme") else None,
+                "operator": OperatingGroup.objects.get(
+                    programme=programmes[operator["programme"]], zone=operator["zone"]
+                )
+                if operator
+                else None,
                 "region": regions[row["region"]],
                 "complex": complexes[row["complex"]] if row.get("complex") else None,
                 "address": row["address"],

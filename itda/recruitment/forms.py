@@ -7,8 +7,16 @@ from itda.lib.brn import brn_clean
 from itda.lib.dates import birth_date_problem
 from itda.lib.forms import BoundedDatesMixin, change_reason_field, require_messages
 from itda.lib.normalize import phone_key
-from itda.programs.models import Company, Region, SmartFactoryLevel, Track, Trainee, Zone
-from itda.recruitment.models import Call, EmploymentStatus
+from itda.programs.models import (
+    Company,
+    EmploymentStatus,
+    Region,
+    SmartFactoryLevel,
+    Track,
+    Trainee,
+    Zone,
+)
+from itda.recruitment.models import Call
 from itda.recruitment.services import YOUTH_MAX_AGE, YOUTH_MAX_AGE_ORIGIN
 
 

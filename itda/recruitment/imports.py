@@ -41,6 +41,7 @@ from itda.programs.models import (
     CompanyKind,
     CompanySize,
     Education,
+    EmploymentStatus,
     IndustrialComplex,
     Region,
     SmartFactoryLevel,
@@ -52,7 +53,6 @@ from itda.recruitment.models import (
     ApplicationTransition,
     Call,
     CallKind,
-    EmploymentStatus,
 )
 from itda.recruitment.services import (
     ApplicationError,
@@ -293,7 +293,7 @@ TRAINEE_COLUMNS: tuple[Column, ...] = (
         "employment_status",
         "choice",
         choices=_choices(EmploymentStatus),
-        choice_aliases=(("미취업", "job_seeker"), ("재직중", "employed"), ("재직 중", "employed")),
+        choice_aliases=(("미취업", "job_seeker"), ("재직중", "employee"), ("재직 중", "employee")),
         aliases=("고용상태", "재직 여부", "재직여부"),
         example="구직자",
     ),

@@ -12,6 +12,7 @@ from itda.lib.dates import validate_era
 from itda.lib.fields import BoundedTextField
 from itda.programs.models import (
     Company,
+    EmploymentStatus,
     OperatingGroup,
     Programme,
     Region,
@@ -200,14 +201,6 @@ class Result(models.TextChoices):
     SELECTED = "selected", "선정"
     WAITLISTED = "waitlisted", "예비"
     NOT_SELECTED = "not_selected", "미선정"
-
-
-class EmploymentStatus(models.TextChoices):
-    """A trainee applicant's situation when applying: the programme's training (and its
-    allowance) is for job seekers."""
-
-    JOB_SEEKER = "job_seeker", "구직자"
-    EMPLOYED = "employed", "재직자"
 
 
 DUPLICATE_APPLICATION = "이 공모에 같은 신청자의 신청이 이미 있습니다 (중복 신청)."

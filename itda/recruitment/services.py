@@ -14,7 +14,14 @@ from itda.accounts.models import User
 from itda.lib.brn import brn_is_valid
 from itda.lib.dates import age_on
 from itda.lib.normalize import digits, phone_key, text_key
-from itda.programs.models import Company, CompanyKind, CompanySize, OperatingGroup, Trainee
+from itda.programs.models import (
+    Company,
+    CompanyKind,
+    CompanySize,
+    EmploymentStatus,
+    OperatingGroup,
+    Trainee,
+)
 from itda.recruitment.models import (
     DUPLICATE_APPLICATION,
     Application,
@@ -25,7 +32,6 @@ from itda.recruitment.models import (
     CallClosure,
     CallKind,
     DocumentRequirement,
-    EmploymentStatus,
     FileKind,
     Result,
     Screening,
@@ -351,7 +357,7 @@ def screening_reasons(application: Application) -> list[str]:
         reasons.extend(_age_problem(trainee, application.call, rules["max_age"]))
     if (
         application.call.kind == CallKind.TRAINEE
-        and application.employment_status == EmploymentStatus.EMPLOYED
+        and application.employment_status == EmploymentStatus.EMPLOYEE
     ):
         reasons.append(
             "구직자만 신청할 수 있습니다 (신청 시 재직자). 근거: 보도자료 지원대상 "

@@ -17,6 +17,7 @@ from django.db import models
 import itda
 from itda import factories
 from itda.lib.dates import validate_era, validate_era_range
+from itda.training.models import Cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,7 @@ def form_kwargs(regions, seoul_staff):
         "RegionChangeForm": {"place": "거주지"},
         "AllocationForm": {"programme": regions["programme"]},
         "TolerancesForm": {"programme": regions["programme"]},
+        "NominationForm": {"cohorts": Cohort.objects.all()},
     }
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from itda.accounts.models import User
 from itda.evaluation.engine.ranking import result_from_json
 from itda.evaluation.models import Ranking, RankingStatus
-from itda.programs.models import Track, Trainee
+from itda.programs.models import EmploymentStatus, Track, Trainee
 from itda.recruitment.models import Application, ApplicationStatus, CallKind, Result
 from itda.training.models import (
     ACTIVE_ENROLLMENT,
@@ -131,9 +131,15 @@ def _month_error(cohort: Cohort, taken: list[Enrollment]) -> str | None:
 
 
 def _fit_error(cohort: Cohort, trainee: Trainee, track: Track | None) -> str | None:
-    """Why the trainee does not fit the cohort's course (track, the group's 시·도), or None."""
+    """Why the trainee does not fit the cohort's course (audience, track, the group's 시·도),
+    or None."""
     course = cohort.course
     group = course.operating_group
+    employee = trainee.employment_status == EmploymentStatus.EMPLOYEE
+    if course.audience == Audience.EMPLOYEE and not employee:
+        return "재직자 과정에는 기업이 추천한 재직자만 등록할 수 있습니다."
+    if course.audience == Audience.JOB_SEEKER and employee:
+        return "재직자는 구직자 과정에 등록할 수 없습니다."
     if course.track_id and (track is None or track.pk != course.track_id):
         mine = track.name if track else "없음"
         return f"교육생의 트랙({mine})이 과정의 트랙({course.track.name})과 다릅니다."

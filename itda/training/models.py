@@ -22,6 +22,7 @@ from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.lib.dates import validate_era, validate_era_range
 from itda.lib.fields import BoundedTextField
 from itda.programs.models import (
+    Company,
     OperatingGroup,
     Programme,
     Room,
@@ -356,7 +357,13 @@ class RoomBooking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RoomBookingQuerySet.as_manager()
-    scope = ScopePaths(region="room__venue__region", company="company", filer="requested_by")
+    # Staff: the venue's operator organisation, or the groups of its region when it has none.
+    scope = ScopePaths(
+        group="room__venue__operator",
+        region="room__venue__region",
+        company="company",
+        filer="requested_by",
+    )
 
     class Meta:
         verbose_name = "교육장 예약"
@@ -522,6 +529,88 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainee} · {self.cohort}"
+
+
+class NominationStatus(models.TextChoices):
+    PENDING = "pending", "검토 중"
+    ACCEPTED = "accepted", "등록"
+    REFUSED = "refused", "반려"
+    WITHDRAWN = "withdrawn", "취소"
+
+
+@pghistory.track()
+class EmployeeNomination(models.Model):
+    """재직자 추천: a company puts one of its employees forward for a cohort of a 재직자 course;
+    the staff of the group running it enrol them (the enrolment is linked) or refuse with a
+    reason. Only what the course and its certificate need is asked: no bank account (employees
+    receive no allowance), no resident registration number."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="nominations", verbose_name="기수"
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="nominations", verbose_name="추천 기업"
+    )
+    name = models.CharField("성명", max_length=50)
+    phone = models.CharField("휴대전화", max_length=13)
+    birth_date = models.DateField(
+        "생년월일", validators=[validate_era], help_text="수료증에 표시합니다."
+    )
+    position = models.CharField("직위", max_length=50, blank=True)
+    department = models.CharField("부서", max_length=50, blank=True)
+    status = models.CharField(
+        "처리 상태",
+        max_length=20,
+        choices=NominationStatus.choices,
+        default=NominationStatus.PENDING,
+    )
+    enrollment = models.OneToOneField(
+        Enrollment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nomination",
+        verbose_name="수강",
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    nominated_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, validators=[validate_era])
+    decision_reason = models.CharField("반려 사유", max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(group="cohort__course__operating_group", company="company")
+
+    class Meta:
+        verbose_name = "재직자 추천"
+        verbose_name_plural = "재직자 추천"
+        ordering = ["-nominated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "phone"],
+                condition=Q(status__in=["pending", "accepted"]),
+                name="nomination_once_per_cohort",
+                violation_error_message="이 기수에 같은 휴대전화 번호의 추천이 이미 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="accepted", enrollment__isnull=False)
+                | (~Q(status="accepted") & Q(enrollment__isnull=True)),
+                name="nomination_enrollment_iff_accepted",
+                violation_error_message="등록된 추천에만 수강 기록이 연결됩니다.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(decision_reason=""),
+                name="nomination_refusal_has_reason",
+                violation_error_message="반려할 때는 사유를 적어야 합니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} · {self.name} · {self.cohort}"
 
 
 class AttendanceStatus(models.TextChoices):

@@ -1,8 +1,9 @@
 """Reads for the staff side of training: the courses, sessions and venues a user manages (scoped
 by ``visible_to``), a cohort's schedule, and a venue's week of bookings.
 
-Courses belong to an operating group; its staff (and the national operator) manage them. Venues
-belong to a region, so the group whose regions cover a venue's region runs its rooms.
+Courses belong to an operating group; its staff (and the national operator) manage them. A venue
+is run by its operator organisation when it has one (the 스마트화관 by its own programme's
+operator), otherwise by the groups whose regions cover the venue's region.
 """
 
 from __future__ import annotations
@@ -70,14 +71,18 @@ def sessions_for(user) -> QuerySet:
 
 
 def venues_for(user) -> QuerySet:
-    """Venues in the regions of the user's groups (every venue for the national operator)."""
+    """Venues the user's groups run (every venue for the national operator)."""
     return Venue.objects.visible_to(user).select_related("region").order_by("name")
 
 
 def group_rooms(group: OperatingGroup) -> QuerySet:
-    """Rooms of the venues in the group's regions (where its sessions can take place)."""
+    """Rooms of the venues the group runs (where its sessions can take place): those it
+    operates, and those with no operator in its regions."""
     return (
-        Room.objects.filter(venue__region__in=group.regions.all())
+        Room.objects.filter(
+            Q(venue__operator=group)
+            | Q(venue__operator__isnull=True, venue__region__in=group.regions.all())
+        )
         .select_related("venue")
         .order_by("venue__name", "name")
     )

@@ -256,7 +256,7 @@ def _check_room(cohort: Cohort, room: Room | None) -> None:
         room is not None
         and not group_rooms(cohort.course.operating_group).filter(pk=room.pk).exists()
     ):
-        raise TrainingError("이 사업단 권역의 교육장에 있는 공간만 선택할 수 있습니다.")
+        raise TrainingError("이 사업단이 운영하는 교육장의 공간만 선택할 수 있습니다.")
 
 
 def _session_purpose(session: Session) -> str:
@@ -444,8 +444,8 @@ def meeting_cancel(*, actor: User, booking: RoomBooking) -> RoomBooking:
 def booking_decide(
     *, actor: User, booking: RoomBooking, approve: bool, note: str = ""
 ) -> RoomBooking:
-    """Staff of the venue's operating group approve a request (the database refuses it if the
-    room is already held then) or reject it with a note."""
+    """Staff of the organisation that runs the venue approve a request (the database refuses it
+    if the room is already held then) or reject it with a note."""
     if actor.role not in (Role.OPERATOR, Role.GROUP_STAFF):
         raise TrainingError("사업단 담당자만 예약을 처리할 수 있습니다.")
     booking = RoomBooking.objects.select_for_update().get(pk=booking.pk)

@@ -27,6 +27,7 @@ from itda.training.models import (
     AttendanceCorrection,
     BookingKind,
     Certificate,
+    EmployeeNomination,
     Enrollment,
     RoomBooking,
 )
@@ -56,6 +57,8 @@ SCOPED_MODELS = {
     Interview,
     AllowanceLine,
     TraineeRegionChange,
+    # A company's nomination of an employee for a 재직자 course (personal data of the employee).
+    EmployeeNomination,
 }
 # A row pointing at one of these is a record about that person and must be scoped.
 PERSON_RECORDS = {Trainee, Enrollment}
@@ -186,6 +189,18 @@ def _training_world(w, cast, regions):
             company=company,
             requested_by=cast["company"] if company else cast["busan_staff"],
         )
+    for key, group, company in (
+        ("own", regions["capital_group"], w["company.own"]),
+        ("busan", regions["dongnam_group"], w["company.busan"]),
+    ):
+        t[f"nomination.{key}"] = EmployeeNomination.objects.create(
+            cohort=factories.employee_cohort(group=group),
+            company=company,
+            name="정재직",
+            phone=f"010-7777-{len(t):04d}",
+            birth_date=datetime.date(1990, 4, 5),
+            nominated_by=cast["admin"],
+        )
     for key, company, trainee in (
         ("own", w["company.own"], w["trainee.own"]),
         ("busan", w["company.busan"], w["trainee.busan"]),
@@ -237,6 +252,7 @@ CAPITAL = {
     "booking.own_company",
     "position.own",
     "ranking.own",
+    "nomination.own",
 }
 OWN_TRAINING = {
     "enrollment.own",
@@ -259,6 +275,7 @@ BUSAN = {
     "certificate.busan",
     "allowance.busan",
     "booking.busan",
+    "nomination.busan",
     "position.busan",
     "placement.busan",
     "choice.busan",
@@ -279,6 +296,7 @@ EXPECTED = {
         "application.own_company",
         "application.own_org",
         "booking.own_company",
+        "nomination.own",
         "position.own",
         "placement.own",
         "choice.own",

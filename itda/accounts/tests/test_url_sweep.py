@@ -46,6 +46,7 @@ from itda.training.models import (
     AttendanceCorrection,
     BookingKind,
     Certificate,
+    EmployeeNomination,
     Module,
     RoomBooking,
 )
@@ -186,6 +187,17 @@ def _build_world() -> dict:
         verification_code="code-a",
         issued_at=now,
         attendance_rate=Decimal("1.0000"),
+    )
+    # 재직자 추천: company A nominates an employee for a 재직자 cohort of 수도권 사업단.
+    w["company"].smart_factory_level = "intermediate1"
+    w["company"].save(update_fields=["smart_factory_level"])
+    w["nomination"] = EmployeeNomination.objects.create(
+        cohort=factories.employee_cohort(group=capital),
+        company=w["company"],
+        name="정재직A",
+        phone="010-5555-0002",
+        birth_date=datetime.date(1990, 4, 5),
+        nominated_by=people["company"],
     )
     room = factories.room(region=seoul, venue_name="서울 교육장A")
     w["venue"] = room.venue
@@ -457,6 +469,12 @@ SWEEP: dict[str, Row] = {
     ),
     "training:meeting_list": own("company"),
     "training:meeting_cancel": Row(pk("booking"), None, frozenset({COMPANY})),
+    "nominations:company": own("company"),
+    "nominations:withdraw": Row(pk("nomination"), None, frozenset({COMPANY})),
+    "nominations:review": own("seoul_staff"),
+    "nominations:decide": Row(
+        lambda w: {"pk": w["nomination"].pk, "action": "accept"}, None, STAFF_ONLY
+    ),
     "enrolment:cohort_list": own("seoul_staff"),
     "enrolment:roster": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
     "enrolment:enrol_selected": Row(pk("cohort"), None, STAFF_ONLY),
@@ -577,7 +595,15 @@ SWEEP: dict[str, Row] = {
 }
 
 # Strings of side A that side B must never see on any page (names of people and companies).
-SIDE_A_NAMES = ("가나정밀A", "김가람A", "이평가A", "010-5555-0001", "garam.a@example.kr")
+SIDE_A_NAMES = (
+    "가나정밀A",
+    "김가람A",
+    "이평가A",
+    "010-5555-0001",
+    "garam.a@example.kr",
+    "정재직A",
+    "010-5555-0002",
+)
 
 
 # --- walking the resolver ----------------------------------------------------------------------

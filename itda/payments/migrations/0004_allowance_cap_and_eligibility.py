@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             name="ineligible",
             field=models.CharField(
                 blank=True,
-                choices=[("employee_course", "재직자 과정"), ("employed", "신청 시 재직자")],
+                choices=[("employed", "신청 시 재직자")],
                 max_length=20,
                 verbose_name="지급 제외 사유",
             ),

@@ -107,7 +107,8 @@ def test_the_database_refuses_a_line_past_the_cap(capped):
         AllowanceLine.objects.filter(enrollment=enrollment).update(prior_krw=1)
 
 
-def test_an_employee_course_accrues_nothing_and_says_why(capped):
+def test_an_employee_course_is_not_an_allowance_course(capped):
+    """재직자 courses accrue nothing: they are not computed at all, whatever the attendance."""
     course = Course.objects.create(
         operating_group=capped["capital_group"],
         audience=Audience.EMPLOYEE,
@@ -124,24 +125,14 @@ def test_an_employee_course_accrues_nothing_and_says_why(capped):
     )
     record(enrollment, list(cohort.sessions.order_by("number")), ["present"] * 10)
     allowance_compute(cohorts=[cohort.pk], as_of=AFTER)
-    (line,) = _lines(enrollment)
-    assert (line.credited, line.ineligible, line.uncapped_krw, line.amount_krw) == (
-        10,
-        "employee_course",
-        0,
-        0,
-    )
-    assert line_explain(line).arithmetic.startswith(
-        "재직자 과정: 훈련수당은 구직자에게만 지급합니다"
-    )
-    assert line_explain(line).arithmetic.endswith("→ 0원")
+    assert not _lines(enrollment).exists()
 
 
 def test_a_person_employed_when_applying_accrues_nothing(capped):
     person = factories.TraineeFactory(region=capped["seoul"])
     call = factories.call(programme=capped["programme"], kind="trainee", track=capped["track"])
     application = factories.application(
-        call=call, trainee=person, result=Result.SELECTED, employment_status="employed"
+        call=call, trainee=person, result=Result.SELECTED, employment_status="employee"
     )
     cohort, days = _cohort(capped, "T1-BASIC", JUNE)
     enrollment = factories.enrollment(cohort=cohort, trainee=person, application=application)

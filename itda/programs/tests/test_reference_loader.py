@@ -57,7 +57,7 @@ def test_headline_counts(reference):
     assert Region.objects.count() == 17
     assert TransformationPlan.objects.count() == 10
     assert Programme.objects.count() == 3  # MSS 2026, Incheon 2021–22, 대개조 2021 지역 선정
-    assert OperatingGroup.objects.count() == 7
+    assert OperatingGroup.objects.count() == 8  # the 7 MSS 사업단 and the 스마트화관 operator
     assert Track.objects.count() == 2
     assert Venue.objects.count() == 1
     assert Room.objects.count() == 4

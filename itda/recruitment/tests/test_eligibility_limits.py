@@ -95,7 +95,7 @@ def test_a_call_setting_its_own_age_limit_says_so(regions):
 
 def test_an_employee_applying_to_a_trainee_call_is_screened_out(regions):
     call = _trainee_call(regions)
-    employed = _applicant(call, regions, datetime.date(2000, 1, 1), employment_status="employed")
+    employed = _applicant(call, regions, datetime.date(2000, 1, 1), employment_status="employee")
     seeking = _applicant(call, regions, datetime.date(2000, 1, 2), employment_status="job_seeker")
     assert screening_reasons(seeking) == []
     assert screening_reasons(employed) == [
@@ -122,14 +122,14 @@ def test_the_apply_form_asks_and_records_the_employment_status(regions, trainee,
     assert "현재 고용 상태(구직자·재직자)를 고르세요." in page
     assert not Application.objects.exists()
     response = client.post(
-        f"/calls/{call.pk}/apply/", {**form, "answers-employment_status": "employed"}
+        f"/calls/{call.pk}/apply/", {**form, "answers-employment_status": "employee"}
     )
     assert response.status_code == 302
     application = Application.objects.get()
-    assert application.employment_status == "employed"
+    assert application.employment_status == "employee"
     # Shown again on the form as recorded, and on the application.
     page = client.get(f"/calls/{call.pk}/apply/").content.decode()
-    assert 'value="employed" selected' in page
+    assert 'value="employee" selected' in page
     assert "신청 시 고용 상태" in client.get(response.url).content.decode()
 
 

@@ -506,7 +506,7 @@ def test_the_employment_status_column_is_recorded_on_the_application(trainee_cal
             "trainee__name", "employment_status"
         )
     )
-    assert statuses == {"구하나": "job_seeker", "재두리": "employed", "무셋": ""}
+    assert statuses == {"구하나": "job_seeker", "재두리": "employee", "무셋": ""}
 
 
 # --- Files that are not lists -----------------------------------------------------------------

@@ -126,7 +126,7 @@ def test_the_session_form_is_plain_and_korean(client, login_as, seoul_staff, coh
 @pytest.mark.django_db
 def test_a_room_of_another_region_cannot_be_used(seoul_staff, cohort, regions):
     busan_room = factories.room(region=regions["busan"], venue_name="부산 교육장")
-    with pytest.raises(services.TrainingError, match="권역의 교육장"):
+    with pytest.raises(services.TrainingError, match="이 사업단이 운영하는 교육장"):
         services.session_create(
             actor=seoul_staff,
             cohort=cohort,
