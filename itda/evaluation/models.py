@@ -87,7 +87,7 @@ class Scheme(models.Model):
                 condition=models.Q(cutoff__isnull=True)
                 | (models.Q(cutoff__gte=0) & models.Q(cutoff__lte=100)),
                 name="scheme_cutoff_range",
-                violation_error_message="과락 점수는 0점에서 100점 사이여야 합니다.",
+                violation_error_message="선정 기준 점수는 0점에서 100점 사이여야 합니다.",
             ),
         ]
 

@@ -337,10 +337,8 @@ def round_publish(request, pk: int):
     except services.MatchError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("matching:round_detail", pk=round_.pk)
-    placed = run.stats["placed"]
-    messages.success(
-        request, f"결과를 발표했습니다: {placed}명 배정 (입력 확인값 {run.input_sha256[:12]}…)."
-    )
+    placed, check = run.stats["placed"], run.input_sha256[:12]
+    messages.success(request, f"결과를 발표했습니다: {placed}명 배정 (입력 확인값 {check}…).")
     return redirect("matching:round_result", pk=round_.pk)
 
 

@@ -14,6 +14,7 @@ from django.db import models
 from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.lib.dates import validate_era
 from itda.lib.fields import BoundedTextField, EncryptedCharField
+from itda.lib.korean import josa
 
 # Programme periods are whole days in Korea.
 _KST = ZoneInfo("Asia/Seoul")
@@ -444,7 +445,7 @@ class Programme(models.Model):
         until = datetime.datetime.combine(self.ends_on, datetime.time(), _KST)
         until += datetime.timedelta(days=1)
         return {
-            name: f"{row._meta.get_field(name).verbose_name}은(는) 사업기간"
+            name: f"{josa(row._meta.get_field(name).verbose_name, '은/는')} 사업기간"
             f"({self.starts_on:%Y-%m-%d}~{self.ends_on:%Y-%m-%d}) 안에 있어야 합니다."
             for name in fields
             if getattr(row, name) is not None and not since <= getattr(row, name) < until

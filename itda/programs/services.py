@@ -447,7 +447,7 @@ def rule_origin_confirm(
     every earlier state, in its history. The value itself changes where the rule lives (a new
     rule version, the call's scheme)."""
     if actor.role != Role.OPERATOR:
-        raise PermissionDenied("규칙의 출처는 운영기관 담당자만 확정할 수 있습니다.")
+        raise PermissionDenied("규칙의 출처는 전담기관 담당자만 확정할 수 있습니다.")
     origin = RuleOrigin.objects.select_for_update().get(key=key)
     origin.kind = OriginKind.OFFICIAL
     origin.document = document.strip()

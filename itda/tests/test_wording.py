@@ -186,7 +186,9 @@ def test_call_page_shows_file_kinds_and_the_overall_cutoff_in_korean(
     html = client.get(f"/calls/{call.pk}/").content.decode()
     assert "사업자등록증 사본 (필수) — PDF, 이미지(JPG/PNG)" in html
     assert "PDF, IMAGE" not in html
-    assert "선정 기준 점수 60점 (총점)" in html
+    # The value is marked as a rule (data-rule) with its origin badge after it.
+    assert re.search(r'선정 기준 점수 <span class="itda-rule" data-rule="[^"]+">60점</span>', html)
+    assert "(총점)" in html
     assert "과락" not in html and "60.00" not in html
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from itda.accounts.models import User
 from itda.accounts.roles import PROGRAMME_STAFF
+from itda.lib.korean import josa
 from itda.programs.models import Company, EmploymentStatus, Trainee
 from itda.training.enrolment import EnrolmentError, enrol
 from itda.training.models import Audience, Cohort, EmployeeNomination, NominationStatus
@@ -78,7 +79,7 @@ def nomination_problem(company: Company, cohort: Cohort, *, today: datetime.date
         )
     group = course.operating_group
     if not group.regions.filter(pk=company.region_id).exists():
-        return f"{group.name}은(는) {company.region} 소재 기업의 추천을 받지 않습니다."
+        return f"{josa(group.name, '은/는')} {company.region} 소재 기업의 추천을 받지 않습니다."
     return None
 
 

@@ -55,7 +55,7 @@ def test_a_group_cannot_open_a_trainee_call_past_its_programme(cast, regions, lo
     )
     assert response.status_code == 200
     assert (
-        "접수 마감은(는) 사업기간(2026-05-20~2026-12-31) 안에 있어야 합니다."
+        "접수 마감은 사업기간(2026-05-20~2026-12-31) 안에 있어야 합니다."
         in response.content.decode()
     )
     assert not Call.objects.exists()

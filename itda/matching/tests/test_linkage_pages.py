@@ -247,7 +247,7 @@ def test_a_round_cannot_run_past_its_programme(client, login_as, seoul_staff, re
     )
     assert response.status_code == 200
     assert (
-        "기업 순위 마감은(는) 사업기간(2026-05-20~2026-12-31) 안에 있어야 합니다."
+        "기업 순위 마감은 사업기간(2026-05-20~2026-12-31) 안에 있어야 합니다."
         in response.content.decode()
     )
     assert not MatchRound.objects.exists()

@@ -68,13 +68,13 @@ def test_basic_then_practical_pays_400000_not_800000(capped):
     assert two.cap_krw == 400_000
     assert one.amount_krw + two.amount_krw == 400_000
     assert line_explain(two).arithmetic == (
-        "출석 인정 10일 / 훈련일 10일 = 100% ≥ 80% → 400,000원 → 1인당 한도 400,000원"
+        "출석 인정 10차시 / 훈련 10차시 = 100% ≥ 80% → 400,000원 → 1인당 한도 400,000원"
         "(사업의 훈련수당 월액 × 교육기간 상한) − 이 사업에서 앞서 산정된 400,000원 = "
         "남은 한도 0원 → 0원"
     )
     assert "앞선 기간에 모두 산정받아" in line_explain(two).projection
     # The first cohort's line shows no cap: nothing was taken off.
-    assert line_explain(one).arithmetic == "출석 인정 10일 / 훈련일 10일 = 100% ≥ 80% → 400,000원"
+    assert line_explain(one).arithmetic == "출석 인정 10차시 / 훈련 10차시 = 100% ≥ 80% → 400,000원"
 
 
 def test_the_cap_follows_when_the_earlier_cohort_changes(capped):

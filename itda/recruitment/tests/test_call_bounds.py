@@ -43,9 +43,9 @@ def _admin_call(client, regions, **overrides):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"opens_at_0": "2026-05-19"}, f"접수 시작은(는) {PERIOD}"),
+        ({"opens_at_0": "2026-05-19"}, f"접수 시작은 {PERIOD}"),
         # 2027-01-01 00:00 KST is the first minute after the programme's last day.
-        ({"closes_at_0": "2027-01-01", "closes_at_1": "00:00:00"}, f"접수 마감은(는) {PERIOD}"),
+        ({"closes_at_0": "2027-01-01", "closes_at_1": "00:00:00"}, f"접수 마감은 {PERIOD}"),
         ({"appeal_days": "0"}, "이의신청 기간은 1일에서 90일 사이여야 합니다."),
         ({"appeal_days": "365"}, "이의신청 기간은 1일에서 90일 사이여야 합니다."),
         ({"requirements-0-max_size_mb": "5000"}, "최대 크기는 1MB에서 100MB 사이여야"),
