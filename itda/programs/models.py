@@ -54,12 +54,12 @@ class RuleOrigin(models.Model):
     label = models.CharField("규칙", max_length=200)
     kind = models.CharField("출처 구분", max_length=20, choices=OriginKind.choices)
     document = models.CharField("문서", max_length=300, blank=True)
-    quote = models.TextField("원문 인용", max_length=2000, blank=True)
+    quote = BoundedTextField("원문 인용", max_length=2000, blank=True)
     place = models.CharField("문서 내 위치", max_length=200, blank=True)
-    reading = models.TextField("해석과 이유", max_length=2000, blank=True)
+    reading = BoundedTextField("해석과 이유", max_length=2000, blank=True)
     precedent = models.CharField("따른 선례·정한 이유", max_length=300, blank=True)
     # Set only when the source documents disagree; the pages then say so in a notice.
-    disagreement = models.TextField("원문 간 불일치", max_length=2000, blank=True)
+    disagreement = BoundedTextField("원문 간 불일치", max_length=2000, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -35,7 +35,8 @@ def company_nominations(request):
             form.add_error(None, exc.messages)
         else:
             messages.success(
-                request, f"{mask_name(row.name)} 님을 추천했습니다. 운영기관이 등록하면 확정됩니다."
+                request,
+                f"{mask_name(row.name)} 님을 추천했습니다. 교육을 운영하는 기관이 등록하면 확정됩니다.",
             )
             return redirect("nominations:company")
     rows = (

@@ -75,12 +75,12 @@ def test_a_role_that_requires_totp_is_told_to_ask_the_operator(who, cast, login_
     device = user.totpdevice_set.get()
     login_as(user)
     page = client.get(URL).content.decode()
-    assert "운영기관(전담기관)에 인증 앱 재설정을 요청하세요" in page
+    assert "전담기관에 인증 앱 재설정을 요청하세요" in page
     assert 'name="token"' not in page
     assert URL not in client.get("/accounts/otp/enrol/").content.decode()
     response = client.post(URL, {"password": factories.PASSWORD, "token": totp_now(_fresh(device))})
     assert response.status_code == 403
-    assert "운영기관(전담기관)에 인증 앱 재설정을 요청하세요" in response.content.decode()
+    assert "전담기관에 인증 앱 재설정을 요청하세요" in response.content.decode()
     assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
     with pytest.raises(ValidationError, match="직접 해제할 수 없습니다"):
         services.totp_devices_remove(actor=user)

@@ -117,7 +117,7 @@ def test_the_operator_runs_its_courses_in_the_hall_and_the_mss_group_may_not_boo
     assert session.booking.status == BookingStatus.APPROVED
 
     mss = factories.employee_cohort(group=regions["capital_group"], level="basic", code="MSS-B")
-    with pytest.raises(services.TrainingError, match="이 사업단이 운영하는 교육장의 실만"):
+    with pytest.raises(services.TrainingError, match="이 사업단이 운영하는 교육장의 공간만"):
         services.session_create(
             actor=seoul_staff,
             cohort=mss,
