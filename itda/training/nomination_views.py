@@ -36,7 +36,7 @@ def company_nominations(request):
         else:
             messages.success(
                 request,
-                f"{mask_name(row.name)} 님을 추천했습니다. 교육을 운영하는 기관이 등록하면 확정됩니다.",
+                f"{mask_name(row.name)} 님을 추천했습니다. 교육 운영 기관이 등록하면 확정됩니다.",
             )
             return redirect("nominations:company")
     rows = (
