@@ -98,7 +98,9 @@ def test_rank_dry_run_publish_and_explain(page, linkage, trainee, company, seoul
     page.get_by_role("button", name="결과 발표").click()
     expect(page.locator("main")).to_contain_text("결과를 발표했습니다: 2명 배정")
     run = MatchRun.objects.get()
-    expect(page.get_by_test_id("input-sha")).to_have_text(run.input_sha256)
+    # The screen shows the check value's first 12 characters, the whole one on hover.
+    expect(page.get_by_test_id("input-sha")).to_have_text(f"{run.input_sha256[:12]}…")
+    expect(page.get_by_test_id("input-sha")).to_have_attribute("title", run.input_sha256)
 
     # The trainee sees the placement and why not the first and second choices.
     _as(page, trainee)
