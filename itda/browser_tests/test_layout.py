@@ -105,3 +105,20 @@ def test_not_found_page_is_friendly_and_korean(page):
     assert_no_external_requests(page)
     assert_no_failed_requests(page, "/static/")
     assert_no_console_errors(page)
+
+
+def test_every_header_button_has_its_own_icon(phone_page, trainee):
+    """KRDS draws each header button's icon as a mask on ::before; a button without one of its
+    own shows a black square (the 2단계 인증 link did)."""
+    login(phone_page, trainee)
+    phone_page.goto(reverse("outcomes:trainee_home"))
+    icons = phone_page.evaluate(
+        """() => [...document.querySelectorAll('#krds-header .btn-navi')]
+            .filter((el) => el.offsetParent !== null)
+            .map((el) => {
+              const style = getComputedStyle(el, '::before');
+              return [el.textContent.trim(), style.maskImage || style.webkitMaskImage];
+            })"""
+    )
+    assert {name for name, _ in icons} >= {"2단계 인증", "로그아웃"}
+    assert [name for name, mask in icons if not mask or mask == "none"] == []
