@@ -86,7 +86,9 @@ def scope_filter(model: type[models.Model], user) -> Q:
         return mine
     if role == Role.MENTOR and paths.company:
         # A lazy subquery through the reverse one-to-one, so accounts imports no later app.
-        company = type(user)._base_manager.filter(pk=user.pk).values("mentor_profile__company")
+        company = user._meta.model._base_manager.filter(pk=user.pk).values(
+            "mentor_profile__company"
+        )
         return Q(**{f"{paths.company}__in": company})
     if role == Role.EVALUATOR and paths.assigned:
         # Assigned and not conflicted: a conflict declared after assignment closes the door too.
