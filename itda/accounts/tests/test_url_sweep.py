@@ -223,7 +223,7 @@ def _build_world() -> dict:
         track=r["track"],
         title="설비 운영 인턴A",
         duties="-",
-        seats=1,
+        seats=2,  # one taken by the placement below, one open in the round
         region=seoul,
         site_address="-",
         mentor_name="김멘토",
@@ -239,9 +239,10 @@ def _build_world() -> dict:
         company_deadline=now + datetime.timedelta(days=14),
         created_by=people["admin"],
     )
-    # The trainee's placement from that round, its agreement and company A's mentor.
+    # An intern placed by an earlier round of 수도권 사업단 (not trainee A, who is still to
+    # rank in the open round), the agreement and company A's mentor.
     w["placement"] = Placement.objects.create(
-        trainee=w["trainee"],
+        trainee=factories.TraineeFactory(region=seoul, name="이인턴A"),
         position=w["position"],
         origin="match-round:0 match-run:0 (test)",
         operating_group=capital,
@@ -658,6 +659,7 @@ SIDE_A_NAMES = (
     "정재직A",
     "010-5555-0002",
     "김멘토A",
+    "이인턴A",
 )
 
 
