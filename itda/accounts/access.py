@@ -11,6 +11,7 @@ that runs them, to a region, to a company, and to the person the row is about. T
   decided by a field the person edits; where nothing runs a row (a national call or round), rows
   whose region one of their groups covers, or every group when the row has no region;
 - company manager: rows of the companies they manage;
+- mentor: rows of the company they mentor for (internships.Mentor, followed by name only);
 - evaluator: rows assigned to them that they have no conflict with, and rows about themselves;
 - trainee: rows about themselves;
 - ministry viewer and anonymous visitors: nothing (they get aggregates elsewhere).
@@ -83,6 +84,12 @@ def scope_filter(model: type[models.Model], user) -> Q:
             # An organisation (a would-be operating group) applies through its manager's account.
             mine |= Q(**{paths.filer: user.pk, f"{paths.company}__isnull": True})
         return mine
+    if role == Role.MENTOR and paths.company:
+        # A lazy subquery through the reverse one-to-one, so accounts imports no later app.
+        company = user._meta.model._base_manager.filter(pk=user.pk).values(
+            "mentor_profile__company"
+        )
+        return Q(**{f"{paths.company}__in": company})
     if role == Role.EVALUATOR and paths.assigned:
         # Assigned and not conflicted: a conflict declared after assignment closes the door too.
         rows = model._base_manager

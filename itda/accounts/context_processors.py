@@ -22,6 +22,7 @@ _STAFF = [
     ("훈련수당", "payments:overview"),
     ("인턴 자리 검토", "internships:review_queue"),
     ("연계 차수", "matching:round_list"),
+    ("인턴십", "internships:internship_list"),
 ]
 # Each role's own pages, shown after "내 업무" and before the public pages.
 _ROLE_PAGES = {
@@ -33,13 +34,17 @@ _ROLE_PAGES = {
         ("회의실 예약", "training:meeting_list"),
         ("인턴 자리", "internships:my_positions"),
         ("인턴십 연계", "matching:company_rounds"),
+        ("인턴십", "internships:internship_list"),
+        ("멘토", "internships:company_mentors"),
     ],
     Role.TRAINEE: [
         ("내 신청", "recruitment:my_applications"),
         ("내 교육", "outcomes:my_training"),
         ("내 훈련수당", "payments:my_allowance"),
         ("인턴십 연계", "matching:trainee_rounds"),
+        ("내 인턴십", "internships:my_internship"),
     ],
+    Role.MENTOR: [("인턴십", "internships:internship_list")],
 }
 
 
@@ -50,6 +55,7 @@ def navigation(request) -> dict:
     if user is not None and user.is_authenticated:
         entries[0:0] = [("내 업무", "accounts:home"), *_ROLE_PAGES.get(user.role, [])]
         if user.role == Role.OPERATOR:
+            entries.append(("인턴십 시작 차수", "internships:start_waves"))
             entries.append(("접속기록", "accounts:access_log"))
     items = []
     for label, name in entries:

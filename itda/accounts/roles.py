@@ -1,4 +1,4 @@
-"""The six roles. Kept apart from models so the scope rule can import them cheaply."""
+"""The seven roles. Kept apart from models so the scope rule can import them cheaply."""
 
 from django.db import models
 
@@ -10,6 +10,9 @@ class Role(models.TextChoices):
     TRAINEE = "trainee", "교육생"
     EVALUATOR = "evaluator", "평가위원"
     VIEWER = "viewer", "부처·지자체 열람자"
+    # A company user whose one job is mentoring that company's interns; a company manager
+    # names them (internships.Mentor). Scoped to the company like its managers.
+    MENTOR = "mentor", "멘토"
 
 
 # PIPA 제6조②: people who handle others' personal data log in with a second factor.

@@ -1,10 +1,15 @@
-"""Position forms (Korean labels and messages)."""
+"""Position and internship forms (Korean labels and messages)."""
 
 from django import forms
 
-from itda.internships.models import Position
-from itda.lib.forms import require_messages
-from itda.programs.models import PlacementKind, Track
+from itda.internships.models import (
+    DAYS_PER_WEEK_MAX,
+    HOURS_PER_WEEK_MAX,
+    Mentor,
+    Position,
+)
+from itda.lib.forms import BoundedDatesMixin, require_messages
+from itda.programs.models import MENTOR_INTERNS_CEILING, PlacementKind, Programme, Track
 
 
 class SkillsField(forms.CharField):
@@ -58,3 +63,87 @@ class ReviewForm(forms.Form):
     """Staff decision on a submitted position."""
 
     note = forms.CharField(label="검토 의견", max_length=300, required=False)
+
+
+class TermsForm(BoundedDatesMixin, forms.Form):
+    """The terms staff propose or change: dates, workplace and weekly time."""
+
+    starts_on = forms.DateField(label="시작일", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="종료일", widget=forms.DateInput(attrs={"type": "date"}))
+    workplace = forms.CharField(
+        label="근무지", max_length=200, required=False, help_text="비우면 인턴 자리의 근무지"
+    )
+    days_per_week = forms.IntegerField(
+        label="주 근무일수", min_value=1, max_value=DAYS_PER_WEEK_MAX, initial=DAYS_PER_WEEK_MAX
+    )
+    hours_per_week = forms.IntegerField(
+        label="주 근무시간", min_value=1, max_value=HOURS_PER_WEEK_MAX, initial=HOURS_PER_WEEK_MAX
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        require_messages(self, "starts_on", "ends_on", "days_per_week", "hours_per_week")
+
+
+class MentorChoiceForm(forms.Form):
+    """The company names the mentor of an internship among its mentors."""
+
+    mentor = forms.ModelChoiceField(label="멘토", queryset=Mentor.objects.none())
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = Mentor.objects.filter(company=company)
+        require_messages(self, "mentor")
+
+
+class ReasonForm(forms.Form):
+    """Why a party declines or staff cancel an agreement."""
+
+    reason = forms.CharField(label="사유", min_length=2, max_length=250)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        require_messages(self, "reason")
+
+
+class AcceptForm(forms.Form):
+    """The version of the agreement the party read."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class MentorForm(forms.Form):
+    """A company manager names a mentor: a new account for the company."""
+
+    username = forms.CharField(label="아이디", max_length=150)
+    name = forms.CharField(label="성명", max_length=50)
+    title = forms.CharField(label="직위", max_length=50, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        require_messages(self, "username", "name")
+
+
+class WaveForm(BoundedDatesMixin, forms.Form):
+    """The operator opens a start wave."""
+
+    programme = forms.ModelChoiceField(label="사업", queryset=Programme.objects.all())
+    label = forms.CharField(label="차수 이름", max_length=50, help_text="예: 2026년 8월 1차")
+    first_start = forms.DateField(
+        label="시작 가능 첫날", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last_start = forms.DateField(
+        label="시작 가능 마지막 날", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        require_messages(self, "programme", "label", "first_start", "last_start")
+
+
+class CeilingForm(forms.Form):
+    """The operator's ceiling on a mentor's interns."""
+
+    ceiling = forms.IntegerField(
+        label="멘토 1인당 최대 인턴 수", min_value=1, max_value=MENTOR_INTERNS_CEILING
+    )

@@ -1,8 +1,11 @@
-"""Internships: the positions companies post, and the placements linkage creates in them.
+"""Internships: the positions companies post, the placements linkage creates in them, and the
+internship (협약) each placement becomes.
 
 A position is a company's seats for one track (Track 1 OJT, Track 2 PBL problem statement),
 reviewed by staff before trainees can see it. A placement is the record the internship stage
-starts from; this stage only creates it and keeps its state.
+starts from. An internship is the agreement on a placement — dates inside a start wave the
+operator opened, workplace, weekly days and hours, the mentor, the support model — accepted by
+the company, the intern and the operating group; its state changes are event rows.
 """
 
 from __future__ import annotations
@@ -15,8 +18,17 @@ from django.db import models
 from django.db.models import Q
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.lib.dates import validate_era
 from itda.lib.fields import BoundedTextField
-from itda.programs.models import Company, Region, Track, Trainee
+from itda.programs.models import (
+    Company,
+    InternshipPayee,
+    OperatingGroup,
+    Programme,
+    Region,
+    Track,
+    Trainee,
+)
 
 
 class PositionStatus(models.TextChoices):
@@ -129,14 +141,29 @@ class Placement(models.Model):
     # Where the placement came from, e.g. "match-run:12 (trainee-proposing)"; kept as text so
     # this stage does not depend on the linkage stage that creates it.
     origin = models.CharField("배정 근거", max_length=200)
+    # The group that ran the linkage round (null: a national round run by the operator). Set by
+    # the round that created the placement, never edited: its staff manage the internship.
+    operating_group = models.ForeignKey(
+        OperatingGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name="연계 사업단",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
+    # The group that ran the round manages the placement; a national round's placements go to
+    # the group covering the workplace's region (never the trainee's region, which changes).
     scope = ScopePaths(
-        region="trainee__region", company="position__company", person="trainee__user"
+        group="operating_group",
+        region="position__region",
+        company="position__company",
+        person="trainee__user",
     )
 
     class Meta:
@@ -154,3 +181,235 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainee} → {self.position}"
+
+
+@pghistory.track()
+class StartWave(models.Model):
+    """인턴십 시작 차수: a span of days in which internships of a programme may start. The
+    release says only "8월 순차적으로"; the operator opens waves as data ("2026년 8월 1차")."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="start_waves", verbose_name="사업"
+    )
+    label = models.CharField("차수 이름", max_length=50)
+    first_start = models.DateField("시작 가능 첫날", validators=[validate_era])
+    last_start = models.DateField("시작 가능 마지막 날", validators=[validate_era])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "인턴십 시작 차수"
+        verbose_name_plural = "인턴십 시작 차수"
+        ordering = ["programme", "first_start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_start__gte=models.F("first_start")),
+                name="start_wave_span_valid",
+                violation_error_message="시작 가능 마지막 날은 첫날 이후여야 합니다.",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "label"],
+                name="start_wave_label_unique",
+                violation_error_message="이 사업에 같은 이름의 시작 차수가 이미 있습니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.first_start:%m/%d}~{self.last_start:%m/%d})"
+
+
+@pghistory.track()
+class Mentor(models.Model):
+    """멘토: a company user (Role.MENTOR) a manager of the company named; mentors interns."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="mentor_profile",
+        verbose_name="계정",
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="mentors", verbose_name="기업"
+    )
+    name = models.CharField("성명", max_length=50)
+    title = models.CharField("직위", max_length=50, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(region="company__region", company="company", person="user")
+
+    class Meta:
+        verbose_name = "멘토"
+        verbose_name_plural = "멘토"
+        ordering = ["company", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.title}".strip()
+
+
+class InternshipState(models.TextChoices):
+    PROPOSED = "proposed", "협약 대기"
+    ACTIVE = "active", "협약 체결"
+    DECLINED = "declined", "거절"
+    CANCELLED = "cancelled", "취소"
+
+
+# States of an internship that never took place: they hold no seat, use none of the person's
+# months and load no mentor. Every other state (later: completed, ended early) does.
+VOID_INTERNSHIP = (InternshipState.DECLINED, InternshipState.CANCELLED)
+
+# Bounds of the weekly working time an agreement may state (RuleOrigin
+# "<programme>.internship.working_time", itda 기본값): 근로기준법 제50조's 40 hours a week.
+DAYS_PER_WEEK_MAX = 5
+HOURS_PER_WEEK_MAX = 40
+
+
+@pghistory.track()
+class Internship(models.Model):
+    """인턴십 협약: one placement's agreed terms and where the three parties' acceptance
+    stands. Terms change only while proposed, and every change is a new version."""
+
+    placement = models.OneToOneField(
+        Placement, on_delete=models.PROTECT, related_name="internship", verbose_name="배정"
+    )
+    # Copied from the placement's position at proposal time, for the per-person months.
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="internships", verbose_name="사업"
+    )
+    wave = models.ForeignKey(
+        StartWave, on_delete=models.PROTECT, related_name="internships", verbose_name="시작 차수"
+    )
+    starts_on = models.DateField("시작일", validators=[validate_era])
+    ends_on = models.DateField("종료일", validators=[validate_era])
+    workplace = models.CharField("근무지", max_length=200)
+    days_per_week = models.PositiveSmallIntegerField("주 근무일수", default=DAYS_PER_WEEK_MAX)
+    hours_per_week = models.PositiveSmallIntegerField("주 근무시간", default=HOURS_PER_WEEK_MAX)
+    mentor = models.ForeignKey(
+        Mentor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="internships",
+        verbose_name="멘토",
+    )
+    # The support model as the programme had it when proposed: a later change of the programme
+    # setting does not rewrite agreements already made.
+    payee = models.CharField("월 지원금을 받는 쪽", max_length=20, choices=InternshipPayee.choices)
+    monthly_amount_krw = models.PositiveIntegerField("월 지원금(원)", null=True, blank=True)
+    state = models.CharField(
+        "상태", max_length=20, choices=InternshipState.choices, default=InternshipState.PROPOSED
+    )
+    # Goes up with every change of terms; acceptances count only for the current version.
+    terms_version = models.PositiveIntegerField("협약 버전", default=1)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # The group that ran the placement's round manages it; a national round's internships go
+    # to the group covering the workplace's region.
+    scope = ScopePaths(
+        group="placement__operating_group",
+        region="placement__position__region",
+        company="placement__position__company",
+        person="placement__trainee__user",
+    )
+
+    class Meta:
+        verbose_name = "인턴십"
+        verbose_name_plural = "인턴십"
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="internship_dates_valid",
+                violation_error_message="인턴십 종료일은 시작일 이후여야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(days_per_week__gte=1) & Q(days_per_week__lte=DAYS_PER_WEEK_MAX),
+                name="internship_days_per_week_range",
+                violation_error_message=(
+                    f"주 근무일수는 1일에서 {DAYS_PER_WEEK_MAX}일 사이여야 합니다."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gte=1) & Q(hours_per_week__lte=HOURS_PER_WEEK_MAX),
+                name="internship_hours_per_week_range",
+                violation_error_message=(
+                    f"주 근무시간은 1시간에서 {HOURS_PER_WEEK_MAX}시간 사이여야 합니다."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(terms_version__gte=1),
+                name="internship_terms_version_positive",
+                violation_error_message="협약 버전은 1 이상이어야 합니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement.trainee} · {self.placement.position}"
+
+
+class Party(models.TextChoices):
+    """Who must accept an agreement."""
+
+    COMPANY = "company", "기업"
+    INTERN = "intern", "인턴"
+    GROUP = "group", "사업단"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="internship_acceptance_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class InternshipAcceptance(models.Model):
+    """One party's acceptance of one version of an agreement: who, when, and the text they saw
+    (its version string and the SHA-256 of the rendered text)."""
+
+    internship = models.ForeignKey(Internship, on_delete=models.PROTECT, related_name="acceptances")
+    party = models.CharField("당사자", max_length=20, choices=Party.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="수락자"
+    )
+    terms_version = models.PositiveIntegerField("협약 버전")
+    text_version = models.CharField("협약서 판", max_length=50)
+    text_sha256 = models.CharField(max_length=64)
+    at = models.DateTimeField("수락 일시", auto_now_add=True, validators=[validate_era])
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["internship", "party", "terms_version"],
+                name="acceptance_once_per_party_and_version",
+                violation_error_message="이 협약 버전은 이미 수락했습니다.",
+            ),
+        ]
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="internship_transition_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class InternshipTransition(models.Model):
+    """An internship's state change or change of terms: who, when, from, to, why."""
+
+    internship = models.ForeignKey(Internship, on_delete=models.PROTECT, related_name="transitions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    old = models.CharField(max_length=20, choices=InternshipState.choices, blank=True)
+    new = models.CharField(max_length=20, choices=InternshipState.choices)
+    terms_version = models.PositiveIntegerField("협약 버전")
+    note = models.CharField("사유", max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True, validators=[validate_era])
+
+    class Meta:
+        ordering = ["at", "pk"]

@@ -105,10 +105,20 @@ def position_move(*, actor: User, position: Position, to: str, note: str = "") -
     return position
 
 
-def placements_create(*, actor: User, pairs: list[tuple[int, int]], origin: str) -> list:
-    """Place many trainees at once, (trainee id, position id) each: one INSERT, all or none."""
+def placements_create(
+    *, actor: User, pairs: list[tuple[int, int]], origin: str, operating_group=None
+) -> list:
+    """Place many trainees at once, (trainee id, position id) each: one INSERT, all or none.
+    ``operating_group``: the group that ran the linkage (None for a national round)."""
     placements = [
-        Placement(trainee_id=t, position_id=p, origin=origin, created_by=actor) for t, p in pairs
+        Placement(
+            trainee_id=t,
+            position_id=p,
+            origin=origin,
+            operating_group=operating_group,
+            created_by=actor,
+        )
+        for t, p in pairs
     ]
     try:
         with transaction.atomic():

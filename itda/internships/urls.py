@@ -1,6 +1,6 @@
 from django.urls import path
 
-from itda.internships import views
+from itda.internships import agreement_views, views
 
 app_name = "internships"
 
@@ -11,4 +11,40 @@ urlpatterns = [
     path("positions/review/", views.review_queue, name="review_queue"),
     path("positions/<int:pk>/", views.position_detail, name="position_detail"),
     path("positions/<int:pk>/<str:action>/", views.position_move, name="position_move"),
+    # agreements (협약)
+    path("internships/", agreement_views.internship_list, name="internship_list"),
+    path("internships/<int:pk>/", agreement_views.internship_detail, name="internship_detail"),
+    path(
+        "internships/<int:pk>/accept/", agreement_views.internship_accept, name="internship_accept"
+    ),
+    path(
+        "internships/<int:pk>/decline/",
+        agreement_views.internship_decline,
+        name="internship_decline",
+    ),
+    path(
+        "internships/<int:pk>/cancel/", agreement_views.internship_cancel, name="internship_cancel"
+    ),
+    path(
+        "internships/<int:pk>/mentor/", agreement_views.internship_mentor, name="internship_mentor"
+    ),
+    path("internships/<int:pk>/terms/", agreement_views.internship_terms, name="internship_terms"),
+    path(
+        "internships/placements/",
+        agreement_views.placements_to_propose,
+        name="placements_to_propose",
+    ),
+    path(
+        "internships/placements/<int:pk>/propose/",
+        agreement_views.internship_propose,
+        name="internship_propose",
+    ),
+    path("me/internship/", agreement_views.my_internship, name="my_internship"),
+    path("company/mentors/", agreement_views.company_mentors, name="company_mentors"),
+    path("internships/waves/", agreement_views.start_waves, name="start_waves"),
+    path(
+        "internships/programmes/<int:pk>/mentor-max/",
+        agreement_views.mentor_ceiling,
+        name="mentor_ceiling",
+    ),
 ]

@@ -298,7 +298,12 @@ def round_publish(
     round_.save(update_fields=["published_run", "status"])
     pairs = [(int(t[1:]), int(p[1:])) for t, p in result["assignment"].items() if p is not None]
     try:
-        placements_create(actor=actor, pairs=pairs, origin=run_origin(run))
+        placements_create(
+            actor=actor,
+            pairs=pairs,
+            origin=run_origin(run),
+            operating_group=round_.operating_group,
+        )
     except PositionError as exc:
         raise MatchError(exc.messages) from exc
     return run

@@ -373,6 +373,10 @@ class InternshipPayee(models.TextChoices):
     COMPANY = "company", "기업에 인건비 일부로 지원"
 
 
+# A typo guard for the operator's mentor ceiling, well above any real mentoring load.
+MENTOR_INTERNS_CEILING = 20
+
+
 @pghistory.track()
 class Programme(models.Model):
     """사업: a funded programme with a period, budget by source, tracks and targets."""
@@ -410,6 +414,13 @@ class Programme(models.Model):
         choices=InternshipPayee.choices,
         default=InternshipPayee.INTERN,
     )
+    # Not in the release: the operator's ceiling on a mentor's live interns (RuleOrigin
+    # "<programme>.internship.mentor_max", itda 기본값).
+    mentor_interns_max = models.PositiveSmallIntegerField(
+        "멘토 1인당 최대 인턴 수",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(MENTOR_INTERNS_CEILING)],
+    )
     source_document = models.CharField("출처", max_length=200)
     starts_precision = models.CharField(
         "시작일 정밀도", max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
@@ -427,6 +438,14 @@ class Programme(models.Model):
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="programme_period_valid",
                 violation_error_message="사업 종료일은 시작일 이후여야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mentor_interns_max__gte=1)
+                & models.Q(mentor_interns_max__lte=MENTOR_INTERNS_CEILING),
+                name="programme_mentor_interns_range",
+                violation_error_message=(
+                    f"멘토 1인당 최대 인턴 수는 1명에서 {MENTOR_INTERNS_CEILING}명 사이여야 합니다."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(target_tolerance_pct__lte=100),

@@ -69,6 +69,7 @@ def form_kwargs(regions, seoul_staff):
         "AllocationForm": {"programme": regions["programme"]},
         "TolerancesForm": {"programme": regions["programme"]},
         "NominationForm": {"cohorts": Cohort.objects.all()},
+        "MentorChoiceForm": {"company": None},
     }
 
 

@@ -16,7 +16,7 @@ from itda import factories
 from itda.accounts.access import PERSONAL_FIELDS
 from itda.accounts.models import AccountLockout, PersonalDataAccess, User
 from itda.evaluation.models import Assignment, ConflictOfInterest, Evaluator, EvaluatorRelation
-from itda.internships.models import Placement, Position
+from itda.internships.models import Internship, Mentor, Placement, Position, StartWave
 from itda.matching.models import CompanyRanking, Interview, MatchRound, TraineeChoice
 from itda.payments.models import AllowanceLine
 from itda.payments.services import allowance_compute, allowance_rule_create
@@ -52,6 +52,9 @@ SCOPED_MODELS = {
     RoomBooking,
     Position,
     Placement,
+    # A placement's agreement (it names the intern) and a company's mentor account.
+    Internship,
+    Mentor,
     TraineeChoice,
     CompanyRanking,
     Interview,
@@ -219,6 +222,29 @@ def _training_world(w, cast, regions):
         t[f"placement.{key}"] = Placement.objects.create(
             trainee=trainee, position=position, origin="test", created_by=cast["admin"]
         )
+        t[f"mentor.{key}"] = Mentor.objects.create(
+            user=factories.user(username=f"mentor_{key}", role="mentor"),
+            company=company,
+            name="김멘토",
+            created_by=cast["admin"],
+        )
+        t[f"internship.{key}"] = Internship.objects.create(
+            placement=t[f"placement.{key}"],
+            programme=regions["programme"],
+            wave=StartWave.objects.get_or_create(
+                programme=regions["programme"],
+                label="8월 1차",
+                first_start=datetime.date(2026, 8, 3),
+                last_start=datetime.date(2026, 8, 14),
+                created_by=cast["admin"],
+            )[0],
+            starts_on=datetime.date(2026, 8, 3),
+            ends_on=datetime.date(2026, 10, 31),
+            workplace="-",
+            mentor=t[f"mentor.{key}"],
+            payee="intern",
+            proposed_by=cast["admin"],
+        )
     round_ = MatchRound.objects.create(
         programme=regions["programme"],
         title="전국 연계",
@@ -253,6 +279,7 @@ CAPITAL = {
     "position.own",
     "ranking.own",
     "nomination.own",
+    "mentor.own",
 }
 OWN_TRAINING = {
     "enrollment.own",
@@ -261,6 +288,7 @@ OWN_TRAINING = {
     "certificate.own",
     "allowance.own",
     "placement.own",
+    "internship.own",
     "choice.own",
     "interview.own",
 }
@@ -278,6 +306,8 @@ BUSAN = {
     "nomination.busan",
     "position.busan",
     "placement.busan",
+    "internship.busan",
+    "mentor.busan",
     "choice.busan",
     "ranking.busan",
     "interview.busan",
@@ -299,6 +329,8 @@ EXPECTED = {
         "nomination.own",
         "position.own",
         "placement.own",
+        "internship.own",
+        "mentor.own",
         "choice.own",
         "ranking.own",
         "interview.own",

@@ -37,7 +37,7 @@ from itda.accounts.roles import Role
 from itda.api.api import api
 from itda.evaluation import services as evaluation
 from itda.evaluation.models import Assignment, Criterion, Scheme
-from itda.internships.models import Position
+from itda.internships.models import Internship, Mentor, Placement, Position, StartWave
 from itda.matching.models import MatchRound
 from itda.programs.models import OriginKind, RuleOrigin
 from itda.recruitment.models import ApplicationDocument, DocumentRequirement, ImportJob
@@ -51,8 +51,9 @@ from itda.training.models import (
     RoomBooking,
 )
 
-SIDE_B = ["busan_staff", "company_b", "trainee_b", "evaluator_b", "viewer"]
+SIDE_B = ["busan_staff", "company_b", "trainee_b", "evaluator_b", "viewer", "mentor_b"]
 STAFF, COMPANY, TRAINEE, EVALUATOR = "busan_staff", "company_b", "trainee_b", "evaluator_b"
+MENTOR = "mentor_b"  # a mentor of company B
 # Who has not signed in, and a staff member who gave only the password: sent to the login step
 # they miss (the API answers 401 instead).
 ANONYMOUS, PASSWORD_ONLY = "anonymous", "busan_staff_password_only"
@@ -95,6 +96,8 @@ def _build_world() -> dict:
         TRAINEE: _user(TRAINEE, Role.TRAINEE),
         EVALUATOR: _user(EVALUATOR, Role.EVALUATOR),
         "viewer": _user("viewer", Role.VIEWER),
+        "mentor": _user("mentor", Role.MENTOR),
+        MENTOR: _user(MENTOR, Role.MENTOR),
     }
     w["people"] = people
     w["rule_origin"] = RuleOrigin.objects.create(
@@ -102,7 +105,11 @@ def _build_world() -> dict:
     )
     w["company"] = factories.CompanyFactory(region=seoul, name="가나정밀A")
     w["company"].managers.add(people["company"])
-    factories.CompanyFactory(region=busan, name="부산정밀B").managers.add(people[COMPANY])
+    company_b = factories.CompanyFactory(region=busan, name="부산정밀B")
+    company_b.managers.add(people[COMPANY])
+    Mentor.objects.create(
+        user=people[MENTOR], company=company_b, name="박멘토B", created_by=people[COMPANY]
+    )
     w["trainee"] = factories.TraineeFactory(
         user=people["trainee"],
         region=seoul,
@@ -216,7 +223,7 @@ def _build_world() -> dict:
         track=r["track"],
         title="설비 운영 인턴A",
         duties="-",
-        seats=1,
+        seats=2,  # one taken by the placement below, one open in the round
         region=seoul,
         site_address="-",
         mentor_name="김멘토",
@@ -231,6 +238,38 @@ def _build_world() -> dict:
         trainee_deadline=now + datetime.timedelta(days=7),
         company_deadline=now + datetime.timedelta(days=14),
         created_by=people["admin"],
+    )
+    # An intern placed by an earlier round of 수도권 사업단 (not trainee A, who is still to
+    # rank in the open round), the agreement and company A's mentor.
+    w["placement"] = Placement.objects.create(
+        trainee=factories.TraineeFactory(region=seoul, name="이인턴A"),
+        position=w["position"],
+        origin="match-round:0 match-run:0 (test)",
+        operating_group=capital,
+        created_by=people["admin"],
+    )
+    wave = StartWave.objects.create(
+        programme=r["programme"],
+        label="2026년 8월 1차",
+        first_start=datetime.date(2026, 8, 3),
+        last_start=datetime.date(2026, 8, 14),
+        created_by=people["admin"],
+    )
+    w["internship"] = Internship.objects.create(
+        placement=w["placement"],
+        programme=r["programme"],
+        wave=wave,
+        starts_on=datetime.date(2026, 8, 3),
+        ends_on=datetime.date(2026, 10, 31),
+        workplace="서울 구로구",
+        mentor=Mentor.objects.create(
+            user=people["mentor"],
+            company=w["company"],
+            name="김멘토A",
+            created_by=people["company"],
+        ),
+        payee="intern",
+        proposed_by=people["seoul_staff"],
     )
     w["log"] = PersonalDataAccess.objects.create(
         actor=people["seoul_staff"],
@@ -339,6 +378,7 @@ def own(owner):
 
 
 STAFF_ONLY = frozenset({STAFF})
+AGREEMENT_PEERS = frozenset({STAFF, COMPANY, TRAINEE, MENTOR})
 REASON = "민원 처리를 위한 본인 확인"
 
 SWEEP: dict[str, Row] = {
@@ -511,6 +551,21 @@ SWEEP: dict[str, Row] = {
     "internships:position_move": Row(
         lambda w: {"pk": w["position"].pk, "action": "approve"}, None, frozenset({STAFF, COMPANY})
     ),
+    # internship agreements: the parties of side A; every side-B party gets 404
+    "internships:internship_list": own("seoul_staff"),
+    "internships:internship_detail": Row(pk("internship"), "company", AGREEMENT_PEERS),
+    "internships:internship_accept": Row(pk("internship"), None, AGREEMENT_PEERS),
+    "internships:internship_decline": Row(pk("internship"), None, AGREEMENT_PEERS),
+    "internships:internship_cancel": Row(pk("internship"), None, AGREEMENT_PEERS),
+    "internships:internship_mentor": Row(pk("internship"), None, AGREEMENT_PEERS),
+    "internships:internship_terms": Row(pk("internship"), "seoul_staff", STAFF_ONLY),
+    "internships:placements_to_propose": own("seoul_staff"),
+    "internships:internship_propose": Row(pk("placement"), "seoul_staff", STAFF_ONLY),
+    "internships:my_internship": own("trainee"),
+    "internships:company_mentors": own("company"),
+    # The operator's: start waves and the mentor ceiling (everyone else: 403).
+    "internships:start_waves": Row(owner="admin"),
+    "internships:mentor_ceiling": Row(lambda w: {"pk": w["regions"]["programme"].pk}, None),
     # matching
     "matching:round_list": own("seoul_staff"),
     "matching:round_detail": Row(pk("round"), "seoul_staff", STAFF_ONLY),
@@ -603,6 +658,8 @@ SIDE_A_NAMES = (
     "garam.a@example.kr",
     "정재직A",
     "010-5555-0002",
+    "김멘토A",
+    "이인턴A",
 )
 
 
