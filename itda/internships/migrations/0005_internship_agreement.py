@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("internships", "0004_korean_wording"),
         ("pghistory", "0007_auto_20250421_0444"),
-        ("programs", "0014_mentor_interns_max"),
+        ("programs", "0015_mentor_interns_max"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

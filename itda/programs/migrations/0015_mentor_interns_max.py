@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0013_employees_and_venue_operator"),
+        ("programs", "0014_rule_origin_text_bounds"),
     ]
 
     operations = [
