@@ -435,6 +435,9 @@ class Venue(models.Model):
     floor_area_m2 = models.PositiveIntegerField("연면적(㎡)", null=True, blank=True)
     opened_on = models.DateField("개소일", null=True, blank=True, validators=[validate_era])
     description = BoundedTextField("주요기능", max_length=20000, blank=True)
+    # Made up by generate_demo: its sessions are real to the demo, but the public reference
+    # pages (programme, complex) list only venues that exist.
+    is_demo = models.BooleanField("데모 교육장", default=False)
 
     objects = ScopedQuerySet.as_manager()
     # The group whose regions cover a venue's region runs its rooms.
