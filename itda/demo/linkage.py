@@ -288,8 +288,13 @@ def linkage_generate(
         actor=operator,
         programme=programme,
         title=ROUND_TITLE,
-        trainee_deadline=_kst(today + datetime.timedelta(days=TRAINEE_DEADLINE_DAYS), 18),
-        company_deadline=_kst(today + datetime.timedelta(days=COMPANY_DEADLINE_DAYS), 18),
+        # Inside the programme's period, however near its end today is.
+        trainee_deadline=_kst(
+            min(today + datetime.timedelta(days=TRAINEE_DEADLINE_DAYS), programme.ends_on), 18
+        ),
+        company_deadline=_kst(
+            min(today + datetime.timedelta(days=COMPANY_DEADLINE_DAYS), programme.ends_on), 18
+        ),
         max_choices=MAX_CHOICES,
     )
     eligible_ids = set(round_trainees(round_, today=today).values_list("pk", flat=True))
