@@ -6,44 +6,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0006_bounds_and_constraint_messages'),
+        ("programs", "0006_bounds_and_constraint_messages"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='venue',
-            name='insert_insert',
+            model_name="venue",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='venue',
-            name='update_update',
+            model_name="venue",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='venue',
-            name='delete_delete',
+            model_name="venue",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='venue',
-            name='is_demo',
-            field=models.BooleanField(default=False, verbose_name='데모 교육장'),
+            model_name="venue",
+            name="is_demo",
+            field=models.BooleanField(default=False, verbose_name="데모 교육장"),
         ),
         migrations.AddField(
-            model_name='venueevent',
-            name='is_demo',
-            field=models.BooleanField(default=False, verbose_name='데모 교육장'),
+            model_name="venueevent",
+            name="is_demo",
+            field=models.BooleanField(default=False, verbose_name="데모 교육장"),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='venue',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "programs_venueevent" ("address", "complex_id", "description", "floor_area_m2", "id", "is_demo", "name", "opened_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "programme_id", "region_id") VALUES (NEW."address", NEW."complex_id", NEW."description", NEW."floor_area_m2", NEW."id", NEW."is_demo", NEW."name", NEW."opened_on", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."programme_id", NEW."region_id"); RETURN NULL;', hash='ff6eb1ca7ce5ab6ca88781827b80635c41bf719c', operation='INSERT', pgid='pgtrigger_insert_insert_a8ab2', table='programs_venue', when='AFTER')),
+            model_name="venue",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "programs_venueevent" ("address", "complex_id", "description", "floor_area_m2", "id", "is_demo", "name", "opened_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "programme_id", "region_id") VALUES (NEW."address", NEW."complex_id", NEW."description", NEW."floor_area_m2", NEW."id", NEW."is_demo", NEW."name", NEW."opened_on", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."programme_id", NEW."region_id"); RETURN NULL;',
+                    hash="ff6eb1ca7ce5ab6ca88781827b80635c41bf719c",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_a8ab2",
+                    table="programs_venue",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='venue',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "programs_venueevent" ("address", "complex_id", "description", "floor_area_m2", "id", "is_demo", "name", "opened_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "programme_id", "region_id") VALUES (NEW."address", NEW."complex_id", NEW."description", NEW."floor_area_m2", NEW."id", NEW."is_demo", NEW."name", NEW."opened_on", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."programme_id", NEW."region_id"); RETURN NULL;', hash='be1d7ec525abd71fa64418ddbe84b95ae0d0f6d7', operation='UPDATE', pgid='pgtrigger_update_update_f379d', table='programs_venue', when='AFTER')),
+            model_name="venue",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "programs_venueevent" ("address", "complex_id", "description", "floor_area_m2", "id", "is_demo", "name", "opened_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "programme_id", "region_id") VALUES (NEW."address", NEW."complex_id", NEW."description", NEW."floor_area_m2", NEW."id", NEW."is_demo", NEW."name", NEW."opened_on", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."programme_id", NEW."region_id"); RETURN NULL;',
+                    hash="be1d7ec525abd71fa64418ddbe84b95ae0d0f6d7",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_f379d",
+                    table="programs_venue",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='venue',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "programs_venueevent" ("address", "complex_id", "description", "floor_area_m2", "id", "is_demo", "name", "opened_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "programme_id", "region_id") VALUES (OLD."address", OLD."complex_id", OLD."description", OLD."floor_area_m2", OLD."id", OLD."is_demo", OLD."name", OLD."opened_on", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."programme_id", OLD."region_id"); RETURN NULL;', hash='4600a34b8e9682e0270abb73a89ca26e859bbe40', operation='DELETE', pgid='pgtrigger_delete_delete_8bc9b', table='programs_venue', when='AFTER')),
+            model_name="venue",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "programs_venueevent" ("address", "complex_id", "description", "floor_area_m2", "id", "is_demo", "name", "opened_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "programme_id", "region_id") VALUES (OLD."address", OLD."complex_id", OLD."description", OLD."floor_area_m2", OLD."id", OLD."is_demo", OLD."name", OLD."opened_on", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."programme_id", OLD."region_id"); RETURN NULL;',
+                    hash="4600a34b8e9682e0270abb73a89ca26e859bbe40",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_8bc9b",
+                    table="programs_venue",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]
