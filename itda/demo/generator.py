@@ -27,6 +27,7 @@ from itda.lib.brn import brn_sequence
 COMPANIES_AT_SCALE_1 = 1_000
 TRAINEES_AT_SCALE_1 = 900
 EVALUATORS_AT_SCALE_1 = 60
+EVALUATORS_MIN = 9
 
 _PHONE_SPACE = 80_000_000  # 010-2000-0000 … 010-9999-9999
 _PHONE_STRIDE = 27_182_819  # coprime to the space: i → stride·i + shift is a bijection
@@ -246,8 +247,9 @@ def trainees(world: World, *, seed: int, scale: float) -> list[dict]:
 
 
 def evaluators(world: World, *, seed: int, scale: float) -> list[dict]:
-    """About 60 × scale evaluators: field values for ``evaluation.Evaluator``."""
-    n = scaled(EVALUATORS_AT_SCALE_1, scale)
+    """About 60 × scale evaluators (at least nine): field values for ``evaluation.Evaluator``."""
+    # Never fewer than the largest panel (the company call's nine).
+    n = max(EVALUATORS_MIN, scaled(EVALUATORS_AT_SCALE_1, scale))
     rng, fake = _seeded(seed, "evaluators")
     by_short = {r.short_name: r for r in world.regions}
     company_regions = _Weighted(world.regions, [company_weight(r) for r in world.regions])

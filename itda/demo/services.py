@@ -17,7 +17,6 @@ set, which the next run reports and ``--reset`` clears.
 from __future__ import annotations
 
 import datetime
-import decimal
 import random
 import time
 from contextlib import contextmanager
@@ -33,18 +32,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from itda.accounts.models import User
 from itda.accounts.roles import SECOND_FACTOR_ROLES, Role
 from itda.accounts.services import totp_device_create, user_create
-from itda.demo import generator
+from itda.demo import chain, generator
 from itda.demo.linkage import LinkageFigures, linkage_generate
-from itda.demo.training import TrainingFigures, training_generate
-from itda.evaluation import services as evaluation
+from itda.demo.training import TRACK_COURSES, TrainingFigures, training_generate
 from itda.evaluation.models import (
-    Assignment,
     Evaluator,
-    Panel,
-    PanelStatus,
-    Score,
-    ScoreSheet,
-    SheetStatus,
 )
 from itda.evaluation.seed import calls_seed
 from itda.payments.services import allowance_compute
@@ -59,7 +51,6 @@ from itda.programs.models import (
     Zone,
 )
 from itda.recruitment.models import Application, Call, CallKind, Result
-from itda.recruitment.services import screening_run
 from itda.recruitment.snapshots import profile_snapshot
 
 PROGRAMME_CODE = "mss-smart-mfg-2026"  # itda/programs/reference_data/programmes.json
@@ -214,7 +205,8 @@ def _account_upsert(account: DemoAccount, display_name: str) -> User:
 def _accounts_create(
     *, world: generator.World, companies: list, trainees: list, evaluators: list
 ) -> int:
-    company = _first_in_zone(companies, world, Zone.CAPITAL)
+    # An SME: the company call screens out 중견기업.
+    company = _first_in_zone([c for c in companies if c.size != "mid"], world, Zone.CAPITAL)
     trainee = _first_in_zone(trainees, world, Zone.CAPITAL)
     evaluator = evaluators[0]
     groups = {g.zone: g for g in OperatingGroup.objects.filter(programme__code=PROGRAMME_CODE)}
@@ -246,8 +238,9 @@ def _accounts_create(
 
 
 def _applications_create(companies: list, *, seed: int) -> int:
-    """Every demo company applies to the seeded MSS company call (when it exists), at a
-    moment inside its window; a demo database shows the selection with real volumes."""
+    """The demo companies apply to the seeded MSS company call (when it exists), at a moment
+    inside its window: the rows the call's received list holds once imported, with the
+    snapshot evaluators read. Returns how many."""
     call = Call.objects.filter(programme__code=PROGRAMME_CODE, kind=CallKind.COMPANY).first()
     owner = User.objects.filter(username="operator").first()
     if call is None or owner is None:
@@ -284,55 +277,32 @@ def _applications_create(companies: list, *, seed: int) -> int:
 PANEL_SIZE = 9  # evaluators on the demo company call's panel
 
 
-def _selection_run(*, seed: int) -> int:
+def _selection_run(*, seed: int, evaluators: list, chair) -> int:
     """The company call's selection, as the operator runs it once the call has closed:
-    screening, a panel, and a ranking computed, confirmed and published through the services;
-    only the sheets are demo rows (every evaluator's scores, locked). The demo company scores
-    high, so its manager sees a selected company. Returns how many were selected; none while
-    the call is still open (its applications then stay 심사 중)."""
+    screening, a panel, the sheets, the chair closing the panel and a ranking computed,
+    confirmed and published, all through the services. The demo company scores high, so its
+    manager sees a selected company. Returns how many were selected; none while the call is
+    still open (its applications then stay 심사 중)."""
     call = Call.objects.filter(programme__code=PROGRAMME_CODE, kind=CallKind.COMPANY).first()
     operator = User.objects.filter(username="operator").first()
-    panel_members = list(Evaluator.objects.order_by("pk")[:PANEL_SIZE])
-    if call is None or operator is None or timezone.now() < call.closes_at or not panel_members:
+    if call is None or operator is None or timezone.now() < call.closes_at:
         return 0
-    screening_run(call=call, actor=operator)
-    panel = evaluation.panel_set(call=call, members=panel_members, chair=panel_members[0])
     demo_company = Company.objects.filter(managers__username="company").first()
     rng = random.Random(f"{seed}:selection")
-    k = min(call.scheme.evaluators_per_application, len(panel_members))
-    criteria = list(call.scheme.criteria.order_by("order", "pk"))
-    scored_at = call.closes_at + datetime.timedelta(days=10)
-    applications = evaluation.evaluated_applications(call).order_by("pk")
-    assignments, quality = [], {}
-    for i, (application_id, company_id) in enumerate(applications.values_list("pk", "company_id")):
-        quality[application_id] = (
-            0.95 if company_id == getattr(demo_company, "pk", None) else (0.45 + 0.5 * rng.random())
-        )
-        for j in range(k):
-            member = panel_members[(i + j) % len(panel_members)]
-            assignments.append({"application_id": application_id, "evaluator_id": member.pk})
-    assignments = _bulk(Assignment, assignments)
-    sheets = _bulk(
-        ScoreSheet,
-        [
-            {"assignment": a, "status": SheetStatus.LOCKED, "submitted_at": scored_at}
-            for a in assignments
-        ],
+    quality = {
+        pk: 0.95 if company_id == getattr(demo_company, "pk", None) else 0.45 + 0.5 * rng.random()
+        for pk, company_id in call.applications.order_by("pk").values_list("pk", "company_id")
+    }
+    chain.evaluate(
+        call=call,
+        members=[chair] + [e for e in evaluators if e.pk != chair.pk][: PANEL_SIZE - 1],
+        chair=chair,
+        quality=quality,
+        rng=rng,
+        scored_at=call.closes_at + datetime.timedelta(days=10),
+        actor=operator,
+        seed=seed,
     )
-    scores = []
-    for sheet in sheets:
-        q = quality[sheet.assignment.application_id]
-        for c in criteria:
-            share = min(1.0, max(0.0, q + rng.uniform(-0.08, 0.08)))
-            points = decimal.Decimal(round(c.max_points * share * 2) / 2)
-            scores.append(
-                {"sheet": sheet, "criterion": c, "points": points, "comment": "데모 평가 의견"}
-            )
-    _bulk(Score, scores)
-    Panel.objects.filter(pk=panel.pk).update(status=PanelStatus.CLOSED, closed_at=scored_at)
-    ranking = evaluation.ranking_compute(call=call, actor=operator)
-    evaluation.ranking_confirm(ranking=ranking, actor=operator)
-    evaluation.ranking_publish(ranking=ranking, actor=operator)
     return call.applications.filter(result=Result.SELECTED).count()
 
 
@@ -345,10 +315,11 @@ def demo_reset() -> None:
         # Courses and bookings take every cohort, session, enrolment and attendance with them;
         # rounds and positions every choice, ranking, interview, run, placement and trail row.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses pending FK checks
+        # The calls go too (calls_seed makes the seeded ones again): the demo opens its own.
         cursor.execute(
-            "TRUNCATE recruitment_application, evaluation_ranking, evaluation_panel, "
-            "training_course, training_roombooking, matching_matchround, internships_position "
-            "CASCADE"
+            "TRUNCATE recruitment_call, recruitment_application, evaluation_ranking, "
+            "evaluation_panel, training_course, training_roombooking, matching_matchround, "
+            "internships_position CASCADE"
         )
     for model in (Trainee, Company, Evaluator):
         _delete_all(model)
@@ -367,6 +338,11 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
         if any(existing) and not reset:
             return DemoResult(*existing, users=0, seconds=0.0, created=False)
         # Generate everything before the first write, so a bug costs nothing in the database.
+        today = timezone.localdate()
+        try:
+            calendar = chain.waves(Programme.objects.get(code=PROGRAMME_CODE), today)
+        except chain.ChainError as exc:
+            raise DemoError(str(exc)) from exc
         company_rows = generator.companies(world, seed=seed, scale=scale)
         trainee_rows = generator.trainees(world, seed=seed, scale=scale)
         evaluator_rows = generator.evaluators(world, seed=seed, scale=scale)
@@ -380,11 +356,52 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
                 world=world, companies=companies, trainees=trainees, evaluators=evaluators
             )
         calls_seed()  # after the accounts: the 2021 plans are filed by the operator
-        _applications_create(companies, seed=seed)
-        _selection_run(seed=seed)
         programme = Programme.objects.get(code=PROGRAMME_CODE)
-        today = timezone.localdate()
-        training = training_generate(programme=programme, trainees=trainees, seed=seed, today=today)
+        operator = User.objects.get(username="operator")
+        chair = evaluators[0]  # the demo evaluator login chairs every panel
+        rng = random.Random(f"itda-demo:{seed}:late-companies")
+        demo_company = Company.objects.filter(managers__username="company").first()
+        late = [
+            c for c in companies if c != demo_company and rng.random() < chain.SUPPLEMENTARY_SHARE
+        ]
+        _applications_create([c for c in companies if c not in late], seed=seed)
+        _selection_run(seed=seed, evaluators=evaluators, chair=chair)
+        chain.operating_groups_select(
+            programme=programme, operator=operator, evaluators=evaluators, chair=chair, seed=seed
+        )
+        me = Trainee.objects.filter(user__username="trainee").first()
+        seats = chain.allocations_set(
+            programme=programme,
+            operator=operator,
+            waves=sum(1 for w in calendar if timezone.now() >= w.call_opens),
+            capacity={
+                t.pk: sum(c.capacity for c in TRACK_COURSES if c.track == t.code)
+                for t in programme.tracks.all()
+            },
+        )
+        selections = chain.trainee_calls_run(
+            programme=programme,
+            calendar=calendar,
+            trainees=trainees,
+            me=me,
+            seats=seats,
+            evaluators=evaluators,
+            chair=chair,
+            now=timezone.now(),
+            seed=seed,
+        )
+        chain.supplementary_call_run(
+            programme=programme,
+            companies=late,
+            operator=operator,
+            evaluators=evaluators,
+            chair=chair,
+            today=today,
+            seed=seed,
+        )
+        training = training_generate(
+            programme=programme, calendar=calendar, selections=selections, seed=seed, today=today
+        )
         allowance_compute()  # the allowance so far of every demo enrolment, as staff would run it
         linkage = linkage_generate(
             programme=programme, companies=companies, trainees=trainees, seed=seed, today=today

@@ -1,18 +1,20 @@
-"""Demo training around "today": per operating group, the track courses (Track 1 basic and
-practical, Track 2 AI) with a finished, a running and an upcoming cohort each, and at the capital
+"""Demo training on the programme's calendar (itda.demo.chain.waves): per operating group, the
+track courses (Track 1 basic and practical, Track 2 AI) with a cohort in every wave — finished,
+running today, and the next one when it fits before the programme ends — and at the capital
 group short courses for employees by smart-factory stage, in a room of its own centre (the
 스마트화관 is run by the Incheon programme's operator, whose programme period has ended).
 
 Sessions fall on weekdays, 09:00–12:00 and 13:00–17:00 KST, each holding an approved booking of
 one of the group's rooms; the bookings go through the database's no-overlap constraint like any
-other. Trainees who fit (region of the group, preferred track of the course) are enrolled;
-sessions that ended before today have attendance, mostly present, deterministic from the seed.
-The demo trainee login is placed in a running cohort that meets today, taught by the demo staff
-login of their group, with one pending correction request of their own.
+other. Only the trainees their group's trainee call selected are enrolled, through the enrolment
+service on their wave's enrolment day, in ranking order, dealt to the track's courses (beyond a
+cohort's seats they wait). Sessions that ended before today have attendance, mostly present,
+deterministic from the seed; finished cohorts are judged (completion_confirm) and their
+certificates allocated. The demo trainee login is in a running cohort that meets today, taught
+by the demo staff login of their group, with one pending correction request of their own.
 
-Everything is written with bulk_create (the large tables in chunks, as itda.demo.services
-does); the rows do not grow with --scale beyond the trainees
-available to fill the cohorts.
+Schedules and attendance are written with bulk_create (the large tables in chunks, as
+itda.demo.services does); the rows do not grow with --scale beyond the trainees selected.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from itda.accounts.models import User
+from itda.demo.chain import COHORT_DAYS, Selection, Wave
 from itda.programs.models import (
     OperatingGroup,
     Programme,
@@ -35,8 +38,13 @@ from itda.programs.models import (
     Trainee,
     Venue,
 )
+from itda.training.completion import (
+    assessment_results_record,
+    certificates_allocate,
+    completion_confirm,
+)
+from itda.training.enrolment import enrol
 from itda.training.models import (
-    INCIDENTS,
     Attendance,
     AttendanceCorrection,
     AttendanceSource,
@@ -48,14 +56,12 @@ from itda.training.models import (
     CorrectionReason,
     Course,
     CourseLevel,
-    Enrollment,
     EnrollmentStatus,
     Module,
     RoomBooking,
     Session,
     TrainingRule,
 )
-from itda.training.selectors import rate_meets
 
 KST = ZoneInfo("Asia/Seoul")
 CHUNK = 2_000
@@ -121,12 +127,6 @@ TRACK_COURSES = (
 )
 EMPLOYEE_MODULES = (("단계 진단과 사례", 7), ("도구 실습", 7), ("자사 적용 계획", 7))
 
-# Cohorts of a track course: (number, weeks from this Monday to its first day). Four weeks
-# each (≤ one month), Monday to Friday: the three never overlap, so one room serves them all.
-# The running cohort started two weeks ago, so it ends within the linkage round's "about to
-# complete" horizon whatever the weekday (itda.matching.selectors.ABOUT_TO_COMPLETE_DAYS).
-TRACK_COHORTS = ((1, -6), (2, -2), (3, 3))
-COHORT_DAYS = 25  # Monday of week one to Friday of week four
 EMPLOYEE_DAYS = 3  # Monday to Wednesday
 
 # Attendance: most trainees are steady, a few struggle (and some of those do not complete).
@@ -151,6 +151,7 @@ class TrainingFigures:
     enrollments: int = 0
     attendances: int = 0
     corrections: int = 0
+    certificates: int = 0
 
 
 def _monday(day: datetime.date) -> datetime.date:
@@ -176,9 +177,15 @@ def _group_rooms(
     """The group's demo training centre (made once, kept across resets) and ``count`` lecture
     rooms."""
     region = group.regions.order_by("code").first()
-    venue, _ = Venue.objects.get_or_create(
+    venue, _ = Venue.objects.update_or_create(
         name=f"{zone_label} 스마트제조 교육센터(데모)",
-        defaults={"region": region, "programme": programme, "address": f"{region.name} (데모)"},
+        defaults={"is_demo": True},
+        create_defaults={
+            "region": region,
+            "programme": programme,
+            "address": f"{region.name} (데모)",
+            "is_demo": True,
+        },
     )
     return [
         Room.objects.get_or_create(
@@ -322,11 +329,30 @@ def _attendance_row(rng, enrollment, session, status, recorder) -> Attendance:
     )
 
 
+def _placements(selection: Selection, courses: dict) -> dict[int, list]:
+    """Who goes to which cohort of the wave: per group and track, the selected in ranking
+    order, dealt in turn to the track's courses (Track 1: 기초, 실무); by course id."""
+    placed: dict[int, list] = {}
+    for (group_id, track_id), applications in selection.selected.items():
+        track_courses = courses.get((group_id, track_id), [])
+        for i, application in enumerate(applications):
+            if track_courses:
+                placed.setdefault(track_courses[i % len(track_courses)].pk, []).append(application)
+    return placed
+
+
 def training_generate(
-    *, programme: Programme, trainees: list[Trainee], seed: int, today: datetime.date
+    *,
+    programme: Programme,
+    calendar: list[Wave],
+    selections: list[Selection],
+    seed: int,
+    today: datetime.date,
 ) -> TrainingFigures:
-    """Courses, cohorts, bookings, sessions, enrolments, attendance and corrections (see the
-    module docstring); the demo accounts must exist."""
+    """Courses, cohorts, bookings and sessions per wave, the selected enrolled through the
+    enrolment service on their wave's enrolment day, attendance of the days before today,
+    corrections, and completion with certificates for the finished cohorts (see the module
+    docstring); the demo accounts and the trainee calls' selection must exist."""
     rng = random.Random(f"itda-demo:{seed}:training")
     now = timezone.now()
     start_of_today = datetime.datetime.combine(today, datetime.time(0), KST)
@@ -336,25 +362,16 @@ def training_generate(
         .first()
         or TrainingRule.objects.filter(programme=programme).order_by("effective_from").first()
     )
-    groups = list(programme.operating_groups.prefetch_related("regions").order_by("zone"))
+    groups = list(programme.operating_groups.order_by("zone"))
     staff_users = {u.username: u for u in User.objects.filter(username__startswith="staff-")}
     staff = {g.pk: staff_users[f"staff-{g.zone}"] for g in groups}
     me_user = User.objects.filter(username="trainee").first()
-    me = next((t for t in trainees if me_user and t.user_id == me_user.pk), None)
+    me = Trainee.objects.filter(user=me_user).first() if me_user else None
     tracks = {t.code: t for t in programme.tracks.all()}
     writer = _Writer(rng=rng, now=now, staff_by_group=staff, rule=rule)
     monday = _monday(today)
-    # Who goes where: per group and track, trainees in a seeded order, the demo trainee first.
-    pools: dict[tuple[int, int | None], list[Trainee]] = {}
-    group_of_region = {r.pk: g for g in groups for r in g.regions.all()}
-    order = list(trainees)
-    rng.shuffle(order)
-    order.sort(key=lambda t: t is not me)
-    for t in order:
-        group = group_of_region.get(t.region_id)
-        if group is not None and t.preferred_track_id:
-            pools.setdefault((group.pk, t.preferred_track_id), []).append(t)
-    placements: list[tuple[Cohort, list]] = []
+    courses: dict[tuple[int, int], list[Course]] = {}
+    rooms_of: dict[int, Room] = {}
     for group in groups:
         # The capital group's employee courses take a fourth room: the track cohorts fill the
         # other three on every weekday.
@@ -362,23 +379,10 @@ def training_generate(
         rooms = _group_rooms(group, group.get_zone_display(), programme, count)
         for room, spec in zip(rooms, TRACK_COURSES, strict=False):
             track = tracks.get(spec.track)
-            if track is None:
-                continue
-            course = writer.course(group, spec, track.pk)
-            pool = pools.get((group.pk, track.pk), [])
-            # The running cohort first, so the demo trainee lands in it.
-            for number, weeks in sorted(TRACK_COHORTS, key=lambda c: c[0] != 2):
-                first = monday + weeks * WEEK
-                extra = ()
-                if number == 2 and me in pool[:1] and today.weekday() >= 5:
-                    extra = (today,)  # a weekend make-up session, so today has one
-                cohort, members = writer.cohort(
-                    course, number, first, COHORT_DAYS, spec.capacity, room, extra
-                )
-                want = spec.capacity + 2 if number == 3 else round(spec.capacity * 0.9)
-                members.extend(pool[:want])
-                del pool[:want]
-                placements.append((cohort, members))
+            if track is not None:
+                course = writer.course(group, spec, track.pk)
+                courses.setdefault((group.pk, track.pk), []).append(course)
+                rooms_of[course.pk] = room
         if group.zone == "capital":
             for i, level in enumerate(SmartFactoryLevel):
                 spec = CourseSpec(
@@ -392,56 +396,85 @@ def training_generate(
                 )
                 course = writer.course(group, spec, None, level.value)
                 for number, weeks in ((1, -(i + 2)), (2, i + 1)):
-                    writer.cohort(course, number, monday + weeks * WEEK, 2, 15, rooms[-1])
+                    first = monday + weeks * WEEK
+                    last = first + datetime.timedelta(days=EMPLOYEE_DAYS - 1)
+                    if programme.starts_on <= first and last <= programme.ends_on:
+                        writer.cohort(course, number, first, EMPLOYEE_DAYS - 1, 15, rooms[-1])
+    # Every track course runs a cohort in every wave, whoever was selected for it.
+    placements: list[tuple[Cohort, Wave, list]] = []
+    for selection in selections:
+        wave = selection.wave
+        placed = _placements(selection, courses)
+        for course_list in courses.values():
+            for course in course_list:
+                members = placed.get(course.pk, [])
+                mine = me is not None and any(a.trainee_id == me.pk for a in members)
+                extra = (today,) if mine and today.weekday() >= 5 else ()  # a weekend make-up
+                cohort, _ = writer.cohort(
+                    course,
+                    wave.number,
+                    wave.starts_on,
+                    COHORT_DAYS,
+                    next(sp.capacity for sp in TRACK_COURSES if sp.code == course.code),
+                    rooms_of[course.pk],
+                    extra,
+                )
+                placements.append((cohort, wave, members))
     schedule = dict((c.pk, s) for c, s in writer.write_schedule())
-    enrollments, attendances = [], []
-    for cohort, members in placements:
-        sessions = schedule[cohort.pk]
-        finished = cohort.ends_on < today
+    enrollments, attendances, finished = [], [], []
+    for cohort, wave, members in placements:
+        if wave.enrolled_on > today:
+            continue  # selected; staff enrol them on the wave's enrolment day
         recorder = staff[cohort.course.operating_group_id]
-        past = [s for s in sessions if s.ends_at <= start_of_today]
-        for i, trainee in enumerate(members):
-            waiting = cohort.number == 3 and i >= cohort.capacity
-            e = Enrollment(
-                cohort=cohort,
-                trainee=trainee,
-                status=EnrollmentStatus.WAITLISTED if waiting else EnrollmentStatus.ENROLLED,
-                waitlist_position=i - cohort.capacity + 1 if waiting else None,
-                enrolled_by=recorder,
+        past = [s for s in schedule[cohort.pk] if s.ends_at <= start_of_today]
+        for application in members:
+            e = enrol(
+                cohort,
+                application.trainee,
+                application=application,
+                actor=recorder,
+                today=wave.enrolled_on,
             )
-            weights = STRUGGLING if rng.random() < STRUGGLING_SHARE else STEADY
-            rows = [_attendance_row(rng, e, s, _pick(rng, weights), recorder) for s in past]
-            if finished:
-                _complete(rng, e, rows, cohort, len(past))
             enrollments.append(e)
-            attendances += rows
-    Enrollment.objects.bulk_create(enrollments)
+            if e.status != EnrollmentStatus.ENROLLED:
+                continue
+            weights = STRUGGLING if rng.random() < STRUGGLING_SHARE else STEADY
+            attendances += [_attendance_row(rng, e, s, _pick(rng, weights), recorder) for s in past]
+        if cohort.ends_on < today:
+            finished.append(cohort)
     corrections = _corrections(attendances, me, me_user, staff)
     _chunked(Attendance, attendances)
     AttendanceCorrection.objects.bulk_create(corrections)
-    Cohort.objects.filter(pk__in=[c.pk for c, _ in placements], ends_on__lt=today).update(
-        completed_at=now
-    )
+    for cohort in finished:
+        writer.figures.certificates += _complete(
+            rng, cohort, staff[cohort.course.operating_group_id]
+        )
     writer.figures.enrollments = len(enrollments)
     writer.figures.attendances = len(attendances)
     writer.figures.corrections = len(corrections)
     return writer.figures
 
 
-def _complete(rng, enrollment: Enrollment, rows: list[Attendance], cohort, scheduled) -> None:
-    """The completion decision of a finished cohort, by the programme's rule."""
-    attended = sum(r.status != "absent" for r in rows)
-    incidents = sum(INCIDENTS.get(r.status, 0) for r in rows)
-    credited = max(0, attended - incidents // cohort.rule.incidents_per_absence)
-    passed = None
-    if cohort.course.has_assessment:
-        passed = rng.random() < ASSESSMENT_PASS
-    completes = rate_meets(credited, scheduled, cohort.rule.completion_min_rate) and (
-        passed is not False or not cohort.rule.assessment_required
+def _complete(rng, cohort: Cohort, actor) -> int:
+    """A finished cohort as its staff close it the morning after: assessment results (where the
+    course has one), the completion judgement under the programme's rule, and the certificates
+    of those who completed. Returns how many certificates."""
+    day_after = datetime.datetime.combine(
+        cohort.ends_on + datetime.timedelta(days=3), datetime.time(10), KST
     )
-    enrollment.assessment_passed = passed
-    enrollment.status = EnrollmentStatus.COMPLETED if completes else EnrollmentStatus.NOT_COMPLETED
-    enrollment.ended_at = datetime.datetime.combine(cohort.ends_on, datetime.time(18), KST)
+    if cohort.course.has_assessment:
+        assessment_results_record(
+            cohort=cohort,
+            results={
+                pk: rng.random() < ASSESSMENT_PASS
+                for pk in cohort.enrollments.filter(status=EnrollmentStatus.ENROLLED)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            },
+            actor=actor,
+        )
+    completion_confirm(cohort=cohort, actor=actor, now=day_after)
+    return certificates_allocate(cohort=cohort, now=day_after)
 
 
 def _corrections(attendances, me, me_user, staff) -> list[AttendanceCorrection]:

@@ -728,6 +728,9 @@ class Venue(models.Model):
         related_name="operated_venues",
         verbose_name="운영 기관",
     )
+    # Made up by generate_demo: its sessions are real to the demo, but the public reference
+    # pages (programme, complex) list only venues that exist.
+    is_demo = models.BooleanField("데모 교육장", default=False)
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePaths(group="operator", region="region")

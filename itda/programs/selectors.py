@@ -132,7 +132,9 @@ def complex_detail(pk: int) -> IndustrialComplex:
     queryset = IndustrialComplex.objects.select_related("region").prefetch_related(
         "figures",
         _plan_sites(),
-        Prefetch("venues", queryset=Venue.objects.select_related("programme")),
+        Prefetch(
+            "venues", queryset=Venue.objects.filter(is_demo=False).select_related("programme")
+        ),
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -396,7 +398,7 @@ def programme_list() -> QuerySet[Programme]:
         "budgets",
         "windows",
         Prefetch("operating_groups", queryset=OperatingGroup.objects.order_by("pk")),
-        "venues",
+        Prefetch("venues", queryset=Venue.objects.filter(is_demo=False)),
     )
 
 
@@ -415,7 +417,9 @@ def programme_detail(code: str) -> Programme:
         ),
         Prefetch(
             "venues",
-            queryset=Venue.objects.select_related("region", "complex").prefetch_related("rooms"),
+            queryset=Venue.objects.filter(is_demo=False)
+            .select_related("region", "complex")
+            .prefetch_related("rooms"),
         ),
     )
     return get_object_or_404(queryset, code=code)

@@ -8,6 +8,7 @@ cohorts is checked here and, as the last line, by the database's partial unique 
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
@@ -130,9 +131,11 @@ def _month_error(cohort: Cohort, taken: list[Enrollment]) -> str | None:
     )
 
 
-def _fit_error(cohort: Cohort, trainee: Trainee, track: Track | None) -> str | None:
-    """Why the trainee does not fit the cohort's course (audience, track, the group's 시·도),
-    or None."""
+def _fit_error(
+    cohort: Cohort, trainee: Trainee, track: Track | None, today: datetime.date | None = None
+) -> str | None:
+    """Why the trainee does not fit the cohort's course (audience, track, the group's 시·도, its
+    end), or None."""
     course = cohort.course
     group = course.operating_group
     employee = trainee.employment_status == EmploymentStatus.EMPLOYEE
@@ -145,11 +148,11 @@ def _fit_error(cohort: Cohort, trainee: Trainee, track: Track | None) -> str | N
         return f"교육생의 트랙({mine})이 과정의 트랙({course.track.name})과 다릅니다."
     if not group.regions.filter(pk=trainee.region_id).exists():
         return f"교육생의 거주지({trainee.region})는 {group.name}의 담당 지역이 아닙니다."
-    return _ended_error(cohort)
+    return _ended_error(cohort, today)
 
 
-def _ended_error(cohort: Cohort) -> str | None:
-    if cohort.ends_on < timezone.localdate():
+def _ended_error(cohort: Cohort, today: datetime.date | None = None) -> str | None:
+    if cohort.ends_on < (today or timezone.localdate()):
         return "이미 끝난 기수에는 등록할 수 없습니다."
     return None
 
@@ -215,12 +218,18 @@ def _save_or_explain(save) -> None:
 
 @transaction.atomic
 def enrol(
-    cohort: Cohort, trainee: Trainee, *, application: Application | None = None, actor: User
+    cohort: Cohort,
+    trainee: Trainee,
+    *,
+    application: Application | None = None,
+    actor: User,
+    today: datetime.date | None = None,
 ) -> Enrollment:
     """Give a trainee a place in a cohort (or the next waitlist place when it is full).
 
     ``application`` is the selection that entitles them; without it an operator enrols them
-    directly and their preferred track decides the fit."""
+    directly and their preferred track decides the fit. ``today`` (by default the KST date) is
+    the day of enrolment, for a cohort's history told afterwards (the demo's calendar)."""
     cohort = _locked(cohort)
     track = trainee.preferred_track
     if application is not None:
@@ -229,7 +238,7 @@ def enrol(
             raise EnrolmentError(problem)
         track = application.call.track
     problem = (
-        _fit_error(cohort, trainee, track)
+        _fit_error(cohort, trainee, track, today)
         or _active_error(trainee)
         or _month_error(cohort, training_taken([trainee.pk], cohort=cohort).get(trainee.pk, []))
     )

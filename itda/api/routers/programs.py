@@ -355,7 +355,12 @@ class ProgrammeOut(Schema):
 
 
 def _venues():
-    return Venue.objects.select_related("region", "complex").prefetch_related("rooms")
+    # Reference data: the demo's made-up training centres are not part of it.
+    return (
+        Venue.objects.filter(is_demo=False)
+        .select_related("region", "complex")
+        .prefetch_related("rooms")
+    )
 
 
 def _programmes():

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from itda.accounts.models import User
 from itda.demo.services import DEMO_PASSWORD, PROGRAMME_CODE
-from itda.programs.models import OperatingGroup
+from itda.programs.models import OperatingGroup, Programme
 from itda.programs.services import reference_load_all
 from itda.training.models import (
     ACTIVE_ENROLLMENT,
@@ -39,16 +39,19 @@ def demo():
     generate()
 
 
-def test_each_group_runs_a_finished_a_running_and_an_upcoming_cohort_per_track_course(demo):
+def test_each_group_runs_a_finished_and_a_running_cohort_per_track_course(demo):
     today = timezone.localdate()
+    programme = Programme.objects.get(code=PROGRAMME_CODE)
     for group in OperatingGroup.objects.filter(programme__code=PROGRAMME_CODE):
         track_courses = Course.objects.filter(operating_group=group, audience="job_seeker")
         assert sorted(c.code for c in track_courses) == ["T1-BASIC", "T1-PRACTICAL", "T2-AI"]
         for course in track_courses:
             cohorts = list(course.cohorts.order_by("number"))
-            assert [c.ends_on < today for c in cohorts] == [True, False, False]
+            assert [c.ends_on < today for c in cohorts[:2]] == [True, False]
             assert cohorts[1].starts_on <= today <= cohorts[1].ends_on
-            assert cohorts[2].starts_on > today
+            # The next wave only when it fits before the programme ends.
+            assert all(c.starts_on > today for c in cohorts[2:])
+            assert all(c.ends_on <= programme.ends_on for c in cohorts)
             assert all((c.ends_on - c.starts_on).days < 31 for c in cohorts)  # ≤ one month
             assert course.total_hours == 140
     employee = Course.objects.filter(audience="employee")
@@ -87,7 +90,9 @@ def test_enrolments_fit_and_attendance_covers_the_days_before_today(demo):
         assert e.trainee.preferred_track_id == e.cohort.course.track_id
     statuses = Counter(rows.values_list("status", flat=True))
     assert statuses["completed"] > statuses["not_completed"] > 0
-    assert statuses["enrolled"] > 0 and statuses["waitlisted"] > 0
+    # Waiting places come only from selections beyond a cohort's seats (a few per wave at
+    # scale 1), so a small demo may have none.
+    assert statuses["enrolled"] > 0
     start_of_today = datetime.datetime.combine(timezone.localdate(), datetime.time(0), KST)
     assert not Attendance.objects.filter(session__ends_at__gt=start_of_today).exists()
     marks = Counter(Attendance.objects.values_list("status", flat=True))

@@ -47,12 +47,13 @@ def test_refuses_without_reference_data(db):
 
 
 def test_counts_are_proportional_to_scale(demo):
-    assert "기업 50, 교육생 45, 평가위원 3, 계정 12, 기수 71," in demo
+    assert "기업 50, 교육생 45, 평가위원 9, 계정 12, 기수 49," in demo
     assert len(demo.strip().splitlines()) == 1
+    # Evaluators: never fewer than the company call's panel of nine.
     assert (Company.objects.count(), Trainee.objects.count(), Evaluator.objects.count()) == (
         50,
         45,
-        3,
+        9,
     )
 
 
@@ -103,8 +104,11 @@ def test_rerun_changes_nothing_and_reset_gives_the_same_names(demo):
 
 
 def test_one_account_per_role_linked_to_its_records(demo):
-    users = {u.username: u for u in User.objects.all()}
+    # Besides the logins, the organisations that applied to the operating-group call.
+    users = {u.username: u for u in User.objects.exclude(username__startswith="org-")}
     assert set(users) == {a.username for a in DEMO_ACCOUNTS}
+    organisations = User.objects.filter(username__startswith="org-")
+    assert {u.role for u in organisations} == {Role.COMPANY}
     assert Counter(u.role for u in users.values()) == {
         Role.OPERATOR: 1,
         Role.GROUP_STAFF: 7,
@@ -191,10 +195,12 @@ def test_demo_companies_apply_to_the_seeded_call_and_reset_clears_them(reference
 
     calls_seed()
     generate()
-    apps = Application.objects.filter(call__kind="company")
+    # Every company applies once: most to the first call, a few to the later 추가 모집.
+    apps = Application.objects.filter(call__kind="company").select_related("call")
     assert apps.count() == Company.objects.count() > 0
-    call = apps.first().call
-    assert all(call.opens_at <= a.submitted_at < call.closes_at for a in apps)
+    assert apps.values("company").distinct().count() == apps.count()
+    assert len({a.call_id for a in apps}) == 2
+    assert all(a.call.opens_at <= a.submitted_at < a.call.closes_at for a in apps)
     assert apps.filter(status="submitted").count() == apps.count()
     generate("--reset")
     assert Application.objects.filter(call__kind="company").count() == Company.objects.count()

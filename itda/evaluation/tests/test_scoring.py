@@ -486,3 +486,44 @@ def test_an_evaluator_outside_the_panel_gets_a_404(regions, world, login_as, cli
     outsider = _other_evaluator("outsider", regions)
     login_as(outsider.user)
     assert client.post(f"/evaluation/panels/{world['panel'].pk}/close/").status_code == 404
+
+
+# --- Many sheets at once ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_sheets_submit_takes_many_sheets_under_sheet_saves_rules(world):
+    apps, me, second = world["applications"], world["me"], world["second"]
+    mine = [_assign(a, me) for a in apps]
+    theirs = _assign(apps[0], second)
+    good = {"plan": Decimal("30"), "capability": Decimal("20"), "effect": Decimal("25.5")}
+
+    # A score at an extreme needs its comment: nothing is written.
+    with pytest.raises(services.EvaluationError, match="의견"):
+        services.sheets_submit(
+            call=world["call"],
+            sheets={mine[0].pk: (good, {}), theirs.pk: ({**good, "plan": Decimal("40")}, {})},
+        )
+    assert not ScoreSheet.objects.exists()
+
+    # A conflicted pair is refused, as sheet_save refuses it.
+    ConflictOfInterest.objects.create(
+        evaluator=me, application=apps[2], source=ConflictSource.DECLARED, note="겸직"
+    )
+    with pytest.raises(services.EvaluationError, match="이해충돌"):
+        services.sheets_submit(call=world["call"], sheets={mine[2].pk: (good, {})})
+
+    with CaptureQueriesContext(connection) as queries:
+        n = services.sheets_submit(
+            call=world["call"], sheets={a.pk: (good, {}) for a in (mine[0], mine[1], theirs)}
+        )
+    assert n == 3 and len(queries) < 15
+    assert set(ScoreSheet.objects.values_list("status", flat=True)) == {SheetStatus.SUBMITTED}
+    assert Score.objects.count() == 9
+    # Submitted once; never again.
+    with pytest.raises(services.EvaluationError, match="제출한 평가표"):
+        services.sheets_submit(call=world["call"], sheets={mine[0].pk: (good, {})})
+    world["panel"].status = PanelStatus.CLOSED
+    world["panel"].save()
+    with pytest.raises(services.EvaluationError, match="마감"):
+        services.sheets_submit(call=world["call"], sheets={theirs.pk: (good, {})})

@@ -157,6 +157,17 @@ def test_a_finished_cohort_takes_nobody(regions, admin):
     )
     with pytest.raises(EnrolmentError, match="끝난 기수"):
         enrol(cohort, _trainees(regions, 1)[0], actor=admin)
+    # An enrolment told as of the day it happened (the demo's calendar) judges by that day.
+    on_the_day = today - datetime.timedelta(days=45)
+    row = enrol(cohort, _trainees(regions, 1)[0], actor=admin, today=on_the_day)
+    assert row.status == "enrolled"
+    with pytest.raises(EnrolmentError, match="끝난 기수"):
+        enrol(
+            cohort,
+            _trainees(regions, 1)[0],
+            actor=admin,
+            today=cohort.ends_on + datetime.timedelta(days=1),
+        )
 
 
 def _trainee_call(regions, track=None):
