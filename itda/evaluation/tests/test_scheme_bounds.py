@@ -41,7 +41,7 @@ def _post(client, call, **overrides):
         ("criteria-0-max_points", "500", "배점은 1점에서 100점 사이여야 합니다."),
         ("evaluators_per_application", "0", "신청서당 평가위원 수는 1명에서 20명 사이여야"),
         ("evaluators_per_application", "50", "신청서당 평가위원 수는 1명에서 20명 사이여야"),
-        ("cutoff", "150", "과락 점수는 0점에서 100점 사이여야 합니다."),
+        ("cutoff", "150", "선정 기준 점수는 0점에서 100점 사이여야 합니다."),
     ],
 )
 def test_the_admin_refuses_an_implausible_number_in_korean(
