@@ -1,9 +1,12 @@
 """Pages that read across stages: the operator's home (every stage's totals) and the trainee's
 own training (works on a phone): schedule, attendance with any corrections, allowance so far and
 certificate — the trainee's own rows only, through the scope rule. They live here, at the end of
-the pipeline, because they read training, evaluation and payments alike."""
+the pipeline, because they read training, evaluation and payments alike. The operator's
+programme settings page is here too: a new period is checked against every stage's dates."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -12,9 +15,12 @@ from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.evaluation.models import Evaluator
 from itda.outcomes.selectors import trainee_steps
+from itda.outcomes.services import programme_period_change
 from itda.payments.selectors import line_explain, trainee_lines
-from itda.programs.models import Company, Trainee
+from itda.programs.forms import ProgrammePayeeForm, ProgrammePeriodForm
+from itda.programs.models import Company, Programme, Trainee
 from itda.programs.selectors import region_registration_counts
+from itda.programs.services import programme_payee_change
 from itda.training.models import Certificate
 from itda.training.selectors import (
     Progress,
@@ -94,3 +100,45 @@ def my_training(request):
             "now": timezone.now(),
         }
     return render(request, "outcomes/my_training.html", context)
+
+
+@never_cache
+def programme_settings(request, code: str):
+    """사업 설정: the operator extends or moves the programme's period and chooses who receives
+    the monthly internship money; each change needs a reason and is listed below."""
+    require_role(request, Role.OPERATOR)
+    programme = get_object_or_404(Programme, code=code)
+    which = request.POST.get("form") if request.method == "POST" else None
+    period = ProgrammePeriodForm(
+        request.POST if which == "period" else None,
+        prefix="period",
+        initial={"starts_on": programme.starts_on, "ends_on": programme.ends_on},
+    )
+    payee = ProgrammePayeeForm(
+        request.POST if which == "payee" else None,
+        prefix="payee",
+        initial={"payee": programme.internship_allowance_payee},
+    )
+    form, change = {
+        "period": (period, programme_period_change),
+        "payee": (payee, programme_payee_change),
+    }.get(which, (None, None))
+    if form is not None and form.is_valid():
+        try:
+            change(programme=programme, **form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, "사업 설정을 바꾸고 변경 기록을 남겼습니다.")
+            return redirect("outcomes:programme_settings", code=programme.code)
+    return render(
+        request,
+        "outcomes/programme_settings.html",
+        {
+            "programme": programme,
+            "period": period,
+            "payee": payee,
+            "changes": programme.setting_changes.select_related("actor")[:50],
+        },
+        status=400 if period.errors or payee.errors else 200,
+    )

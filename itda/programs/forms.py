@@ -2,8 +2,8 @@
 
 from django import forms
 
-from itda.lib.forms import change_reason_field
-from itda.programs.models import OperatingGroup, Region, Track
+from itda.lib.forms import BoundedDatesMixin, change_reason_field
+from itda.programs.models import InternshipPayee, OperatingGroup, Region, Track
 
 
 class RegionChangeForm(forms.Form):
@@ -112,3 +112,29 @@ class TolerancesForm(forms.Form):
 
     def track_pcts(self) -> dict[int, int]:
         return {t.pk: self.cleaned_data[f"track_{t.pk}"] for t in self.tracks}
+
+
+class ProgrammePeriodForm(BoundedDatesMixin, forms.Form):
+    """A programme's new period, and why it changes."""
+
+    starts_on = forms.DateField(label="시작일", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="종료일", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = change_reason_field()
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "사업 종료일은 시작일 이후여야 합니다.")
+        return data
+
+
+class ProgrammePayeeForm(forms.Form):
+    """Who receives the monthly internship money: either reading of the release."""
+
+    payee = forms.ChoiceField(
+        label="인턴십 월 지원금을 받는 쪽",
+        choices=InternshipPayee.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = change_reason_field()

@@ -457,12 +457,18 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def period_span(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The programme's days as moments: from the first day's KST midnight up to (not
+        including) the midnight after the last day."""
+        since = datetime.datetime.combine(self.starts_on, datetime.time(), _KST)
+        until = datetime.datetime.combine(self.ends_on, datetime.time(), _KST)
+        return since, until + datetime.timedelta(days=1)
+
     def period_errors(self, row: models.Model, *fields: str) -> dict[str, str]:
         """A Korean error for each named moment of ``row`` (a call's window, a round's
         deadlines) that falls outside the programme's days, counted in KST; for ``clean()``."""
-        since = datetime.datetime.combine(self.starts_on, datetime.time(), _KST)
-        until = datetime.datetime.combine(self.ends_on, datetime.time(), _KST)
-        until += datetime.timedelta(days=1)
+        since, until = self.period_span
         return {
             name: f"{josa(row._meta.get_field(name).verbose_name, '은/는')} 사업기간"
             f"({self.starts_on:%Y-%m-%d}~{self.ends_on:%Y-%m-%d}) 안에 있어야 합니다."
@@ -699,6 +705,51 @@ class TrackAllocationChange(models.Model):
                 violation_error_message="목표를 넘는 배정에는 사유가 필요합니다.",
             ),
         ]
+
+
+class ProgrammeSetting(models.TextChoices):
+    """A programme setting the operator may change after the programme is loaded."""
+
+    PERIOD = "period", "사업기간"
+    PAYEE = "payee", "인턴십 월 지원금을 받는 쪽"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="programme_setting_change_append_only",
+        operation=pgtrigger.Update | pgtrigger.Delete,
+    )
+)
+class ProgrammeSettingChange(models.Model):
+    """One change of a programme setting by the operator: which, from what to what, why, who
+    and when. Values are kept as shown on the page, so the trail reads without the code."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="setting_changes", verbose_name="사업"
+    )
+    setting = models.CharField("설정", max_length=20, choices=ProgrammeSetting.choices)
+    old_value = models.CharField("이전 값", max_length=100)
+    new_value = models.CharField("새 값", max_length=100)
+    reason = models.CharField("사유", max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="처리자"
+    )
+    at = models.DateTimeField("처리 일시", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "사업 설정 변경"
+        verbose_name_plural = "사업 설정 변경"
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""),
+                name="programme_setting_change_has_reason",
+                violation_error_message="사업 설정을 바꾸려면 사유가 필요합니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.get_setting_display()}: {self.old_value} → {self.new_value}"
 
 
 @pghistory.track()

@@ -1,6 +1,6 @@
 """Writes for programs: loading the reference data transcribed from the seed documents,
-moving a person or a company to another region, and sharing the national targets among the
-groups."""
+moving a person or a company to another region, sharing the national targets among the
+groups, and the operator's changes of a programme's settings."""
 
 from __future__ import annotations
 
@@ -18,12 +18,14 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from itda.accounts.roles import Role
+from itda.lib.korean import josa
 from itda.programs.models import (
     Company,
     CompanyRegionChange,
     ComplexFigure,
     DatePrecision,
     IndustrialComplex,
+    InternshipPayee,
     KeyTask,
     OperatingGroup,
     OriginKind,
@@ -32,6 +34,8 @@ from itda.programs.models import (
     Programme,
     ProgrammeBudget,
     ProgrammeExecutor,
+    ProgrammeSetting,
+    ProgrammeSettingChange,
     ProgrammeWindow,
     Region,
     Room,
@@ -555,4 +559,81 @@ def target_tolerances_set(
         track.tolerance_pct = track_pcts[track.pk]
         track.full_clean()
         track.save(update_fields=["tolerance_pct"])
+    return programme
+
+
+def period_label(starts_on: date, ends_on: date) -> str:
+    """A period as the pages and the settings trail write it."""
+    return f"{starts_on:%Y-%m-%d}~{ends_on:%Y-%m-%d}"
+
+
+def _setting_change_record(
+    *, programme: Programme, setting: str, old_value: str, new_value: str, reason: str, actor
+) -> ProgrammeSettingChange:
+    """The trail row of one setting change; a change to the same value is refused so the trail
+    holds only real changes."""
+    if old_value == new_value:
+        raise ValidationError(f"{josa(ProgrammeSetting(setting).label, '이/가')} 지금과 같습니다.")
+    change = ProgrammeSettingChange(
+        programme=programme,
+        setting=setting,
+        old_value=old_value,
+        new_value=new_value,
+        reason=reason.strip(),
+        actor=actor,
+    )
+    change.full_clean()
+    change.save()
+    return change
+
+
+@transaction.atomic
+def programme_period_set(
+    *, programme: Programme, starts_on: date, ends_on: date, reason: str, actor
+) -> Programme:
+    """Give a programme a new period and record the change. Programs cannot read the later
+    stages' dates, so this does not look for calls, cohorts, rounds or internships the new
+    period would leave outside: the operator's door is outcomes.services.programme_period_change,
+    which does and then calls this."""
+    if actor.role != Role.OPERATOR:
+        raise PermissionDenied
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    old = period_label(programme.starts_on, programme.ends_on)
+    # A bound the operator sets is an exact day, even where the release gave only a month.
+    if starts_on != programme.starts_on:
+        programme.starts_on, programme.starts_precision = starts_on, DatePrecision.DAY
+    if ends_on != programme.ends_on:
+        programme.ends_on, programme.ends_precision = ends_on, DatePrecision.DAY
+    programme.full_clean()
+    _setting_change_record(
+        programme=programme,
+        setting=ProgrammeSetting.PERIOD,
+        old_value=old,
+        new_value=period_label(starts_on, ends_on),
+        reason=reason,
+        actor=actor,
+    )
+    programme.save(update_fields=["starts_on", "ends_on", "starts_precision", "ends_precision"])
+    return programme
+
+
+@transaction.atomic
+def programme_payee_change(*, programme: Programme, payee: str, reason: str, actor) -> Programme:
+    """Choose who receives the monthly internship money (the release reads both ways) and
+    record the change. Agreements already proposed keep the payee they were made with."""
+    if actor.role != Role.OPERATOR:
+        raise PermissionDenied
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    old = programme.get_internship_allowance_payee_display()
+    programme.internship_allowance_payee = payee
+    programme.full_clean()
+    _setting_change_record(
+        programme=programme,
+        setting=ProgrammeSetting.PAYEE,
+        old_value=old,
+        new_value=InternshipPayee(payee).label,
+        reason=reason,
+        actor=actor,
+    )
+    programme.save(update_fields=["internship_allowance_payee"])
     return programme

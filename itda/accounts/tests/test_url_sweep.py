@@ -411,6 +411,8 @@ SWEEP: dict[str, Row] = {
     # role homes and registries
     "outcomes:operator_home": own("admin"),
     "outcomes:my_training": own("trainee"),
+    # The national operator changes a programme's period and payee setting: no one else.
+    "outcomes:programme_settings": Row(lambda w: {"code": w["regions"]["programme"].code}),
     "registry:group_home": own("seoul_staff"),
     "registry:company_home": own("company"),
     "outcomes:trainee_home": own("trainee"),

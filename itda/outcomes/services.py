@@ -1,0 +1,36 @@
+"""The one write that must read every stage first: changing a programme's period. Outcomes
+writes no rows of its own; it checks the later stages' dates and calls programs' service."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from itda.accounts.roles import Role
+from itda.outcomes.selectors import period_strandings
+from itda.programs import services as programs
+from itda.programs.models import Programme
+
+
+@transaction.atomic
+def programme_period_change(
+    *, programme: Programme, starts_on: date, ends_on: date, reason: str, actor
+) -> Programme:
+    """Extend or move a programme's period (operator only, with a reason, recorded). Refused
+    while any call window, cohort, match round deadline or internship would fall outside the
+    new period: nothing of the programme runs past its timeline unnoticed."""
+    if actor.role != Role.OPERATOR:
+        raise PermissionDenied
+    # Under the programme's row lock, so two changes of the period do not pass each other.
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    stranded = period_strandings(programme, starts_on, ends_on)
+    if stranded:
+        raise ValidationError(
+            f"새 사업기간({programs.period_label(starts_on, ends_on)}) 밖에 남는 일정이 있어 "
+            f"바꿀 수 없습니다: {', '.join(stranded)}. 해당 일정을 먼저 옮기세요."
+        )
+    return programs.programme_period_set(
+        programme=programme, starts_on=starts_on, ends_on=ends_on, reason=reason, actor=actor
+    )
