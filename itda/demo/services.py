@@ -267,8 +267,11 @@ def _import_file(call: Call, companies: list[Company]) -> io.BytesIO:
     workbook = load_workbook(io.BytesIO(import_template_bytes(call=call)))
     sheet = workbook[TEMPLATE_SHEET]
     columns = column_specs(call)
-    for company in companies:
-        sheet.append([_import_cell(column, company) for column in columns])
+    # Row 1 is the header and row 2 the example; ``append`` would start below the template's
+    # pre-formatted rows, leaving a thousand blank rows the preview would report as skipped.
+    for number, company in enumerate(companies, start=3):
+        for index, column in enumerate(columns, start=1):
+            sheet.cell(row=number, column=index, value=_import_cell(column, company))
     out = io.BytesIO()
     workbook.save(out)
     out.seek(0)

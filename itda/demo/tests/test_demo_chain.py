@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from itda.demo.chain import programme_call
-from itda.demo.services import PROGRAMME_CODE
+from itda.demo.services import PROGRAMME_CODE, _import_file
 from itda.evaluation.models import Assignment, PanelStatus, RankingStatus
 from itda.matching.models import MatchRound
-from itda.programs.models import OperatingGroup, Programme, Venue, Zone
+from itda.programs.models import Company, OperatingGroup, Programme, Venue, Zone
 from itda.programs.services import reference_load_all
-from itda.recruitment.imports import IMPORT_NOTE
+from itda.recruitment.imports import IMPORT_NOTE, import_preview
 from itda.recruitment.models import Application, ApplicationTransition, Call, CallKind, Result
 from itda.training.models import Certificate, Cohort, Enrollment, Session
 
@@ -133,6 +133,10 @@ def test_the_first_company_call_is_filled_by_the_excel_import(demo):
         application__call=call, note=IMPORT_NOTE, actor__username="operator", old=""
     )
     assert imported.count() == applications.count()
+    # The list is the template filled in from its first free row, as staff fill it in.
+    companies = Company.objects.filter(applications__call=call).select_related("region")
+    preview = import_preview(call=call, file=_import_file(call, list(companies.order_by("pk"))))
+    assert preview.counts["rows"] == applications.count() and preview.counts["blank"] == 0
     # The receipt is the import's (call, day, key); the snapshot names the company's region.
     for a in applications.select_related("company__region")[:20]:
         assert a.receipt_number.endswith(f"-{a.pk:06d}")
