@@ -17,6 +17,7 @@ set, which the next run reports and ``--reset`` clears.
 from __future__ import annotations
 
 import datetime
+import io
 import random
 import time
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import connection, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from openpyxl import load_workbook
 
 from itda.accounts.models import User
 from itda.accounts.roles import SECOND_FACTOR_ROLES, Role
@@ -39,6 +41,7 @@ from itda.evaluation.models import (
     Evaluator,
 )
 from itda.evaluation.seed import calls_seed
+from itda.lib.brn import brn_format
 from itda.payments.services import allowance_compute
 from itda.programs.models import (
     Company,
@@ -50,8 +53,15 @@ from itda.programs.models import (
     Trainee,
     Zone,
 )
-from itda.recruitment.models import Application, Call, CallKind, Result
-from itda.recruitment.snapshots import profile_snapshot
+from itda.recruitment.imports import (
+    TEMPLATE_SHEET,
+    Column,
+    ImportRefused,
+    column_specs,
+    import_commit,
+    import_template_bytes,
+)
+from itda.recruitment.models import Call, CallKind, Result
 
 PROGRAMME_CODE = "mss-smart-mfg-2026"  # itda/programs/reference_data/programmes.json
 # A demo password, printed by `demo_logins`; it satisfies AUTH_PASSWORD_VALIDATORS.
@@ -237,41 +247,63 @@ def _accounts_create(
     return len(DEMO_ACCOUNTS)
 
 
-def _applications_create(companies: list, *, seed: int) -> int:
-    """The demo companies apply to the seeded MSS company call (when it exists), at a moment
-    inside its window: the rows the call's received list holds once imported, with the
-    snapshot evaluators read. Returns how many."""
+def _import_cell(column: Column, company: Company) -> object:
+    """The cell staff would type for ``company`` under ``column``: labels, not stored codes."""
+    value = getattr(company, column.key, None)
+    if value in (None, ""):
+        return None
+    if column.kind == "brn":
+        return brn_format(value)
+    if column.kind == "choice":
+        return dict(column.choices)[value]
+    if column.kind in ("region", "complex"):
+        return value.name
+    return value
+
+
+def _import_file(call: Call, companies: list[Company]) -> io.BytesIO:
+    """The call's import template, downloaded and filled in with one row per company below its
+    example row (which the import skips), as an operating group sends its list."""
+    workbook = load_workbook(io.BytesIO(import_template_bytes(call=call)))
+    sheet = workbook[TEMPLATE_SHEET]
+    columns = column_specs(call)
+    # Row 1 is the header and row 2 the example; ``append`` would start below the template's
+    # pre-formatted rows, leaving a thousand blank rows the preview would report as skipped.
+    for number, company in enumerate(companies, start=3):
+        for index, column in enumerate(columns, start=1):
+            sheet.cell(row=number, column=index, value=_import_cell(column, company))
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+def _applications_create(companies: list[Company]) -> int:
+    """The demo companies' applications to the seeded MSS company call (when it exists), as the
+    operator enters them: one Excel list in the call's template, run through the import, so
+    every row is validated, matched to its company by 사업자등록번호 and given its receipt,
+    snapshot and trail like any imported list. Returns how many."""
     call = Call.objects.filter(programme__code=PROGRAMME_CODE, kind=CallKind.COMPANY).first()
-    owner = User.objects.filter(username="operator").first()
-    if call is None or owner is None:
+    operator = User.objects.filter(username="operator").first()
+    if call is None or operator is None:
         return 0
-    rng = random.Random(f"{seed}:applications")
-    window = (call.closes_at - call.opens_at).total_seconds()
-    regions = Region.objects.in_bulk()  # the snapshots name each company's region
-    rows = []
-    for i, company in enumerate(companies, start=1):
-        at = call.opens_at + datetime.timedelta(seconds=int(rng.random() * window))
-        company.region = regions[company.region_id]
-        rows.append(
-            {
-                "call": call,
-                "applicant_key": f"brn:{company.business_number}",
-                "company": company,
-                "region_id": company.region_id,
-                "status": "submitted",
-                "submitted_at": at,
-                "created_by": owner,
-                "consent_version": call.consent_version,
-                "consented_at": at,
-                "receipt_number": f"{call.pk:03d}-{timezone.localtime(at):%Y%m%d}-D{i:06d}",
-                "profile_snapshot": profile_snapshot(company=company),
-                "answers": {
-                    "interns_wanted": rng.randint(1, 4),
-                    "motivation": f"{company.industry} 공정의 스마트공장 운영 인력 확보",
-                },
-            }
-        )
-    return len(_bulk(Application, rows))
+    # The list arrives an hour before the call closes (or now, while it is still open).
+    at = min(call.closes_at - datetime.timedelta(hours=1), timezone.now())
+    file = _import_file(
+        call,
+        list(
+            Company.objects.filter(pk__in=[c.pk for c in companies])
+            .select_related("region", "complex")
+            .order_by("pk")
+        ),
+    )
+    try:
+        return import_commit(call=call, file=file, actor=operator, now=at)
+    except ImportRefused as exc:
+        details = "; ".join(f"{p.row}행 {p.column}: {p.message}" for p in exc.problems[:5])
+        raise DemoError(
+            f"데모 신청 목록을 가져오지 못했습니다: {exc.messages[0]} {details}"
+        ) from exc
 
 
 PANEL_SIZE = 9  # evaluators on the demo company call's panel
@@ -364,7 +396,7 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
         late = [
             c for c in companies if c != demo_company and rng.random() < chain.SUPPLEMENTARY_SHARE
         ]
-        _applications_create([c for c in companies if c not in late], seed=seed)
+        _applications_create([c for c in companies if c not in late])
         _selection_run(seed=seed, evaluators=evaluators, chair=chair)
         chain.operating_groups_select(
             programme=programme, operator=operator, evaluators=evaluators, chair=chair, seed=seed

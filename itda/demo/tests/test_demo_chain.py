@@ -11,12 +11,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from itda.demo.services import PROGRAMME_CODE
+from itda.demo.chain import programme_call
+from itda.demo.services import PROGRAMME_CODE, _import_file
 from itda.evaluation.models import Assignment, PanelStatus, RankingStatus
 from itda.matching.models import MatchRound
-from itda.programs.models import OperatingGroup, Programme, Venue, Zone
+from itda.programs.models import Company, OperatingGroup, Programme, Venue, Zone
 from itda.programs.services import reference_load_all
-from itda.recruitment.models import Application, Call, CallKind, Result
+from itda.recruitment.imports import IMPORT_NOTE, import_preview
+from itda.recruitment.models import Application, ApplicationTransition, Call, CallKind, Result
 from itda.training.models import Certificate, Cohort, Enrollment, Session
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +120,24 @@ def test_demo_venues_are_marked_and_kept_off_the_public_reference(demo, client):
     assert "산업현장 스마트화관" in listing and not any(v.name in listing for v in demo_venues)
     listed = {v["name"] for v in client.get("/api/v1/venues").json()["items"]}
     assert "산업현장 스마트화관" in listed and not listed & {v.name for v in demo_venues}
+
+
+def test_the_first_company_call_is_filled_by_the_excel_import(demo):
+    # The operator imports one list in the call's template: every application carries the
+    # import's mark and trail row, none was inserted around the service.
+    call = programme_call(demo, CallKind.COMPANY)
+    applications = call.applications.all()
+    assert applications.count() > 10
+    assert not applications.exclude(answers__source="excel").exists()
+    imported = ApplicationTransition.objects.filter(
+        application__call=call, note=IMPORT_NOTE, actor__username="operator", old=""
+    )
+    assert imported.count() == applications.count()
+    # The list is the template filled in from its first free row, as staff fill it in.
+    companies = Company.objects.filter(applications__call=call).select_related("region")
+    preview = import_preview(call=call, file=_import_file(call, list(companies.order_by("pk"))))
+    assert preview.counts["rows"] == applications.count() and preview.counts["blank"] == 0
+    # The receipt is the import's (call, day, key); the snapshot names the company's region.
+    for a in applications.select_related("company__region")[:20]:
+        assert a.receipt_number.endswith(f"-{a.pk:06d}")
+        assert a.profile_snapshot["region"] == a.company.region.name
