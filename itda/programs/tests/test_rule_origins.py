@@ -99,6 +99,7 @@ def _pages(world, login_as) -> dict[str, Page]:
     trainee = login_as(world["trainee"], Client())
     calls = world["calls"]
     return {
+        "call list": _page(anonymous, reverse("recruitment:call_list")),
         "company call": _page(
             anonymous, reverse("recruitment:call_detail", args=[calls["company"].pk])
         ),
@@ -127,6 +128,7 @@ def _pages(world, login_as) -> dict[str, Page]:
 # Values of rules that must never show without their marker, page by page: each pattern is
 # searched in the text left after the marked values and the badges are taken out.
 UNMARKED_NEVER = {
+    "call list": [r"\d{1,2}:\d{2}", r"\d{4}-\d{2}-\d{2}"],
     "company call": [r"\d{1,2}:\d{2}", r"2026년 \d+월", r"\d+점", r"\d+명 이상", r"평가위원 \d"],
     "group call": [r"\d{1,2}:\d{2}", r"2026년 \d+월", r"\d+점"],
     "plan call": [r"\d{1,2}:\d{2}", r"2021년 \d+월", r"\d+점", r"평가위원 \d"],
