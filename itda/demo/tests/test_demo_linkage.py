@@ -32,16 +32,11 @@ def generate(*args):
     call_command("generate_demo", "--seed", "1", "--scale", "0.3", *args, stdout=StringIO())
 
 
-@pytest.fixture(scope="module")
-def generated(module_atomic):
+@pytest.fixture
+def demo():
     reference_load_all()
     generate()
     return MatchRound.objects.get()
-
-
-@pytest.fixture
-def demo(generated, db):
-    return generated
 
 
 def test_positions_come_from_selected_companies_across_regions_and_tracks(demo):
