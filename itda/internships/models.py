@@ -413,3 +413,257 @@ class InternshipTransition(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+# --- Track 2 (PBL): problem statement, milestones, deliverables, reviews ------------------------
+# An internship whose position's track has placement_kind "pbl" works on one problem the
+# company sets, in milestones the company plans; the intern uploads deliverables per milestone,
+# the mentor reviews each milestone and, at the end, the whole project (itda/internships/pbl.py).
+
+# Scope paths from a row one step below an internship to the internship's own scope.
+_INTERNSHIP_SCOPE = {
+    "group": "placement__operating_group",
+    "region": "placement__position__region",
+    "company": "placement__position__company",
+    "person": "placement__trainee__user",
+}
+
+
+def _scope_through(prefix: str) -> ScopePaths:
+    """The internship's scope paths, reached from a row through ``prefix``."""
+    return ScopePaths(**{k: f"{prefix}__{path}" for k, path in _INTERNSHIP_SCOPE.items()})
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="problem_statement_version_append_only",
+        operation=pgtrigger.Update | pgtrigger.Delete,
+    )
+)
+class ProblemStatementVersion(models.Model):
+    """One version of a PBL internship's problem statement (PBL 과제); the highest version is
+    the current one, earlier ones are its history. The company side writes it."""
+
+    internship = models.ForeignKey(
+        Internship, on_delete=models.PROTECT, related_name="problem_versions"
+    )
+    version = models.PositiveIntegerField("버전")
+    title = models.CharField("과제명", max_length=200)
+    description = BoundedTextField("과제 설명", max_length=4000)
+    expected_outcome = BoundedTextField("기대 결과물", max_length=2000)
+    note = models.CharField("변경 사유", max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="작성자"
+    )
+    at = models.DateTimeField("작성 일시", auto_now_add=True, validators=[validate_era])
+
+    objects = ScopedQuerySet.as_manager()
+    scope = _scope_through("internship")
+
+    class Meta:
+        verbose_name = "PBL 과제"
+        verbose_name_plural = "PBL 과제"
+        ordering = ["internship", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["internship", "version"],
+                name="problem_statement_version_unique",
+                violation_error_message="이 과제 버전은 이미 있습니다. 다시 저장하세요.",
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="problem_statement_version_positive",
+                violation_error_message="과제 버전은 1 이상이어야 합니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (버전 {self.version})"
+
+
+class MilestoneState(models.TextChoices):
+    OPEN = "open", "진행 중"
+    SUBMITTED = "submitted", "검토 대기"
+    CHANGES_REQUESTED = "changes_requested", "보완 요청"
+    ACCEPTED = "accepted", "승인"
+    CANCELLED = "cancelled", "취소"
+
+
+# Milestones the intern still has to hand something in for (a due or overdue milestone).
+MILESTONE_TO_SUBMIT = (MilestoneState.OPEN, MilestoneState.CHANGES_REQUESTED)
+
+
+@pghistory.track()
+class Milestone(models.Model):
+    """마일스톤: one step of a PBL project with a due date inside the internship; the intern
+    hands in deliverables for it and the mentor accepts it or asks for changes."""
+
+    internship = models.ForeignKey(
+        Internship, on_delete=models.PROTECT, related_name="milestones", verbose_name="인턴십"
+    )
+    title = models.CharField("마일스톤", max_length=200)
+    description = BoundedTextField("내용", max_length=2000, blank=True)
+    due_on = models.DateField("마감일", validators=[validate_era])
+    state = models.CharField(
+        "상태", max_length=20, choices=MilestoneState.choices, default=MilestoneState.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = _scope_through("internship")
+
+    class Meta:
+        verbose_name = "마일스톤"
+        verbose_name_plural = "마일스톤"
+        ordering = ["internship", "due_on", "pk"]
+        # The reminder selector reads milestones by state and due date over every internship.
+        indexes = [models.Index(fields=["state", "due_on"], name="milestone_state_due")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.due_on:%Y-%m-%d})"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="milestone_transition_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class MilestoneTransition(models.Model):
+    """A milestone's state change or change of plan: who, when, from, to, why."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="transitions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    old = models.CharField(max_length=20, choices=MilestoneState.choices, blank=True)
+    new = models.CharField(max_length=20, choices=MilestoneState.choices)
+    note = models.CharField("사유", max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True, validators=[validate_era])
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+def _deliverable_path(instance, filename: str) -> str:
+    # Named by content, never by the uploader's file name; MEDIA_ROOT is not served.
+    return f"pbl/{instance.milestone.internship_id}/{instance.milestone_id}/{instance.sha256}"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(name="deliverable_append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+)
+class Deliverable(models.Model):
+    """One version of what the intern handed in for a milestone (the latest counts); stored
+    privately, handed out only by a scoped download view that logs who took it."""
+
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, related_name="deliverables", verbose_name="마일스톤"
+    )
+    version = models.PositiveIntegerField("버전")
+    file = models.FileField(upload_to=_deliverable_path, max_length=200)
+    original_name = models.CharField("파일 이름", max_length=200)
+    kind = models.CharField("형식", max_length=20)
+    size = models.PositiveIntegerField("크기(바이트)")
+    sha256 = models.CharField(max_length=64)
+    note = models.CharField("설명", max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("제출 일시", auto_now_add=True, validators=[validate_era])
+
+    objects = ScopedQuerySet.as_manager()
+    scope = _scope_through("milestone__internship")
+
+    class Meta:
+        verbose_name = "PBL 산출물"
+        verbose_name_plural = "PBL 산출물"
+        ordering = ["milestone", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "version"],
+                name="deliverable_version_unique",
+                violation_error_message="이 산출물 버전은 이미 있습니다. 다시 올려 주세요.",
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="deliverable_version_positive",
+                violation_error_message="산출물 버전은 1 이상이어야 합니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} (버전 {self.version})"
+
+
+class ReviewDecision(models.TextChoices):
+    ACCEPTED = "accepted", "승인"
+    CHANGES_REQUESTED = "changes_requested", "보완 요청"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="milestone_review_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class MilestoneReview(models.Model):
+    """The mentor's review of one deliverable version of a milestone: accepted, or changes
+    requested with a comment saying what to change."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="reviews")
+    deliverable = models.ForeignKey(
+        Deliverable, on_delete=models.PROTECT, related_name="reviews", verbose_name="검토한 버전"
+    )
+    decision = models.CharField("결과", max_length=20, choices=ReviewDecision.choices)
+    comment = BoundedTextField("의견", max_length=2000, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="검토자"
+    )
+    at = models.DateTimeField("검토 일시", auto_now_add=True, validators=[validate_era])
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="changes_requested") | ~Q(comment=""),
+                name="milestone_review_changes_have_comment",
+                violation_error_message="보완을 요청할 때는 무엇을 고칠지 의견을 적어야 합니다.",
+            ),
+        ]
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="final_review_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class FinalReview(models.Model):
+    """The mentor's final review of a PBL internship, once every milestone is accepted: a
+    summary, a score on the criteria as they were when scored, and a comment. Given once."""
+
+    internship = models.OneToOneField(
+        Internship, on_delete=models.PROTECT, related_name="final_review", verbose_name="인턴십"
+    )
+    summary = BoundedTextField("수행 요약", max_length=2000)
+    comment = BoundedTextField("종합 의견", max_length=2000, blank=True)
+    # [{"code", "label", "max", "score"}, ...]: the criteria with their points when scored, so
+    # a later change of the criteria does not rewrite a review already given.
+    scores = models.JSONField("항목별 점수")
+    total_score = models.PositiveSmallIntegerField("총점")
+    max_score = models.PositiveSmallIntegerField("만점")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="평가자"
+    )
+    at = models.DateTimeField("평가 일시", auto_now_add=True, validators=[validate_era])
+
+    class Meta:
+        verbose_name = "PBL 최종 평가"
+        verbose_name_plural = "PBL 최종 평가"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_score__lte=models.F("max_score")),
+                name="final_review_total_within_max",
+                violation_error_message="총점은 만점을 넘을 수 없습니다.",
+            ),
+        ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from itda.internships import agreement_views, views
+from itda.internships import agreement_views, pbl_views, views
 
 app_name = "internships"
 
@@ -46,5 +46,40 @@ urlpatterns = [
         "internships/programmes/<int:pk>/mentor-max/",
         agreement_views.mentor_ceiling,
         name="mentor_ceiling",
+    ),
+    # Track 2 (PBL): problem, milestones, deliverables, reviews
+    path("internships/<int:pk>/pbl/", pbl_views.pbl_page, name="pbl_page"),
+    path("internships/<int:pk>/pbl/problem/", pbl_views.problem_edit, name="pbl_problem"),
+    path(
+        "internships/<int:pk>/pbl/milestones/new/",
+        pbl_views.milestone_new,
+        name="pbl_milestone_new",
+    ),
+    path("internships/<int:pk>/pbl/final-review/", pbl_views.final_review, name="pbl_final_review"),
+    path(
+        "internships/pbl/milestones/<int:pk>/edit/",
+        pbl_views.milestone_edit,
+        name="pbl_milestone_edit",
+    ),
+    path(
+        "internships/pbl/milestones/<int:pk>/cancel/",
+        pbl_views.milestone_cancel,
+        name="pbl_milestone_cancel",
+    ),
+    path(
+        "internships/pbl/milestones/<int:pk>/review/",
+        pbl_views.milestone_review,
+        name="pbl_milestone_review",
+    ),
+    path(
+        "internships/pbl/deliverables/<int:pk>/",
+        pbl_views.deliverable_download,
+        name="pbl_deliverable_download",
+    ),
+    path("me/internship/pbl/", pbl_views.my_pbl, name="my_pbl"),
+    path(
+        "me/internship/pbl/milestones/<int:pk>/upload/",
+        pbl_views.deliverable_upload,
+        name="pbl_deliverable_upload",
     ),
 ]
