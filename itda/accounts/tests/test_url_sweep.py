@@ -37,9 +37,18 @@ from itda.accounts.roles import Role
 from itda.api.api import api
 from itda.evaluation import services as evaluation
 from itda.evaluation.models import Assignment, Criterion, Scheme
-from itda.internships.models import Internship, Mentor, Placement, Position, StartWave
+from itda.internships.models import (
+    Deliverable,
+    Internship,
+    Mentor,
+    Milestone,
+    Placement,
+    Position,
+    ProblemStatementVersion,
+    StartWave,
+)
 from itda.matching.models import MatchRound
-from itda.programs.models import OriginKind, RuleOrigin
+from itda.programs.models import OriginKind, PlacementKind, RuleOrigin, Track
 from itda.recruitment.models import ApplicationDocument, DocumentRequirement, ImportJob
 from itda.recruitment.services import screening_run
 from itda.training.models import (
@@ -271,6 +280,7 @@ def _build_world() -> dict:
         payee="intern",
         proposed_by=people["seoul_staff"],
     )
+    _pbl_world(w, people, wave)
     w["log"] = PersonalDataAccess.objects.create(
         actor=people["seoul_staff"],
         actor_username="seoul_staff",
@@ -293,6 +303,78 @@ def _build_world() -> dict:
         ip_address="127.0.0.1",
     )
     return w
+
+
+def _pbl_world(w, people, wave) -> None:
+    """A Track 2 (PBL) internship of company A in force, mentored by 김멘토A: its problem, a
+    milestone handed in and the deliverable's file."""
+    r = w["regions"]
+    position = Position.objects.create(
+        company=w["company"],
+        track=Track.objects.create(
+            programme=r["programme"],
+            code="track2",
+            name="Track2 테스트",
+            quota=80,
+            placement_kind=PlacementKind.PBL,
+        ),
+        title="AI 과제 인턴A",
+        duties="-",
+        problem_statement="설비 이상 탐지",
+        seats=1,
+        region=r["seoul"],
+        site_address="-",
+        mentor_name="김멘토",
+        created_by=people["company"],
+        status="published",
+    )
+    intern = factories.TraineeFactory(
+        user=_user("intern_pbl", Role.TRAINEE), region=r["seoul"], name="박피비A"
+    )
+    w["pbl_internship"] = Internship.objects.create(
+        placement=Placement.objects.create(
+            trainee=intern,
+            position=position,
+            origin="match-round:0 match-run:0 (test)",
+            operating_group=r["capital_group"],
+            created_by=people["admin"],
+            state="started",
+        ),
+        programme=r["programme"],
+        wave=wave,
+        starts_on=datetime.date(2026, 8, 3),
+        ends_on=datetime.date(2026, 10, 31),
+        workplace="서울 구로구",
+        mentor=Mentor.objects.get(user=people["mentor"]),
+        payee="intern",
+        proposed_by=people["seoul_staff"],
+        state="active",
+    )
+    ProblemStatementVersion.objects.create(
+        internship=w["pbl_internship"],
+        version=1,
+        title="설비 이상 탐지",
+        description="-",
+        expected_outcome="-",
+        author=people["mentor"],
+    )
+    w["milestone"] = Milestone.objects.create(
+        internship=w["pbl_internship"],
+        title="데이터 수집",
+        due_on=datetime.date(2026, 9, 1),
+        state="submitted",
+        created_by=people["mentor"],
+    )
+    w["deliverable"] = Deliverable(
+        milestone=w["milestone"],
+        version=1,
+        original_name="수집.pdf",
+        kind="pdf",
+        size=4,
+        sha256="1" * 64,
+        uploaded_by=intern.user,
+    )
+    w["deliverable"].file.save("1" * 64, ContentFile(b"%PDF"), save=True)
 
 
 def _session_for(user, *, second_factor: bool = True) -> str:
@@ -564,6 +646,22 @@ SWEEP: dict[str, Row] = {
     "internships:placements_to_propose": own("seoul_staff"),
     "internships:internship_propose": Row(pk("placement"), "seoul_staff", STAFF_ONLY),
     "internships:my_internship": own("trainee"),
+    # Track 2 (PBL): the company side plans and reviews, the intern hands in, the group's staff
+    # watch; every side-B party gets 404.
+    "internships:pbl_page": Row(pk("pbl_internship"), "company", AGREEMENT_PEERS),
+    "internships:pbl_problem": Row(pk("pbl_internship"), "company", AGREEMENT_PEERS),
+    "internships:pbl_milestone_new": Row(pk("pbl_internship"), "mentor", AGREEMENT_PEERS),
+    "internships:pbl_final_review": Row(pk("pbl_internship"), "company", AGREEMENT_PEERS),
+    "internships:pbl_milestone_edit": Row(pk("milestone"), "mentor", AGREEMENT_PEERS),
+    "internships:pbl_milestone_cancel": Row(
+        pk("milestone"), None, AGREEMENT_PEERS, post={"reason": "남의 것"}
+    ),
+    "internships:pbl_milestone_review": Row(
+        pk("milestone"), None, AGREEMENT_PEERS, post={"version": 1, "decision": "accepted"}
+    ),
+    "internships:pbl_deliverable_download": Row(pk("deliverable"), "seoul_staff", AGREEMENT_PEERS),
+    "internships:my_pbl": own("trainee"),
+    "internships:pbl_deliverable_upload": Row(pk("milestone"), None, AGREEMENT_PEERS),
     "internships:company_mentors": own("company"),
     # The operator's: start waves and the mentor ceiling (everyone else: 403).
     "internships:start_waves": Row(owner="admin"),
@@ -662,6 +760,7 @@ SIDE_A_NAMES = (
     "010-5555-0002",
     "김멘토A",
     "이인턴A",
+    "박피비A",
 )
 
 
