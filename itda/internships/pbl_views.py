@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -26,6 +26,7 @@ from itda.internships.models import (
     Party,
     ReviewDecision,
 )
+from itda.lib.files import private_download
 from itda.lib.forms import BoundedDatesMixin, require_messages
 
 # Everyone who may open a PBL page of an internship they can see.
@@ -255,129 +256,153 @@ def my_pbl(request):
     return _page(request, internship, mine=True)
 
 
-def _form_page(request, internship: Internship, form, *, heading: str, template_extra=None):
+def _form_page(request, internship: Internship, form, save, *, done: str, heading: str, **extra):
+    """A company-side form on one PBL internship: on a valid POST ``save(cleaned_data)`` runs
+    the service, and a refusal stays on the form with its Korean message."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except pbl.PblError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, done)
+            return redirect("internships:pbl_page", pk=internship.pk)
     return render(
         request,
         "internships/pbl_form.html",
-        {"internship": internship, "form": form, "heading": heading, **(template_extra or {})},
+        {"internship": internship, "form": form, "heading": heading, **extra},
     )
+
+
+def _company_internship(request, pk: int) -> Internship:
+    internship = _pbl_internship(request, pk)
+    _require_company_side(request, internship)
+    return internship
 
 
 @never_cache
 def problem_edit(request, pk: int):
     """The company side sets or changes the problem statement (a new version each time)."""
-    internship = _pbl_internship(request, pk)
-    _require_company_side(request, internship)
+    internship = _company_internship(request, pk)
     current = pbl.current_problem(internship)
     if current is not None:
         initial = {f: getattr(current, f) for f in ("title", "description", "expected_outcome")}
     else:  # the position's PBL problem, as a start
         position = internship.placement.position
         initial = {"title": position.title, "description": position.problem_statement}
-    form = ProblemForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            pbl.problem_set(internship=internship, actor=request.user, **form.cleaned_data)
-        except pbl.PblError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, "과제를 저장했습니다.")
-            return redirect("internships:pbl_page", pk=internship.pk)
-    return _form_page(request, internship, form, heading="PBL 과제")
+    return _form_page(
+        request,
+        internship,
+        ProblemForm(request.POST or None, initial=initial),
+        lambda data: pbl.problem_set(internship=internship, actor=request.user, **data),
+        done="과제를 저장했습니다.",
+        heading="PBL 과제",
+    )
 
 
 @never_cache
 def milestone_new(request, pk: int):
     """The company side adds a milestone."""
-    internship = _pbl_internship(request, pk)
-    _require_company_side(request, internship)
-    form = MilestoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            pbl.milestone_create(internship=internship, actor=request.user, **form.cleaned_data)
-        except pbl.PblError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, "마일스톤을 추가했습니다.")
-            return redirect("internships:pbl_page", pk=internship.pk)
-    return _form_page(request, internship, form, heading="마일스톤 추가")
+    internship = _company_internship(request, pk)
+    return _form_page(
+        request,
+        internship,
+        MilestoneForm(request.POST or None),
+        lambda data: pbl.milestone_create(internship=internship, actor=request.user, **data),
+        done="마일스톤을 추가했습니다.",
+        heading="마일스톤 추가",
+    )
 
 
 @never_cache
 def milestone_edit(request, pk: int):
     """The company side changes a milestone not yet accepted."""
     milestone = _milestone(request, pk, action="view")
-    internship = milestone.internship
-    _require_company_side(request, internship)
+    _require_company_side(request, milestone.internship)
     initial = {f: getattr(milestone, f) for f in MilestoneForm.base_fields}
-    form = MilestoneForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    return _form_page(
+        request,
+        milestone.internship,
+        MilestoneForm(request.POST or None, initial=initial),
+        lambda data: pbl.milestone_change(milestone=milestone, actor=request.user, **data),
+        done="마일스톤을 바꿨습니다.",
+        heading=f"마일스톤 바꾸기 · {milestone.title}",
+    )
+
+
+@never_cache
+def final_review(request, pk: int):
+    """The company side's final review, once every milestone is accepted."""
+    internship = _company_internship(request, pk)
+    form = FinalReviewForm(request.POST or None)
+    return _form_page(
+        request,
+        internship,
+        form,
+        lambda data: pbl.final_review_give(
+            internship=internship,
+            summary=data["summary"],
+            comment=data["comment"],
+            scores=form.scores(),
+            actor=request.user,
+        ),
+        done="최종 평가를 저장했습니다.",
+        heading="PBL 최종 평가",
+        criteria_points="·".join(str(points) for _c, _l, points in pbl.PBL_CRITERIA),
+        programme=internship.programme,
+    )
+
+
+def _on_milestone(request, pk: int, form, service, done):
+    """A POST on one milestone: a valid form runs ``service``; ``done(result)`` is the success
+    message; a refusal comes back as a Korean message and changes nothing."""
+    milestone = _milestone(request, pk)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
         try:
-            pbl.milestone_change(milestone=milestone, actor=request.user, **form.cleaned_data)
+            result = service(milestone=milestone, actor=request.user, **form.cleaned_data)
         except pbl.PblError as exc:
             _refused(request, exc)
         else:
-            messages.success(request, "마일스톤을 바꿨습니다.")
-            return redirect("internships:pbl_page", pk=internship.pk)
-    return _form_page(request, internship, form, heading=f"마일스톤 바꾸기 · {milestone.title}")
+            messages.success(request, done(result))
+    return _back(request, milestone.internship)
 
 
 @require_POST
 def milestone_cancel(request, pk: int):
     """The company side drops a milestone, with a reason."""
-    milestone = _milestone(request, pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            pbl.milestone_cancel(milestone=milestone, actor=request.user, **form.cleaned_data)
-        except pbl.PblError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, "마일스톤을 취소했습니다.")
-    return _back(request, milestone.internship)
+    return _on_milestone(
+        request,
+        pk,
+        ReasonForm(request.POST),
+        pbl.milestone_cancel,
+        lambda _m: "마일스톤을 취소했습니다.",
+    )
 
 
 @require_POST
 def deliverable_upload(request, pk: int):
     """The intern hands in a file for a milestone (a new version)."""
-    milestone = _milestone(request, pk)
-    form = UploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            deliverable = pbl.deliverable_upload(
-                milestone=milestone,
-                upload=form.cleaned_data["upload"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-            )
-        except pbl.PblError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(
-                request, f"버전 {deliverable.version}을 제출했습니다. 멘토 검토를 기다립니다."
-            )
-    return _back(request, milestone.internship)
+    return _on_milestone(
+        request,
+        pk,
+        UploadForm(request.POST, request.FILES),
+        pbl.deliverable_upload,
+        lambda d: f"버전 {d.version}을 제출했습니다. 멘토 검토를 기다립니다.",
+    )
 
 
 @require_POST
 def milestone_review(request, pk: int):
     """The company side accepts a milestone or asks for changes."""
-    milestone = _milestone(request, pk)
-    form = MilestoneReviewForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            pbl.milestone_review(milestone=milestone, actor=request.user, **form.cleaned_data)
-        except pbl.PblError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, "검토 결과를 저장했습니다.")
-    return _back(request, milestone.internship)
+    return _on_milestone(
+        request,
+        pk,
+        MilestoneReviewForm(request.POST),
+        pbl.milestone_review,
+        lambda _r: "검토 결과를 저장했습니다.",
+    )
 
 
 @never_cache
@@ -393,43 +418,4 @@ def deliverable_download(request, pk: int):
         action="export",
         reason="PBL 산출물 내려받기",
     )
-    response = FileResponse(
-        deliverable.file.open("rb"),
-        as_attachment=True,
-        filename=deliverable.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@never_cache
-def final_review(request, pk: int):
-    """The company side's final review, once every milestone is accepted."""
-    internship = _pbl_internship(request, pk)
-    _require_company_side(request, internship)
-    form = FinalReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            pbl.final_review_give(
-                internship=internship,
-                summary=form.cleaned_data["summary"],
-                comment=form.cleaned_data["comment"],
-                scores=form.scores(),
-                actor=request.user,
-            )
-        except pbl.PblError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, "최종 평가를 저장했습니다.")
-            return redirect("internships:pbl_page", pk=internship.pk)
-    return _form_page(
-        request,
-        internship,
-        form,
-        heading="PBL 최종 평가",
-        template_extra={
-            "criteria_points": "·".join(str(points) for _c, _l, points in pbl.PBL_CRITERIA),
-            "programme": internship.programme,
-        },
-    )
+    return private_download(deliverable.file, deliverable.original_name)

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
+from django.http import FileResponse
 from django.utils import timezone
 
 # A file is written to disk before its row commits (``FieldFile.save`` then ``Model.save``):
@@ -25,6 +26,19 @@ def delete_files_on_commit(sender, instance: models.Model, **kwargs) -> None:
             file = getattr(instance, field.attname)
             if file:
                 transaction.on_commit(functools.partial(file.storage.delete, file.name))
+
+
+def private_download(file, filename: str) -> FileResponse:
+    """An uploaded file handed to a scoped, logged view's caller: always a download under its
+    original name, typed as bytes and never sniffed, so a browser does not render it inline."""
+    response = FileResponse(
+        file.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _referenced_names() -> set[str]:

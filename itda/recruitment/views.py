@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import Role
+from itda.lib.files import private_download
 from itda.lib.korean import josa
 from itda.programs.models import Company, Trainee
 from itda.recruitment import selectors, services
@@ -343,11 +344,4 @@ def document_download(request, pk: int, document_id: int):
         request, Application.objects.all(), pk, action="export", reason="제출 서류 내려받기"
     )
     document = get_object_or_404(application.documents, pk=document_id)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(document.file, document.original_name)

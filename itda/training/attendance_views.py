@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import client_ip, personal_data_access_record
+from itda.lib.files import private_download
 from itda.training import attendance as svc
 from itda.training.forms import CorrectionDecisionForm
 from itda.training.models import (
@@ -330,11 +331,4 @@ def correction_evidence(request, pk: int):
     )
     if not correction.evidence:
         raise Http404
-    response = FileResponse(
-        correction.evidence.open("rb"),
-        as_attachment=True,
-        filename=correction.evidence_name or "evidence",
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(correction.evidence, correction.evidence_name or "evidence")
