@@ -287,9 +287,8 @@ def problem_edit(request, pk: int):
     current = pbl.current_problem(internship)
     if current is not None:
         initial = {f: getattr(current, f) for f in ("title", "description", "expected_outcome")}
-    else:  # the position's PBL problem, as a start
-        position = internship.placement.position
-        initial = {"title": position.title, "description": position.problem_statement}
+    else:  # the PBL problem the company wrote on the position, as a start
+        initial = {"description": internship.placement.position.problem_statement}
     return _form_page(
         request,
         internship,

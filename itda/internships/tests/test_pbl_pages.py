@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from itda import factories
 from itda.accounts.models import PersonalDataAccess
 from itda.internships import agreements, pbl
-from itda.internships.models import Deliverable, FinalReview, Milestone
+from itda.internships.models import Deliverable, FinalReview, Milestone, Position
 from itda.internships.tests.pbl_support import (
     DOCX,
     EXE,
@@ -83,7 +83,12 @@ def test_the_whole_pbl_story_through_the_pages(
     pk = internship.pk
     page = _text(mentor_client.get(f"/internships/{pk}/pbl/"))
     assert "기업이 아직 과제를 정하지 않았습니다" in page and "과제 정하기" in page
-    # The problem form starts from the position's PBL problem.
+    # The problem form starts from the PBL problem the company wrote on the position.
+    Position.objects.filter(pk=internship.placement.position_id).update(
+        problem_statement="프레스 진동 데이터로 이상 탐지"
+    )
+    problem_form = _text(mentor_client.get(f"/internships/{pk}/pbl/problem/"))
+    assert "프레스 진동 데이터로 이상 탐지</textarea>" in problem_form
     form = {"title": "설비 이상 탐지", "description": "진동 데이터로", "expected_outcome": "모델"}
     assert mentor_client.post(f"/internships/{pk}/pbl/problem/", form).status_code == 302
     response = mentor_client.post(
