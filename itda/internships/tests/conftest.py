@@ -72,3 +72,13 @@ def propose(setup, staff, **overrides):
         "mentor": setup["mentor"],
     }
     return agreements.internship_propose(actor=staff, **(terms | overrides))
+
+
+@pytest.fixture
+def pbl_active(setup, seoul_staff, company, trainee, settings, tmp_path):
+    """The placement on a Track 2 (PBL) position, its agreement in force; uploaded files go to
+    the test's own folder."""
+    from itda.internships.tests.pbl_support import pbl_internship  # it imports this module
+
+    settings.MEDIA_ROOT = tmp_path
+    return pbl_internship(setup, seoul_staff, company, trainee)

@@ -40,14 +40,9 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 9, 1)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
-def internship(setup, seoul_staff, company, trainee):
-    return pbl_internship(setup, seoul_staff, company, trainee)
+def internship(pbl_active):
+    return pbl_active
 
 
 @pytest.fixture
@@ -246,8 +241,9 @@ def test_good_kinds_are_taken(internship, mentor, trainee):
 
 
 def test_only_the_intern_hands_in_and_only_while_in_force(
-    setup, seoul_staff, company, trainee, mentor
+    setup, seoul_staff, company, trainee, mentor, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path
     internship = pbl_internship(setup, seoul_staff, company, trainee, active=False)
     (step,) = _planned(internship, mentor, DAY)
     with pytest.raises(PblError, match="'협약 대기' 상태의 인턴십에서는 산출물을 올릴 수 없습니다"):
@@ -465,8 +461,7 @@ def test_progress_counts_per_internship(internship, mentor, trainee):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_uploads_get_distinct_versions(setup, seoul_staff, company, trainee):
-    internship = pbl_internship(setup, seoul_staff, company, trainee)
+def test_concurrent_uploads_get_distinct_versions(internship, setup, trainee):
     mentor = setup["mentor"].user
     (step,) = _planned(internship, mentor, DAY)
 
@@ -478,8 +473,7 @@ def test_concurrent_uploads_get_distinct_versions(setup, seoul_staff, company, t
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_reviews_leave_one_decision(setup, seoul_staff, company, trainee):
-    internship = pbl_internship(setup, seoul_staff, company, trainee)
+def test_concurrent_reviews_leave_one_decision(internship, setup, company, trainee):
     mentor = setup["mentor"].user
     (step,) = _planned(internship, mentor, DAY)
     version = _hand_in(step, trainee).version

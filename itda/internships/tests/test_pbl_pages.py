@@ -18,7 +18,6 @@ from itda.internships.tests.pbl_support import (
     DOCX,
     EXE,
     PDF,
-    pbl_internship,
     pbl_origins,
     upload,
 )
@@ -28,14 +27,9 @@ pytestmark = pytest.mark.django_db
 PHONE = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile"}
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
-def internship(setup, seoul_staff, company, trainee):
-    return pbl_internship(setup, seoul_staff, company, trainee)
+def internship(pbl_active):
+    return pbl_active
 
 
 def _signed_in(user) -> Client:
