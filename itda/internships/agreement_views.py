@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from itda.accounts.access import personal_detail, require_role
+from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.internships import agreements, selectors
 from itda.internships.forms import (
@@ -23,6 +23,7 @@ from itda.internships.forms import (
 from itda.internships.models import (
     VOID_INTERNSHIP,
     Internship,
+    InternshipState,
     Mentor,
     Party,
     Placement,
@@ -41,13 +42,19 @@ def _internship(request, pk: int, *, action: str = "view") -> Internship:
 
 @never_cache
 def internship_list(request):
-    """Internships the user may see: a company's, the group's region's, all for the operator."""
+    """Internships the user may see (a company's, the group's, all for the operator), a page
+    at a time and optionally of one state: the same few queries for 20 or 2,000 rows."""
     require_role(request, Role.COMPANY, Role.MENTOR, *PROGRAMME_STAFF)
+    state = request.GET.get("state", "")
+    if state not in InternshipState.values:
+        state = ""
     return render(
         request,
         "internships/internship_list.html",
         {
-            "internships": selectors.internships_for(request.user),
+            "page_obj": personal_page(request, selectors.internship_rows(state=state)),
+            "state": state,
+            "states": InternshipState.choices,
             "is_staff": request.user.role in PROGRAMME_STAFF,
         },
     )
