@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
+from itda.accounts.services import personal_data_access_record
 from itda.internships import agreements, selectors
 from itda.internships.forms import (
     AcceptForm,
@@ -300,3 +301,32 @@ def mentor_ceiling(request, pk: int):
     else:
         messages.success(request, "멘토 1인당 최대 인턴 수를 바꿨습니다.")
     return redirect("internships:start_waves")
+
+
+@never_cache
+def company_interns(request):
+    """우리 회사 인턴: the company manager's interns with where each agreement stands, the ones
+    the company must still accept first, and placements whose agreement is yet to be proposed."""
+    require_role(request, Role.COMPANY)
+    to_accept = list(selectors.company_to_accept(request.user))
+    waiting = list(selectors.company_placements_waiting(request.user))
+    page = personal_page(request, selectors.company_interns(request.user))
+    if to_accept:
+        personal_data_access_record(
+            request=request,
+            subject_type="internships.internship",
+            subject_ids=[i.pk for i in to_accept],
+            action="list",
+        )
+    if waiting:
+        personal_data_access_record(
+            request=request,
+            subject_type="internships.placement",
+            subject_ids=[p.pk for p in waiting],
+            action="list",
+        )
+    return render(
+        request,
+        "internships/company_interns.html",
+        {"to_accept": to_accept, "waiting": waiting, "page_obj": page},
+    )

@@ -565,6 +565,8 @@ SWEEP: dict[str, Row] = {
     "internships:internship_propose": Row(pk("placement"), "seoul_staff", STAFF_ONLY),
     "internships:my_internship": own("trainee"),
     "internships:company_mentors": own("company"),
+    # A manager's own interns; mentors and everyone but company managers: 403.
+    "internships:company_interns": own("company"),
     # The operator's: start waves and the mentor ceiling (everyone else: 403).
     "internships:start_waves": Row(owner="admin"),
     "internships:mentor_ceiling": Row(lambda w: {"pk": w["regions"]["programme"].pk}, None),
