@@ -311,20 +311,15 @@ def company_interns(request):
     to_accept = list(selectors.company_to_accept(request.user))
     waiting = list(selectors.company_placements_waiting(request.user))
     page = personal_page(request, selectors.company_interns(request.user))
-    if to_accept:
-        personal_data_access_record(
-            request=request,
-            subject_type="internships.internship",
-            subject_ids=[i.pk for i in to_accept],
-            action="list",
-        )
-    if waiting:
-        personal_data_access_record(
-            request=request,
-            subject_type="internships.placement",
-            subject_ids=[p.pk for p in waiting],
-            action="list",
-        )
+    # The page's own list is logged by personal_page; the two lists above it name interns too.
+    for rows in (to_accept, waiting):
+        if rows:
+            personal_data_access_record(
+                request=request,
+                subject_type=rows[0]._meta.label_lower,
+                subject_ids=[row.pk for row in rows],
+                action="list",
+            )
     return render(
         request,
         "internships/company_interns.html",

@@ -13,7 +13,7 @@ from itda.api.errors import FORBIDDEN, INVALID_INPUT, NOT_FOUND
 from itda.api.tests.conftest import session_client, token_client
 from itda.internships import agreements
 from itda.internships.models import Internship, InternshipAcceptance, StartWave
-from itda.internships.tests.conftest import WAVE_FIRST, make_position, place, propose
+from itda.internships.tests.conftest import WAVE_FIRST, more_internships, propose
 from itda.internships.tests.conftest import setup as agreement_world  # noqa: F401 - a fixture
 from itda.lib import masking
 from itda.programs.models import Trainee
@@ -108,20 +108,10 @@ def test_the_list_masks_the_intern_and_logs_the_page(seoul_staff, internship):
     assert "no-store" in response["Cache-Control"]
 
 
-def _more(agreement, seoul_staff, company, admin, regions, n):
-    made = []
-    for i in range(n):
-        person = factories.TraineeFactory(region=regions["seoul"])
-        position = make_position(company, regions["seoul"], regions["track"], title=f"추가 {i}")
-        extra = place(person, position, group=regions["capital_group"], actor=admin)
-        made.append(propose(agreement | {"placement": extra}, seoul_staff, mentor=None))
-    return made
-
-
 def test_the_list_filters_by_state_programme_and_wave(
     agreement, internship, seoul_staff, company, admin, regions
 ):
-    (other,) = _more(agreement, seoul_staff, company, admin, regions, 1)
+    (other,) = more_internships(agreement, seoul_staff, company, admin, regions, 1)
     agreements.internship_cancel(internship=other, reason="중복 제안", actor=seoul_staff)
     client = token_client(seoul_staff)
 
@@ -159,7 +149,7 @@ def test_the_list_takes_the_same_queries_for_one_or_many(
 
     client.get("/api/v1/me")  # the token's first use of the minute writes last_used_at
     one = count()
-    _more(agreement, seoul_staff, company, admin, regions, 4)
+    more_internships(agreement, seoul_staff, company, admin, regions, 4)
     assert client.get("/api/v1/internships").json()["count"] == 5
     assert count() == one
 

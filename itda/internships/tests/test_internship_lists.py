@@ -12,20 +12,9 @@ from itda.accounts.models import PersonalDataAccess
 from itda.accounts.roles import Role
 from itda.internships import agreements
 from itda.internships.models import Internship
-from itda.internships.tests.conftest import make_position, place, propose
+from itda.internships.tests.conftest import more_internships, propose
 
 pytestmark = pytest.mark.django_db
-
-
-def _more(setup, staff, company, admin, regions, n, *, mentor=None):
-    """``n`` more proposed internships at new positions of the cast company."""
-    made = []
-    for i in range(n):
-        person = factories.TraineeFactory(region=regions["seoul"])
-        position = make_position(company, regions["seoul"], regions["track"], title=f"추가 {i}")
-        placement = place(person, position, group=regions["capital_group"], actor=admin)
-        made.append(propose(setup | {"placement": placement}, staff, mentor=mentor))
-    return made
 
 
 def _queries(client, url) -> int:
@@ -41,10 +30,10 @@ def test_the_group_list_takes_the_same_queries_for_3_or_60(
     setup, login_as, seoul_staff, company, admin, regions
 ):
     propose(setup, seoul_staff)
-    _more(setup, seoul_staff, company, admin, regions, 2, mentor=setup["mentor"])
+    more_internships(setup, seoul_staff, company, admin, regions, 2, mentor=setup["mentor"])
     client = login_as(seoul_staff, Client())
     few = _queries(client, "/internships/")
-    _more(setup, seoul_staff, company, admin, regions, 57)
+    more_internships(setup, seoul_staff, company, admin, regions, 57)
     assert Internship.objects.count() == 60
     many = _queries(client, "/internships/")
     assert many == few
@@ -56,7 +45,7 @@ def test_the_group_list_is_paged_and_logs_the_page_shown(
     setup, login_as, seoul_staff, company, admin, regions
 ):
     made = [propose(setup, seoul_staff)]
-    made += _more(setup, seoul_staff, company, admin, regions, 54)
+    made += more_internships(setup, seoul_staff, company, admin, regions, 54)
     client = login_as(seoul_staff, Client())
     PersonalDataAccess.objects.all().delete()
     page = client.get("/internships/?page=2").content.decode()
@@ -72,7 +61,7 @@ def test_the_group_list_is_paged_and_logs_the_page_shown(
 
 def test_the_group_list_filters_by_state(setup, login_as, seoul_staff, company, admin, regions):
     kept = propose(setup, seoul_staff)
-    (gone,) = _more(setup, seoul_staff, company, admin, regions, 1)
+    (gone,) = more_internships(setup, seoul_staff, company, admin, regions, 1)
     agreements.internship_cancel(internship=gone, reason="중복 제안", actor=seoul_staff)
     client = login_as(seoul_staff, Client())
 
@@ -102,7 +91,7 @@ def test_the_company_sees_its_interns_what_to_accept_and_the_mentor(
     setup, login_as, seoul_staff, company, admin, regions, trainee
 ):
     with_mentor = propose(setup, seoul_staff)
-    (without_mentor,) = _more(setup, seoul_staff, company, admin, regions, 1)
+    (without_mentor,) = more_internships(setup, seoul_staff, company, admin, regions, 1)
     client = login_as(company, Client())
     html = client.get("/company/interns/").content.decode()
     to_accept = html[html.index('data-testid="to-accept"') : html.index('id="all-interns"')]
@@ -168,10 +157,10 @@ def test_the_company_page_takes_the_same_queries_for_2_or_12(
     setup, login_as, seoul_staff, company, admin, regions
 ):
     propose(setup, seoul_staff)
-    _more(setup, seoul_staff, company, admin, regions, 1)
+    more_internships(setup, seoul_staff, company, admin, regions, 1)
     client = login_as(company, Client())
     few = _queries(client, "/company/interns/")
-    _more(setup, seoul_staff, company, admin, regions, 10)
+    more_internships(setup, seoul_staff, company, admin, regions, 10)
     assert _queries(client, "/company/interns/") == few
 
 

@@ -2,17 +2,16 @@
 really is, from their records: one stage after another through the internship agreement, and
 채용 never done without a recorded hiring outcome."""
 
-import datetime
 import re
 
 import pytest
 
 from itda import factories
 from itda.internships import agreements
-from itda.internships.models import Internship, Position, StartWave
-from itda.internships.services import placements_create
+from itda.internships.models import Internship, StartWave
+from itda.internships.tests.conftest import WAVE_FIRST, WAVE_LAST, make_position, place, propose
 from itda.outcomes.selectors import TraineeProgress, step_bar
-from itda.programs.models import Company, Programme
+from itda.programs.models import Programme
 from itda.recruitment.models import CallKind
 
 
@@ -132,29 +131,12 @@ def _placed_by_a_round(me, regions, company, admin):
     StartWave.objects.create(
         programme=regions["programme"],
         label="2026년 8월 1차",
-        first_start=datetime.date(2026, 8, 3),
-        last_start=datetime.date(2026, 8, 14),
+        first_start=WAVE_FIRST,
+        last_start=WAVE_LAST,
         created_by=admin,
     )
-    position = Position.objects.create(
-        company=Company.objects.get(managers=company),
-        track=regions["track"],
-        title="설비 운영 인턴",
-        duties="-",
-        seats=1,
-        region=regions["seoul"],
-        site_address="서울 구로구 디지털로 1",
-        mentor_name="-",
-        status="published",
-        created_by=company,
-    )
-    (placement,) = placements_create(
-        actor=admin,
-        pairs=[(me.pk, position.pk)],
-        origin="match-round:1 match-run:1 (test)",
-        operating_group=regions["capital_group"],
-    )
-    return placement
+    position = make_position(company, regions["seoul"], regions["track"])
+    return place(me, position, group=regions["capital_group"], actor=admin)
 
 
 @pytest.mark.django_db
@@ -195,15 +177,7 @@ def test_the_home_step_bar_follows_the_records_stage_by_stage(
     mentor, _ = agreements.mentor_create(
         company=placement.position.company, username="mentor1", name="김멘토", actor=company
     )
-    internship = agreements.internship_propose(
-        placement=placement,
-        starts_on=datetime.date(2026, 8, 3),
-        ends_on=datetime.date(2026, 10, 31),
-        days_per_week=5,
-        hours_per_week=40,
-        mentor=mentor,
-        actor=seoul_staff,
-    )
+    internship = propose({"placement": placement, "mentor": mentor}, seoul_staff)
     assert _steps(client)[4] == ("인턴십 협약 대기", "current", "")
     for party in (company, trainee, seoul_staff):
         agreements.internship_accept(internship=internship, version=1, actor=party)
@@ -222,14 +196,7 @@ def test_a_declined_agreement_sends_the_trainee_back_to_linkage(
     cohort = factories.cohort(group=regions["capital_group"], track=regions["track"])
     factories.enrollment(cohort=cohort, trainee=me, status="completed")
     placement = _placed_by_a_round(me, regions, company, admin)
-    internship = agreements.internship_propose(
-        placement=placement,
-        starts_on=datetime.date(2026, 8, 3),
-        ends_on=datetime.date(2026, 10, 31),
-        days_per_week=5,
-        hours_per_week=40,
-        actor=seoul_staff,
-    )
+    internship = propose({"placement": placement, "mentor": None}, seoul_staff)
     login_as(trainee)
     assert _steps(client)[4] == ("인턴십 협약 대기", "current", "")
     agreements.internship_decline(internship=internship, reason="다른 기업에 취업", actor=trainee)

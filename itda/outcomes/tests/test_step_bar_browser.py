@@ -10,8 +10,8 @@ from itda.browser_tests.conftest import (  # noqa: F401 - fixtures shared with t
     phone_page,
 )
 from itda.browser_tests.helpers import assert_no_external_requests, login, screenshot
-from itda.internships.models import Placement, Position
-from itda.programs.models import Company
+from itda.internships.models import Placement
+from itda.internships.tests.conftest import make_position
 
 pytestmark = pytest.mark.browser
 
@@ -20,25 +20,8 @@ def test_the_step_bar_fits_a_phone(phone_page, trainee, company, regions):  # no
     me = trainee.trainee
     cohort = factories.cohort(group=regions["capital_group"], track=regions["track"])
     factories.enrollment(cohort=cohort, trainee=me, status="completed")
-    position = Position.objects.create(
-        company=Company.objects.get(managers=company),
-        track=regions["track"],
-        title="설비 운영 인턴",
-        duties="-",
-        seats=1,
-        region=regions["seoul"],
-        site_address="-",
-        mentor_name="-",
-        status="published",
-        created_by=company,
-    )
-    Placement.objects.create(
-        trainee=me,
-        position=position,
-        origin="test",
-        operating_group=regions["capital_group"],
-        created_by=company,
-    )
+    position = make_position(company, regions["seoul"], regions["track"])
+    Placement.objects.create(trainee=me, position=position, origin="test", created_by=company)
     login(phone_page, trainee)
     phone_page.goto("/trainee/")
     bar = phone_page.get_by_test_id("steps")
