@@ -4,22 +4,26 @@ constant queries).
     .venv/bin/python bench/internship_list.py [--internships 2000] [--runs 20]
     DATABASE_URL=postgres://... .venv/bin/python bench/internship_list.py
 
-Creates a fresh test database (``test_<name>`` on DATABASE_URL's server, or on a throwaway
-embedded PostgreSQL when it is unset; dropped at the end) with production settings, then fills
-it: 수도권 사업단's round placed ``--internships`` trainees at 10-seat positions of Seoul companies
-and proposed their agreements (every other one with a mentor, a quarter active), and 동남권
-사업단 has 200 of its own in Busan that 수도권 staff must not see. It requests the list page
-(``/internships/``) in-process through the Django test client as a 수도권 staff member with a
-verified second factor, first with 200 of the group's internships and then with all of them,
-and asserts the page takes the same number of queries at both sizes. Prints the median and p95
-of ``--runs`` requests at the full size, and the same for the API's list
-(``/api/v1/internships``).
+Creates a fresh database (``bench_internship_list_<name>`` on DATABASE_URL's server, never
+the one a test run keeps, or on a throwaway embedded PostgreSQL when it is unset; dropped
+at the end) with production settings, then fills it: 수도권 사업단's round placed
+``--internships`` trainees at 10-seat positions of Seoul companies and proposed their
+agreements (every other one with a mentor, a quarter active), and 동남권 사업단 has 200 of its
+own in Busan that 수도권 staff must not see. It requests the list page (``/internships/``)
+in-process through the Django test client as a 수도권 staff member with a verified second
+factor, first with 200 of the group's internships and then with all of them (tables
+analysed, as autovacuum would have them), and asserts the page takes the same number of
+queries at both sizes. Prints the median and p95 of ``--runs`` requests at the full size,
+and the same for the API's list (``/api/v1/internships``).
 
-Measured on the shared 2-core development machine (PostgreSQL 15, DATABASE_URL), 20 runs:
-    internship list page, 2,000 internships: median 29 ms, p95 40 ms; queries per request
-    [14] (200 internships: [14])
-    API internship list, 2,000 internships: median 26 ms, p95 31 ms; queries per request [8]
-    (200 internships: [8])
+Measured 2026-12-07 on the shared 2-core development machine (load average 8-9 from other
+work), PostgreSQL 15 through DATABASE_URL, production settings, 20 requests each:
+    internship list page, 2,000 internships: median 178 ms, p95 204 ms; queries per request
+    [9] (200 internships: [9])
+    API internship list, 2,000 internships: median 163 ms, p95 195 ms; queries per request
+    [9] (200 internships: [9])
+The slowest query is the page itself (50-70 ms under that load: the scope rule's join and the
+sort by start date over all the group's rows); the 접속기록 insert is next.
 """
 
 import argparse
