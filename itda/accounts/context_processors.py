@@ -34,7 +34,7 @@ _ROLE_PAGES = {
         ("회의실 예약", "training:meeting_list"),
         ("인턴 자리", "internships:my_positions"),
         ("인턴십 연계", "matching:company_rounds"),
-        ("인턴십", "internships:internship_list"),
+        ("우리 회사 인턴", "internships:company_interns"),
         ("멘토", "internships:company_mentors"),
     ],
     Role.TRAINEE: [

@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from itda.accounts.access import personal_detail, require_role
+from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
+from itda.accounts.services import personal_data_access_record
 from itda.internships import agreements, selectors
 from itda.internships.forms import (
     AcceptForm,
@@ -23,6 +24,7 @@ from itda.internships.forms import (
 from itda.internships.models import (
     VOID_INTERNSHIP,
     Internship,
+    InternshipState,
     Mentor,
     Party,
     Placement,
@@ -41,13 +43,19 @@ def _internship(request, pk: int, *, action: str = "view") -> Internship:
 
 @never_cache
 def internship_list(request):
-    """Internships the user may see: a company's, the group's region's, all for the operator."""
+    """Internships the user may see (a company's, the group's, all for the operator), a page
+    at a time and optionally of one state: the same few queries for 20 or 2,000 rows."""
     require_role(request, Role.COMPANY, Role.MENTOR, *PROGRAMME_STAFF)
+    state = request.GET.get("state", "")
+    if state not in InternshipState.values:
+        state = ""
     return render(
         request,
         "internships/internship_list.html",
         {
-            "internships": selectors.internships_for(request.user),
+            "page_obj": personal_page(request, selectors.internship_rows(state=state)),
+            "state": state,
+            "states": InternshipState.choices,
             "is_staff": request.user.role in PROGRAMME_STAFF,
         },
     )
@@ -293,3 +301,27 @@ def mentor_ceiling(request, pk: int):
     else:
         messages.success(request, "멘토 1인당 최대 인턴 수를 바꿨습니다.")
     return redirect("internships:start_waves")
+
+
+@never_cache
+def company_interns(request):
+    """우리 회사 인턴: the company manager's interns with where each agreement stands, the ones
+    the company must still accept first, and placements whose agreement is yet to be proposed."""
+    require_role(request, Role.COMPANY)
+    to_accept = list(selectors.company_to_accept(request.user))
+    waiting = list(selectors.company_placements_waiting(request.user))
+    page = personal_page(request, selectors.company_interns(request.user))
+    # The page's own list is logged by personal_page; the two lists above it name interns too.
+    for rows in (to_accept, waiting):
+        if rows:
+            personal_data_access_record(
+                request=request,
+                subject_type=rows[0]._meta.label_lower,
+                subject_ids=[row.pk for row in rows],
+                action="list",
+            )
+    return render(
+        request,
+        "internships/company_interns.html",
+        {"to_accept": to_accept, "waiting": waiting, "page_obj": page},
+    )

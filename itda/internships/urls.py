@@ -41,6 +41,7 @@ urlpatterns = [
     ),
     path("me/internship/", agreement_views.my_internship, name="my_internship"),
     path("company/mentors/", agreement_views.company_mentors, name="company_mentors"),
+    path("company/interns/", agreement_views.company_interns, name="company_interns"),
     path("internships/waves/", agreement_views.start_waves, name="start_waves"),
     path(
         "internships/programmes/<int:pk>/mentor-max/",

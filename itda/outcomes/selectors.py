@@ -9,51 +9,143 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from itda.internships.models import VOID_INTERNSHIP, Internship, Placement, PlacementState
+from itda.internships.models import (
+    VOID_INTERNSHIP,
+    Internship,
+    InternshipState,
+    Placement,
+    PlacementState,
+)
 from itda.matching.models import MatchRound
 from itda.programs.models import Programme, Trainee
 from itda.recruitment.models import ApplicationStatus, Call, Result
 from itda.training.models import Cohort, EnrollmentStatus
 
 # The programme's path for a job seeker (교육 → 연계 → 채용), in the order it is walked.
-TRAINEE_STAGES = ("신청", "선발", "교육", "수료", "연계", "인턴", "채용")
+TRAINEE_STAGES = ("지원", "선발", "교육", "연계(배정)", "인턴십", "채용")
+_APPLY, _SELECT, _TRAIN, _LINK, _INTERN, _HIRE = range(len(TRAINEE_STAGES))
+
+# When a person has several records of a stage, the one that went furthest speaks for it.
+_RESULT_RANK = (Result.SELECTED, Result.WAITLISTED, Result.PENDING, Result.NOT_SELECTED)
+_TRAINING_RANK = (
+    EnrollmentStatus.COMPLETED,
+    EnrollmentStatus.ENROLLED,
+    EnrollmentStatus.WAITLISTED,
+    EnrollmentStatus.NOT_COMPLETED,
+    EnrollmentStatus.WITHDRAWN,
+)
+_RESULT_NOTE = {
+    Result.PENDING: "선발 결과 대기",
+    Result.WAITLISTED: "예비 선발",
+    Result.NOT_SELECTED: "선발되지 않음",
+}
+_TRAINING_NOTE = {
+    EnrollmentStatus.ENROLLED: "교육 중",
+    EnrollmentStatus.WAITLISTED: "수강 대기",
+    EnrollmentStatus.NOT_COMPLETED: "미수료",
+    EnrollmentStatus.WITHDRAWN: "중도포기",
+}
 
 
 @dataclass(frozen=True)
 class Step:
     label: str
     state: str  # "done", "current" or "todo"
+    note: str = ""  # where the trainee stands in this step, in a few words
+
+
+@dataclass(frozen=True)
+class TraineeProgress:
+    """What a trainee's records say, stage by stage: the step bar's input."""
+
+    applied: bool = False  # a submitted application
+    result: str = ""  # its best result (Result), "" when none was submitted
+    training: str = ""  # the furthest enrolment (EnrollmentStatus), "" when none
+    placement: str = ""  # the placement that holds (PlacementState), "" when none
+    internship: str = ""  # that placement's internship (InternshipState), "" when none
+    # A recorded hiring outcome. Hiring outcomes are not kept yet: until they are, nothing sets
+    # this and 채용 is never shown as done.
+    hired: bool = False
+
+
+def _first(values: set[str], rank: tuple) -> str:
+    return next((value for value in rank if value in values), "")
+
+
+def trainee_progress(trainee: Trainee) -> TraineeProgress:
+    """Read a trainee's progress from their records, in three queries."""
+    results = set(
+        trainee.applications.filter(status=ApplicationStatus.SUBMITTED).values_list(
+            "result", flat=True
+        )
+    )
+    training = set(trainee.enrollments.values_list("status", flat=True))
+    # A declined or cancelled agreement cancels its placement: what holds is the latest other.
+    placement = (
+        Placement.objects.filter(trainee=trainee)
+        .exclude(state=PlacementState.CANCELLED)
+        .select_related("internship")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    internship = getattr(placement, "internship", None) if placement else None
+    return TraineeProgress(
+        applied=bool(results),
+        result=_first(results, _RESULT_RANK),
+        training=_first(training, _TRAINING_RANK),
+        placement=placement.state if placement else "",
+        internship=internship.state if internship else "",
+    )
+
+
+def _internship_step(progress: TraineeProgress) -> tuple[str, bool] | None:
+    """The internship step's label and whether it is over, or None before a placement."""
+    state, placement = progress.internship, progress.placement
+    if state == InternshipState.ACTIVE or (not state and placement == PlacementState.STARTED):
+        return "인턴십 중", False
+    if state == InternshipState.PROPOSED or (not state and placement == PlacementState.ASSIGNED):
+        return "인턴십 협약 대기", False
+    if state or placement == PlacementState.ENDED:
+        # A state after active (the ending stage adds them): the internship is over.
+        return "인턴십 종료", True
+    return None
+
+
+def step_bar(progress: TraineeProgress) -> list[Step]:
+    """The trainee's step bar, 지원 → 선발 → 교육 → 연계(배정) → 인턴십 → 채용: the furthest stage
+    the records reach is the current one (every earlier stage done), with a note on where the
+    trainee stands in it. 채용 is done only on a recorded hiring outcome."""
+    labels = list(TRAINEE_STAGES)
+    notes = [""] * len(labels)
+    internship = _internship_step(progress)
+    if progress.hired:
+        current = len(labels)  # every step done
+    elif internship is not None:
+        labels[_INTERN], over = internship
+        current = _HIRE if over else _INTERN
+    elif progress.training == EnrollmentStatus.COMPLETED:
+        current, notes[_LINK] = _LINK, "배정 대기"
+    elif progress.training:
+        current, notes[_TRAIN] = _TRAIN, _TRAINING_NOTE[progress.training]
+    elif progress.result == Result.SELECTED:
+        current, notes[_TRAIN] = _TRAIN, "교육 시작 전"
+    elif progress.applied:
+        current, notes[_SELECT] = _SELECT, _RESULT_NOTE.get(progress.result, "선발 결과 대기")
+    else:
+        current, notes[_APPLY] = _APPLY, "공모에 지원하세요"
+    steps = [
+        Step(label, "done" if i < current else "current" if i == current else "todo", notes[i])
+        for i, label in enumerate(labels)
+    ]
+    if not progress.hired and current >= _INTERN:
+        # Until a hiring outcome is recorded, 채용 is what comes next, never reached.
+        steps[_HIRE] = Step(labels[_HIRE], "todo", "다음 단계")
+    return steps
 
 
 def trainee_steps(trainee: Trainee) -> list[Step]:
-    """The trainee's step bar: every stage up to the furthest the records show is done, that
-    one is current. 채용 has no records yet (hiring outcomes are not kept), so it is never
-    reached; before a first application, 신청 is current as the step to take."""
-    reached = [
-        trainee.applications.filter(status=ApplicationStatus.SUBMITTED).exists(),
-        trainee.applications.filter(
-            status=ApplicationStatus.SUBMITTED, result=Result.SELECTED
-        ).exists(),
-        trainee.enrollments.filter(
-            status__in=(
-                EnrollmentStatus.ENROLLED,
-                EnrollmentStatus.COMPLETED,
-                EnrollmentStatus.NOT_COMPLETED,
-                EnrollmentStatus.WITHDRAWN,
-            )
-        ).exists(),
-        trainee.enrollments.filter(status=EnrollmentStatus.COMPLETED).exists(),
-        Placement.objects.filter(trainee=trainee).exclude(state=PlacementState.CANCELLED).exists(),
-        Placement.objects.filter(
-            trainee=trainee, state__in=(PlacementState.STARTED, PlacementState.ENDED)
-        ).exists(),
-        False,
-    ]
-    furthest = max((i for i, done in enumerate(reached) if done), default=0)
-    return [
-        Step(label, "done" if i < furthest else "current" if i == furthest else "todo")
-        for i, label in enumerate(TRAINEE_STAGES)
-    ]
+    """The step bar of ``trainee``, from their records."""
+    return step_bar(trainee_progress(trainee))
 
 
 def _kst(moment: datetime.datetime) -> str:

@@ -15,7 +15,6 @@ from django.template import Context, Template
 
 from itda import factories
 from itda.evaluation.seed import calls_seed
-from itda.internships.models import Placement, Position
 from itda.lib.korean import josa
 from itda.programs.models import Programme, Region, TransformationPlan
 from itda.programs.services import reference_load
@@ -208,53 +207,3 @@ def test_homes_count_registered_companies_and_trainees_as_registered(
     html = client.get(url).content.decode()
     assert "등록 기업" in html and "등록 교육생" in html
     assert "기업 신청" not in html and "교육생 신청" not in html and "신청 현황" not in html
-
-
-def _steps(client) -> list[tuple[str, str]]:
-    html = client.get("/trainee/").content.decode()
-    bar = html[html.index('data-testid="steps"') :]
-    bar = bar[: bar.index("</ol>")]
-    return re.findall(r'<li class="is-(\w+)"[^>]*>([^<]+)</li>', bar)
-
-
-def test_the_trainee_step_bar_follows_the_records(client, login_as, trainee, regions, company):
-    me = trainee.trainee
-    login_as(trainee)
-    assert _steps(client)[0] == ("current", "신청")
-
-    call = factories.call(
-        programme=regions["programme"], kind=CallKind.TRAINEE, track=regions["track"]
-    )
-    application = factories.application(call=call, trainee=me)
-    assert _steps(client)[:2] == [("current", "신청"), ("todo", "선발")]
-
-    application.result = "selected"
-    application.save(update_fields=["result"])
-    cohort = factories.cohort(group=regions["capital_group"], track=regions["track"])
-    enrollment = factories.enrollment(cohort=cohort, trainee=me, application=application)
-    assert [s for s, _ in _steps(client)] == ["done", "done", "current"] + ["todo"] * 4
-
-    enrollment.status = "completed"
-    enrollment.save(update_fields=["status"])
-    position = Position.objects.create(
-        company=company.companies.get(),
-        track=regions["track"],
-        title="설비 운영 인턴",
-        duties="-",
-        seats=1,
-        region=regions["seoul"],
-        site_address="-",
-        mentor_name="-",
-        status="published",
-        created_by=company,
-    )
-    placement = Placement.objects.create(
-        trainee=me, position=position, origin="test", created_by=company
-    )
-    assert _steps(client)[4] == ("current", "연계")
-    placement.state = "started"
-    placement.save(update_fields=["state"])
-    steps = _steps(client)
-    assert steps[5] == ("current", "인턴")
-    # Hiring outcomes are not recorded yet: 채용 is never shown as reached.
-    assert steps[6] == ("todo", "채용")

@@ -663,6 +663,8 @@ SWEEP: dict[str, Row] = {
     "internships:my_pbl": own("trainee"),
     "internships:pbl_deliverable_upload": Row(pk("milestone"), None, AGREEMENT_PEERS),
     "internships:company_mentors": own("company"),
+    # A manager's own interns; mentors and everyone but company managers: 403.
+    "internships:company_interns": own("company"),
     # The operator's: start waves and the mentor ceiling (everyone else: 403).
     "internships:start_waves": Row(owner="admin"),
     "internships:mentor_ceiling": Row(lambda w: {"pk": w["regions"]["programme"].pk}, None),
@@ -746,6 +748,24 @@ SWEEP: dict[str, Row] = {
     "api:round_positions": Row(pk("round", "round_id"), "seoul_staff", STAFF_ONLY),
     "api:round_rankings": Row(pk("round", "round_id"), "seoul_staff", STAFF_ONLY),
     "api:round_results": Row(pk("round", "round_id"), None, STAFF_ONLY),
+    # Internship agreements: each party of side B gets 404; a role that never makes a move 403.
+    "api:internship_list": own("seoul_staff"),
+    "api:internship_detail": Row(pk("internship", "internship_id"), "company", AGREEMENT_PEERS),
+    "api:internship_accept": Row(
+        pk("internship", "internship_id"),
+        None,
+        frozenset({STAFF, COMPANY, TRAINEE}),
+        post={"version": 1},
+    ),
+    "api:internship_decline": Row(
+        pk("internship", "internship_id"),
+        None,
+        frozenset({COMPANY, TRAINEE}),
+        post={"reason": REASON},
+    ),
+    "api:internship_cancel": Row(
+        pk("internship", "internship_id"), None, STAFF_ONLY, post={"reason": REASON}
+    ),
     "^v1/(?P<rest>.*)$": public(lambda w: {"rest": "nothing-here"}),
 }
 

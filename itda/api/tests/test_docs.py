@@ -32,6 +32,11 @@ PATHS = {
     "/api/v1/rounds/{round_id}/positions": {"get"},
     "/api/v1/rounds/{round_id}/rankings": {"get"},
     "/api/v1/rounds/{round_id}/results": {"get"},
+    "/api/v1/internships": {"get"},
+    "/api/v1/internships/{internship_id}": {"get"},
+    "/api/v1/internships/{internship_id}/accept": {"post"},
+    "/api/v1/internships/{internship_id}/decline": {"post"},
+    "/api/v1/internships/{internship_id}/cancel": {"post"},
 }
 
 

@@ -82,3 +82,16 @@ def pbl_active(setup, seoul_staff, company, trainee, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path
     return pbl_internship(setup, seoul_staff, company, trainee)
+
+
+def more_internships(setup, staff, company, admin, regions, n, *, mentor=None) -> list:
+    """``n`` more proposed internships, each at a new position of the cast company."""
+    from itda import factories
+
+    made = []
+    for i in range(n):
+        person = factories.TraineeFactory(region=regions["seoul"])
+        position = make_position(company, regions["seoul"], regions["track"], title=f"추가 {i}")
+        placement = place(person, position, group=regions["capital_group"], actor=admin)
+        made.append(propose(setup | {"placement": placement}, staff, mentor=mentor))
+    return made
