@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -140,7 +141,10 @@ def ojt_months(
         .order_by()
         .values_list("pk", "starts_on", "ends_on")
     )
-    inner, inner_params = chosen.query.sql_with_params()
+    try:
+        inner, inner_params = chosen.query.sql_with_params()
+    except EmptyResultSet:  # e.g. pk__in=[] or .none(): no internship, no month
+        return
     reports = OjtReport._meta.db_table
     sql = f"""
         WITH i(id, starts_on, ends_on) AS ({inner}),

@@ -98,4 +98,10 @@ def ojt_internship(setup, seoul_staff, company, trainee):
 
 @pytest.fixture
 def mentor(setup):
-    return setup["mentor"].user
+    """The internship's mentor account, with the cast's password (login_as works)."""
+    from itda import factories
+
+    user = setup["mentor"].user
+    user.set_password(factories.PASSWORD)
+    user.save(update_fields=["password"])
+    return user

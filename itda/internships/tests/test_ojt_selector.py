@@ -150,3 +150,5 @@ def test_only_agreed_ojt_internships_report(regions, admin, company, wave):
     assert {r.internship_id for r in rows} == {active.pk}
     # A narrower queryset narrows the answer (the caller's scope is kept).
     assert _rows(D(2026, 9, 6), internships=Internship.objects.filter(pk=0)) == []
+    assert _rows(D(2026, 9, 6), internships=Internship.objects.filter(pk__in=[])) == []
+    assert _rows(D(2026, 9, 6), internships=Internship.objects.none()) == []
