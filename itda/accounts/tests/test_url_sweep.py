@@ -37,7 +37,14 @@ from itda.accounts.roles import Role
 from itda.api.api import api
 from itda.evaluation import services as evaluation
 from itda.evaluation.models import Assignment, Criterion, Scheme
-from itda.internships.models import Internship, Mentor, Placement, Position, StartWave
+from itda.internships.models import (
+    Internship,
+    Mentor,
+    OjtReport,
+    Placement,
+    Position,
+    StartWave,
+)
 from itda.matching.models import MatchRound
 from itda.programs.models import OriginKind, RuleOrigin
 from itda.recruitment.models import ApplicationDocument, DocumentRequirement, ImportJob
@@ -247,6 +254,7 @@ def _build_world() -> dict:
         origin="match-round:0 match-run:0 (test)",
         operating_group=capital,
         created_by=people["admin"],
+        state="started",
     )
     wave = StartWave.objects.create(
         programme=r["programme"],
@@ -270,6 +278,18 @@ def _build_world() -> dict:
         ),
         payee="intern",
         proposed_by=people["seoul_staff"],
+        # Agreed, so its OJT monthly reports are open (the agreement rows' owners only read).
+        state="active",
+    )
+    # August's mentor report, filed by mentor A and waiting for 수도권 사업단's review.
+    w["ojt_report"] = OjtReport.objects.create(
+        internship=w["internship"],
+        month=datetime.date(2026, 8, 1),
+        kind="mentor",
+        state="submitted",
+        attendance_days=19,
+        comment="성실함",
+        written_by=people["mentor"],
     )
     w["log"] = PersonalDataAccess.objects.create(
         actor=people["seoul_staff"],
@@ -568,6 +588,20 @@ SWEEP: dict[str, Row] = {
     # The operator's: start waves and the mentor ceiling (everyone else: 403).
     "internships:start_waves": Row(owner="admin"),
     "internships:mentor_ceiling": Row(lambda w: {"pk": w["regions"]["programme"].pk}, None),
+    # OJT monthly reports: the internship's parties read them; its mentor (or intern) writes;
+    # staff of the managing group review (other roles: 403).
+    "internships:ojt_report_edit": Row(
+        lambda w: {"pk": w["internship"].pk, "year": 2026, "month": 8, "kind": "mentor"},
+        "mentor",
+        AGREEMENT_PEERS,
+        post={"attendance_days": "19", "comment": "성실함", "submit": "1"},
+    ),
+    "internships:ojt_report_detail": Row(pk("ojt_report"), "seoul_staff", AGREEMENT_PEERS),
+    "internships:ojt_report_review": Row(
+        pk("ojt_report"), None, STAFF_ONLY, post={"decision": "approve"}
+    ),
+    "internships:ojt_review_queue": own("seoul_staff"),
+    "internships:mentor_interns": own("mentor"),
     # matching
     "matching:round_list": own("seoul_staff"),
     "matching:round_detail": Row(pk("round"), "seoul_staff", STAFF_ONLY),
