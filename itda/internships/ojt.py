@@ -16,6 +16,10 @@ When a month may be reported (RuleOrigin "<programme>.internship.report_due", it
   days that are over;
 - both are due ``OJT_DUE_DAYS_AFTER`` days after that last day.
 
+The internship's last day is its ``ends_on`` here and in the month selector
+(selectors.ojt_months): an early end must set it (or both reads must learn the actual end), so
+the months up to the end, and no later, are reported.
+
 Who writes: the intern the log; the internship's mentor (the Mentor's account) the mentor report.
 The company manager writes it only while the mentor's account is deactivated (a mentor who left):
 the report is the company's attestation of attendance, so it stays with a named person of the
