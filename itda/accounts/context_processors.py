@@ -23,6 +23,7 @@ _STAFF = [
     ("인턴 자리 검토", "internships:review_queue"),
     ("연계 차수", "matching:round_list"),
     ("인턴십", "internships:internship_list"),
+    ("OJT 월간 보고", "internships:ojt_review_queue"),
 ]
 # Each role's own pages, shown after "내 업무" and before the public pages.
 _ROLE_PAGES = {
@@ -44,7 +45,10 @@ _ROLE_PAGES = {
         ("인턴십 연계", "matching:trainee_rounds"),
         ("내 인턴십", "internships:my_internship"),
     ],
-    Role.MENTOR: [("인턴십", "internships:internship_list")],
+    Role.MENTOR: [
+        ("내 인턴", "internships:mentor_interns"),
+        ("인턴십", "internships:internship_list"),
+    ],
 }
 
 

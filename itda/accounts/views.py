@@ -43,7 +43,7 @@ ROLE_HOME = {
     Role.TRAINEE: "outcomes:trainee_home",
     Role.EVALUATOR: "evaluation:evaluator_home",
     Role.VIEWER: "registry:viewer_home",
-    Role.MENTOR: "internships:internship_list",
+    Role.MENTOR: "internships:mentor_interns",
 }
 
 

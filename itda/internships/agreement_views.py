@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
-from itda.internships import agreements, selectors
+from itda.internships import agreements, ojt, selectors
 from itda.internships.forms import (
     AcceptForm,
     CeilingForm,
@@ -100,6 +100,10 @@ def _detail(request, internship: Internship, template: str):
             if party == Party.COMPANY
             else None,
             "transitions": internship.transitions.select_related("actor"),
+            # Track 1 (OJT): each month's reports and amount, and whether the user writes them.
+            "ojt_months": ojt.month_views(internship, day=ojt.today()),
+            "may_write_log": ojt.may_write(internship, "log", request.user),
+            "may_write_mentor": ojt.may_write(internship, "mentor", request.user),
         },
     )
 

@@ -1,10 +1,14 @@
 """Position and internship forms (Korean labels and messages)."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
 
 from itda.internships.models import (
     DAYS_PER_WEEK_MAX,
     HOURS_PER_WEEK_MAX,
+    OJT_LOG_HOURS_MAX,
+    OJT_MONTH_DAYS_MAX,
+    OJT_SCORE_MAX,
     Mentor,
     Position,
 )
@@ -147,3 +151,81 @@ class CeilingForm(forms.Form):
     ceiling = forms.IntegerField(
         label="멘토 1인당 최대 인턴 수", min_value=1, max_value=MENTOR_INTERNS_CEILING
     )
+
+
+# --- Track 1 (OJT): monthly reports ----------------------------------------------------------
+
+
+class OjtLogForm(forms.Form):
+    """The intern's monthly work log; a draft may leave parts empty, a submission may not (the
+    service says which)."""
+
+    tasks = forms.CharField(
+        label="수행한 업무",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="이 달에 맡아 한 일 (설비·공정·작업 이름으로)",
+    )
+    hours_per_week = forms.IntegerField(
+        label="주당 근무시간(평균)", min_value=1, max_value=OJT_LOG_HOURS_MAX, required=False
+    )
+    learnt = forms.CharField(
+        label="배운 점", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class OjtMentorForm(forms.Form):
+    """The mentor's monthly report: attendance days (at most the month's scheduled working
+    days), a 1–5 rating on each of the programme's criteria, a comment."""
+
+    attendance_days = forms.IntegerField(label="출근일수", min_value=0, required=False)
+    comment = forms.CharField(
+        label="멘토 의견", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, criteria=(), scheduled_days: int = OJT_MONTH_DAYS_MAX, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["attendance_days"]
+        field.max_value = scheduled_days
+        field.validators.append(
+            MaxValueValidator(
+                scheduled_days,
+                message=f"출근일수는 이 달 예정 근무일 {scheduled_days}일 이하여야 합니다.",
+            )
+        )
+        field.widget.attrs["max"] = scheduled_days
+        field.help_text = f"이 달 예정 근무일 {scheduled_days}일 이하"
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.name,
+                help_text=criterion.description,
+                choices=[(n, f"{n}점") for n in range(1, OJT_SCORE_MAX + 1)],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+    def score_fields(self):
+        return [self[f"score_{c.pk}"] for c in self.criteria]
+
+    def scores(self) -> dict[int, int | None]:
+        """The ratings by criterion id (None: not rated yet)."""
+        return {c.pk: self.cleaned_data.get(f"score_{c.pk}") for c in self.criteria}
+
+
+class OjtReviewForm(forms.Form):
+    """Staff approve a submitted monthly report or return it with a reason."""
+
+    decision = forms.ChoiceField(
+        label="결정", choices=[("approve", "승인"), ("return", "보완 요청")]
+    )
+    reason = forms.CharField(
+        label="사유", max_length=300, required=False, help_text="보완 요청에는 사유가 필요합니다."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        require_messages(self, "decision")

@@ -667,3 +667,216 @@ class FinalReview(models.Model):
                 violation_error_message="총점은 만점을 넘을 수 없습니다.",
             ),
         ]
+
+
+# --- Track 1 (OJT): monthly reports ----------------------------------------------------------
+# One intern's work log and one mentor report per calendar month the internship touches, each
+# through draft → submitted → approved | returned → resubmitted → …; staff of the managing
+# group review. The writes and their rules are in ojt.py.
+
+
+class OjtReportKind(models.TextChoices):
+    LOG = "log", "업무일지"
+    MENTOR = "mentor", "멘토 보고서"
+
+
+class OjtReportState(models.TextChoices):
+    DRAFT = "draft", "작성 중"
+    SUBMITTED = "submitted", "제출"
+    RETURNED = "returned", "보완 요청"
+    RESUBMITTED = "resubmitted", "재제출"
+    APPROVED = "approved", "승인"
+
+
+# Internship states that hold no monthly reports: not yet agreed, or never took place. Any other
+# state (active, and later completed or ended early) reports every month up to its end.
+OJT_NOT_REPORTING = (InternshipState.PROPOSED, *VOID_INTERNSHIP)
+# A month's reports are due this many days after the internship's last day in the month: the
+# 5th of the next month for a full month (RuleOrigin "<programme>.internship.report_due").
+OJT_DUE_DAYS_AFTER = 5
+# Scale of the mentor's rating on each criterion (RuleOrigin "<programme>.internship.criteria").
+OJT_SCORE_MAX = 5
+# The most working days any calendar month has (23: a 31-day month starting on a weekday, no
+# holiday), a typo guard; the real bound is the month's scheduled days, checked in ojt.py.
+OJT_MONTH_DAYS_MAX = 23
+# A log's weekly hours: 근로기준법's 40 hours plus 12 of overtime (제53조).
+OJT_LOG_HOURS_MAX = HOURS_PER_WEEK_MAX + 12
+
+
+@pghistory.track()
+class OjtCriterion(models.Model):
+    """One criterion a programme's mentors rate each month (1–5); a programme without its own
+    gets itda's defaults (ojt.DEFAULT_CRITERIA) the first time a mentor report needs them."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="ojt_criteria", verbose_name="사업"
+    )
+    order = models.PositiveSmallIntegerField("순서", default=0)
+    name = models.CharField("평가 항목", max_length=50)
+    description = models.CharField("설명", max_length=200, blank=True)
+    # A criterion once used is kept for the reports that rated it; the operator retires it.
+    is_active = models.BooleanField("사용", default=True)
+
+    class Meta:
+        verbose_name = "OJT 평가 항목"
+        verbose_name_plural = "OJT 평가 항목"
+        ordering = ["programme", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name"],
+                name="ojt_criterion_name_unique",
+                violation_error_message="이 사업에 같은 이름의 평가 항목이 이미 있습니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@pghistory.track()
+class OjtReport(models.Model):
+    """One month's report of an OJT internship: the intern's work log or the mentor's report
+    (attendance days, ratings, comment). Editable by its writer while a draft or returned."""
+
+    internship = models.ForeignKey(
+        Internship, on_delete=models.PROTECT, related_name="ojt_reports", verbose_name="인턴십"
+    )
+    # The first day of the calendar month reported.
+    month = models.DateField("월", validators=[validate_era])
+    kind = models.CharField("구분", max_length=20, choices=OjtReportKind.choices)
+    state = models.CharField(
+        "상태", max_length=20, choices=OjtReportState.choices, default=OjtReportState.DRAFT
+    )
+    # The intern's work log.
+    tasks = BoundedTextField("수행한 업무", max_length=2000, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField("주당 근무시간", null=True, blank=True)
+    learnt = BoundedTextField("배운 점", max_length=2000, blank=True)
+    # The mentor's report.
+    attendance_days = models.PositiveSmallIntegerField("출근일수", null=True, blank=True)
+    comment = BoundedTextField("멘토 의견", max_length=2000, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="작성자"
+    )
+    submitted_at = models.DateTimeField(
+        "제출 일시", null=True, blank=True, validators=[validate_era]
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="검토자",
+    )
+    reviewed_at = models.DateTimeField(
+        "검토 일시", null=True, blank=True, validators=[validate_era]
+    )
+    return_reason = models.CharField("보완 요청 사유", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # As its internship: the managing group, the workplace's region, the company (its managers
+    # and mentors), the intern.
+    scope = ScopePaths(
+        group="internship__placement__operating_group",
+        region="internship__placement__position__region",
+        company="internship__placement__position__company",
+        person="internship__placement__trainee__user",
+    )
+
+    class Meta:
+        verbose_name = "OJT 월간 보고"
+        verbose_name_plural = "OJT 월간 보고"
+        ordering = ["internship", "month", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["internship", "month", "kind"],
+                name="ojt_report_one_per_month_and_kind",
+                violation_error_message="이 달의 보고서가 이미 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="ojt_report_month_first_day",
+                violation_error_message="보고 월은 그 달의 1일로 적어야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=OjtReportKind.MENTOR)
+                | Q(attendance_days__isnull=True, comment=""),
+                name="ojt_report_log_has_no_mentor_fields",
+                violation_error_message="업무일지에는 출근일수와 멘토 의견을 적지 않습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=OjtReportKind.LOG)
+                | Q(hours_per_week__isnull=True, tasks="", learnt=""),
+                name="ojt_report_mentor_has_no_log_fields",
+                violation_error_message="멘토 보고서에는 업무일지 내용을 적지 않습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance_days__isnull=True)
+                | Q(attendance_days__lte=OJT_MONTH_DAYS_MAX),
+                name="ojt_report_attendance_range",
+                violation_error_message=(
+                    f"출근일수는 0일에서 {OJT_MONTH_DAYS_MAX}일 사이여야 합니다."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True)
+                | Q(hours_per_week__gte=1, hours_per_week__lte=OJT_LOG_HOURS_MAX),
+                name="ojt_report_hours_range",
+                violation_error_message=(
+                    f"주당 근무시간은 1시간에서 {OJT_LOG_HOURS_MAX}시간 사이여야 합니다."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=OjtReportState.RETURNED) | ~Q(return_reason=""),
+                name="ojt_report_returned_has_reason",
+                violation_error_message="보완 요청에는 사유가 있어야 합니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.internship} · {self.month:%Y-%m} {self.get_kind_display()}"
+
+
+@pghistory.track()
+class OjtScore(models.Model):
+    """The mentor's rating of one criterion in one monthly report."""
+
+    report = models.ForeignKey(OjtReport, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(OjtCriterion, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField("점수")
+
+    class Meta:
+        ordering = ["criterion__order", "criterion__pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "criterion"],
+                name="ojt_score_once_per_criterion",
+                violation_error_message="한 평가 항목에는 점수를 한 번만 줄 수 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=OJT_SCORE_MAX),
+                name="ojt_score_range",
+                violation_error_message=f"점수는 1점에서 {OJT_SCORE_MAX}점 사이여야 합니다.",
+            ),
+        ]
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="ojt_report_transition_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class OjtReportTransition(models.Model):
+    """A monthly report's state change: who, when, from, to, and why (a return's reason)."""
+
+    report = models.ForeignKey(OjtReport, on_delete=models.PROTECT, related_name="transitions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    old = models.CharField(max_length=20, choices=OjtReportState.choices, blank=True)
+    new = models.CharField(max_length=20, choices=OjtReportState.choices)
+    note = models.CharField("사유", max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True, validators=[validate_era])
+
+    class Meta:
+        ordering = ["at", "pk"]

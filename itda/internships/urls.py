@@ -1,6 +1,6 @@
 from django.urls import path
 
-from itda.internships import agreement_views, pbl_views, views
+from itda.internships import agreement_views, ojt_views, pbl_views, views
 
 app_name = "internships"
 
@@ -83,4 +83,18 @@ urlpatterns = [
         pbl_views.deliverable_upload,
         name="pbl_deliverable_upload",
     ),
+    # Track 1 (OJT) monthly reports
+    path(
+        "internships/<int:pk>/ojt/<int:year>-<int:month>/<str:kind>/",
+        ojt_views.report_edit,
+        name="ojt_report_edit",
+    ),
+    path("internships/ojt/review/", ojt_views.review_queue, name="ojt_review_queue"),
+    path("internships/ojt/reports/<int:pk>/", ojt_views.report_detail, name="ojt_report_detail"),
+    path(
+        "internships/ojt/reports/<int:pk>/review/",
+        ojt_views.report_review,
+        name="ojt_report_review",
+    ),
+    path("mentor/interns/", ojt_views.mentor_interns, name="mentor_interns"),
 ]

@@ -16,7 +16,14 @@ from itda import factories
 from itda.accounts.access import PERSONAL_FIELDS
 from itda.accounts.models import AccountLockout, PersonalDataAccess, User
 from itda.evaluation.models import Assignment, ConflictOfInterest, Evaluator, EvaluatorRelation
-from itda.internships.models import Internship, Mentor, Placement, Position, StartWave
+from itda.internships.models import (
+    Internship,
+    Mentor,
+    OjtReport,
+    Placement,
+    Position,
+    StartWave,
+)
 from itda.matching.models import CompanyRanking, Interview, MatchRound, TraineeChoice
 from itda.payments.models import AllowanceLine
 from itda.payments.services import allowance_compute, allowance_rule_create
@@ -55,6 +62,8 @@ SCOPED_MODELS = {
     # A placement's agreement (it names the intern) and a company's mentor account.
     Internship,
     Mentor,
+    # An OJT internship's monthly log and mentor report (attendance and ratings of the intern).
+    OjtReport,
     TraineeChoice,
     CompanyRanking,
     Interview,
@@ -245,6 +254,13 @@ def _training_world(w, cast, regions):
             payee="intern",
             proposed_by=cast["admin"],
         )
+        t[f"ojt.{key}"] = OjtReport.objects.create(
+            internship=t[f"internship.{key}"],
+            month=datetime.date(2026, 8, 1),
+            kind="log",
+            tasks="설비 점검",
+            written_by=cast["admin"],
+        )
     round_ = MatchRound.objects.create(
         programme=regions["programme"],
         title="전국 연계",
@@ -289,6 +305,7 @@ OWN_TRAINING = {
     "allowance.own",
     "placement.own",
     "internship.own",
+    "ojt.own",
     "choice.own",
     "interview.own",
 }
@@ -307,6 +324,7 @@ BUSAN = {
     "position.busan",
     "placement.busan",
     "internship.busan",
+    "ojt.busan",
     "mentor.busan",
     "choice.busan",
     "ranking.busan",
@@ -330,6 +348,7 @@ EXPECTED = {
         "position.own",
         "placement.own",
         "internship.own",
+        "ojt.own",
         "mentor.own",
         "choice.own",
         "ranking.own",

@@ -42,6 +42,7 @@ from itda.internships.models import (
     Internship,
     Mentor,
     Milestone,
+    OjtReport,
     Placement,
     Position,
     ProblemStatementVersion,
@@ -256,6 +257,7 @@ def _build_world() -> dict:
         origin="match-round:0 match-run:0 (test)",
         operating_group=capital,
         created_by=people["admin"],
+        state="started",
     )
     wave = StartWave.objects.create(
         programme=r["programme"],
@@ -279,6 +281,18 @@ def _build_world() -> dict:
         ),
         payee="intern",
         proposed_by=people["seoul_staff"],
+        # Agreed, so its OJT monthly reports are open (the agreement rows' owners only read).
+        state="active",
+    )
+    # August's mentor report, filed by mentor A and waiting for 수도권 사업단's review.
+    w["ojt_report"] = OjtReport.objects.create(
+        internship=w["internship"],
+        month=datetime.date(2026, 8, 1),
+        kind="mentor",
+        state="submitted",
+        attendance_days=19,
+        comment="성실함",
+        written_by=people["mentor"],
     )
     _pbl_world(w, people, wave)
     w["log"] = PersonalDataAccess.objects.create(
@@ -668,6 +682,20 @@ SWEEP: dict[str, Row] = {
     # The operator's: start waves and the mentor ceiling (everyone else: 403).
     "internships:start_waves": Row(owner="admin"),
     "internships:mentor_ceiling": Row(lambda w: {"pk": w["regions"]["programme"].pk}, None),
+    # OJT monthly reports: the internship's parties read them; its mentor (or intern) writes;
+    # staff of the managing group review (other roles: 403).
+    "internships:ojt_report_edit": Row(
+        lambda w: {"pk": w["internship"].pk, "year": 2026, "month": 8, "kind": "mentor"},
+        "mentor",
+        AGREEMENT_PEERS,
+        post={"attendance_days": "19", "comment": "성실함", "submit": "1"},
+    ),
+    "internships:ojt_report_detail": Row(pk("ojt_report"), "seoul_staff", AGREEMENT_PEERS),
+    "internships:ojt_report_review": Row(
+        pk("ojt_report"), None, STAFF_ONLY, post={"decision": "approve"}
+    ),
+    "internships:ojt_review_queue": own("seoul_staff"),
+    "internships:mentor_interns": own("mentor"),
     # matching
     "matching:round_list": own("seoul_staff"),
     "matching:round_detail": Row(pk("round"), "seoul_staff", STAFF_ONLY),

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from itda.internships import agreements
+from itda.internships import agreements, ojt
 from itda.internships.models import Position, StartWave
 from itda.internships.services import placements_create
 from itda.programs.models import Company, Programme, Trainee
@@ -72,6 +72,39 @@ def propose(setup, staff, **overrides):
         "mentor": setup["mentor"],
     }
     return agreements.internship_propose(actor=staff, **(terms | overrides))
+
+
+# --- Track 1 (OJT) monthly reports (helpers in ojt_world.py) ------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the day the services and pages see: ``clock(datetime.date(...))``."""
+
+    def set_day(day: datetime.date):
+        monkeypatch.setattr(ojt, "today", lambda: day)
+
+    set_day(datetime.date(2026, 12, 1))
+    return set_day
+
+
+@pytest.fixture
+def ojt_internship(setup, seoul_staff, company, trainee):
+    """The conftest's placement agreed by all three: 2026-08-03 ~ 10-31, five days a week."""
+    from itda.internships.tests.ojt_world import activate
+
+    return activate(setup, seoul_staff, company, trainee)
+
+
+@pytest.fixture
+def mentor(setup):
+    """The internship's mentor account, with the cast's password (login_as works)."""
+    from itda import factories
+
+    user = setup["mentor"].user
+    user.set_password(factories.PASSWORD)
+    user.save(update_fields=["password"])
+    return user
 
 
 @pytest.fixture
