@@ -216,23 +216,31 @@ def _internship_of(placement: Placement) -> Internship | None:
     return getattr(placement, "internship", None)
 
 
-def replacement_chain(internship: Internship) -> list[ChainLink]:
-    """The seat's holders in order, this internship among them: whom it replaced (back to the
-    first), then who replaced it (on to the latest). A few queries per link; chains are short."""
-    related = ("trainee", "position__company", "internship__ending")
-    links = [ChainLink(internship.placement, internship)]
-    placement = internship.placement
-    while (back := Replacement.objects.filter(placement=placement).first()) is not None:
-        placement = Placement.objects.select_related(*related).get(internship=back.ended_id)
-        links.insert(0, ChainLink(placement, _internship_of(placement)))
-    current = internship
-    while (ahead := Replacement.objects.filter(ended=current).first()) is not None:
-        placement = Placement.objects.select_related(*related).get(pk=ahead.placement_id)
-        current = _internship_of(placement)
-        links.append(ChainLink(placement, current))
-        if current is None:
-            break
+_CHAIN_RELATED = ("trainee", "position__company", "internship__ending")
+
+
+def replacement_chain_from(placement: Placement) -> list[ChainLink]:
+    """The seat's holders in order, ``placement`` among them: whom it replaced (back to the
+    first), then who replaced it (on to the latest). Two queries per link; chains are short."""
+    links = [ChainLink(placement, _internship_of(placement))]
+    current = placement
+    while (back := Replacement.objects.filter(placement=current).first()) is not None:
+        current = Placement.objects.select_related(*_CHAIN_RELATED).get(internship=back.ended_id)
+        links.insert(0, ChainLink(current, _internship_of(current)))
+    internship = _internship_of(placement)
+    while (
+        internship is not None
+        and (ahead := Replacement.objects.filter(ended=internship).first()) is not None
+    ):
+        current = Placement.objects.select_related(*_CHAIN_RELATED).get(pk=ahead.placement_id)
+        internship = _internship_of(current)
+        links.append(ChainLink(current, internship))
     return links
+
+
+def replacement_chain(internship: Internship) -> list[ChainLink]:
+    """The replacement chain through ``internship``'s seat (see ``replacement_chain_from``)."""
+    return replacement_chain_from(internship.placement)
 
 
 def replacements_for(user) -> QuerySet:

@@ -14,7 +14,6 @@ from itda.internships.agreements import AgreementError
 from itda.internships.models import (
     InternshipEnding,
     InternshipTransition,
-    Placement,
     StartWave,
 )
 from itda.internships.tests.conftest import make_position, place, propose
