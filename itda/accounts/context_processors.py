@@ -23,6 +23,7 @@ _STAFF = [
     ("인턴 자리 검토", "internships:review_queue"),
     ("연계 차수", "matching:round_list"),
     ("인턴십", "internships:internship_list"),
+    ("채용 결과", "internships:outcome_queue"),
 ]
 # Each role's own pages, shown after "내 업무" and before the public pages.
 _ROLE_PAGES = {
@@ -36,6 +37,7 @@ _ROLE_PAGES = {
         ("인턴십 연계", "matching:company_rounds"),
         ("인턴십", "internships:internship_list"),
         ("멘토", "internships:company_mentors"),
+        ("우리 회사 채용", "internships:company_hires"),
     ],
     Role.TRAINEE: [
         ("내 신청", "recruitment:my_applications"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from itda.accounts.access import personal_detail, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
-from itda.internships import agreements, selectors
+from itda.internships import agreements, ending, selectors
 from itda.internships.forms import (
     AcceptForm,
     CeilingForm,
@@ -92,6 +92,7 @@ def _detail(request, internship: Internship, template: str):
             if party == Party.COMPANY
             else None,
             "transitions": internship.transitions.select_related("actor"),
+            **ending.story(internship, party=party),
         },
     )
 

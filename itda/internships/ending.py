@@ -32,6 +32,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from itda.accounts.models import User
+from itda.internships import hiring
 from itda.internships.agreements import (
     AgreementError,
     _lock,
@@ -42,10 +43,12 @@ from itda.internships.agreements import (
 )
 from itda.internships.models import (
     EARLY_ENDINGS,
+    ENDED_INTERNSHIP,
     EndingKind,
     Internship,
     InternshipEnding,
     InternshipState,
+    Party,
     Placement,
     Replacement,
 )
@@ -266,3 +269,24 @@ def waiting_for_replacement(user) -> QuerySet:
         .select_related("placement__trainee", "placement__position__company", "ending")
         .order_by("ends_on", "pk")
     )
+
+
+# --- what the internship's pages show of its end -------------------------------------------------
+
+
+def story(internship: Internship, *, party: Party | None) -> dict:
+    """The end of ``internship`` as its pages show it to ``party``: the ending, the replacement
+    chain (staff and the company: a chain names other interns), the hiring-outcome timeline,
+    and what the user may do next."""
+    record = InternshipEnding.objects.filter(internship=internship).first()
+    ended = internship.state in ENDED_INTERNSHIP
+    sees_chain = party in (Party.GROUP, Party.COMPANY)
+    return {
+        "ending_record": record,
+        "chain": replacement_chain(internship) if sees_chain else [],
+        "timeline": hiring.timeline(internship),
+        "may_end": party == Party.GROUP and internship.state == InternshipState.ACTIVE,
+        "may_record_outcome": party == Party.GROUP and ended,
+        "may_confirm_hire": party == Party.COMPANY and ended,
+        "may_report_job": party == Party.INTERN and ended,
+    }

@@ -391,6 +391,9 @@ def timeline(internship: Internship) -> list[dict]:
         outcome = outcomes.get(checkpoint.value)
         if outcome is not None:
             outcome.internship = internship
+            for step in outcome.transitions.all():
+                kind = step.values.get("kind")
+                step.kind_label = OutcomeKind(kind).label if kind else ""
         rows.append(
             {
                 "checkpoint": checkpoint,
