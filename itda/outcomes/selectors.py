@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from itda.internships.models import VOID_INTERNSHIP, Internship, Placement, PlacementState
+from itda.internships.hiring import counted_hires
+from itda.internships.models import (
+    VOID_INTERNSHIP,
+    HiringOutcome,
+    Internship,
+    Placement,
+    PlacementState,
+)
 from itda.matching.models import MatchRound
 from itda.programs.models import Programme, Trainee
 from itda.recruitment.models import ApplicationStatus, Call, Result
@@ -27,8 +34,9 @@ class Step:
 
 def trainee_steps(trainee: Trainee) -> list[Step]:
     """The trainee's step bar: every stage up to the furthest the records show is done, that
-    one is current. 채용 has no records yet (hiring outcomes are not kept), so it is never
-    reached; before a first application, 신청 is current as the step to take."""
+    one is current. 채용 is reached by a verified hire that counts (after the subsidised
+    period, internships.hiring); before a first application, 신청 is current as the step to
+    take."""
     reached = [
         trainee.applications.filter(status=ApplicationStatus.SUBMITTED).exists(),
         trainee.applications.filter(
@@ -45,9 +53,12 @@ def trainee_steps(trainee: Trainee) -> list[Step]:
         trainee.enrollments.filter(status=EnrollmentStatus.COMPLETED).exists(),
         Placement.objects.filter(trainee=trainee).exclude(state=PlacementState.CANCELLED).exists(),
         Placement.objects.filter(
-            trainee=trainee, state__in=(PlacementState.STARTED, PlacementState.ENDED)
+            trainee=trainee,
+            state__in=(PlacementState.STARTED, PlacementState.ENDED, PlacementState.ENDED_EARLY),
         ).exists(),
-        False,
+        counted_hires(
+            HiringOutcome.objects.filter(internship__placement__trainee=trainee)
+        ).exists(),
     ]
     furthest = max((i for i, done in enumerate(reached) if done), default=0)
     return [

@@ -256,5 +256,5 @@ def test_the_trainee_step_bar_follows_the_records(client, login_as, trainee, reg
     placement.save(update_fields=["state"])
     steps = _steps(client)
     assert steps[5] == ("current", "인턴")
-    # Hiring outcomes are not recorded yet: 채용 is never shown as reached.
+    # 채용 waits for a verified hire after the internship (internships/tests/test_ending_pages).
     assert steps[6] == ("todo", "채용")
