@@ -21,6 +21,7 @@ from itda.internships.forms import (
     WaveForm,
 )
 from itda.internships.models import (
+    ENDED_INTERNSHIP,
     VOID_INTERNSHIP,
     Internship,
     Mentor,
@@ -246,7 +247,13 @@ def company_mentors(request):
             "mentors": Mentor.objects.visible_to(request.user)
             .filter(company=company)
             .select_related("user")
-            .annotate(load=Count("internships", filter=~Q(internships__state__in=VOID_INTERNSHIP))),
+            # Interns the mentor has now: ended and void internships load no one.
+            .annotate(
+                load=Count(
+                    "internships",
+                    filter=~Q(internships__state__in=(*VOID_INTERNSHIP, *ENDED_INTERNSHIP)),
+                )
+            ),
             "form": form,
             "created": created,
         },

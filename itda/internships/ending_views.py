@@ -3,6 +3,7 @@ end for the parties; the replacement chains of the seats early ends freed."""
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from itda.accounts.access import personal_detail, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.internships import ending
-from itda.internships.agreements import AgreementError
 from itda.internships.models import EARLY_ENDINGS, Internship, InternshipState
 from itda.lib.forms import BoundedDatesMixin, require_messages
 from itda.training.attendance import EVIDENCE_MAX_MB
@@ -57,7 +57,7 @@ def internship_ending(request, pk: int):
             ending.internship_end_early(
                 internship=internship, actor=request.user, **form.cleaned_data
             )
-        except AgreementError as exc:
+        except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
@@ -83,7 +83,7 @@ def internship_complete(request, pk: int):
     internship = _staff_internship(request, pk)
     try:
         ending.internship_complete(internship=internship, actor=request.user)
-    except AgreementError as exc:
+    except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("internships:internship_ending", pk=internship.pk)
     messages.success(request, "인턴십을 완료로 처리했습니다. 이제 채용 결과를 기록할 수 있습니다.")

@@ -3,7 +3,7 @@ elsewhere on a phone, staff record outcomes and verify or return what others rep
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -99,7 +99,7 @@ def _report_page(request, internship: Internship, *, party: Party, back: str, ti
     if request.method == "POST" and form.is_valid():
         try:
             hiring.outcome_report(internship=internship, actor=request.user, **form.cleaned_data)
-        except hiring.OutcomeError as exc:
+        except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             done = "기록했습니다." if party == Party.GROUP else "보고했습니다. 사업단이 확인합니다."
@@ -250,7 +250,7 @@ def _decide(request, pk: int, form_class, service):
     else:
         try:
             service(outcome=outcome, actor=request.user, **form.cleaned_data)
-        except hiring.OutcomeError as exc:
+        except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, "처리했습니다.")
