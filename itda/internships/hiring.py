@@ -347,7 +347,9 @@ def outcomes_due(internships: QuerySet, day: datetime.date) -> dict[str, QuerySe
     reporter to fix)."""
     result = {}
     for checkpoint, months in CHECKPOINT_MONTHS.items():
-        outcome = HiringOutcome.objects.filter(internship=OuterRef("pk"), checkpoint=checkpoint)
+        outcome = HiringOutcome.objects.filter(
+            internship=OuterRef("pk"), checkpoint=checkpoint
+        ).order_by()
         result[checkpoint] = (
             internships.filter(state__in=ENDED_INTERNSHIP)
             .annotate(checkpoint_on=_end_plus(months), due_on=_end_plus(months, OUTCOME_DUE_DAYS))

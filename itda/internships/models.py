@@ -643,7 +643,7 @@ class HiringOutcome(models.Model):
     class Meta:
         verbose_name = "채용 결과"
         verbose_name_plural = "채용 결과"
-        ordering = ["internship", "checkpoint", "pk"]
+        ordering = ["internship_id", "checkpoint", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["internship", "checkpoint"],
