@@ -24,6 +24,7 @@ _STAFF = [
     ("연계 차수", "matching:round_list"),
     ("인턴십", "internships:internship_list"),
     ("OJT 월간 보고", "internships:ojt_review_queue"),
+    ("채용 결과", "internships:outcome_queue"),
 ]
 # Each role's own pages, shown after "내 업무" and before the public pages.
 _ROLE_PAGES = {
@@ -37,6 +38,7 @@ _ROLE_PAGES = {
         ("인턴십 연계", "matching:company_rounds"),
         ("우리 회사 인턴", "internships:company_interns"),
         ("멘토", "internships:company_mentors"),
+        ("우리 회사 채용", "internships:company_hires"),
     ],
     Role.TRAINEE: [
         ("내 신청", "recruitment:my_applications"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
-from itda.internships import agreements, ojt, selectors
+from itda.internships import agreements, ending, ojt, selectors
 from itda.internships.forms import (
     AcceptForm,
     CeilingForm,
@@ -22,6 +22,7 @@ from itda.internships.forms import (
     WaveForm,
 )
 from itda.internships.models import (
+    ENDED_INTERNSHIP,
     VOID_INTERNSHIP,
     Internship,
     InternshipState,
@@ -104,6 +105,7 @@ def _detail(request, internship: Internship, template: str):
             "ojt_months": ojt.month_views(internship, day=ojt.today()),
             "may_write_log": ojt.may_write(internship, "log", request.user),
             "may_write_mentor": ojt.may_write(internship, "mentor", request.user),
+            **ending.story(internship, party=party),
         },
     )
 
@@ -257,7 +259,13 @@ def company_mentors(request):
             "mentors": Mentor.objects.visible_to(request.user)
             .filter(company=company)
             .select_related("user")
-            .annotate(load=Count("internships", filter=~Q(internships__state__in=VOID_INTERNSHIP))),
+            # Interns the mentor has now: ended and void internships load no one.
+            .annotate(
+                load=Count(
+                    "internships",
+                    filter=~Q(internships__state__in=(*VOID_INTERNSHIP, *ENDED_INTERNSHIP)),
+                )
+            ),
             "form": form,
             "created": created,
         },

@@ -52,6 +52,19 @@ _MOVES = {
     (InternshipState.PROPOSED, InternshipState.ACTIVE): frozenset(),  # by acceptance only
     (InternshipState.PROPOSED, InternshipState.DECLINED): frozenset({Party.COMPANY, Party.INTERN}),
     (InternshipState.PROPOSED, InternshipState.CANCELLED): frozenset({Party.GROUP}),
+    # The end (internships.ending): staff of the managing group record it.
+    (InternshipState.ACTIVE, InternshipState.COMPLETED): frozenset({Party.GROUP}),
+    (InternshipState.ACTIVE, InternshipState.ENDED_EARLY): frozenset({Party.GROUP}),
+}
+# Where an internship's state takes its placement: a void internship frees its seat (the
+# placement no longer counts), an active one starts it, a completed one keeps its seat used
+# and an early-ended one frees it for the next round.
+_PLACEMENT_STATE = {
+    InternshipState.DECLINED: PlacementState.CANCELLED,
+    InternshipState.CANCELLED: PlacementState.CANCELLED,
+    InternshipState.ACTIVE: PlacementState.STARTED,
+    InternshipState.COMPLETED: PlacementState.ENDED,
+    InternshipState.ENDED_EARLY: PlacementState.ENDED_EARLY,
 }
 _TERMS = ("starts_on", "ends_on", "workplace", "days_per_week", "hours_per_week", "mentor")
 
@@ -103,8 +116,7 @@ def _lock(internship: Internship) -> Internship:
 
 
 def _move(internship: Internship, to: InternshipState, *, actor: User, note: str = "") -> None:
-    """Change state, write the event row, and keep the placement in step: a void internship
-    frees its seat (the placement no longer counts), an active one starts it."""
+    """Change state, write the event row, and keep the placement in step (``_PLACEMENT_STATE``)."""
     old = internship.state
     internship.state = to
     internship.save(update_fields=["state", "updated_at"])
@@ -117,10 +129,7 @@ def _move(internship: Internship, to: InternshipState, *, actor: User, note: str
         note=note,
     )
     placement = internship.placement
-    if to in VOID_INTERNSHIP:
-        placement.state = PlacementState.CANCELLED
-    elif to == InternshipState.ACTIVE:
-        placement.state = PlacementState.STARTED
+    placement.state = _PLACEMENT_STATE[to]
     placement.save(update_fields=["state"])
 
 
@@ -212,12 +221,19 @@ def _terms_errors(internship: Internship) -> list[str]:
 
 
 def _mentor_error(internship: Internship) -> str | None:
-    """Why the internship's mentor cannot take it: another company's, or at the ceiling."""
+    """Why the internship's mentor cannot take it: another company's, or at the ceiling. The
+    ceiling is on interns at once: those whose days overlap this one's (an early-ended
+    internship's end date is its last working day, so it stops loading the mentor then)."""
     mentor = Mentor.objects.select_for_update().get(pk=internship.mentor_id)
     if mentor.company_id != internship.placement.position.company_id:
         return "이 기업의 멘토만 지정할 수 있습니다."
     ceiling = internship.programme.mentor_interns_max
-    load = mentor.internships.exclude(state__in=VOID_INTERNSHIP).exclude(pk=internship.pk).count()
+    load = (
+        mentor.internships.exclude(state__in=VOID_INTERNSHIP)
+        .exclude(pk=internship.pk)
+        .filter(starts_on__lte=internship.ends_on, ends_on__gte=internship.starts_on)
+        .count()
+    )
     if load >= ceiling:
         return (
             f"{mentor.name} 멘토는 이미 인턴 {load}명을 맡고 있어 더 맡을 수 없습니다 "

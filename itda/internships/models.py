@@ -120,9 +120,14 @@ class PlacementState(models.TextChoices):
     STARTED = "started", "인턴십 진행"
     ENDED = "ended", "종료"
     CANCELLED = "cancelled", "취소"
+    ENDED_EARLY = "ended_early", "중도 종료"
 
 
 ACTIVE_PLACEMENT = ("assigned", "started")
+# Placements that take one of their position's seats: a completed internship used its seat for
+# good; a cancelled placement (declined, withdrawn) and an early-ended one free it for the
+# next round (internships.ending).
+SEAT_HOLDING_PLACEMENT = ("assigned", "started", "ended")
 
 
 @pghistory.track()
@@ -257,11 +262,16 @@ class InternshipState(models.TextChoices):
     ACTIVE = "active", "협약 체결"
     DECLINED = "declined", "거절"
     CANCELLED = "cancelled", "취소"
+    COMPLETED = "completed", "완료"
+    ENDED_EARLY = "ended_early", "중도 종료"
 
 
 # States of an internship that never took place: they hold no seat, use none of the person's
-# months and load no mentor. Every other state (later: completed, ended early) does.
+# months and load no mentor. Every other state does: an early-ended internship's end date is
+# cut to its last working day, so it counts the days it really ran (internships.ending).
 VOID_INTERNSHIP = (InternshipState.DECLINED, InternshipState.CANCELLED)
+# States of an internship that took place and is over: its hiring outcomes are due.
+ENDED_INTERNSHIP = (InternshipState.COMPLETED, InternshipState.ENDED_EARLY)
 
 # Bounds of the weekly working time an agreement may state (RuleOrigin
 # "<programme>.internship.working_time", itda 기본값): 근로기준법 제50조's 40 hours a week.
@@ -408,6 +418,295 @@ class InternshipTransition(models.Model):
     old = models.CharField(max_length=20, choices=InternshipState.choices, blank=True)
     new = models.CharField(max_length=20, choices=InternshipState.choices)
     terms_version = models.PositiveIntegerField("협약 버전")
+    note = models.CharField("사유", max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True, validators=[validate_era])
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+# --- ending, replacement and the hiring outcome (issue 12 §4–§5) ---------------------------------
+
+
+class EndingKind(models.TextChoices):
+    """How an internship ended: at its end date, or early and on whose side."""
+
+    COMPLETED = "completed", "기간 만료"
+    INTERN_QUIT = "intern_quit", "인턴 중도 포기"
+    COMPANY_ENDED = "company_ended", "기업 사정으로 종료"
+    OTHER = "other", "기타"
+
+
+EARLY_ENDINGS = (EndingKind.INTERN_QUIT, EndingKind.COMPANY_ENDED, EndingKind.OTHER)
+
+# The internship's own scope, seen from a row that hangs on it.
+_INTERNSHIP_SCOPE = {
+    "group": "internship__placement__operating_group",
+    "region": "internship__placement__position__region",
+    "company": "internship__placement__position__company",
+}
+
+
+def _ending_evidence_path(instance, filename: str) -> str:
+    return f"internships/{instance.internship_id}/ending/{instance.evidence_sha256}"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="internship_ending_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class InternshipEnding(models.Model):
+    """인턴십 종료: how an internship ended, recorded once by the operating group — completed at
+    its end date, or ended early (by whom, the last working day, the reason, optional evidence).
+    An early end cuts the internship's end date to the last working day; the agreed one stays
+    here."""
+
+    internship = models.OneToOneField(
+        Internship, on_delete=models.PROTECT, related_name="ending", verbose_name="인턴십"
+    )
+    kind = models.CharField("종료 구분", max_length=20, choices=EndingKind.choices)
+    last_day = models.DateField("마지막 근무일", validators=[validate_era])
+    agreed_ends_on = models.DateField("협약 종료일", validators=[validate_era])
+    reason = models.CharField("사유", max_length=300, blank=True)
+    # Stored privately (MEDIA_ROOT is not served), handed out only by a scoped, logged view.
+    evidence = models.FileField("증빙", upload_to=_ending_evidence_path, blank=True)
+    evidence_name = models.CharField(max_length=200, blank=True)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("기록 일시", auto_now_add=True, validators=[validate_era])
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(**_INTERNSHIP_SCOPE, person="internship__placement__trainee__user")
+
+    class Meta:
+        verbose_name = "인턴십 종료"
+        verbose_name_plural = "인턴십 종료"
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="completed") | Q(last_day=models.F("agreed_ends_on")),
+                name="ending_completed_on_agreed_end",
+                violation_error_message="기간 만료 완료는 협약 종료일에 끝나야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="completed")
+                | (Q(last_day__lt=models.F("agreed_ends_on")) & ~Q(reason="")),
+                name="ending_early_before_agreed_end_with_reason",
+                violation_error_message=(
+                    "중도 종료는 협약 종료일 전이어야 하고 사유가 있어야 합니다."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.internship} · {self.get_kind_display()}"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="placement_replacement_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class Replacement(models.Model):
+    """대체 배정: the placement that took the seat an early-ended internship freed, in a round
+    after the end. Following these links gives a position's replacement chain."""
+
+    ended = models.OneToOneField(
+        Internship,
+        on_delete=models.PROTECT,
+        related_name="replacement",
+        verbose_name="중도 종료된 인턴십",
+    )
+    placement = models.OneToOneField(
+        Placement, on_delete=models.PROTECT, related_name="replaces", verbose_name="대체 배정"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, validators=[validate_era])
+
+    objects = ScopedQuerySet.as_manager()
+    # Staff and the company follow chains; a trainee sees none (a chain names another intern).
+    scope = ScopePaths(
+        group="placement__operating_group",
+        region="placement__position__region",
+        company="placement__position__company",
+    )
+
+    class Meta:
+        verbose_name = "대체 배정"
+        verbose_name_plural = "대체 배정"
+        ordering = ["created_at", "pk"]
+
+
+class Checkpoint(models.TextChoices):
+    """When a hiring outcome is recorded, counted from the internship's actual end date."""
+
+    END = "end", "종료 시점"
+    MONTH_3 = "month_3", "종료 3개월 후"
+    MONTH_6 = "month_6", "종료 6개월 후"
+
+
+# Months after the actual end date at which each checkpoint falls (its 기준일).
+CHECKPOINT_MONTHS = {Checkpoint.END: 0, Checkpoint.MONTH_3: 3, Checkpoint.MONTH_6: 6}
+
+
+class OutcomeKind(models.TextChoices):
+    HIRED_HOST = "hired_host", "인턴 기업 채용"
+    HIRED_ELSEWHERE = "hired_elsewhere", "다른 곳 취업"
+    EDUCATION = "education", "진학"
+    NOT_EMPLOYED = "not_employed", "미취업"
+    UNKNOWN = "unknown", "확인 불가"
+
+
+HIRED_OUTCOMES = (OutcomeKind.HIRED_HOST, OutcomeKind.HIRED_ELSEWHERE)
+
+
+class EmploymentType(models.TextChoices):
+    REGULAR = "regular", "정규직"
+    CONTRACT = "contract", "계약직"
+
+
+class WageBand(models.TextChoices):
+    """Monthly wage bands of a hire (RuleOrigin "<programme>.hiring.wage_bands", itda 기본값):
+    the lowest band ends just above the 2026 minimum wage for a full-time month."""
+
+    BELOW_220 = "lt220", "월 220만원 미만"
+    FROM_220 = "220to250", "월 220만원 이상 250만원 미만"
+    FROM_250 = "250to300", "월 250만원 이상 300만원 미만"
+    FROM_300 = "ge300", "월 300만원 이상"
+
+
+class OutcomeStatus(models.TextChoices):
+    REPORTED = "reported", "확인 대기"
+    VERIFIED = "verified", "확인 완료"
+    RETURNED = "returned", "보완 요청"
+
+
+def _contract_path(instance, filename: str) -> str:
+    return f"internships/{instance.internship_id}/outcomes/{filename}"
+
+
+@pghistory.track()
+class HiringOutcome(models.Model):
+    """채용 결과: where an intern stands at one checkpoint after the internship (hired by the
+    host company, elsewhere, in education, not employed, unknown), with its evidence, who
+    reported it and who verified it. One per internship and checkpoint: a correction is a new
+    version of the same row, each version kept as an event."""
+
+    internship = models.ForeignKey(
+        Internship, on_delete=models.PROTECT, related_name="outcomes", verbose_name="인턴십"
+    )
+    checkpoint = models.CharField("시점", max_length=20, choices=Checkpoint.choices)
+    kind = models.CharField("결과", max_length=20, choices=OutcomeKind.choices)
+    employer = models.CharField("채용한 곳", max_length=100, blank=True)
+    employment_type = models.CharField(
+        "고용 형태", max_length=20, choices=EmploymentType.choices, blank=True
+    )
+    hired_on = models.DateField("입사일", null=True, blank=True, validators=[validate_era])
+    wage_band = models.CharField(
+        "월 임금 구간", max_length=20, choices=WageBand.choices, blank=True
+    )
+    insurance_acquired_on = models.DateField(
+        "고용보험 취득일", null=True, blank=True, validators=[validate_era]
+    )
+    # Stored privately, handed out only by a scoped, logged view; each version's file stays
+    # with its event row.
+    contract = models.FileField("근로계약서 사본", upload_to=_contract_path, blank=True)
+    contract_name = models.CharField(max_length=200, blank=True)
+    note = models.CharField("메모", max_length=300, blank=True)
+    status = models.CharField(
+        "확인 상태", max_length=20, choices=OutcomeStatus.choices, default=OutcomeStatus.REPORTED
+    )
+    version = models.PositiveIntegerField("버전", default=1)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="보고자"
+    )
+    reported_party = models.CharField("보고한 쪽", max_length=20, choices=Party.choices)
+    reported_at = models.DateTimeField("보고 일시", validators=[validate_era])
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="확인자",
+    )
+    verified_at = models.DateTimeField(
+        "확인 일시", null=True, blank=True, validators=[validate_era]
+    )
+    return_note = models.CharField("보완 요청 사유", max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(**_INTERNSHIP_SCOPE, person="internship__placement__trainee__user")
+
+    class Meta:
+        verbose_name = "채용 결과"
+        verbose_name_plural = "채용 결과"
+        ordering = ["internship_id", "checkpoint", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["internship", "checkpoint"],
+                name="hiring_outcome_one_per_checkpoint",
+                violation_error_message="이 시점의 채용 결과가 이미 있습니다. 정정으로 고치세요.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=HIRED_OUTCOMES) | Q(hired_on__isnull=False),
+                name="hiring_outcome_hire_has_start",
+                violation_error_message="채용·취업 결과에는 입사일이 있어야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="hired_host") | (~Q(employment_type="") & ~Q(wage_band="")),
+                name="hiring_outcome_host_hire_terms",
+                violation_error_message=(
+                    "인턴 기업 채용에는 고용 형태와 월 임금 구간이 있어야 합니다."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="verified")
+                | Q(verified_by__isnull=False, verified_at__isnull=False),
+                name="hiring_outcome_verified_by_someone",
+                violation_error_message="확인 완료에는 확인자와 확인 일시가 있어야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_note=""),
+                name="hiring_outcome_return_has_note",
+                violation_error_message="보완 요청에는 사유가 있어야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="hiring_outcome_version_positive",
+                violation_error_message="채용 결과 버전은 1 이상이어야 합니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.internship} · {self.get_checkpoint_display()} · {self.get_kind_display()}"
+
+
+class OutcomeAction(models.TextChoices):
+    REPORTED = "reported", "보고"
+    CORRECTED = "corrected", "정정"
+    VERIFIED = "verified", "확인"
+    RETURNED = "returned", "보완 요청"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="hiring_outcome_transition_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class HiringOutcomeTransition(models.Model):
+    """One step of a hiring outcome: a version reported or corrected (its values as filed and
+    its contract copy), verified or returned; who, when, on whose side, and why."""
+
+    outcome = models.ForeignKey(HiringOutcome, on_delete=models.PROTECT, related_name="transitions")
+    version = models.PositiveIntegerField("버전")
+    action = models.CharField("처리", max_length=20, choices=OutcomeAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    party = models.CharField("처리한 쪽", max_length=20, choices=Party.choices)
+    values = models.JSONField("보고 내용", default=dict, blank=True)
+    contract = models.FileField("근로계약서 사본", upload_to=_contract_path, blank=True)
     note = models.CharField("사유", max_length=300, blank=True)
     at = models.DateTimeField(auto_now_add=True, validators=[validate_era])
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from itda.accounts.models import User
 from itda.accounts.roles import Role
+from itda.internships.ending import replacements_link
 from itda.internships.models import (
     Placement,
     Position,
@@ -109,7 +110,8 @@ def placements_create(
     *, actor: User, pairs: list[tuple[int, int]], origin: str, operating_group=None
 ) -> list:
     """Place many trainees at once, (trainee id, position id) each: one INSERT, all or none.
-    ``operating_group``: the group that ran the linkage (None for a national round)."""
+    ``operating_group``: the group that ran the linkage (None for a national round). A
+    placement on the seat of an early-ended internship is linked as its replacement."""
     placements = [
         Placement(
             trainee_id=t,
@@ -122,6 +124,8 @@ def placements_create(
     ]
     try:
         with transaction.atomic():
-            return Placement.objects.bulk_create(placements)
+            created = Placement.objects.bulk_create(placements)
+            replacements_link(created)
+            return created
     except IntegrityError as exc:
         raise PositionError("이미 진행 중인 인턴십 배정이 있는 교육생이 있습니다.") from exc

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from itda.internships import agreement_views, ojt_views, pbl_views, views
+from itda.internships import (
+    agreement_views,
+    ending_views,
+    hiring_views,
+    ojt_views,
+    pbl_views,
+    views,
+)
 
 app_name = "internships"
 
@@ -97,4 +104,38 @@ urlpatterns = [
         name="ojt_report_review",
     ),
     path("mentor/interns/", ojt_views.mentor_interns, name="mentor_interns"),
+    # the end (종료) and the replacement chain
+    path("internships/<int:pk>/ending/", ending_views.internship_ending, name="internship_ending"),
+    path(
+        "internships/<int:pk>/complete/",
+        ending_views.internship_complete,
+        name="internship_complete",
+    ),
+    path(
+        "internships/<int:pk>/ending/evidence/",
+        ending_views.ending_evidence,
+        name="ending_evidence",
+    ),
+    path("internships/replacements/", ending_views.replacements, name="replacements"),
+    # the hiring outcome (채용)
+    path("internships/<int:pk>/outcome/", hiring_views.outcome_record, name="outcome_record"),
+    path("internships/outcomes/", hiring_views.outcome_queue, name="outcome_queue"),
+    path(
+        "internships/outcomes/<int:pk>/verify/",
+        hiring_views.outcome_verify,
+        name="outcome_verify",
+    ),
+    path(
+        "internships/outcomes/<int:pk>/return/",
+        hiring_views.outcome_return,
+        name="outcome_return",
+    ),
+    path(
+        "internships/outcomes/<int:pk>/contract/",
+        hiring_views.outcome_contract,
+        name="outcome_contract",
+    ),
+    path("company/hires/", hiring_views.company_hires, name="company_hires"),
+    path("company/hires/<int:pk>/", hiring_views.company_hire, name="company_hire"),
+    path("me/internship/outcome/", hiring_views.my_outcome, name="my_outcome"),
 ]

@@ -11,7 +11,13 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from itda.accounts.roles import Role
-from itda.internships.models import ACTIVE_PLACEMENT, Placement, Position, PositionStatus
+from itda.internships.models import (
+    ACTIVE_PLACEMENT,
+    SEAT_HOLDING_PLACEMENT,
+    Placement,
+    Position,
+    PositionStatus,
+)
 from itda.matching.models import (
     CompanyRanking,
     Interview,
@@ -102,9 +108,10 @@ def cross_track_error(trainee_track: Track | None, position: Position) -> str | 
 
 def round_positions(round_: MatchRound) -> QuerySet:
     """Published positions of the round's programme in its regions that still have a free seat,
-    each with ``free_seats`` (seats less active placements, e.g. from an earlier round)."""
+    each with ``free_seats`` (seats less placements that hold one, e.g. from an earlier round:
+    a declined or early-ended internship's seat is free again, a completed one's is not)."""
     taken = (
-        Placement.objects.filter(position=OuterRef("pk"), state__in=ACTIVE_PLACEMENT)
+        Placement.objects.filter(position=OuterRef("pk"), state__in=SEAT_HOLDING_PLACEMENT)
         .values("position")
         .annotate(n=Count("pk"))
         .values("n")

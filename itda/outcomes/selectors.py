@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from itda.internships.hiring import counted_hires
 from itda.internships.models import (
     VOID_INTERNSHIP,
+    HiringOutcome,
     Internship,
     InternshipState,
     Placement,
@@ -63,8 +65,7 @@ class TraineeProgress:
     training: str = ""  # the furthest enrolment (EnrollmentStatus), "" when none
     placement: str = ""  # the placement that holds (PlacementState), "" when none
     internship: str = ""  # that placement's internship (InternshipState), "" when none
-    # A recorded hiring outcome. Hiring outcomes are not kept yet: until they are, nothing sets
-    # this and 채용 is never shown as done.
+    # A verified hire that counts (after the subsidised period: internships.hiring).
     hired: bool = False
 
 
@@ -73,7 +74,7 @@ def _first(values: set[str], rank: tuple) -> str:
 
 
 def trainee_progress(trainee: Trainee) -> TraineeProgress:
-    """Read a trainee's progress from their records, in three queries."""
+    """Read a trainee's progress from their records, in four queries."""
     results = set(
         trainee.applications.filter(status=ApplicationStatus.SUBMITTED).values_list(
             "result", flat=True
@@ -95,6 +96,9 @@ def trainee_progress(trainee: Trainee) -> TraineeProgress:
         training=_first(training, _TRAINING_RANK),
         placement=placement.state if placement else "",
         internship=internship.state if internship else "",
+        hired=counted_hires(
+            HiringOutcome.objects.filter(internship__placement__trainee=trainee)
+        ).exists(),
     )
 
 
@@ -105,7 +109,7 @@ def _internship_step(progress: TraineeProgress) -> tuple[str, bool] | None:
         return "인턴십 중", False
     if state == InternshipState.PROPOSED or (not state and placement == PlacementState.ASSIGNED):
         return "인턴십 협약 대기", False
-    if state or placement == PlacementState.ENDED:
+    if state or placement in (PlacementState.ENDED, PlacementState.ENDED_EARLY):
         # A state after active (the ending stage adds them): the internship is over.
         return "인턴십 종료", True
     return None

@@ -39,6 +39,7 @@ from itda.evaluation import services as evaluation
 from itda.evaluation.models import Assignment, Criterion, Scheme
 from itda.internships.models import (
     Deliverable,
+    HiringOutcome,
     Internship,
     Mentor,
     Milestone,
@@ -295,6 +296,15 @@ def _build_world() -> dict:
         written_by=people["mentor"],
     )
     _pbl_world(w, people, wave)
+    # Its hiring outcome at the end, as staff would have recorded it.
+    w["outcome"] = HiringOutcome.objects.create(
+        internship=w["internship"],
+        checkpoint="end",
+        kind="not_employed",
+        reported_by=people["seoul_staff"],
+        reported_party="group",
+        reported_at=now,
+    )
     w["log"] = PersonalDataAccess.objects.create(
         actor=people["seoul_staff"],
         actor_username="seoul_staff",
@@ -679,6 +689,22 @@ SWEEP: dict[str, Row] = {
     "internships:company_mentors": own("company"),
     # A manager's own interns; mentors and everyone but company managers: 403.
     "internships:company_interns": own("company"),
+    # the end and the hiring outcome: the managing group ends, records and verifies; the
+    # company confirms its hires; the intern reports a job; files go to the parties only.
+    "internships:internship_ending": Row(pk("internship"), "seoul_staff", STAFF_ONLY),
+    "internships:internship_complete": Row(pk("internship"), None, STAFF_ONLY),
+    "internships:ending_evidence": Row(
+        pk("internship"), None, frozenset({STAFF, COMPANY, TRAINEE})
+    ),
+    "internships:replacements": own("seoul_staff"),
+    "internships:outcome_record": Row(pk("internship"), "seoul_staff", STAFF_ONLY),
+    "internships:outcome_queue": own("seoul_staff"),
+    "internships:outcome_verify": Row(pk("outcome"), None, STAFF_ONLY),
+    "internships:outcome_return": Row(pk("outcome"), None, STAFF_ONLY),
+    "internships:outcome_contract": Row(pk("outcome"), None, frozenset({STAFF, COMPANY, TRAINEE})),
+    "internships:company_hires": own("company"),
+    "internships:company_hire": Row(pk("internship"), "company", frozenset({COMPANY})),
+    "internships:my_outcome": own("trainee"),
     # The operator's: start waves and the mentor ceiling (everyone else: 403).
     "internships:start_waves": Row(owner="admin"),
     "internships:mentor_ceiling": Row(lambda w: {"pk": w["regions"]["programme"].pk}, None),
