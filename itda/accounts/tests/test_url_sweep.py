@@ -431,8 +431,6 @@ SWEEP: dict[str, Row] = {
         pk("rule_origin"), None, post={"document": "운영지침 제3조", "place": "", "quote": ""}
     ),
     "registry:trainee_reveal": Row(pk("trainee"), None, STAFF_ONLY, post={"reason": REASON}),
-    # The national operator shares the programme's targets among the groups: no one else.
-    "registry:allocations": Row(lambda w: {"code": w["regions"]["programme"].code}),
     # recruitment
     "recruitment:call_list": public(),
     # A call's notice and its application form are public to everyone who may apply.
@@ -477,6 +475,8 @@ SWEEP: dict[str, Row] = {
     "evaluation:sheet": Row(pk("assignment"), "evaluator", frozenset({EVALUATOR})),
     "evaluation:conflict_declare": Row(pk("assignment"), None, frozenset({EVALUATOR})),
     "rounds:trainee_call_open": own("seoul_staff"),
+    # The national operator shares the programme's targets among the groups: no one else.
+    "rounds:allocations": Row(lambda w: {"code": w["regions"]["programme"].code}),
     # The evaluation round is the national operator's (every other role: 403).
     "rounds:round_detail": Row(pk("call"), "admin"),
     "rounds:panel_save": Row(pk("call"), None),
