@@ -514,6 +514,9 @@ SWEEP: dict[str, Row] = {
     "nominations:company": own("company"),
     "nominations:withdraw": Row(pk("nomination"), None, frozenset({COMPANY})),
     "nominations:review": own("seoul_staff"),
+    # The nominee's attendance code: the nominating company or the staff running the cohort.
+    "nominations:code_issue": Row(pk("nomination"), None, frozenset({STAFF, COMPANY})),
+    "nominations:code_revoke": Row(pk("nomination"), None, frozenset({STAFF, COMPANY})),
     "nominations:decide": Row(
         lambda w: {"pk": w["nomination"].pk, "action": "accept"}, None, STAFF_ONLY
     ),
