@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from itda import factories
 from itda.evaluation import services as evaluation
@@ -110,6 +111,9 @@ def test_the_operator_page_sets_shares_and_shows_targets_as_goals(
         track_allocation_set(track=track2, operating_group=group, seats=12, actor=admin)
     client = login_as(admin, Client())
     url = f"/programmes/{track2.programme.code}/allocations/"
+    # The operator reaches it from the programme's page.
+    programme_page = client.get(reverse("programs:programme_detail", args=[track2.programme.code]))
+    assert f'href="{url}"' in programme_page.content.decode()
     form = {"form": "allocation", "operating_group": groups[6].pk, "track": track2.pk, "seats": 20}
     refused = client.post(url, form)
     assert refused.status_code == 400
