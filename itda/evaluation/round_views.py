@@ -146,13 +146,16 @@ def _ranking_action(request, pk: int, action, success: str):
 def ranking_detail(request, pk: int):
     """A computed ranking: every row with its score, status and reason."""
     require_role(request, Role.OPERATOR)
-    ranking = get_object_or_404(Ranking.objects.select_related("call"), pk=pk)
+    ranking = get_object_or_404(
+        Ranking.objects.select_related("call__operating_group", "call__track"), pk=pk
+    )
     return render(
         request,
         "evaluation/operator/ranking.html",
         {
             "ranking": ranking,
             "rows": selectors.ranking_rows(ranking),
+            "allocation_left": selectors.ranking_allocation_left(ranking),
             "confirm_form": IrreversibleForm(),
         },
     )

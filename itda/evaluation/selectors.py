@@ -1,10 +1,12 @@
 """Reads for evaluation."""
 
+import json
+
 from django.db.models import Count, Q
 
 from itda.evaluation.engine import ranking as ranking_engine
 from itda.evaluation.models import Assignment, Panel, Ranking, RankingStatus, SheetStatus
-from itda.recruitment.models import Application, Call
+from itda.recruitment.models import Application, ApplicationStatus, Call, CallKind, Result
 
 
 def panel_loads(call: Call) -> list:
@@ -47,6 +49,16 @@ def ranking_rows(ranking: Ranking) -> list[dict]:
     return rows
 
 
+def ranking_allocation_left(ranking: Ranking) -> int | None:
+    """The seats left of the group's share when a trainee call's ranking was computed (the
+    quota it selected within), or None when it had none."""
+    document = json.loads(ranking.input_json)
+    for quota in document.get("quotas", []):
+        if quota["dimension"] == ranking_engine.ALLOCATION_DIMENSION:
+            return quota["seats"]
+    return None
+
+
 def published_result(application: Application) -> dict | None:
     """The applicant's own row of the published ranking, with per-criterion means."""
     ranking = Ranking.objects.filter(
@@ -63,3 +75,40 @@ def published_result(application: Application) -> dict | None:
         if code in criteria
     ]
     return {"ranking": ranking, "row": row, "breakdown": breakdown}
+
+
+def _share_selections():
+    """Applications that use a group's share: selected in a trainee call and not withdrawn
+    (a withdrawal gives the place back)."""
+    return Application.objects.filter(call__kind=CallKind.TRAINEE, result=Result.SELECTED).exclude(
+        status=ApplicationStatus.WITHDRAWN
+    )
+
+
+def selected_in_share(group, track) -> int:
+    """How many the group has selected in its calls of the track: what it used of its share."""
+    return _share_selections().filter(call__operating_group=group, call__track=track).count()
+
+
+def allocation_rows_selected(programme, table: dict) -> list:
+    """The rows of programs' allocation table with, beside each share, how many the group has
+    already selected in the track — the least the share may be lowered to (one query)."""
+    selected = {
+        (row["call__operating_group"], row["call__track"]): row["n"]
+        for row in _share_selections()
+        .filter(call__programme=programme)
+        .values("call__operating_group", "call__track")
+        .annotate(n=Count("pk"))
+    }
+    tracks = [column.track for column in table["columns"]]
+    return [
+        (
+            group,
+            [
+                (seats, selected.get((group.pk, track.pk), 0))
+                for seats, track in zip(cells, tracks, strict=True)
+            ],
+            total,
+        )
+        for group, cells, total in table["rows"]
+    ]

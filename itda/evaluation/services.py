@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from itda.accounts.models import User
+from itda.accounts.roles import Role
 from itda.evaluation.engine import assignment as assignment_engine
 from itda.evaluation.engine import ranking as ranking_engine
 from itda.evaluation.models import (
@@ -33,8 +34,10 @@ from itda.evaluation.models import (
     ScoreSheet,
     SheetStatus,
 )
+from itda.evaluation.selectors import selected_in_share
 from itda.lib.normalize import digits, text_key
-from itda.programs.models import OperatingGroup, Region, TrackAllocation
+from itda.programs import services as programs_services
+from itda.programs.models import OperatingGroup, Programme, Region, TrackAllocation
 from itda.recruitment.models import (
     Application,
     ApplicationStatus,
@@ -400,8 +403,9 @@ def panel_close(*, panel: Panel, actor: User) -> Panel:
 # --- Ranking, publication, appeals -----------------------------------------------------------
 
 
-def ranking_input(call: Call) -> ranking_engine.RankingInput:
-    """The engine's input from the locked sheets of a call."""
+def ranking_input(call: Call, *, allocation_left: int | None = None) -> ranking_engine.RankingInput:
+    """The engine's input from the locked sheets of a call. ``allocation_left``: the seats left
+    of a trainee call's group share, a quota every applicant of the call falls under."""
     scheme = call.scheme
     criteria = list(scheme.criteria.order_by("order", "pk"))
     applications = list(evaluated_applications(call).select_related("region"))
@@ -432,9 +436,20 @@ def ranking_input(call: Call) -> ranking_engine.RankingInput:
             groups["company_type"] = a.profile_snapshot["kind"]
         if call.track_id:
             groups["track"] = call.track.code
+        if allocation_left is not None:
+            groups[ranking_engine.ALLOCATION_DIMENSION] = str(call.operating_group_id)
         applicants.append(
             ranking_engine.Applicant(
                 id=str(a.pk), submitted_at=a.submitted_at.isoformat(), groups=groups
+            )
+        )
+    quotas = [ranking_engine.Quota(**q) for q in scheme.quotas]
+    if allocation_left is not None:
+        quotas.append(
+            ranking_engine.Quota(
+                dimension=ranking_engine.ALLOCATION_DIMENSION,
+                value=str(call.operating_group_id),
+                seats=allocation_left,
             )
         )
     return ranking_engine.RankingInput(
@@ -448,18 +463,23 @@ def ranking_input(call: Call) -> ranking_engine.RankingInput:
         tie_break=tuple(c.code for c in criteria),
         cutoff=float(scheme.cutoff) if scheme.cutoff is not None else None,
         total_seats=scheme.total_seats,
-        quotas=tuple(ranking_engine.Quota(**q) for q in scheme.quotas),
+        quotas=tuple(quotas),
         waitlist_size=scheme.waitlist_size,
     )
 
 
 @transaction.atomic
 def ranking_compute(*, call: Call, actor: User) -> Ranking:
-    """Compute a ranking from the locked sheets (a draft until the operator confirms it)."""
+    """Compute a ranking from the locked sheets (a draft until the operator confirms it). A
+    trainee call selects no more than its group's share has left: applicants past it stay
+    ranked, not selected, with the reason (publication checks the same share again)."""
     require_closed(call, error=EvaluationError)
     if Panel.objects.filter(call=call, status=PanelStatus.OPEN).exists():
         raise EvaluationError("평가위원장이 평가를 마감한 뒤에 순위를 계산할 수 있습니다.")
-    inp = ranking_input(call)
+    share = _share(call)
+    inp = ranking_input(
+        call, allocation_left=None if share is None else max(0, share[0].seats - share[1])
+    )
     result = ranking_engine.rank(inp)
     return Ranking.objects.create(
         call=call,
@@ -491,17 +511,18 @@ def ranking_confirm(*, ranking: Ranking, actor: User) -> Ranking:
 _RESULT_OF = {"selected": Result.SELECTED, "waitlisted": Result.WAITLISTED}
 
 
-def _require_within_allocation(call: Call, selecting: int) -> None:
-    """A trainee call selects within its group's share of the track's national target: the
-    group's selections in the track's calls so far plus this one never pass the allocation."""
+def _share(call: Call) -> tuple[TrackAllocation, int] | None:
+    """A trainee call's share: its group's allocation of the track, row-locked, and how many
+    the group has already selected in the track; None for other calls. The allocation's row
+    lock queues a publication, a computation and a change of the share behind one another, so
+    each reads a count the others cannot move."""
     if call.kind != CallKind.TRAINEE:
-        return
+        return None
     group, track = call.operating_group, call.track
     if group is None:
         raise EvaluationError(
             "교육생 선발은 사업단별 배정 안에서 합니다. 이 공고에는 주관 사업단이 없습니다."
         )
-    # The allocation's row lock queues two calls of the group's track publishing at once.
     allocation = (
         TrackAllocation.objects.select_for_update()
         .filter(track=track, operating_group=group)
@@ -510,25 +531,60 @@ def _require_within_allocation(call: Call, selecting: int) -> None:
     if allocation is None:
         raise EvaluationError(
             f"{group.name}의 {track.name} 배정 인원이 아직 정해지지 않았습니다. "
-            "전담기관이 사업단별 배정 인원을 정한 뒤에 결과를 공개할 수 있습니다."
+            "전담기관이 사업단별 배정 인원을 정한 뒤에 순위를 계산하고 결과를 공개할 수 "
+            "있습니다."
         )
-    already = (
-        Application.objects.filter(
-            call__kind=CallKind.TRAINEE,
-            call__operating_group=group,
-            call__track=track,
-            result=Result.SELECTED,
-        )
-        .exclude(status=ApplicationStatus.WITHDRAWN)
-        .count()
-    )
+    return allocation, selected_in_share(group, track)
+
+
+def _require_within_allocation(call: Call, selecting: int) -> None:
+    """A trainee call selects within its group's share of the track's national target: the
+    group's selections in the track's calls so far plus this one never pass the allocation.
+    The ranking was computed within the share left then (``ranking_input``); this holds when
+    another call of the group's track published, or the share changed, in between."""
+    share = _share(call)
+    if share is None:
+        return
+    allocation, already = share
     if already + selecting > allocation.seats:
+        group, track = call.operating_group, call.track
         raise EvaluationError(
             f"{group.name}의 {track.name} 배정 인원은 {allocation.seats}명입니다. "
             f"이미 선정된 {already}명에 이번 선정 {selecting}명을 더하면 "
             f"{already + selecting}명으로 {already + selecting - allocation.seats}명을 넘습니다. "
-            "선정 인원을 줄여 순위를 다시 계산하거나 전담기관에 배정 인원 조정을 요청하세요."
+            "순위를 다시 계산하면 남은 배정 인원까지만 선정합니다. 배정 인원을 늘려야 하면 "
+            "전담기관에 요청하세요."
         )
+
+
+@transaction.atomic
+def allocation_change(
+    *, track, operating_group: OperatingGroup, seats: int, actor: User, override_reason: str = ""
+) -> TrackAllocation:
+    """The operator's door to a group's share (programs cannot read selections): a share is
+    never set below what the group has already selected in the track; then programs' service
+    checks the national targets and records the change."""
+    if actor.role != Role.OPERATOR:
+        raise PermissionDenied
+    # Programme, then allocation: the order programs' service locks them in.
+    Programme.objects.select_for_update().get(pk=operating_group.programme_id)
+    TrackAllocation.objects.select_for_update().filter(
+        track=track, operating_group=operating_group
+    ).first()
+    already = selected_in_share(operating_group, track)
+    if seats < already:
+        raise EvaluationError(
+            f"{operating_group.name}의 {track.name} 배정을 {seats}명으로 줄일 수 없습니다. "
+            f"이 사업단은 이 트랙에서 이미 {already}명을 선정했습니다. "
+            f"배정 인원은 {already}명 이상이어야 합니다."
+        )
+    return programs_services.track_allocation_set(
+        track=track,
+        operating_group=operating_group,
+        seats=seats,
+        actor=actor,
+        override_reason=override_reason,
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from itda.programs import allocation_views
 from itda.programs import registry_views as views
 
 app_name = "registry"
@@ -23,11 +22,6 @@ urlpatterns = [
     path("registry/trainees/<int:pk>/reveal/", views.trainee_reveal, name="trainee_reveal"),
     path("rules/origins/", views.rule_origins, name="rule_origins"),
     path("rules/origins/<int:pk>/confirm/", views.rule_origin_confirm, name="rule_origin_confirm"),
-    path(
-        "programmes/<slug:code>/allocations/",
-        allocation_views.allocations,
-        name="allocations",
-    ),
     path(
         "registry/trainees/<int:pk>/region/",
         views.trainee_region_change,

@@ -488,7 +488,10 @@ def track_allocation_set(
 ) -> TrackAllocation:
     """Set a group's share of a track's national target. The groups' shares may reach the
     track's target and the programme's trainee target within their tolerance; past it only
-    with a stated reason, kept as an override event (every change leaves an event)."""
+    with a stated reason, kept as an override event (every change leaves an event). Programs
+    cannot read selections, so this does not keep a share above what the group has selected:
+    the operator's door is evaluation.services.allocation_change, which does and then calls
+    this."""
     if actor.role != Role.OPERATOR:
         raise PermissionDenied
     if operating_group.programme_id != track.programme_id:

@@ -2,7 +2,9 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from itda.recruitment.models import Application, Call
+from itda.programs.models import CompanyKind, CompanySize
+from itda.recruitment.models import Application, Call, CallKind
+from itda.recruitment.services import YOUTH_MAX_AGE
 
 
 def call_list() -> QuerySet[Call]:
@@ -46,3 +48,19 @@ def own_applications(user) -> QuerySet:
         .select_related("call", "company", "trainee")
         .order_by("-created_at")
     )
+
+
+def eligibility_labels(call: Call) -> dict:
+    """The call's eligibility rules in words for its page, beside what screening checks
+    (services.screening_reasons): who may apply by size, whether applicants must be job
+    seekers, and the age limit with whether it is the 청년 default."""
+    rules = call.eligibility or {}
+    return {
+        "sizes": "·".join(CompanySize(size).label for size in rules.get("company_sizes", [])),
+        "size_exempt": "·".join(
+            CompanyKind(kind).label for kind in rules.get("size_exempt_kinds", [])
+        ),
+        "job_seekers_only": call.kind == CallKind.TRAINEE,
+        "age": rules.get("max_age") and f"만 {rules['max_age']}세 이하",
+        "youth_default": rules.get("max_age") == YOUTH_MAX_AGE,
+    }

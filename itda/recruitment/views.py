@@ -48,7 +48,12 @@ def call_detail(request, pk: int):
     return render(
         request,
         "recruitment/call_detail.html",
-        {"call": call, "now": timezone.now(), "is_open": call.is_open(timezone.now())},
+        {
+            "call": call,
+            "now": timezone.now(),
+            "is_open": call.is_open(timezone.now()),
+            "eligibility": selectors.eligibility_labels(call),
+        },
     )
 
 

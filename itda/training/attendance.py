@@ -48,6 +48,9 @@ EVIDENCE_KINDS = (FileKind.PDF, FileKind.IMAGE, FileKind.HWP)
 EVIDENCE_MAX_MB = 10
 
 
+_EXPIRED = "QR 코드가 만료되었습니다. 강의실 화면에 표시된 새 QR 코드를 다시 찍어 주세요."
+
+
 class AttendanceError(ValidationError):
     """A check-in, roll-call or correction that the rules refuse; the message is Korean."""
 
@@ -123,7 +126,7 @@ def checkout_status(*, status: str, session: Session, at: datetime.datetime) -> 
     }.get(status, status)
 
 
-def _require_scan_window(session: Session, now: datetime.datetime) -> None:
+def require_scan_window(session: Session, now: datetime.datetime) -> None:
     opens, closes = scan_window(session)
     if now < opens:
         raise AttendanceError(
@@ -140,11 +143,17 @@ def checkin_ticket(*, session: Session, token: str, now: datetime.datetime) -> s
     """A signed pass for ``session``, issued only for a code that is valid now and only inside
     the session's window; it is good for ``TICKET_SECONDS``."""
     if not qr_token_valid(session=session, token=token, now=now):
-        raise AttendanceError(
-            "QR 코드가 만료되었습니다. 강의실 화면에 표시된 새 QR 코드를 다시 찍어 주세요."
-        )
-    _require_scan_window(session, now)
+        raise AttendanceError(_EXPIRED)
+    require_scan_window(session, now)
     return signing.dumps({"s": session.pk, "at": int(now.timestamp())}, salt=_TICKET_SALT)
+
+
+def require_ticket(*, session: Session, ticket: str, now: datetime.datetime) -> None:
+    """A scan's ticket, fresh and for this session, inside the session's window; else a Korean
+    refusal."""
+    if not checkin_ticket_valid(session=session, ticket=ticket, now=now):
+        raise AttendanceError(_EXPIRED)
+    require_scan_window(session, now)
 
 
 def checkin_ticket_valid(*, session: Session, ticket: str, now: datetime.datetime) -> bool:
@@ -193,25 +202,47 @@ def attendance_scan(
     device: str = "",
 ) -> Attendance:
     """Record a QR check-in (the first scan) or check-out (a later one) for ``actor``, with the
-    connection's ``ip`` and the browser's ``device`` key on the check-in.
+    connection's ``ip`` and the browser's ``device`` key on the check-in."""
+    now = now or timezone.now()
+    require_ticket(session=session, ticket=ticket, now=now)
+    return scan_record(
+        session=session,
+        enrollment=scan_enrollment(session=session, user=actor),
+        intent=intent,
+        now=now,
+        ip=ip,
+        device=device,
+        recorded_by=actor,
+        source=AttendanceSource.QR,
+    )
+
+
+@transaction.atomic
+def scan_record(
+    *,
+    session: Session,
+    enrollment: Enrollment,
+    intent: str,
+    now: datetime.datetime,
+    ip: str | None,
+    device: str,
+    recorded_by: User | None,
+    source: str,
+    checkin_code=None,
+) -> Attendance:
+    """Write a scan for a place whose holder is known (by login, or by attendance code).
 
     A check-in inserts the row; the unique constraint turns a concurrent second insert into
     "이미 입실" rather than a second record. A check-out locks the row and stamps it once."""
-    now = now or timezone.now()
-    if not checkin_ticket_valid(session=session, ticket=ticket, now=now):
-        raise AttendanceError(
-            "QR 코드가 만료되었습니다. 강의실 화면에 표시된 새 QR 코드를 다시 찍어 주세요."
-        )
-    _require_scan_window(session, now)
-    enrollment = scan_enrollment(session=session, user=actor)
     if intent == Intent.CHECK_IN:
         row = Attendance(
             enrollment=enrollment,
             session=session,
             status=checkin_status(session=session, at=now),
             checked_in_at=now,
-            source=AttendanceSource.QR,
-            recorded_by=actor,
+            source=source,
+            recorded_by=recorded_by,
+            checkin_code=checkin_code,
             checkin_ip=ip,
             checkin_device=device,
         )

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,11 +21,13 @@ from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import client_ip, personal_data_access_record
 from itda.lib.files import private_download
 from itda.training import attendance as svc
+from itda.training import checkin_codes
 from itda.training.forms import CorrectionDecisionForm
 from itda.training.models import (
     Attendance,
     AttendanceCorrection,
     AttendanceStatus,
+    Audience,
     CorrectionReason,
     CorrectionStatus,
     Enrollment,
@@ -79,33 +81,92 @@ def checkin(request, pk: int, token: str):
             ticket = svc.checkin_ticket(session=session, token=token, now=now)
         except svc.AttendanceError as exc:
             return _scan_render(request, session, error=_errors(exc), status=400)
+    employees = session.cohort.course.audience == Audience.EMPLOYEE
+    if employees and request.method == "POST" and "code" in request.POST:
+        return _code_scan(request, session, ticket, now)
     if not request.user.is_authenticated:
+        if employees:  # nominated employees have no login: their attendance code instead
+            return _code_render(request, session, ticket=ticket, now=now)
         return redirect_to_login(f"{request.path}?{urlencode({'ticket': ticket})}")
     require_role(request, Role.TRAINEE)
     if request.method == "POST":
-        cookie = request.COOKIES.get(svc.DEVICE_COOKIE) or secrets.token_urlsafe(24)
-        try:
-            record = svc.attendance_scan(
+        return _scan_done(
+            request,
+            session,
+            lambda ip, device: svc.attendance_scan(
                 session=session,
                 ticket=ticket,
                 intent=request.POST.get("intent", ""),
                 actor=request.user,
                 now=now,
-                ip=client_ip(request),
-                device=svc.device_key(cookie),
-            )
-        except ValidationError as exc:
-            return _scan_render(request, session, error=_errors(exc), status=400)
-        response = render(
-            request, "training/attendance/checkin_done.html", {"session": session, "record": record}
+                ip=ip,
+                device=device,
+            ),
+            refused=lambda error: _scan_render(request, session, error=error, status=400),
         )
-        return _remember_device(request, response, cookie)
     try:
         enrollment = svc.scan_enrollment(session=session, user=request.user)
     except svc.AttendanceError as exc:
         return _scan_render(request, session, error=_errors(exc), status=403)
     record = Attendance.objects.filter(enrollment=enrollment, session=session).first()
     return _scan_render(request, session, ticket=ticket, record=record)
+
+
+def _code_render(request, session, *, ticket, now, error="", status=200):
+    return render(
+        request,
+        "training/attendance/checkin_code.html",
+        {
+            "session": session,
+            "ticket": ticket,
+            "error": error,
+            "login_url": f"{resolve_url(settings.LOGIN_URL)}?"
+            + urlencode({"next": f"{request.path}?{urlencode({'ticket': ticket})}"}),
+            # Whoever types the code, leaving now would be an early leave for a present one.
+            "leaving_early": svc.checkout_status(
+                status=AttendanceStatus.PRESENT, session=session, at=now
+            )
+            != AttendanceStatus.PRESENT,
+        },
+        status=status,
+    )
+
+
+def _code_scan(request, session, ticket, now):
+    """A nominated employee's check-in or check-out with their attendance code."""
+    return _scan_done(
+        request,
+        session,
+        lambda ip, device: checkin_codes.attendance_scan_by_code(
+            session=session,
+            ticket=ticket,
+            code=request.POST.get("code", ""),
+            intent=request.POST.get("intent", ""),
+            now=now,
+            ip=ip,
+            device=device,
+        ),
+        refused=lambda error: _code_render(
+            request, session, ticket=ticket, now=now, error=error, status=400
+        ),
+        by_code=True,
+    )
+
+
+def _scan_done(request, session, scan, *, refused, **extra):
+    """Record a scan with the connection's address and the browser's device key: the done
+    page (keeping the device cookie), or ``refused`` with the Korean reason."""
+    cookie = request.COOKIES.get(svc.DEVICE_COOKIE) or secrets.token_urlsafe(24)
+    try:
+        record = scan(client_ip(request), svc.device_key(cookie))
+    except ValidationError as exc:
+        return refused(_errors(exc))
+    response = render(
+        request,
+        "training/attendance/checkin_done.html",
+        {"session": session, "record": record, **extra},
+    )
+    return _remember_device(request, response, cookie)
 
 
 def _remember_device(request, response, cookie: str):

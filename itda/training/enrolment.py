@@ -20,6 +20,7 @@ from django.utils import timezone
 from itda.accounts.models import User
 from itda.evaluation.engine.ranking import result_from_json
 from itda.evaluation.models import Ranking, RankingStatus
+from itda.lib.masking import mask_name
 from itda.programs.models import EmploymentStatus, Track, Trainee
 from itda.recruitment.models import Application, ApplicationStatus, CallKind, Result
 from itda.training.models import (
@@ -108,18 +109,30 @@ def training_taken(trainee_ids, *, cohort: Cohort) -> dict[int, list[Enrollment]
     return taken
 
 
-def _month_error(cohort: Cohort, taken: list[Enrollment]) -> str | None:
-    """Why this cohort would take the person past the programme's training months, or None."""
+def _month_sum(
+    cohort: Cohort, this_days: int, taken: list[Enrollment]
+) -> tuple[int, int, list[tuple[Enrollment, int]]] | None:
+    """A person's job-seeker training with ``this_days`` in ``cohort`` and the other cohorts
+    ``taken``: (days in all, days allowed, each other enrolment's days); None when the programme
+    sets no limit, the cohort is not a job-seeker one, or no other cohort used time (a cohort's
+    own length is cohort_save's rule)."""
     months = cohort.course.operating_group.programme.training_months_max
     if not months or not taken or cohort.course.audience != Audience.JOB_SEEKER:
         return None
     first = min(cohort.starts_on, *(e.cohort.starts_on for e in taken))
     allowed = (first + relativedelta(months=months) - first).days
-    this = (cohort.ends_on - cohort.starts_on).days + 1
     used = [(e, _days_used(e)) for e in taken]
-    total = this + sum(days for _, days in used)
-    if total <= allowed:
+    return this_days + sum(days for _, days in used), allowed, used
+
+
+def _month_error(cohort: Cohort, taken: list[Enrollment]) -> str | None:
+    """Why this cohort would take the person past the programme's training months, or None."""
+    this = (cohort.ends_on - cohort.starts_on).days + 1
+    counted = _month_sum(cohort, this, taken)
+    if counted is None or counted[0] <= counted[1]:
         return None
+    total, allowed, used = counted
+    months = cohort.course.operating_group.programme.training_months_max
     before = ", ".join(
         f"{e.cohort}({e.cohort.starts_on:%m/%d}~{e.cohort.ends_on:%m/%d}, "
         f"{e.get_status_display()}) {days}일"
@@ -128,6 +141,51 @@ def _month_error(cohort: Cohort, taken: list[Enrollment]) -> str | None:
     return (
         f"구직자 교육은 1인당 {months}개월 이내입니다. 이미 {before}을 사용해, 이 기수 {this}일을 "
         f"더하면 {total}일로 {months}개월({allowed}일)을 넘습니다. 계산: {MONTH_MEASURE}"
+    )
+
+
+# How many people a refusal names; the count covers the rest.
+_NAMED_AT_MOST = 10
+
+
+def dates_month_error(cohort: Cohort) -> str | None:
+    """Why the cohort's new dates (set on ``cohort``, not yet saved) cannot stand: the people
+    of the cohort whose job-seeker training would then pass the programme's months, named
+    (masked) with their sums; None when nobody would. Everyone who uses or may use the
+    cohort's time counts: enrolled, waiting (checked when they enrolled), ended, and withdrawn
+    after attending (up to the day they left)."""
+    if cohort.pk is None or cohort.course.audience != Audience.JOB_SEEKER:
+        return None
+    rows = list(
+        cohort.enrollments.annotate(
+            attended=Exists(Attendance.objects.filter(enrollment=OuterRef("pk")))
+        )
+        .select_related("trainee")
+        .order_by("trainee__name", "pk")
+    )
+    for row in rows:
+        row.cohort = cohort  # the new dates
+    taken = training_taken([row.trainee_id for row in rows], cohort=cohort)
+    over = []
+    for row in rows:
+        this = _days_used(row)
+        counted = this and _month_sum(cohort, this, taken.get(row.trainee_id, []))
+        if counted and counted[0] > counted[1]:
+            total, allowed, used = counted
+            over.append(
+                f"{mask_name(row.trainee.name)}(다른 기수 {total - this}일 + 이 기수 {this}일 = "
+                f"{total}일 > {allowed}일)"
+            )
+    if not over:
+        return None
+    months = cohort.course.operating_group.programme.training_months_max
+    named = ", ".join(over[:_NAMED_AT_MOST])
+    if len(over) > _NAMED_AT_MOST:
+        named += f" 외 {len(over) - _NAMED_AT_MOST}명"
+    return (
+        f"교육기간을 {cohort.starts_on:%Y-%m-%d}~{cohort.ends_on:%Y-%m-%d}로 바꾸면 구직자 교육 "
+        f"1인당 {months}개월을 넘는 교육생이 {len(over)}명 있어 바꾸지 않았습니다: {named}. "
+        f"계산: {MONTH_MEASURE}"
     )
 
 

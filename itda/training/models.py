@@ -613,6 +613,83 @@ class EmployeeNomination(models.Model):
         return f"{self.company} · {self.name} · {self.cohort}"
 
 
+class CodeRevocation(models.TextChoices):
+    REISSUED = "reissued", "재발급"
+    REVOKED = "revoked", "폐기"
+    NOMINATION_CLOSED = "nomination_closed", "추천 반려·취소"
+
+
+@pghistory.track(exclude=["digest"])
+class CheckinCode(models.Model):
+    """출석 코드: a nominated employee's personal code for checking in without an account. The
+    employee scans the room's QR code as trainees do and types the code, which names their
+    place. Shown once when issued (to the nominating company, or to the staff running the
+    cohort when they reissue it); only a keyed hash is kept. One live code per nomination;
+    reissuing or revoking ends the old one at once."""
+
+    nomination = models.ForeignKey(
+        EmployeeNomination,
+        on_delete=models.PROTECT,
+        related_name="checkin_codes",
+        verbose_name="재직자 추천",
+    )
+    # HMAC-SHA256 of the normalised code under the site's secret (attendance codes are short
+    # enough to type, so a plain hash of a leaked table would be guessed).
+    digest = models.CharField("코드 해시", max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField("발급 일시", auto_now_add=True)
+    revoked_at = models.DateTimeField("폐기 일시", null=True, blank=True, validators=[validate_era])
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_reason = models.CharField(
+        "폐기 사유", max_length=20, choices=CodeRevocation.choices, blank=True
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(
+        group="nomination__cohort__course__operating_group", company="nomination__company"
+    )
+
+    class Meta:
+        verbose_name = "출석 코드"
+        verbose_name_plural = "출석 코드"
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination"],
+                condition=Q(revoked_at__isnull=True),
+                name="checkin_code_one_live",
+                violation_error_message="이 추천에는 사용 중인 출석 코드가 이미 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoked_reason="")
+                | (Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
+                name="checkin_code_revocation_has_reason",
+                violation_error_message="폐기한 출석 코드에는 폐기 사유가 있어야 합니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nomination} 출석 코드"
+
+
+class CheckinCodeFailure(models.Model):
+    """A wrong attendance code typed at a session of a cohort, from an address: counted to
+    hold back guessing (see training.checkin_codes)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "출석 코드 오입력"
+        verbose_name_plural = "출석 코드 오입력"
+        indexes = [models.Index(fields=["cohort", "ip", "at"], name="checkin_code_failure_recent")]
+
+
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", "출석"
     LATE = "late", "지각"
@@ -629,6 +706,7 @@ INCIDENTS = {"late": 1, "left_early": 1, "late_left_early": 2}
 
 class AttendanceSource(models.TextChoices):
     QR = "qr", "QR 입실"
+    CODE = "code", "QR 입실(출석 코드)"
     ROLL_CALL = "roll_call", "강사 출석부"
     CORRECTION = "correction", "정정 승인"
 
@@ -653,8 +731,18 @@ class Attendance(models.Model):
     # The device is a random per-browser cookie, stored only as a hash.
     checkin_ip = models.GenericIPAddressField("입실 IP", null=True, blank=True)
     checkin_device = models.CharField("입실 기기(해시)", max_length=64, blank=True)
+    # Empty only for a check-in with an attendance code: the employee has no account, and the
+    # code used says who it was.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checkin_code = models.ForeignKey(
+        CheckinCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        verbose_name="출석 코드",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -679,6 +767,14 @@ class Attendance(models.Model):
                 | Q(checked_out_at__gte=models.F("checked_in_at")),
                 name="attendance_out_after_in",
                 violation_error_message="퇴실 시각은 입실 시각 이후여야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(source="code", recorded_by__isnull=True, checkin_code__isnull=False)
+                | (~Q(source="code") & Q(recorded_by__isnull=False)),
+                name="attendance_recorder_or_code",
+                violation_error_message=(
+                    "출결 기록에는 기록한 사람이, 출석 코드 입실에는 사용한 코드가 있어야 합니다."
+                ),
             ),
         ]
 

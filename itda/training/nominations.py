@@ -4,7 +4,8 @@ A company nominates its employees for a cohort of a 재직자 course that matche
 level; the staff of the organisation running the course enrol them (or refuse with a reason).
 An accepted employee becomes a ``Trainee`` with employment status 재직자 and their employer, so
 attendance, completion and certificates work exactly as for job seekers. They give no bank
-account and the allowance never counts them (payments computes job-seeker courses only).
+account and the allowance never counts them (payments computes job-seeker courses only). They
+have no login either: the nomination comes with a personal attendance code (checkin_codes).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from itda.accounts.models import User
 from itda.accounts.roles import PROGRAMME_STAFF
 from itda.lib.korean import josa
 from itda.programs.models import Company, EmploymentStatus, Trainee
+from itda.training import checkin_codes
 from itda.training.enrolment import EnrolmentError, enrol
 from itda.training.models import Audience, Cohort, EmployeeNomination, NominationStatus
 
@@ -120,6 +122,12 @@ def nomination_create(
         raise NominationError(
             "이 기수에 같은 휴대전화 번호로 추천한 재직자가 이미 있습니다."
         ) from exc
+    # The employee's attendance code, issued with the nomination: the company, who knows the
+    # person, passes it on. Only its hash is kept; the code itself rides on the returned
+    # object for the page that shows it once.
+    _, nomination.issued_code = checkin_codes.code_issue(
+        nomination=nomination, actor=actor, today=today
+    )
     return nomination
 
 
@@ -136,6 +144,7 @@ def nomination_withdraw(*, actor: User, nomination: EmployeeNomination) -> Emplo
     nomination.status = NominationStatus.WITHDRAWN
     nomination.decided_by, nomination.decided_at = actor, timezone.now()
     nomination.save(update_fields=["status", "decided_by", "decided_at"])
+    checkin_codes.codes_close(nomination=nomination, actor=actor)
     return nomination
 
 
@@ -207,6 +216,7 @@ def nomination_decide(
             raise NominationError("반려 사유를 적어 주세요.")
         nomination.status = NominationStatus.REFUSED
         nomination.decision_reason = reason[:200]
+        checkin_codes.codes_close(nomination=nomination, actor=actor)
     nomination.decided_by, nomination.decided_at = actor, timezone.now()
     nomination.full_clean(validate_constraints=False)
     nomination.save(

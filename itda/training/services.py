@@ -22,6 +22,7 @@ from itda.accounts.models import User
 from itda.accounts.roles import Role
 from itda.lib.dates import validate_era
 from itda.programs.models import Company, OperatingGroup, Room
+from itda.training.enrolment import dates_month_error
 from itda.training.models import (
     Audience,
     BookingKind,
@@ -221,8 +222,13 @@ def cohort_save(
         )
         if outside.exists():
             raise TrainingError("바뀐 교육기간 밖에 있는 차시가 있습니다. 차시를 먼저 옮기세요.")
+    moved = cohort.pk is not None and (cohort.starts_on, cohort.ends_on) != (starts_on, ends_on)
     for name, value in fields.items():
         setattr(cohort, name, value)
+    # New dates change how much of each person's month the cohort uses: the rule enrolment
+    # checked holds for everyone already in it, or the dates stay.
+    if moved and (problem := dates_month_error(cohort)):
+        raise TrainingError(problem)
     cohort.rule = rule
     if Cohort.objects.filter(course=course, number=cohort.number).exclude(pk=cohort.pk).exists():
         raise TrainingError(f"{cohort.number}기는 이미 있습니다.")

@@ -537,8 +537,6 @@ SWEEP: dict[str, Row] = {
         pk("rule_origin"), None, post={"document": "운영지침 제3조", "place": "", "quote": ""}
     ),
     "registry:trainee_reveal": Row(pk("trainee"), None, STAFF_ONLY, post={"reason": REASON}),
-    # The national operator shares the programme's targets among the groups: no one else.
-    "registry:allocations": Row(lambda w: {"code": w["regions"]["programme"].code}),
     # recruitment
     "recruitment:call_list": public(),
     # A call's notice and its application form are public to everyone who may apply.
@@ -583,6 +581,8 @@ SWEEP: dict[str, Row] = {
     "evaluation:sheet": Row(pk("assignment"), "evaluator", frozenset({EVALUATOR})),
     "evaluation:conflict_declare": Row(pk("assignment"), None, frozenset({EVALUATOR})),
     "rounds:trainee_call_open": own("seoul_staff"),
+    # The national operator shares the programme's targets among the groups: no one else.
+    "rounds:allocations": Row(lambda w: {"code": w["regions"]["programme"].code}),
     # The evaluation round is the national operator's (every other role: 403).
     "rounds:round_detail": Row(pk("call"), "admin"),
     "rounds:panel_save": Row(pk("call"), None),
@@ -620,6 +620,9 @@ SWEEP: dict[str, Row] = {
     "nominations:company": own("company"),
     "nominations:withdraw": Row(pk("nomination"), None, frozenset({COMPANY})),
     "nominations:review": own("seoul_staff"),
+    # The nominee's attendance code: the nominating company or the staff running the cohort.
+    "nominations:code_issue": Row(pk("nomination"), None, frozenset({STAFF, COMPANY})),
+    "nominations:code_revoke": Row(pk("nomination"), None, frozenset({STAFF, COMPANY})),
     "nominations:decide": Row(
         lambda w: {"pk": w["nomination"].pk, "action": "accept"}, None, STAFF_ONLY
     ),

@@ -106,6 +106,10 @@ DIMENSION_LABELS = {
     "track": "트랙",
     "company_type": "기업 유형",
 }
+# The quota a trainee call's ranking gets from its group's share of the track's national
+# target: the seats left of the share when the ranking is computed. Its reason says so in words
+# rather than as a dimension=value pair, since applicants read it on their result.
+ALLOCATION_DIMENSION = "allocation"
 
 
 class RankingInputError(ValueError):
@@ -674,6 +678,8 @@ def _number_text(value: float) -> str:
 
 
 def _quota_reason(dimension: str, value: str, seats: int) -> str:
+    if dimension == ALLOCATION_DIMENSION:
+        return f"사업단 배정 인원 초과: 남은 배정 {seats}명"
     label = DIMENSION_LABELS.get(dimension)
     prefix = f"{label} 정원 초과" if label else "정원 초과"
     return f"{prefix}: {dimension}={value} ({seats}명)"

@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from itda import factories
 from itda.evaluation import services as evaluation
+from itda.evaluation.engine.ranking import result_from_json
 from itda.evaluation.models import Assignment, Criterion, Scheme
 from itda.evaluation.seed import trainee_scheme_create
 from itda.programs.models import (
@@ -109,6 +111,9 @@ def test_the_operator_page_sets_shares_and_shows_targets_as_goals(
         track_allocation_set(track=track2, operating_group=group, seats=12, actor=admin)
     client = login_as(admin, Client())
     url = f"/programmes/{track2.programme.code}/allocations/"
+    # The operator reaches it from the programme's page.
+    programme_page = client.get(reverse("programs:programme_detail", args=[track2.programme.code]))
+    assert f'href="{url}"' in programme_page.content.decode()
     form = {"form": "allocation", "operating_group": groups[6].pk, "track": track2.pk, "seats": 20}
     refused = client.post(url, form)
     assert refused.status_code == 400
@@ -141,14 +146,15 @@ def test_the_operator_sets_the_tolerances(seven, admin, regions, login_as):
 # --- Selection within the group's share ------------------------------------------------------
 
 
-def _trainee_call_ranked(regions, admin, n_applicants: int):
-    """A closed Track 1 call of 수도권 사업단 with ``n_applicants`` scored, ranked and confirmed;
-    the scheme selects everyone above the cut-off."""
+def _trainee_call_scored(regions, admin, n_applicants: int, *, title="교육생 모집"):
+    """A closed Track 1 call of 수도권 사업단 with ``n_applicants`` scored (80 points each) and
+    its panel closed; the scheme selects everyone above the cut-off."""
     call = factories.call(
         programme=regions["programme"],
         kind="trainee",
         track=regions["track"],
         operating_group=regions["capital_group"],
+        title=title,
     )
     scheme = Scheme.objects.create(
         call=call, name="교육생 평가표", method="mean", evaluators_per_application=1
@@ -161,7 +167,7 @@ def _trainee_call_ranked(regions, admin, n_applicants: int):
     factories.call_closed(call)
     screening_run(call=call, actor=admin)
     evaluator = factories.EvaluatorFactory(region=regions["busan"])
-    evaluator.user = factories.user(username="panel", role="evaluator")
+    evaluator.user = factories.user(username=f"panel{call.pk}", role="evaluator")
     evaluator.save()
     panel = evaluation.panel_set(call=call, members=[evaluator], chair=evaluator)
     evaluation.assignment_run(call=call)
@@ -170,29 +176,100 @@ def _trainee_call_ranked(regions, admin, n_applicants: int):
             assignment=assignment, points={"c": Decimal(80)}, comments={}, submit=True
         )
     evaluation.panel_close(panel=panel, actor=evaluator.user)
+    return call
+
+
+def _ranked(call, admin):
     ranking = evaluation.ranking_compute(call=call, actor=admin)
-    return call, evaluation.ranking_confirm(ranking=ranking, actor=admin)
+    return evaluation.ranking_confirm(ranking=ranking, actor=admin)
 
 
-def test_a_group_selection_past_its_share_is_refused_and_says_why(regions, admin):
-    call, ranking = _trainee_call_ranked(regions, admin, n_applicants=3)
-    with pytest.raises(evaluation.EvaluationError, match="배정 인원이 아직 정해지지 않았습니다"):
-        evaluation.ranking_publish(ranking=ranking, actor=admin)
-    track_allocation_set(
-        track=regions["track"], operating_group=regions["capital_group"], seats=2, actor=admin
+def _share(regions, admin, seats):
+    return evaluation.allocation_change(
+        track=regions["track"], operating_group=regions["capital_group"], seats=seats, actor=admin
     )
+
+
+def test_a_ranking_waits_for_the_group_share(regions, admin):
+    call = _trainee_call_scored(regions, admin, n_applicants=3)
+    with pytest.raises(evaluation.EvaluationError, match="배정 인원이 아직 정해지지 않았습니다"):
+        evaluation.ranking_compute(call=call, actor=admin)
+    assert not call.rankings.exists()
+
+
+def test_the_ranking_selects_only_the_share_left_and_publication_agrees(
+    regions, admin, client, login_as
+):
+    call = _trainee_call_scored(regions, admin, n_applicants=3)
+    _share(regions, admin, 2)
+    ranking = _ranked(call, admin)
+    rows = result_from_json(ranking.result_json).rows
+    assert [r.rank for r in rows] == [1, 2, 3]  # all three stay ranked
+    assert [r.status for r in rows] == ["selected", "selected", "waitlisted"]
+    assert rows[2].reason == "사업단 배정 인원 초과: 남은 배정 2명"
+    html = login_as(admin, client).get(f"/evaluation/rankings/{ranking.pk}/").content.decode()
+    assert "계산 당시 남은 2명까지만 선정으로 계산했습니다" in html
+    assert "사업단 배정 인원 초과: 남은 배정 2명" in html
+    evaluation.ranking_publish(ranking=ranking, actor=admin)  # the two doors agree
+    assert Application.objects.filter(call=call, result="selected").count() == 2
+
+    # The group's next call of the track selects within what is left: 3 - 2 = 1.
+    _share(regions, admin, 3)
+    second = _trainee_call_scored(regions, admin, n_applicants=2, title="교육생 추가 모집")
+    rows = result_from_json(_ranked(second, admin).result_json).rows
+    assert [r.status for r in rows] == ["selected", "waitlisted"]
+    assert rows[1].reason == "사업단 배정 인원 초과: 남은 배정 1명"
+
+
+def test_a_share_that_shrank_after_the_ranking_refuses_publication_and_says_why(regions, admin):
+    call = _trainee_call_scored(regions, admin, n_applicants=3)
+    _share(regions, admin, 3)
+    ranking = _ranked(call, admin)
+    _share(regions, admin, 2)  # nothing selected yet: lowering is allowed
     with pytest.raises(evaluation.EvaluationError) as raised:
         evaluation.ranking_publish(ranking=ranking, actor=admin)
+    message = " ".join(raised.value.messages)
     assert (
         "수도권 사업단의 Track1 테스트 배정 인원은 2명입니다. 이미 선정된 0명에 이번 선정 3명을 "
-        "더하면 3명으로 1명을 넘습니다." in " ".join(raised.value.messages)
+        "더하면 3명으로 1명을 넘습니다." in message
     )
+    assert "순위를 다시 계산하면 남은 배정 인원까지만 선정합니다" in message
     assert not Application.objects.filter(result="selected").exists()
-    track_allocation_set(
-        track=regions["track"], operating_group=regions["capital_group"], seats=3, actor=admin
-    )
-    evaluation.ranking_publish(ranking=ranking, actor=admin)
-    assert Application.objects.filter(call=call, result="selected").count() == 3
+
+
+def test_a_share_cannot_go_below_what_the_group_has_selected(regions, admin, client, login_as):
+    call = _trainee_call_scored(regions, admin, n_applicants=3)
+    allocation = _share(regions, admin, 3)
+    evaluation.ranking_publish(ranking=_ranked(call, admin), actor=admin)
+    changes = TrackAllocationChange.objects.count()
+    with pytest.raises(evaluation.EvaluationError) as raised:
+        _share(regions, admin, 2)
+    assert (
+        "수도권 사업단의 Track1 테스트 배정을 2명으로 줄일 수 없습니다. 이 사업단은 이 트랙에서 "
+        "이미 3명을 선정했습니다. 배정 인원은 3명 이상이어야 합니다."
+    ) in " ".join(raised.value.messages)
+    allocation.refresh_from_db()
+    assert allocation.seats == 3 and TrackAllocationChange.objects.count() == changes
+
+    # The operator's page refuses the same, shows the selected count beside the share, and a
+    # withdrawal gives a place back.
+    login_as(admin, client)
+    url = f"/programmes/{regions['programme'].code}/allocations/"
+    form = {
+        "form": "allocation",
+        "operating_group": regions["capital_group"].pk,
+        "track": regions["track"].pk,
+        "seats": 2,
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 400
+    assert "이미 3명을 선정했습니다" in refused.content.decode()
+    assert "(선정 3명)" in client.get(url).content.decode()
+    first = Application.objects.filter(call=call, result="selected").order_by("pk").first()
+    Application.objects.filter(pk=first.pk).update(status="withdrawn")
+    assert client.post(url, form).status_code == 302
+    allocation.refresh_from_db()
+    assert allocation.seats == 2
 
 
 def test_a_new_trainee_call_selects_the_group_share_not_the_national_figure(regions, admin):

@@ -129,7 +129,14 @@ def _pages(world, login_as) -> dict[str, Page]:
 # searched in the text left after the marked values and the badges are taken out.
 UNMARKED_NEVER = {
     "call list": [r"\d{1,2}:\d{2}", r"\d{4}-\d{2}-\d{2}"],
-    "company call": [r"\d{1,2}:\d{2}", r"2026년 \d+월", r"\d+점", r"\d+명 이상", r"평가위원 \d"],
+    "company call": [
+        r"\d{1,2}:\d{2}",
+        r"2026년 \d+월",
+        r"\d+점",
+        r"\d+명 이상",
+        r"평가위원 \d",
+        r"소기업·중기업",
+    ],
     "group call": [r"\d{1,2}:\d{2}", r"2026년 \d+월", r"\d+점"],
     "plan call": [r"\d{1,2}:\d{2}", r"2021년 \d+월", r"\d+점", r"평가위원 \d"],
     "mss programme": [
@@ -169,10 +176,40 @@ def test_every_rule_and_date_on_the_pages_carries_its_origin(world, login_as):
     assert group.marked[f"{MSS}.operating_group_call.weights"] == ["30", "25", "25", "20"]
     assert group.badges[f"{MSS}.operating_group_call.opens"] == OriginKind.DEFAULT
     assert group.badges[f"{MSS}.operating_group_call.cutoff"] == OriginKind.DEFAULT
+    assert company.marked[f"{MSS}.company_call.company_sizes"] == ["소기업·중기업"]
+    assert company.badges[f"{MSS}.company_call.company_sizes"] == OriginKind.READING
     plan = pages["plan call"]
     assert plan.badges["complex-transformation-2021.plan_call.closes"] == OriginKind.DEFAULT
     assert plan.badges["complex-transformation-2021.plan_call.weights"] == OriginKind.DEFAULT
     assert plan.badges["complex-transformation-2021.plan_call.evaluators"] == OriginKind.SOURCE
+
+
+def test_a_trainee_call_shows_who_may_apply_and_its_age_limit_with_their_origins(world):
+    """The group's own window hours are its data; the rules screening applies are shown with
+    their origin: the release's 구직자, and the 청년 age (ours) — another limit as the call's."""
+    mss = Programme.objects.get(code=MSS)
+    track1 = mss.tracks.get(code="track1")
+    group = mss.operating_groups.get(zone="capital")
+    youth, older = (
+        factories.call(
+            programme=mss,
+            kind=CallKind.TRAINEE,
+            track=track1,
+            operating_group=group,
+            title=f"수도권 Track1 교육생 모집 ({age})",
+            eligibility={"max_age": age},
+        )
+        for age in (34, 39)
+    )
+    page = _page(Client(), reverse("recruitment:call_detail", args=[youth.pk]))
+    assert page.badges[f"{MSS}.trainee_call.job_seekers"] == OriginKind.SOURCE
+    assert page.marked[f"{MSS}.trainee_call.max_age"] == ["만 34세 이하"]
+    assert page.badges[f"{MSS}.trainee_call.max_age"] == OriginKind.DEFAULT
+    for pattern in (r"만 \d+세", r"구직자\("):
+        assert not re.search(pattern, page.rest), pattern
+    page = _page(Client(), reverse("recruitment:call_detail", args=[older.pk]))
+    assert f"{MSS}.trainee_call.max_age" not in page.marked
+    assert "만 39세 이하 (공고에서 정한 연령 상한)" in page.rest
 
 
 def test_the_80_percent_rules_are_itda_defaults_with_their_precedent_not_the_release(

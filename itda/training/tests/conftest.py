@@ -17,3 +17,13 @@ def certificate_pdfs(pdf_engine, settings, tmp_path):
         pytest.skip(message)
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+@pytest.fixture
+def company_a(company):
+    """The company manager's company, at the smart-factory level of factories.employee_cohort
+    (the 재직자 nomination tests)."""
+    firm = company.companies.get()
+    firm.smart_factory_level = "intermediate1"
+    firm.save(update_fields=["smart_factory_level"])
+    return firm

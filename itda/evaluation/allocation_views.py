@@ -1,4 +1,5 @@
-"""The operator shares the programme's national targets among the operating groups."""
+"""The operator shares the programme's national targets among the operating groups. The page
+lives with selection: a share is never set below what its group has already selected."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,6 +8,8 @@ from django.views.decorators.cache import never_cache
 
 from itda.accounts.access import require_role
 from itda.accounts.roles import Role
+from itda.evaluation import selectors as evaluation_selectors
+from itda.evaluation import services as evaluation
 from itda.programs import selectors, services
 from itda.programs.forms import AllocationForm, TolerancesForm
 from itda.programs.models import Programme
@@ -25,7 +28,7 @@ def allocations(request, code: str):
     if which == "allocation" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.track_allocation_set(
+            evaluation.allocation_change(
                 track=data["track"],
                 operating_group=data["operating_group"],
                 seats=data["seats"],
@@ -40,7 +43,7 @@ def allocations(request, code: str):
                 f"{data['operating_group'].name}의 {data['track'].name} 배정을 "
                 f"{data['seats']}명으로 정했습니다.",
             )
-            return redirect("registry:allocations", code=programme.code)
+            return redirect("rounds:allocations", code=programme.code)
     if which == "tolerances" and tolerances.is_valid():
         services.target_tolerances_set(
             programme=programme,
@@ -49,15 +52,17 @@ def allocations(request, code: str):
             actor=request.user,
         )
         messages.success(request, "목표 허용 범위를 저장했습니다.")
-        return redirect("registry:allocations", code=programme.code)
+        return redirect("rounds:allocations", code=programme.code)
+    table = selectors.allocation_table(programme)
     return render(
         request,
-        "programs/allocations.html",
+        "evaluation/allocations.html",
         {
             "programme": programme,
             "form": form,
             "tolerances": tolerances,
-            **selectors.allocation_table(programme),
+            **table,
+            "rows": evaluation_selectors.allocation_rows_selected(programme, table),
         },
         status=400 if form.errors or tolerances.errors else 200,
     )
