@@ -7,7 +7,6 @@ The pages use the real clock (the end checkpoint of an internship ending 2026-10
 that day): the dates below are in the past from the day these tests were written."""
 
 import datetime
-import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,6 +20,7 @@ from itda.internships import ending, hiring
 from itda.internships.models import HiringOutcome, Internship
 from itda.internships.tests.conftest import make_position, place, propose
 from itda.internships.tests.test_ending import END, accept_all
+from itda.outcomes.tests.test_step_bar import home_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -89,8 +89,7 @@ def test_completion_hire_confirmation_and_verification_through_the_pages(
 ):
     staff = login_as(seoul_staff, Client())
     intern = login_as(trainee, Client())
-    home = intern.get("/trainee/").content.decode()
-    assert re.search(r'<li class="is-current"[^>]*>인턴</li>', home)
+    assert home_steps(intern)[4] == ("인턴십 중", "current", "")
     page = staff.get(f"/internships/{active.pk}/ending/").content.decode()
     assert "완료 처리" in page  # the end date has passed
     staff.post(f"/internships/{active.pk}/complete/")
@@ -131,9 +130,8 @@ def test_completion_hire_confirmation_and_verification_through_the_pages(
     assert "확인 완료 (버전 1)" in detail and "채용으로 셈" in detail
     assert firm.get(f"/internships/outcomes/{outcome.pk}/contract/").status_code == 200
     intern = login_as(trainee, Client())
-    home = intern.get("/trainee/").content.decode()
-    bar = home[home.index('data-testid="steps"') :]
-    assert re.search(r'<li class="is-current"[^>]*>채용</li>', bar[: bar.index("</ol>")])
+    # A verified hire that counts completes the path: every step done.
+    assert {state for _, state, _ in home_steps(intern)} == {"done"}
 
 
 def test_the_intern_reports_a_job_on_a_phone_and_sees_it_returned(

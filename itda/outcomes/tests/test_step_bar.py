@@ -114,7 +114,7 @@ def test_records_out_of_order_still_show_the_furthest_stage():
 # --- from the records, on the trainee's home -----------------------------------------------------
 
 
-def _steps(client) -> list[tuple[str, str, str]]:
+def home_steps(client) -> list[tuple[str, str, str]]:
     html = client.get("/trainee/").content.decode()
     bar = html[html.index('data-testid="steps"') :]
     bar = bar[: bar.index("</ol>")]
@@ -145,30 +145,30 @@ def test_the_home_step_bar_follows_the_records_stage_by_stage(
 ):
     me = trainee.trainee
     login_as(trainee)
-    assert _steps(client)[0] == ("지원", "current", "공모에 지원하세요")
+    assert home_steps(client)[0] == ("지원", "current", "공모에 지원하세요")
     assert "내 인턴십 보기" not in client.get("/trainee/").content.decode()
 
     call = factories.call(
         programme=regions["programme"], kind=CallKind.TRAINEE, track=regions["track"]
     )
     application = factories.application(call=call, trainee=me)
-    assert _steps(client)[:2] == [("지원", "done", ""), ("선발", "current", "선발 결과 대기")]
+    assert home_steps(client)[:2] == [("지원", "done", ""), ("선발", "current", "선발 결과 대기")]
 
     application.result = "selected"
     application.save(update_fields=["result"])
-    assert _steps(client)[2] == ("교육", "current", "교육 시작 전")
+    assert home_steps(client)[2] == ("교육", "current", "교육 시작 전")
 
     cohort = factories.cohort(group=regions["capital_group"], track=regions["track"])
     enrollment = factories.enrollment(cohort=cohort, trainee=me, application=application)
-    assert _steps(client)[2] == ("교육", "current", "교육 중")
+    assert home_steps(client)[2] == ("교육", "current", "교육 중")
 
     enrollment.status = "completed"
     enrollment.save(update_fields=["status"])
-    assert _steps(client)[2:4] == [("교육", "done", ""), ("연계(배정)", "current", "배정 대기")]
+    assert home_steps(client)[2:4] == [("교육", "done", ""), ("연계(배정)", "current", "배정 대기")]
 
     Programme.objects.filter(pk=regions["programme"].pk).update(internship_months_max=3)
     placement = _placed_by_a_round(me, regions, company, admin)
-    steps = _steps(client)
+    steps = home_steps(client)
     assert steps[3] == ("연계(배정)", "done", "")
     assert steps[4] == ("인턴십 협약 대기", "current", "")
     assert steps[5] == ("채용", "todo", "다음 단계")
@@ -178,11 +178,11 @@ def test_the_home_step_bar_follows_the_records_stage_by_stage(
         company=placement.position.company, username="mentor1", name="김멘토", actor=company
     )
     internship = propose({"placement": placement, "mentor": mentor}, seoul_staff)
-    assert _steps(client)[4] == ("인턴십 협약 대기", "current", "")
+    assert home_steps(client)[4] == ("인턴십 협약 대기", "current", "")
     for party in (company, trainee, seoul_staff):
         agreements.internship_accept(internship=internship, version=1, actor=party)
     assert Internship.objects.get().state == "active"
-    steps = _steps(client)
+    steps = home_steps(client)
     assert steps[4] == ("인턴십 중", "current", "")
     # No hiring outcome is recorded: 채용 is the next step, never done.
     assert steps[5] == ("채용", "todo", "다음 단계")
@@ -198,10 +198,13 @@ def test_a_declined_agreement_sends_the_trainee_back_to_linkage(
     placement = _placed_by_a_round(me, regions, company, admin)
     internship = propose({"placement": placement, "mentor": None}, seoul_staff)
     login_as(trainee)
-    assert _steps(client)[4] == ("인턴십 협약 대기", "current", "")
+    assert home_steps(client)[4] == ("인턴십 협약 대기", "current", "")
     agreements.internship_decline(internship=internship, reason="다른 기업에 취업", actor=trainee)
     # The seat is freed: the trainee waits for the next round's linkage again.
-    assert _steps(client)[3:5] == [("연계(배정)", "current", "배정 대기"), ("인턴십", "todo", "")]
+    assert home_steps(client)[3:5] == [
+        ("연계(배정)", "current", "배정 대기"),
+        ("인턴십", "todo", ""),
+    ]
 
 
 @pytest.mark.django_db
@@ -213,4 +216,4 @@ def test_the_step_bar_takes_a_fixed_number_of_queries(trainee, regions):
 
     with CaptureQueriesContext(connection) as queries:
         trainee_steps(trainee.trainee)
-    assert len(queries) == 3
+    assert len(queries) == 4
