@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from itda import factories
 from itda.payments import engine
 from itda.payments.models import AllowanceLine
-from itda.payments.services import allowance_compute, allowance_rule_create
+from itda.payments.services import allowance_compute
 from itda.programs.models import Programme
 from itda.recruitment.models import Result
 
-from .conftest import AFTER, record
+from .conftest import AFTER, prorate_rule, record
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +38,7 @@ def world(regions):
     Programme.objects.filter(pk=regions["programme"].pk).update(
         training_months_max=1, training_allowance_monthly_krw=400_000
     )
-    allowance_rule_create(
-        programme=regions["programme"],
-        effective_from=datetime.date(2026, 1, 1),
-        amount_krw=400_000,
-        full_rate="0.800",
-        shortfall="prorate",
-        note="무작위 대조",
-    )
+    prorate_rule(regions, note="무작위 대조")
     regions["call"] = factories.call(
         programme=regions["programme"], kind="trainee", track=regions["track"]
     )
