@@ -321,6 +321,27 @@ class Statement(models.Model):
         return f"{self.get_kind_display()} {self.period_start:%Y-%m-%d} {self.amount_krw:,}원"
 
 
+class StatementTransition(models.Model):
+    """One change of a statement's state: who, when, from, to and why."""
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, related_name="transitions", verbose_name="지급 명세"
+    )
+    from_state = models.CharField("이전 상태", max_length=20, choices=StatementState.choices)
+    to_state = models.CharField("새 상태", max_length=20, choices=StatementState.choices)
+    note = models.CharField("사유", max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "지급 명세 상태 변경"
+        verbose_name_plural = "지급 명세 상태 변경"
+        ordering = ["statement", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}: {self.from_state} → {self.to_state}"
+
+
 class Budget(models.Model):
     """A programme's budget for one kind of money from one funding source (국비/지방비/민간);
     what is committed, paid and left is read from the ledger, never stored."""

@@ -13,14 +13,22 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
 from itda.internships import ojt, workdays
 from itda.internships.models import OjtReport, OjtReportKind, OjtReportState
+from itda.lib.korean import josa
 from itda.payments import engine
-from itda.payments.models import AllowanceLine, Statement, StatementKind, StatementState
+from itda.payments.models import (
+    AllowanceLine,
+    Statement,
+    StatementKind,
+    StatementState,
+    StatementTransition,
+)
 from itda.programs.models import InternshipPayee, Programme
 
 PAYEE_KIND = {
@@ -259,3 +267,35 @@ def _correct(statement, corrections, due, record, now) -> str:
     draft.amount_krw, draft.arithmetic, draft.computed_at = delta, record, now
     draft.save(update_fields=["amount_krw", "arithmetic", "computed_at"])
     return "updated"
+
+
+# The moves this part of issue 13 knows; batches add theirs.
+MOVES = {StatementState.DRAFT: {StatementState.APPROVED}}
+
+
+class StatementError(ValidationError):
+    """A refused change of a statement, in Korean."""
+
+
+@transaction.atomic
+def statement_approve(*, statement: Statement, actor, note: str = "") -> Statement:
+    """Approve a draft statement: its amount is final from now on (a later change of its facts
+    becomes a correction). Only the national operator and the group managing it approve; the
+    caller scopes ``statement`` through ``Statement.objects.visible_to(actor)``."""
+    statement = Statement.objects.select_for_update().get(pk=statement.pk)
+    target = StatementState.APPROVED
+    if target not in MOVES.get(statement.state, ()):
+        raise StatementError(
+            f"'{statement.get_state_display()}' 상태의 지급 명세는 "
+            f"{josa(StatementState(target).label, '으로/로')} 바꿀 수 없습니다."
+        )
+    StatementTransition.objects.create(
+        statement=statement,
+        from_state=statement.state,
+        to_state=target,
+        note=note.strip(),
+        actor=actor,
+    )
+    statement.state = target
+    statement.save(update_fields=["state"])
+    return statement

@@ -18,7 +18,12 @@ from itda.internships.models import Internship
 from itda.internships.tests.ojt_world import AUG, SEP, mentor_report
 from itda.payments.models import Statement, StatementState
 from itda.payments.services import allowance_compute
-from itda.payments.statements import lock_key, statements_compute
+from itda.payments.statements import (
+    StatementError,
+    lock_key,
+    statement_approve,
+    statements_compute,
+)
 from itda.programs.models import Programme
 from itda.recruitment.models import Result
 from itda.training.models import Attendance
@@ -226,3 +231,21 @@ def test_two_computations_of_one_key_queue_on_the_advisory_lock(regions):
         other.commit()  # releases the lock
         thread.join(timeout=10)
     assert done and done[0]["created"] == 0
+
+
+def test_approval_leaves_a_trail_and_a_second_approval_is_refused(
+    regions, july_cohort, seoul_staff
+):
+    cohort, sessions = july_cohort
+    enrollment = _person(regions, cohort, sessions, ["present"] * 16)
+    _compute_training(regions, [cohort.pk])
+    (statement,) = _statements(trainee=enrollment.trainee)
+    statement_approve(statement=statement, actor=seoul_staff, note="출석부 대조")
+    statement.refresh_from_db()
+    assert statement.state == "approved"
+    assert list(statement.transitions.values_list("from_state", "to_state", "actor", "note")) == [
+        ("draft", "approved", seoul_staff.pk, "출석부 대조")
+    ]
+    with pytest.raises(StatementError, match="'승인' 상태의 지급 명세는 승인으로 바꿀 수 없습니다"):
+        statement_approve(statement=statement, actor=seoul_staff)
+    assert statement.transitions.count() == 1
