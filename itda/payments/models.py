@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.lib.dates import validate_era
-from itda.programs.models import Programme
+from itda.programs.models import FundingSource, Programme
 from itda.training.models import Enrollment
 
 
@@ -209,3 +209,215 @@ class AllowanceLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment} {self.period_start:%Y-%m-%d} {self.amount_krw:,}원"
+
+
+# --- Statements, ledger, budget (issue 13) -------------------------------------------------------
+
+
+class StatementKind(models.TextChoices):
+    TRAINING_ALLOWANCE = "training_allowance", "훈련수당"
+    INTERNSHIP_ALLOWANCE = "internship_allowance", "인턴수당"
+    WAGE_SUPPORT = "wage_support", "기업 인건비 지원"
+
+
+class StatementState(models.TextChoices):
+    """Where a statement stands; batches (a later part of issue 13) take approved ones on."""
+
+    DRAFT = "draft", "산정"
+    APPROVED = "approved", "승인"
+
+
+class Statement(models.Model):
+    """What one payee (a person or a company) is owed for one period, kind and programme, with
+    the arithmetic that made the amount (``payments.engine``'s record) and the rule version.
+
+    One per (payee, period, kind, programme); a correction of an amount already approved is a
+    second statement, negative for a clawback, linked to the one it corrects."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="statements", verbose_name="사업"
+    )
+    kind = models.CharField("구분", max_length=30, choices=StatementKind.choices)
+    period_start = models.DateField("기간 시작", validators=[validate_era])
+    period_end = models.DateField("기간 끝(다음 날)", validators=[validate_era])
+    trainee = models.ForeignKey(
+        "programs.Trainee",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name="받는 사람",
+    )
+    company = models.ForeignKey(
+        "programs.Company",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name="받는 기업",
+    )
+    # The operating group that manages the payee's training or internship: the scope.
+    operating_group = models.ForeignKey(
+        "programs.OperatingGroup",
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name="사업단",
+    )
+    amount_krw = models.IntegerField("금액(원)")
+    arithmetic = models.JSONField("산정 내역")
+    rule_version = models.CharField("산정 규칙 버전", max_length=40)
+    state = models.CharField(
+        "상태", max_length=20, choices=StatementState.choices, default=StatementState.DRAFT
+    )
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name="정정 대상",
+    )
+    computed_at = models.DateTimeField("산정 시각", validators=[validate_era])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(group="operating_group", company="company", person="trainee__user")
+
+    class Meta:
+        verbose_name = "지급 명세"
+        verbose_name_plural = "지급 명세"
+        ordering = ["period_start", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trainee__isnull=True) ^ Q(company__isnull=True),
+                name="statement_one_payee",
+                violation_error_message="지급 명세는 사람 또는 기업 한쪽에만 지급합니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_krw__gte=0) | Q(corrects__isnull=False),
+                name="statement_negative_only_as_clawback",
+                violation_error_message="음수 금액은 정정(환수) 명세에만 쓸 수 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=models.F("period_start")),
+                name="statement_period_ordered",
+                violation_error_message="기간 끝은 시작 이후여야 합니다.",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "kind", "period_start", "trainee"],
+                condition=Q(corrects__isnull=True, trainee__isnull=False),
+                name="statement_once_per_person_period",
+                violation_error_message="이 사람의 같은 기간·구분 지급 명세가 이미 있습니다.",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "kind", "period_start", "company"],
+                condition=Q(corrects__isnull=True, company__isnull=False),
+                name="statement_once_per_company_period",
+                violation_error_message="이 기업의 같은 기간·구분 지급 명세가 이미 있습니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start:%Y-%m-%d} {self.amount_krw:,}원"
+
+
+class StatementTransition(models.Model):
+    """One change of a statement's state: who, when, from, to and why."""
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, related_name="transitions", verbose_name="지급 명세"
+    )
+    from_state = models.CharField("이전 상태", max_length=20, choices=StatementState.choices)
+    to_state = models.CharField("새 상태", max_length=20, choices=StatementState.choices)
+    note = models.CharField("사유", max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "지급 명세 상태 변경"
+        verbose_name_plural = "지급 명세 상태 변경"
+        ordering = ["statement", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}: {self.from_state} → {self.to_state}"
+
+
+class Budget(models.Model):
+    """A programme's budget for one kind of money from one funding source (국비/지방비/민간);
+    what is committed, paid and left is read from the ledger, never stored."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="kind_budgets", verbose_name="사업"
+    )
+    source = models.CharField("재원", max_length=20, choices=FundingSource.choices)
+    kind = models.CharField("구분", max_length=30, choices=StatementKind.choices)
+    amount_krw = models.BigIntegerField("예산(원)")
+
+    class Meta:
+        verbose_name = "지급 예산"
+        verbose_name_plural = "지급 예산"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "source", "kind"],
+                name="payments_budget_unique",
+                violation_error_message="이 사업에는 같은 재원·구분의 예산이 이미 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_krw__gte=0),
+                name="payments_budget_non_negative",
+                violation_error_message="예산 금액은 0원 이상이어야 합니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.get_source_display()} {self.get_kind_display()}"
+
+
+class EntryType(models.TextChoices):
+    COMMIT = "commit", "지출 약정"
+    PAY = "pay", "지급"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(name="ledger_append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+)
+class LedgerEntry(models.Model):
+    """One money movement against a programme's budget. Append-only (the database refuses
+    UPDATE and DELETE): a correction is a reversing entry pointing at the one it reverses."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name="사업"
+    )
+    source = models.CharField("재원", max_length=20, choices=FundingSource.choices)
+    kind = models.CharField("구분", max_length=30, choices=StatementKind.choices)
+    entry_type = models.CharField("유형", max_length=20, choices=EntryType.choices)
+    amount_krw = models.BigIntegerField("금액(원)")
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+        verbose_name="지급 명세",
+    )
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name="취소 대상",
+    )
+    memo = models.CharField("적요", max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "원장"
+        verbose_name_plural = "원장"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_entry_type_display()} {self.amount_krw:,}원"

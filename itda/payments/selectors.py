@@ -10,22 +10,27 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from itda.payments.models import AllowanceLine, AllowanceRule, Shortfall
+from itda.payments import engine
+from itda.payments.models import AllowanceLine, AllowanceRule
 from itda.training.models import Audience, Cohort
-from itda.training.selectors import Progress, rate_meets
+from itda.training.selectors import Progress
 
 
 def allowance_amount(rule: AllowanceRule, *, credited: int, planned: int) -> int:
     """The amount for a unit period in whole won: in full at the rule's rate, otherwise pro-rated
     by credited sessions (remainder below one won dropped) or nothing, as the rule says. The same
     arithmetic as the computation's SQL; the tests hold them equal."""
-    if planned == 0:
-        return 0
-    if rate_meets(credited, planned, rule.full_rate):
-        return rule.amount_krw
-    if rule.shortfall == Shortfall.PRORATE:
-        return rule.amount_krw * credited // planned
-    return 0
+    return _by_rule(rule, credited=credited, planned=planned).amount_krw
+
+
+def _by_rule(rule: AllowanceRule, *, credited: int, planned: int) -> engine.Result:
+    return engine.training_allowance(
+        amount_krw=rule.amount_krw,
+        full_rate=rule.full_rate,
+        shortfall=rule.shortfall,
+        credited=credited,
+        planned=planned,
+    )
 
 
 def _pct(value: Decimal) -> str:
@@ -84,7 +89,6 @@ def line_explain(line: AllowanceLine) -> Explanation:
         )
     counting += f" = 출석 인정 {line.credited}차시"
     progress = _progress(line)
-    threshold = _pct(rule.full_rate)
     if line.ineligible:
         arithmetic = f"{line.get_ineligible_display()}: {NOT_FOR_EMPLOYEES} → 0원"
     elif line.planned == 0:
@@ -97,17 +101,9 @@ def line_explain(line: AllowanceLine) -> Explanation:
                 f" = {_pct(progress.rate)}"
             )
     else:
-        ratio = f"출석 인정 {line.credited}차시 / 훈련 {line.planned}차시 = {_pct(line.rate)}"
-        if rate_meets(line.credited, line.planned, rule.full_rate):
-            arithmetic = f"{ratio} ≥ {threshold} → {line.uncapped_krw:,}원"
-        elif rule.shortfall == Shortfall.PRORATE:
-            arithmetic = (
-                f"{ratio} < {threshold} → {rule.amount_krw:,}원 × {line.credited} / "
-                f"{line.planned} = {line.uncapped_krw:,}원 (원 미만 버림)"
-            )
-        else:
-            arithmetic = f"{ratio} < {threshold} → 미지급 0원"
-        arithmetic += _cap_applied(line)
+        # The engine's own words for the rule's step, so the page shows the arithmetic it did.
+        (step,) = _by_rule(rule, credited=line.credited, planned=line.planned).steps
+        arithmetic = step.text + _cap_applied(line)
     return Explanation(
         period=line_period(line),
         in_progress=line_in_progress(line),
@@ -127,18 +123,18 @@ NOT_FOR_EMPLOYEES = (
 
 def _cap_applied(line: AllowanceLine) -> str:
     """The per-person cap's part of the arithmetic, when it took something off."""
-    if line.cap_krw is None or line.amount_krw == line.uncapped_krw:
-        return ""
-    return (
-        f" → 1인당 한도 {line.cap_krw:,}원(사업의 훈련수당 월액 × 교육기간 상한) − 이 사업에서 "
-        f"앞서 산정된 {line.prior_krw:,}원 = 남은 한도 {line.cap_krw - line.prior_krw:,}원 → "
-        f"{line.amount_krw:,}원"
+    capped = engine.apply_cap(
+        line.uncapped_krw, cap_krw=line.cap_krw, prior_krw=line.prior_krw, basis=CAP_BASIS
     )
+    return "".join(f" → {step.text}" for step in capped.steps)
+
+
+CAP_BASIS = "(사업의 훈련수당 월액 × 교육기간 상한)"
 
 
 def _capped(line: AllowanceLine, amount: int) -> int:
     """An amount by the rule, as the per-person cap would leave it for this line."""
-    return amount if line.cap_krw is None else min(amount, line.cap_krw - line.prior_krw)
+    return engine.apply_cap(amount, cap_krw=line.cap_krw, prior_krw=line.prior_krw).amount_krw
 
 
 def line_projection(line: AllowanceLine) -> str:

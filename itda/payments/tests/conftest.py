@@ -3,6 +3,9 @@ import datetime
 import pytest
 
 from itda import factories
+
+# The OJT internship world (an agreed internship, its mentor, the clock) for the statements.
+from itda.internships.tests.conftest import clock, mentor, ojt_internship, setup  # noqa: F401
 from itda.payments.services import allowance_rule_create
 
 JULY = [datetime.date(2026, 7, d) for d in range(1, 21)]  # 20 training days, one session each
@@ -33,3 +36,15 @@ def record(enrollment, sessions, statuses):
     for session, status in zip(sessions, statuses, strict=False):
         if status:
             factories.attendance(enrollment=enrollment, session=session, status=status)
+
+
+def prorate_rule(regions, note="비례 지급 테스트"):
+    """400,000원 for the training month, in full at 80%, pro-rated below."""
+    return allowance_rule_create(
+        programme=regions["programme"],
+        effective_from=datetime.date(2026, 1, 1),
+        amount_krw=400_000,
+        full_rate="0.800",
+        shortfall="prorate",
+        note=note,
+    )

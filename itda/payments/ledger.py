@@ -1,0 +1,113 @@
+"""The money ledger: append-only entries against a programme's budget by funding source and
+kind (the database refuses UPDATE and DELETE), corrections as reversing entries, and the budget
+figures read from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from itda.payments.models import Budget, EntryType, LedgerEntry
+from itda.programs.models import Programme
+
+
+@transaction.atomic
+def ledger_post(
+    *,
+    programme: Programme,
+    source: str,
+    kind: str,
+    entry_type: str,
+    amount_krw: int,
+    memo: str,
+    statement=None,
+    actor=None,
+) -> LedgerEntry:
+    """Append one movement. A zero amount records nothing and is refused."""
+    if amount_krw == 0:
+        raise ValidationError("0원은 원장에 기록하지 않습니다.")
+    entry = LedgerEntry(
+        programme=programme,
+        source=source,
+        kind=kind,
+        entry_type=entry_type,
+        amount_krw=amount_krw,
+        statement=statement,
+        memo=memo,
+        created_by=actor,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def ledger_reverse(*, entry: LedgerEntry, memo: str, actor=None) -> LedgerEntry:
+    """Cancel an entry by appending its opposite; an entry is reversed at most once (the
+    database holds it too) and a reversal is never reversed (post a new entry instead)."""
+    entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.reverses_id is not None:
+        raise ValidationError("취소 기록은 다시 취소할 수 없습니다. 새 기록을 남기세요.")
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError("이미 취소된 기록입니다.")
+    reversal = LedgerEntry(
+        programme_id=entry.programme_id,
+        source=entry.source,
+        kind=entry.kind,
+        entry_type=entry.entry_type,
+        amount_krw=-entry.amount_krw,
+        statement_id=entry.statement_id,
+        reverses=entry,
+        memo=memo,
+        created_by=actor,
+    )
+    reversal.full_clean()
+    reversal.save()
+    return reversal
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    """One budget line's figures: committed is what approved statements hold (paid or not),
+    paid what has left the account, remaining the budget less what is committed."""
+
+    source: str
+    kind: str
+    budget_krw: int
+    committed_krw: int
+    paid_krw: int
+
+    @property
+    def remaining_krw(self) -> int:
+        return self.budget_krw - self.committed_krw
+
+
+def budget_status(programme: Programme) -> list[BudgetStatus]:
+    """Every budget line of the programme with its figures from the ledger (one query each for
+    budgets and sums)."""
+    sums = {
+        (row["source"], row["kind"]): row
+        for row in LedgerEntry.objects.filter(programme=programme)
+        .values("source", "kind")
+        .annotate(
+            committed=Sum("amount_krw", filter=Q(entry_type=EntryType.COMMIT), default=0),
+            paid=Sum("amount_krw", filter=Q(entry_type=EntryType.PAY), default=0),
+        )
+        .order_by()
+    }
+    out = []
+    for budget in Budget.objects.filter(programme=programme).order_by("source", "kind"):
+        row = sums.get((budget.source, budget.kind), {"committed": 0, "paid": 0})
+        out.append(
+            BudgetStatus(
+                source=budget.source,
+                kind=budget.kind,
+                budget_krw=budget.amount_krw,
+                committed_krw=row["committed"],
+                paid_krw=row["paid"],
+            )
+        )
+    return out
