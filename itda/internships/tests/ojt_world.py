@@ -47,5 +47,8 @@ def approve_every_month(internship, trainee, mentor_user, staff):
     """Every month's log and mentor report written, submitted and approved (what completion
     needs of an OJT internship)."""
     for month in ojt.months(internship):
-        for report in (log(internship, month, trainee), mentor_report(internship, month, mentor_user)):
+        for report in (
+            log(internship, month, trainee),
+            mentor_report(internship, month, mentor_user),
+        ):
             ojt.ojt_report_review(report=report, approve=True, reason="", actor=staff)

@@ -18,9 +18,9 @@ from itda.internships.models import (
     InternshipTransition,
     StartWave,
 )
+from itda.internships.selectors import ojt_months
 from itda.internships.tests.conftest import make_position, place, propose
 from itda.internships.tests.ojt_world import AUG, SEP, approve_every_month, log, mentor_report
-from itda.internships.selectors import ojt_months
 from itda.programs.models import Trainee
 
 pytestmark = pytest.mark.django_db
@@ -192,7 +192,8 @@ def test_only_the_managing_group_ends_an_internship(
     assert active.state == "active"
 
 
-X
+def test_illegal_moves_around_the_end_are_refused(setup, reported, seoul_staff, company, trainee):
+    active = reported
     ending.internship_complete(internship=active, actor=seoul_staff, today=END)
     events = InternshipTransition.objects.count()
     # A completed internship is over: no second ending, no early end, no decline or cancel.
@@ -339,7 +340,12 @@ def test_a_pbl_internship_completes_only_after_its_final_review(pbl_active, seou
         "기업의 최종 평가가 있어야 완료할 수 있습니다."
     ]
     FinalReview.objects.create(
-        internship=pbl_active, summary="완성", scores=[], total_score=0, max_score=0, reviewer=mentor
+        internship=pbl_active,
+        summary="완성",
+        scores=[],
+        total_score=0,
+        max_score=0,
+        reviewer=mentor,
     )
     ending.internship_complete(internship=pbl_active, actor=seoul_staff, today=END)
     pbl_active.refresh_from_db()
