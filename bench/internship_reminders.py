@@ -14,11 +14,11 @@ log submitted for every third; 10 % are Track 2 (PBL) and active with three mile
 overdue, one handed in, one due later); 10 % completed at 10-31 (their end-of-internship
 hiring outcome open); 10 % proposed and accepted by nobody yet.
 
-Each run times ``reminders.send(day)`` on 2026-11-03 with Django's locmem e-mail backend: the
-set-based selectors (OJT months, PBL milestones, hiring outcomes, agreements awaiting
-acceptance), the recipients, the one-per-day claim and every e-mail built — everything but
-SMTP. Between runs the day's claims are deleted (untimed), so each run does the full work.
-Prints the e-mails sent, the reminders, and the median of ``--runs``.
+Each run times ``reminders.decide(day)`` on 2026-11-03: the set-based selectors (OJT months,
+PBL milestones, hiring outcomes, agreements awaiting acceptance) and who is written to with
+what. Prints the median of ``--runs``, then times one full ``reminders.send(day)`` with
+Django's locmem e-mail backend (the one-per-day claim and every e-mail built — all but SMTP)
+and checks that a second send the same day sends nothing.
 
 Measured 2026-12-07 on the shared 2-core development machine (other sessions' tests running),
 PostgreSQL 15 through DATABASE_URL, production settings, 100,000 internships, 3 runs:
@@ -267,7 +267,7 @@ def main() -> None:
 
     from itda import factories
     from itda.internships import reminders
-    from itda.internships.models import Internship, ReminderSent
+    from itda.internships.models import Internship
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
@@ -286,17 +286,20 @@ def main() -> None:
         )
         timings = []
         for _ in range(args.runs):
-            ReminderSent.objects.all().delete()
-            mail.outbox = []
             started = time.perf_counter()
-            sent = reminders.send(DAY)
+            plan = reminders.decide(DAY)
             timings.append(time.perf_counter() - started)
-        items = sum(int(m.subject.split()[-1].rstrip("건")) for m in mail.outbox)
+        items = sum(len(entry[1]) for entry in plan.values())
+        started = time.perf_counter()
+        sent = reminders.send(DAY)
+        full = time.perf_counter() - started
+        assert sent == len(plan) == len(mail.outbox), (sent, len(plan))
         assert reminders.send(DAY) == 0  # the same day again: nothing new
         print(
-            f"reminders over {args.internships:,} internships on {DAY}: {sent:,} e-mails, "
-            f"{items:,} reminders; runs {[f'{t:.1f}' for t in timings]} s, median "
-            f"{statistics.median(timings):.1f} s"
+            f"reminders over {args.internships:,} internships on {DAY}: {len(plan):,} "
+            f"recipients, {items:,} reminders; decision runs {[f'{t:.1f}' for t in timings]} s, "
+            f"median {statistics.median(timings):.1f} s; one full send (claims + e-mails built, "
+            f"locmem backend) {full:.1f} s"
         )
     finally:
         teardown_databases(old_config, verbosity=0)

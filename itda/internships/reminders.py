@@ -29,7 +29,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -237,40 +237,49 @@ def _claim(user_ids: list[int], day: datetime.date, counts: dict[int, int]) -> l
         return [row[0] for row in cursor.fetchall()]
 
 
-def decide(day: datetime.date) -> dict[int, list[Reminder]]:
-    """Everyone's reminders on ``day`` over every internship (the task's computation)."""
-    return collect(Internship.objects.all(), day)
+def decide(day: datetime.date) -> dict[int, tuple[str, list[Reminder]]]:
+    """Who is written to on ``day`` and with what: recipient id → (address, reminders, overdue
+    first), over every internship, for active accounts with an address (no writes)."""
+    due = collect(Internship.objects.all(), day)
+    emails = User.objects.filter(is_active=True).exclude(email="").values_list("pk", "email")
+    return {
+        pk: (email, sorted(due[pk], key=lambda r: (not r.overdue, r.due_on or day)))
+        for pk, email in emails.iterator(chunk_size=10000)
+        if pk in due
+    }
+
+
+def _message(day: datetime.date, items: list[Reminder]) -> tuple[str, str]:
+    body = "\n".join(
+        [
+            f"{day:%Y-%m-%d} 기준 인턴십에서 처리할 일이 {len(items)}건 있습니다.",
+            "",
+            *(r.line() for r in items),
+            "",
+            "잇다에 로그인하면 첫 화면에서 같은 목록을 볼 수 있습니다.",
+        ]
+    )
+    return f"[잇다] 인턴십 할 일 {len(items)}건", body
 
 
 def send(day: datetime.date | None = None) -> int:
-    """Send ``day``'s reminder e-mails (one per recipient, once a day); returns how many went."""
+    """Send ``day``'s reminder e-mails (one per recipient, once a day) over one mail
+    connection; returns how many went."""
     day = day or timezone.localdate()
-    due = decide(day)
-    emails = dict(
-        User.objects.filter(pk__in=list(due), is_active=True)
-        .exclude(email="")
-        .values_list("pk", "email")
-    )
-    claimed = _claim(sorted(emails), day, {u: len(due[u]) for u in emails})
+    plan = decide(day)
+    claimed = _claim(sorted(plan), day, {u: len(items) for u, (_, items) in plan.items()})
     sent = 0
-    for n, user_id in enumerate(claimed):
-        items = sorted(due[user_id], key=lambda r: (not r.overdue, r.due_on or day))
-        body = "\n".join(
-            [
-                f"{day:%Y-%m-%d} 기준 인턴십에서 처리할 일이 {len(items)}건 있습니다.",
-                "",
-                *(r.line() for r in items),
-                "",
-                "잇다에 로그인하면 첫 화면에서 같은 목록을 볼 수 있습니다.",
-            ]
-        )
-        try:
-            send_mail(f"[잇다] 인턴십 할 일 {len(items)}건", body, None, [emails[user_id]])
-        except Exception:
-            # Release this and the remaining claims so the next run tries them again.
-            ReminderSent.objects.filter(user_id__in=claimed[n:], day=day).delete()
-            raise
-        sent += 1
+    with get_connection() as mail:
+        for n, user_id in enumerate(claimed):
+            address, items = plan[user_id]
+            subject, body = _message(day, items)
+            try:
+                EmailMessage(subject, body, None, [address], connection=mail).send()
+            except Exception:
+                # Release this and the remaining claims so the next run tries them again.
+                ReminderSent.objects.filter(user_id__in=claimed[n:], day=day).delete()
+                raise
+            sent += 1
     return sent
 
 

@@ -95,7 +95,7 @@ def test_a_failed_email_releases_its_claim(ojt_internship, emails, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("SMTP down")
 
-    monkeypatch.setattr(reminders, "send_mail", broken)
+    monkeypatch.setattr(reminders.EmailMessage, "send", broken)
     with pytest.raises(OSError):
         reminders.send(DAY)
     assert not ReminderSent.objects.filter(day=DAY).exists()
