@@ -1191,9 +1191,9 @@ class ReminderSent(models.Model):
         related_name="+",
         verbose_name="받는 사람",
     )
-    day = models.DateField("기준일")
+    day = models.DateField("기준일", validators=[validate_era])
     items = models.PositiveIntegerField("항목 수")
-    sent_at = models.DateTimeField("보낸 시각")
+    sent_at = models.DateTimeField("보낸 시각", validators=[validate_era])
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePaths(person="user")
@@ -1202,5 +1202,9 @@ class ReminderSent(models.Model):
         verbose_name = "인턴십 알림 발송"
         verbose_name_plural = "인턴십 알림 발송"
         constraints = [
-            models.UniqueConstraint(fields=["user", "day"], name="reminder_once_a_day_per_user")
+            models.UniqueConstraint(
+                fields=["user", "day"],
+                name="reminder_once_a_day_per_user",
+                violation_error_message="한 사람에게 하루 한 번만 알림 메일을 보냅니다.",
+            )
         ]
