@@ -143,7 +143,13 @@ def fill(world, count: int) -> None:
     # Position i is PBL when i % 10 == 7; its ten internships are the PBL ones.
     trainees = Trainee.objects.bulk_create(
         (
-            factories.TraineeFactory.build(region=region, user=u, name=f"홍길{i}")
+            factories.TraineeFactory.build(
+                region=region,
+                user=u,
+                name=f"홍길{i}",
+                phone=f"010-{1000 + i // 10000:04d}-{i % 10000:04d}",
+                email=f"bench-trainee-{i}@example.kr",
+            )
             for i, u in enumerate(trainee_users)
         ),
         batch_size=BATCH,
