@@ -22,6 +22,12 @@ work), PostgreSQL 15 through DATABASE_URL, production settings, 20 requests each
     [9] (200 internships: [9])
     API internship list, 2,000 internships: median 163 ms, p95 195 ms; queries per request
     [9] (200 internships: [9])
+After the list gained its 할 일 column (reminders.standings, five set-based queries per page),
+2026-12-07 15:22, load average 9.5 (the API list, unchanged, took 365 ms against 163 above):
+    internship list page, 2,000 internships: median 622 ms, p95 725 ms; queries per request
+    [14] (200 internships: [14])
+    API internship list, 2,000 internships: median 365 ms, p95 400 ms; [9] ([9])
+Over the 300 ms target even allowing for the load: the column needs profiling.
 The slowest query is the page itself (50-70 ms under that load: the scope rule's join and the
 sort by start date over all the group's rows); the 접속기록 insert is next.
 """

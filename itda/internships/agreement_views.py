@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
-from itda.internships import agreements, ending, ojt, selectors
+from itda.internships import agreements, ending, ojt, reminders, selectors
 from itda.internships.forms import (
     AcceptForm,
     CeilingForm,
@@ -50,11 +51,15 @@ def internship_list(request):
     state = request.GET.get("state", "")
     if state not in InternshipState.values:
         state = ""
+    page = personal_page(request, selectors.internship_rows(state=state))
+    standing = reminders.standings([i.pk for i in page.object_list], timezone.localdate())
+    for internship in page.object_list:
+        internship.standing = standing[internship.pk]
     return render(
         request,
         "internships/internship_list.html",
         {
-            "page_obj": personal_page(request, selectors.internship_rows(state=state)),
+            "page_obj": page,
             "state": state,
             "states": InternshipState.choices,
             "is_staff": request.user.role in PROGRAMME_STAFF,
@@ -268,8 +273,34 @@ def company_mentors(request):
             ),
             "form": form,
             "created": created,
+            "reason_form": ReasonForm(),
         },
     )
+
+
+@require_POST
+def mentor_deactivate(request, pk: int):
+    """A company manager deactivates a mentor account of their company (the mentor left)."""
+    require_role(request, Role.COMPANY)
+    mentor = get_object_or_404(
+        Mentor.objects.visible_to(request.user).filter(company__managers=request.user), pk=pk
+    )
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "비활성화 사유를 2자 이상 적으세요.")
+        return redirect("internships:company_mentors")
+    try:
+        agreements.mentor_deactivate(
+            mentor=mentor, reason=form.cleaned_data["reason"], actor=request.user
+        )
+    except agreements.AgreementError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request,
+            f"{mentor.name} 멘토 계정을 비활성화했습니다. 맡던 인턴에게 새 멘토를 지정하세요.",
+        )
+    return redirect("internships:company_mentors")
 
 
 @never_cache

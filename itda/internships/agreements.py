@@ -307,6 +307,8 @@ def internship_terms_change(*, internship: Internship, actor: User, **terms) -> 
     mine = {"mentor"} if party == Party.COMPANY else set(_TERMS) if party == Party.GROUP else set()
     if not mine or not set(terms) <= mine:
         raise AgreementError("이 협약 조건을 바꿀 권한이 없습니다.")
+    if internship.state == InternshipState.ACTIVE and party == Party.COMPANY:
+        return _mentor_reassign(internship, terms["mentor"], actor=actor)
     if internship.state != InternshipState.PROPOSED:
         raise AgreementError(
             f"'{internship.get_state_display()}' 상태의 인턴십은 조건을 바꿀 수 없습니다."
@@ -427,6 +429,60 @@ def mentor_create(
     mentor.full_clean()
     mentor.save()
     return mentor, password
+
+
+@transaction.atomic
+def mentor_deactivate(*, mentor: Mentor, reason: str, actor: User) -> Mentor:
+    """A company manager deactivates a mentor's account (the mentor left): it no longer signs
+    in; its interns show "멘토 없음 — 지정 필요" and the company's managers write their mentor
+    reports until a new mentor is named (ojt.may_write). Each internship in force gets an event
+    row (who, when, why)."""
+    mentor = Mentor.objects.select_for_update().select_related("user", "company").get(pk=mentor.pk)
+    if actor.role != Role.COMPANY or not mentor.company.managers.filter(pk=actor.pk).exists():
+        raise AgreementError("이 기업의 담당자만 멘토 계정을 비활성화할 수 있습니다.")
+    if not mentor.user.is_active:
+        raise AgreementError(f"{mentor.name} 멘토 계정은 이미 비활성화되어 있습니다.")
+    reason = _with_reason(reason)
+    User.objects.filter(pk=mentor.user_id).update(is_active=False)
+    InternshipTransition.objects.bulk_create(
+        InternshipTransition(
+            internship=internship,
+            actor=actor,
+            old=internship.state,
+            new=internship.state,
+            terms_version=internship.terms_version,
+            note=f"멘토 계정 비활성화({mentor.name}): {reason}"[:300],
+        )
+        for internship in mentor.internships.filter(state=InternshipState.ACTIVE)
+    )
+    mentor.user.is_active = False
+    return mentor
+
+
+def _mentor_reassign(internship: Internship, mentor: Mentor | None, *, actor: User) -> Internship:
+    """The company names a new mentor for an internship in force (its mentor left): an active
+    account of the company, under the operator's ceiling; the agreement's version stays (the
+    mentor is the company's to name) and an event row records the change."""
+    if mentor is None:
+        raise AgreementError("새 멘토를 고르세요.")
+    if not User.objects.filter(pk=mentor.user_id, is_active=True).exists():
+        raise AgreementError(f"{mentor.name} 멘토 계정은 비활성화되어 지정할 수 없습니다.")
+    if internship.mentor_id == mentor.pk:
+        return internship
+    old = internship.mentor
+    internship.mentor = mentor
+    if error := _mentor_error(internship):
+        raise AgreementError(error)
+    internship.save(update_fields=["mentor", "updated_at"])
+    InternshipTransition.objects.create(
+        internship=internship,
+        actor=actor,
+        old=internship.state,
+        new=internship.state,
+        terms_version=internship.terms_version,
+        note=f"멘토 변경: {old.name if old else '없음'} → {mentor.name}"[:300],
+    )
+    return internship
 
 
 # --- the operator's settings ---------------------------------------------------------------------

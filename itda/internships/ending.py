@@ -45,13 +45,17 @@ from itda.internships.models import (
     EARLY_ENDINGS,
     ENDED_INTERNSHIP,
     EndingKind,
+    FinalReview,
     Internship,
     InternshipEnding,
     InternshipState,
+    OjtReportState,
     Party,
     Placement,
     Replacement,
 )
+from itda.internships.selectors import ojt_months
+from itda.programs.models import PlacementKind
 from itda.recruitment.services import ApplicationError, upload_checked
 from itda.training.attendance import EVIDENCE_KINDS, EVIDENCE_MAX_MB
 
@@ -64,9 +68,35 @@ def _end_date_reached(internship: Internship, today: datetime.date) -> str | Non
     return None
 
 
+def _final_reports_approved(internship: Internship, today: datetime.date) -> str | None:
+    """Track 1 (OJT): every month's work log and mentor report approved (the months up to the
+    internship's end date, from the set-based month selector); Track 2 (PBL): the final
+    review given."""
+    kind = internship.placement.position.track.placement_kind
+    if kind == PlacementKind.PBL:
+        if not FinalReview.objects.filter(internship=internship).exists():
+            return "기업의 최종 평가가 있어야 완료할 수 있습니다."
+        return None
+    approved = OjtReportState.APPROVED.value
+    open_months = [
+        f"{row.month:%Y-%m}"
+        for row in ojt_months(Internship.objects.filter(pk=internship.pk), day=today)
+        if row.log_state != approved or row.mentor_state != approved
+    ]
+    if open_months:
+        return (
+            "모든 달의 근무일지와 멘토 보고서가 승인되어야 완료할 수 있습니다 "
+            f"(승인 전: {', '.join(open_months)})."
+        )
+    return None
+
+
 # What must hold before an internship is completed, each a check returning a Korean reason or
-# None. The monthly reports' approval joins this list from the reports lane.
-COMPLETION_CHECKS: list[Callable[[Internship, datetime.date], str | None]] = [_end_date_reached]
+# None: the end date, and the final reports (honest completion: "final reports approved").
+COMPLETION_CHECKS: list[Callable[[Internship, datetime.date], str | None]] = [
+    _end_date_reached,
+    _final_reports_approved,
+]
 
 
 def completion_blockers(internship: Internship, *, today: datetime.date | None = None) -> list[str]:

@@ -96,7 +96,10 @@ class MentorChoiceForm(forms.Form):
 
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = Mentor.objects.filter(company=company)
+        # A deactivated mentor (one who left) cannot be named again.
+        self.fields["mentor"].queryset = Mentor.objects.filter(
+            company=company, user__is_active=True
+        )
         require_messages(self, "mentor")
 
 

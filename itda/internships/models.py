@@ -1179,3 +1179,32 @@ class OjtReportTransition(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+class ReminderSent(models.Model):
+    """One day's reminder e-mail to one person (reminders.py): the row is claimed before the
+    e-mail goes, so a second run the same day sends nothing new."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="받는 사람",
+    )
+    day = models.DateField("기준일", validators=[validate_era])
+    items = models.PositiveIntegerField("항목 수")
+    sent_at = models.DateTimeField("보낸 시각", validators=[validate_era])
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(person="user")
+
+    class Meta:
+        verbose_name = "인턴십 알림 발송"
+        verbose_name_plural = "인턴십 알림 발송"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "day"],
+                name="reminder_once_a_day_per_user",
+                violation_error_message="한 사람에게 하루 한 번만 알림 메일을 보냅니다.",
+            )
+        ]

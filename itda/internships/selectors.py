@@ -49,7 +49,7 @@ def internship_rows(*, state: str = "", programme=None, wave=None) -> QuerySet:
     start wave (ids or objects). Not scoped: pass it through ``visible_to`` or
     ``personal_page``, which apply the scope rule and log the page."""
     rows = Internship.objects.select_related(
-        "placement__trainee", "placement__position__company", "mentor", "wave", "programme"
+        "placement__trainee", "placement__position__company", "mentor__user", "wave", "programme"
     )
     if state:
         rows = rows.filter(state=state)

@@ -48,6 +48,11 @@ urlpatterns = [
     ),
     path("me/internship/", agreement_views.my_internship, name="my_internship"),
     path("company/mentors/", agreement_views.company_mentors, name="company_mentors"),
+    path(
+        "company/mentors/<int:pk>/deactivate/",
+        agreement_views.mentor_deactivate,
+        name="mentor_deactivate",
+    ),
     path("company/interns/", agreement_views.company_interns, name="company_interns"),
     path("internships/waves/", agreement_views.start_waves, name="start_waves"),
     path(

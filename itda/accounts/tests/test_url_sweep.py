@@ -690,6 +690,9 @@ SWEEP: dict[str, Row] = {
     "internships:my_pbl": own("trainee"),
     "internships:pbl_deliverable_upload": Row(pk("milestone"), None, AGREEMENT_PEERS),
     "internships:company_mentors": own("company"),
+    "internships:mentor_deactivate": Row(
+        lambda w: {"pk": w["internship"].mentor_id}, None, frozenset({COMPANY})
+    ),
     # A manager's own interns; mentors and everyone but company managers: 403.
     "internships:company_interns": own("company"),
     # the end and the hiring outcome: the managing group ends, records and verifies; the

@@ -9,14 +9,18 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from itda import factories
-from itda.internships import agreements, ending
+from itda.internships import agreements, ending, ojt
 from itda.internships.agreements import AgreementError
 from itda.internships.models import (
+    FinalReview,
+    Internship,
     InternshipEnding,
     InternshipTransition,
     StartWave,
 )
+from itda.internships.selectors import ojt_months
 from itda.internships.tests.conftest import make_position, place, propose
+from itda.internships.tests.ojt_world import AUG, SEP, approve_every_month, log, mentor_report
 from itda.programs.models import Trainee
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +43,13 @@ def active(setup, seoul_staff, company, trainee):
     return accept_all(propose(setup, seoul_staff), company, trainee, seoul_staff)
 
 
+@pytest.fixture
+def reported(active, setup, seoul_staff, trainee):
+    """``active`` with every month's log and mentor report approved."""
+    approve_every_month(active, trainee, setup["mentor"].user, seoul_staff)
+    return active
+
+
 def _pdf(name="사직서.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4 resignation", content_type="application/pdf")
 
@@ -49,7 +60,8 @@ def _trail(internship):
     )
 
 
-def test_an_internship_completes_on_its_end_date(active, seoul_staff):
+def test_an_internship_completes_on_its_end_date(reported, seoul_staff):
+    active = reported
     ending.internship_complete(internship=active, actor=seoul_staff, today=END)
     active.refresh_from_db()
     assert active.state == "completed"
@@ -64,7 +76,8 @@ def test_an_internship_completes_on_its_end_date(active, seoul_staff):
     assert _trail(active)[-1] == ("active", "completed")
 
 
-def test_completion_before_the_end_date_is_refused_with_its_blockers(active, seoul_staff):
+def test_completion_before_the_end_date_is_refused_with_its_blockers(reported, seoul_staff):
+    active = reported
     day_before = END - datetime.timedelta(days=1)
     assert ending.completion_blockers(active, today=day_before) == [
         "종료일(2026-10-31)이 되어야 완료할 수 있습니다."
@@ -77,8 +90,9 @@ def test_completion_before_the_end_date_is_refused_with_its_blockers(active, seo
     assert not InternshipEnding.objects.exists()
 
 
-def test_a_new_completion_check_joins_the_list(active, seoul_staff, monkeypatch):
-    """The reports lane adds its check to the list; completion then waits for it too."""
+def test_a_new_completion_check_joins_the_list(reported, seoul_staff, monkeypatch):
+    """A check added to the list holds completion back too."""
+    active = reported
     checks = [*ending.COMPLETION_CHECKS, lambda i, today: "최종 월간 보고서 승인이 필요합니다."]
     monkeypatch.setattr(ending, "COMPLETION_CHECKS", checks)
     with pytest.raises(AgreementError, match="최종 월간 보고서"):
@@ -178,7 +192,8 @@ def test_only_the_managing_group_ends_an_internship(
     assert active.state == "active"
 
 
-def test_illegal_moves_around_the_end_are_refused(setup, active, seoul_staff, company, trainee):
+def test_illegal_moves_around_the_end_are_refused(setup, reported, seoul_staff, company, trainee):
+    active = reported
     ending.internship_complete(internship=active, actor=seoul_staff, today=END)
     events = InternshipTransition.objects.count()
     # A completed internship is over: no second ending, no early end, no decline or cancel.
@@ -279,3 +294,59 @@ def test_the_mentor_is_free_again_after_an_early_end(
     )
     internship = propose(setup | {"placement": second}, seoul_staff, **later)
     assert internship.mentor == setup["mentor"]
+
+
+def test_an_ojt_internship_completes_only_with_every_month_approved(
+    active, setup, seoul_staff, trainee
+):
+    mentor = setup["mentor"].user
+    for month in (AUG, SEP):
+        for report in (log(active, month, trainee), mentor_report(active, month, mentor)):
+            ojt.ojt_report_review(report=report, approve=True, reason="", actor=seoul_staff)
+    log(active, datetime.date(2026, 10, 1), trainee)  # submitted, not yet approved
+    assert ending.completion_blockers(active, today=END) == [
+        "모든 달의 근무일지와 멘토 보고서가 승인되어야 완료할 수 있습니다 (승인 전: 2026-10)."
+    ]
+    with pytest.raises(AgreementError, match="승인 전: 2026-10"):
+        ending.internship_complete(internship=active, actor=seoul_staff, today=END)
+    active.refresh_from_db()
+    assert active.state == "active"
+
+
+def test_an_early_end_shortens_the_months_to_report(active, setup, seoul_staff, trainee):
+    """Ended on 9월 10일: the months stop at September, the last span ends that day, and
+    completion-style checks and reminders read the same months."""
+    ending.internship_end_early(
+        internship=active,
+        kind="intern_quit",
+        last_day=datetime.date(2026, 9, 10),
+        reason="개인 사정",
+        actor=seoul_staff,
+        today=END,
+    )
+    active.refresh_from_db()
+    assert ojt.months(active) == [AUG, SEP]
+    assert ojt.month_span(active, SEP) == (SEP, datetime.date(2026, 9, 10))
+    rows = list(ojt_months(Internship.objects.filter(pk=active.pk), day=END))
+    assert [(r.month, r.last_day) for r in rows] == [
+        (AUG, datetime.date(2026, 8, 31)),
+        (SEP, datetime.date(2026, 9, 10)),
+    ]
+    assert rows[1].due_on == datetime.date(2026, 9, 15)
+
+
+def test_a_pbl_internship_completes_only_after_its_final_review(pbl_active, seoul_staff, mentor):
+    assert ending.completion_blockers(pbl_active, today=END) == [
+        "기업의 최종 평가가 있어야 완료할 수 있습니다."
+    ]
+    FinalReview.objects.create(
+        internship=pbl_active,
+        summary="완성",
+        scores=[],
+        total_score=0,
+        max_score=0,
+        reviewer=mentor,
+    )
+    ending.internship_complete(internship=pbl_active, actor=seoul_staff, today=END)
+    pbl_active.refresh_from_db()
+    assert pbl_active.state == "completed"

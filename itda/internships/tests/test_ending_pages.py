@@ -19,6 +19,7 @@ from itda.accounts.models import PersonalDataAccess
 from itda.internships import ending, hiring
 from itda.internships.models import HiringOutcome, Internship
 from itda.internships.tests.conftest import make_position, place, propose
+from itda.internships.tests.ojt_world import approve_every_month
 from itda.internships.tests.test_ending import END, accept_all
 from itda.outcomes.tests.test_step_bar import home_steps
 
@@ -32,7 +33,10 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def active(setup, seoul_staff, company, trainee):
-    return accept_all(propose(setup, seoul_staff), company, trainee, seoul_staff)
+    """Agreed by all three, every month's reports approved (completion needs them)."""
+    internship = accept_all(propose(setup, seoul_staff), company, trainee, seoul_staff)
+    approve_every_month(internship, trainee, setup["mentor"].user, seoul_staff)
+    return internship
 
 
 def _pdf(name, body=b"%PDF-1.4 x"):
