@@ -76,7 +76,7 @@ def _review(page, report: OjtReport, *, reason: str = "") -> None:
 def test_agreed_reported_returned_completed_and_hired(
     page,
     phone_page,
-    setup,
+    setup,  # noqa: F811
     company,
     trainee,
     seoul_staff,  # noqa: F811
@@ -203,20 +203,21 @@ def test_agreed_reported_returned_completed_and_hired(
     )
     page.get_by_role("button", name="보고").click()
     page.goto("/company/hires/")
-    expect(page.locator('td[data-checkpoint="month_3"]')).to_have_text("인턴 기업 채용 · 보고")
+    expect(page.locator('td[data-checkpoint="month_3"]')).to_have_text("인턴 기업 채용 · 확인 대기")
 
     # Staff verify it from the queue; it counts as a hire.
     login_only(page, seoul_staff)
     page.goto("/internships/outcomes/")
     queue = page.get_by_test_id("queue")
     expect(queue).to_contain_text("인턴 기업 채용")
-    queue.get_by_role("button", name="확인").click()
-    outcome = HiringOutcome.objects.get()
-    assert (outcome.checkpoint, outcome.status) == ("month_3", "verified")
+    with page.expect_navigation():
+        queue.get_by_role("button", name="확인", exact=True).click()
     page.goto(detail)
     row = page.locator('tr[data-checkpoint="month_3"]')
     expect(row).to_contain_text("인턴 기업 채용")
     expect(row).to_contain_text("확인 완료 (버전 1) · 채용으로 셈")
+    outcome = HiringOutcome.objects.get()
+    assert (outcome.checkpoint, outcome.status) == ("month_3", "verified")
 
     # The intern's home: every step of the path done.
     phone.goto("/trainee/")
