@@ -138,3 +138,10 @@ def login(page, user) -> None:
             }
         ]
     )
+
+
+def login_only(page, user) -> None:
+    """Sign ``page``'s browser context out of whoever it was and in as ``user``: one page can play
+    several people in turn."""
+    page.context.clear_cookies()
+    login(page, user)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from itda import factories
-from itda.browser_tests.helpers import assert_no_external_requests, login, screenshot
+from itda.browser_tests.helpers import assert_no_external_requests, login_only, screenshot
 from itda.matching import services
 from itda.matching.models import MatchRun
 from itda.matching.tests.conftest import make_position, past_deadlines
@@ -48,11 +48,6 @@ def linkage(regions, trainee, company, seoul_staff):
     return {"round": round_, "me": me, "rival": rival, "positions": positions}
 
 
-def _as(page, user):
-    page.context.clear_cookies()
-    login(page, user)
-
-
 def test_rank_dry_run_publish_and_explain(page, linkage, trainee, company, seoul_staff):
     round_, me, rival, positions = (
         linkage["round"],
@@ -62,7 +57,7 @@ def test_rank_dry_run_publish_and_explain(page, linkage, trainee, company, seoul
     )
 
     # The trainee ranks three positions, best first.
-    _as(page, trainee)
+    login_only(page, trainee)
     page.goto("/trainee/rounds/")
     page.get_by_role("link", name="인턴 자리 보기").click()
     for name in ("설비 운영", "품질 관리", "데이터 분석"):
@@ -75,7 +70,7 @@ def test_rank_dry_run_publish_and_explain(page, linkage, trainee, company, seoul
 
     # The company ranks: the rival above the trainee for 설비 운영, the trainee alone for 데이터
     # 분석, nobody for 품질 관리.
-    _as(page, company)
+    login_only(page, company)
     page.goto("/company/rounds/")
     for name, ranks in (("설비 운영", {rival: "1", me: "2"}), ("데이터 분석", {me: "1"})):
         page.get_by_role("link", name=name).click()
@@ -87,7 +82,7 @@ def test_rank_dry_run_publish_and_explain(page, linkage, trainee, company, seoul
 
     # Both deadlines pass; staff compare the algorithms on a dry run, then publish.
     past_deadlines(round_)
-    _as(page, seoul_staff)
+    login_only(page, seoul_staff)
     page.goto(f"/rounds/{round_.pk}/")
     page.get_by_role("link", name="모의 실행").click()
     expect(page.get_by_test_id("placed-trainee-proposing")).to_have_text("2")
@@ -103,7 +98,7 @@ def test_rank_dry_run_publish_and_explain(page, linkage, trainee, company, seoul
     expect(page.get_by_test_id("input-sha")).to_have_attribute("title", run.input_sha256)
 
     # The trainee sees the placement and why not the first and second choices.
-    _as(page, trainee)
+    login_only(page, trainee)
     page.goto("/trainee/rounds/")
     page.get_by_role("link", name="수도권 1차 연계 (E2E) 결과 보기").click()
     company_name = positions["설비 운영"].company.name
