@@ -44,6 +44,7 @@ from itda.internships.models import (
     ReminderSent,
 )
 from itda.internships.selectors import _OJT_WRITABLE, _accepted_by, ojt_months
+from itda.lib.masking import mask_name
 from itda.programs.models import Company, OperatingGroup
 
 DUE_SOON_DAYS = pbl.DUE_SOON_DAYS
@@ -55,7 +56,7 @@ class Reminder:
     """One thing one person must do for one internship."""
 
     internship_id: int
-    intern: str  # the intern's name, so a company's or group's list says whose it is
+    intern: str  # the intern's masked name, so a company's or group's list says whose it is
     what: str  # Korean: "2026-09 근무일지 작성", "마일스톤 「설계」 검토" …
     due_on: datetime.date | None
     overdue: bool
@@ -91,7 +92,8 @@ def _people(internships: QuerySet) -> dict[int, _Who]:
         "placement__trainee__name",
     )
     return {
-        pk: _Who(intern, company, group, mentor if active else None, name)
+        # Reminders go to several parties and by e-mail: the intern's name is masked in them.
+        pk: _Who(intern, company, group, mentor if active else None, mask_name(name))
         for pk, intern, company, group, mentor, active, name in rows.iterator(chunk_size=5000)
     }
 

@@ -19,6 +19,7 @@ from itda.internships.models import (
     StartWave,
 )
 from itda.internships.tests.conftest import make_position, place, propose
+from itda.internships.tests.ojt_world import approve_every_month
 from itda.internships.tests.test_ending import END, accept_all
 
 pytestmark = pytest.mark.django_db
@@ -43,9 +44,11 @@ def _pdf(name="근로계약서.pdf", body=b"%PDF-1.4 contract"):
 
 @pytest.fixture
 def ended(setup, seoul_staff, company, trainee, settings, tmp_path):
-    """The cast's internship 2026-08-03~10-31, completed on its end date."""
+    """The cast's internship 2026-08-03~10-31, every month reported and approved, completed on
+    its end date."""
     settings.MEDIA_ROOT = tmp_path
     internship = accept_all(propose(setup, seoul_staff), company, trainee, seoul_staff)
+    approve_every_month(internship, trainee, setup["mentor"].user, seoul_staff)
     ending.internship_complete(internship=internship, actor=seoul_staff, today=END)
     internship.refresh_from_db()
     return internship
