@@ -1,6 +1,9 @@
 """The named cast for tests: who is acting. Factories (itda/factories.py) make what they act on."""
 
+from contextlib import contextmanager
+
 import pytest
+from django.db import transaction
 from django_otp.oath import TOTP
 
 from itda import factories
@@ -11,6 +14,31 @@ def totp_now(device) -> str:
     """The code an authenticator app would show for ``device`` right now."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+@contextmanager
+def rolled_back(django_db_blocker):
+    """An open transaction, rolled back on leaving; for a fixture wider than one test (see
+    ``module_atomic``)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def module_atomic(django_db_setup, django_db_blocker):
+    """An open transaction for rows a whole module reads, rolled back after its last test; each
+    test's own transaction (the ``db`` fixture) nests inside it as a savepoint, so a test's
+    changes roll back to the shared rows. For expensive read-only setup (reference data, a
+    generated demo): a module-scoped fixture that asks for this one makes its rows once. Every
+    test of such a module then runs on those rows, from the first that asks for them on."""
+    with rolled_back(django_db_blocker):
+        yield
 
 
 @pytest.fixture

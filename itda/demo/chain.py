@@ -29,6 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from itda.accounts.models import User
 from itda.accounts.roles import Role
 from itda.accounts.services import user_create
+from itda.demo.analyze import analyze
 from itda.evaluation import services as evaluation
 from itda.evaluation.engine.ranking import result_from_json
 from itda.evaluation.models import (
@@ -38,6 +39,8 @@ from itda.evaluation.models import (
     Ranking,
     RankingStatus,
     Scheme,
+    Score,
+    ScoreSheet,
 )
 from itda.evaluation.seed import CALLS, trainee_scheme_create
 from itda.lib.brn import brn_sequence
@@ -186,6 +189,9 @@ def evaluate(
     evaluation.sheets_submit(call=call, sheets=sheets, now=scored_at)
     if not finish:
         return
+    # Closing the panel and ranking join these tables; the first calls of a generation fill
+    # them from nothing, so the planner needs their statistics now (itda.demo.analyze).
+    analyze(Application, Assignment, ScoreSheet, Score)
     evaluation.panel_close(panel=call.panel, actor=chair.user)
     ranking = evaluation.ranking_compute(call=call, actor=actor)
     evaluation.ranking_confirm(ranking=ranking, actor=actor)

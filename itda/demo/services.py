@@ -35,6 +35,7 @@ from itda.accounts.models import User
 from itda.accounts.roles import SECOND_FACTOR_ROLES, Role
 from itda.accounts.services import totp_device_create, user_create
 from itda.demo import chain, generator
+from itda.demo.analyze import analyze
 from itda.demo.linkage import LinkageFigures, linkage_generate
 from itda.demo.training import TRACK_COURSES, TrainingFigures, training_generate
 from itda.evaluation.models import (
@@ -388,6 +389,9 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
                 world=world, companies=companies, trainees=trainees, evaluators=evaluators
             )
         calls_seed()  # after the accounts: the 2021 plans are filed by the operator
+        # Statistics for each stage's fresh rows before the next stage's services query them
+        # (itda.demo.analyze): a whole-database ANALYZE takes a fraction of a second here.
+        analyze()
         programme = Programme.objects.get(code=PROGRAMME_CODE)
         operator = User.objects.get(username="operator")
         chair = evaluators[0]  # the demo evaluator login chairs every panel
@@ -397,6 +401,7 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
             c for c in companies if c != demo_company and rng.random() < chain.SUPPLEMENTARY_SHARE
         ]
         _applications_create([c for c in companies if c not in late])
+        analyze()
         _selection_run(seed=seed, evaluators=evaluators, chair=chair)
         chain.operating_groups_select(
             programme=programme, operator=operator, evaluators=evaluators, chair=chair, seed=seed
@@ -411,6 +416,7 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
                 for t in programme.tracks.all()
             },
         )
+        analyze()
         selections = chain.trainee_calls_run(
             programme=programme,
             calendar=calendar,
@@ -422,6 +428,7 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
             now=timezone.now(),
             seed=seed,
         )
+        analyze()
         chain.supplementary_call_run(
             programme=programme,
             companies=late,
@@ -431,10 +438,13 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
             today=today,
             seed=seed,
         )
+        analyze()
         training = training_generate(
             programme=programme, calendar=calendar, selections=selections, seed=seed, today=today
         )
+        analyze()
         allowance_compute()  # the allowance so far of every demo enrolment, as staff would run it
+        analyze()
         linkage = linkage_generate(
             programme=programme, companies=companies, trainees=trainees, seed=seed, today=today
         )

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from itda.accounts.models import User
+from itda.demo.analyze import analyze
 from itda.demo.chain import COHORT_DAYS, Selection, Wave
 from itda.programs.models import (
     OperatingGroup,
@@ -56,6 +57,7 @@ from itda.training.models import (
     CorrectionReason,
     Course,
     CourseLevel,
+    Enrollment,
     EnrollmentStatus,
     Module,
     RoomBooking,
@@ -445,6 +447,8 @@ def training_generate(
     corrections = _corrections(attendances, me, me_user, staff)
     _chunked(Attendance, attendances)
     AttendanceCorrection.objects.bulk_create(corrections)
+    # Completion reads the attendance just written, by the thousand (itda.demo.analyze).
+    analyze(Session, Enrollment, Attendance)
     for cohort in finished:
         writer.figures.certificates += _complete(
             rng, cohort, staff[cohort.course.operating_group_id]

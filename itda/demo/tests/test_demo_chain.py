@@ -25,11 +25,16 @@ pytestmark = pytest.mark.django_db
 KST = datetime.timezone(datetime.timedelta(hours=9))
 
 
-@pytest.fixture
-def demo():
+@pytest.fixture(scope="module")
+def generated(module_atomic):
     reference_load_all()
     call_command("generate_demo", "--seed", "1", "--scale", "0.05", stdout=StringIO())
     return Programme.objects.get(code=PROGRAMME_CODE)
+
+
+@pytest.fixture
+def demo(generated, db):
+    return generated
 
 
 def test_no_enrolment_without_a_selected_trainee_application(demo):

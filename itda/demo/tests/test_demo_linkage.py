@@ -21,7 +21,7 @@ from itda.matching.engine import solve_json
 from itda.matching.models import CompanyRanking, Interview, MatchRound, TraineeChoice
 from itda.matching.selectors import round_input, round_positions, round_trainees
 from itda.matching.services import round_dry_run
-from itda.programs.models import Programme, Trainee
+from itda.programs.models import Programme, Region, Trainee
 from itda.programs.services import reference_load_all
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +32,16 @@ def generate(*args):
     call_command("generate_demo", "--seed", "1", "--scale", "0.3", *args, stdout=StringIO())
 
 
-@pytest.fixture
-def demo():
+@pytest.fixture(scope="module")
+def generated(module_atomic):
     reference_load_all()
     generate()
     return MatchRound.objects.get()
+
+
+@pytest.fixture
+def demo(generated, db):
+    return generated
 
 
 def test_positions_come_from_selected_companies_across_regions_and_tracks(demo):
@@ -235,3 +240,18 @@ def test_no_company_is_selected_without_a_published_ranking(demo):
             int(r.application_id) for r in result.rows if r.status == "selected"
         }
     assert selected == {(call, pk) for call, pks in published.items() for pk in pks}
+
+
+def test_regions_with_more_complexes_get_more_companies(demo):
+    # 300 companies at --scale 0.3 over the 17 시·도: enough for the order to hold
+    regions = Region.objects.annotate(
+        n_complexes=Count("complexes", distinct=True), n_companies=Count("companies", distinct=True)
+    )
+    by_complexes: dict[int, list[int]] = {}
+    for r in regions:
+        by_complexes.setdefault(r.n_complexes, []).append(r.n_companies)
+    counts = sorted(by_complexes)
+    mean = {k: sum(v) / len(v) for k, v in by_complexes.items()}
+    assert counts[0] == 0 and counts[-1] >= 4
+    assert [mean[k] for k in counts] == sorted(mean[k] for k in counts)
+    assert min(by_complexes[counts[-1]]) > max(by_complexes[0])

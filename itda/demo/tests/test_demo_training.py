@@ -33,10 +33,15 @@ def generate(*args):
     call_command("generate_demo", "--seed", "1", "--scale", "0.3", *args, stdout=StringIO())
 
 
-@pytest.fixture
-def demo():
+@pytest.fixture(scope="module")
+def generated(module_atomic):
     reference_load_all()
     generate()
+
+
+@pytest.fixture
+def demo(generated, db):
+    return generated
 
 
 def test_each_group_runs_a_finished_and_a_running_cohort_per_track_course(demo):

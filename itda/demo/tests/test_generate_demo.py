@@ -1,4 +1,4 @@
-"""generate_demo and demo_logins against the real reference data."""
+"""generate_demo and demo_logins against the real reference data, on one demo for the module."""
 
 import base64
 import re
@@ -7,9 +7,8 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -18,16 +17,11 @@ from itda.accounts.roles import SECOND_FACTOR_ROLES, Role
 from itda.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, PROGRAMME_CODE
 from itda.evaluation.models import Evaluator
 from itda.lib.brn import brn_is_valid
-from itda.programs.models import Company, OperatingGroup, Region, Trainee, Zone
+from itda.programs.models import Company, OperatingGroup, Trainee, Zone
 from itda.programs.services import reference_load_all
 
 SCALE = "0.05"
 RRN = re.compile(r"\d{6}-[1-4]\d{6}")
-
-
-@pytest.fixture
-def reference(db):
-    reference_load_all()
 
 
 def generate(*args) -> str:
@@ -36,14 +30,17 @@ def generate(*args) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def demo(reference):
+@pytest.fixture(scope="module")
+def generated(module_atomic):
+    """What generate_demo printed; the demo itself is the module's (see conftest.py). The
+    tests that need a database without it are in test_generate_demo_fresh.py."""
+    reference_load_all()
     return generate()
 
 
-def test_refuses_without_reference_data(db):
-    with pytest.raises(CommandError, match="load_reference"):
-        generate()
+@pytest.fixture
+def demo(generated, db):
+    return generated
 
 
 def test_counts_are_proportional_to_scale(demo):
@@ -131,21 +128,6 @@ def test_one_account_per_role_linked_to_its_records(demo):
     assert users["operator"].is_superuser and not users["viewer"].is_staff
 
 
-def test_regions_with_more_complexes_get_more_companies(reference):
-    call_command("generate_demo", "--scale", "1", stdout=StringIO())
-    regions = Region.objects.annotate(
-        n_complexes=Count("complexes", distinct=True), n_companies=Count("companies", distinct=True)
-    )
-    by_complexes: dict[int, list[int]] = {}
-    for r in regions:
-        by_complexes.setdefault(r.n_complexes, []).append(r.n_companies)
-    counts = sorted(by_complexes)
-    mean = {k: sum(v) / len(v) for k, v in by_complexes.items()}
-    assert counts[0] == 0 and counts[-1] >= 4
-    assert [mean[k] for k in counts] == sorted(mean[k] for k in counts)
-    assert min(by_complexes[counts[-1]]) > max(by_complexes[0])
-
-
 def _secret_code(secret: str) -> str:
     totp = TOTP(base64.b32decode(secret))
     return f"{totp.token():06d}"
@@ -181,27 +163,3 @@ def test_demo_logins_prints_every_login_and_second_factor_secrets(demo, client):
     response = viewer.post("/accounts/otp/", {"token": _secret_code(secrets["viewer"])})
     assert response.status_code == 302
     assert viewer.get("/viewer/").status_code == 200
-
-
-def test_demo_logins_without_accounts_says_what_to_do(db):
-    with pytest.raises(CommandError, match="generate_demo"):
-        call_command("demo_logins", stdout=StringIO())
-
-
-@pytest.mark.django_db
-def test_demo_companies_apply_to_the_seeded_call_and_reset_clears_them(reference):
-    from itda.evaluation.seed import calls_seed
-    from itda.recruitment.models import Application
-
-    calls_seed()
-    generate()
-    # Every company applies once: most to the first call, a few to the later 추가 모집.
-    apps = Application.objects.filter(call__kind="company").select_related("call")
-    assert apps.count() == Company.objects.count() > 0
-    assert apps.values("company").distinct().count() == apps.count()
-    assert len({a.call_id for a in apps}) == 2
-    assert all(a.call.opens_at <= a.submitted_at < a.call.closes_at for a in apps)
-    assert apps.filter(status="submitted").count() == apps.count()
-    generate("--reset")
-    assert Application.objects.filter(call__kind="company").count() == Company.objects.count()
-    assert Application.objects.filter(call__kind="plan").count() == 5  # the 2021 plans

@@ -48,9 +48,16 @@ def table_counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-@pytest.fixture
-def reference():
+@pytest.fixture(scope="module")
+def loaded(module_atomic):
     return reference_load_all()
+
+
+@pytest.fixture
+def reference(loaded, db):
+    """What the first load returned; the data stays for the module (each test's changes roll
+    back)."""
+    return loaded
 
 
 def test_headline_counts(reference):

@@ -19,9 +19,14 @@ from itda.programs.services import reference_load
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def reference():
+@pytest.fixture(scope="module")
+def loaded(module_atomic):
     reference_load()
+
+
+@pytest.fixture
+def reference(loaded, db):
+    """The reference data, loaded once for the module (each test's changes roll back)."""
 
 
 def plan(region_code: str, year: int = 2021) -> TransformationPlan:

@@ -34,9 +34,15 @@ JULY = [datetime.date(2026, 7, d) for d in range(1, 21)]
 
 
 @pytest.fixture
-def world():
+def world(built, db):
+    return built
+
+
+@pytest.fixture(scope="module")
+def built(module_atomic):
     """The real reference data and calls, and a July cohort of the MSS 수도권 group with one
-    trainee at 17 of 20 days, computed."""
+    trainee at 17 of 20 days, computed; made once for the module (each test's changes roll
+    back)."""
     reference_load_all()
     operator = factories.user(username="operator", role=Role.OPERATOR)
     calls_seed()

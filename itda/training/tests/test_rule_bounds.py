@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from itda import factories
+from itda.conftest import rolled_back
 from itda.programs.services import reference_load
 from itda.training import reference
 from itda.training.models import Cohort, TrainingRule
@@ -30,31 +31,41 @@ def rule_file(tmp_path, monkeypatch):
     return _write
 
 
-@pytest.mark.parametrize(
-    ("changes", "message"),
-    [
-        ({"late_after_minutes": 60, "absent_after_minutes": 60}, "지각 기준은 결석 기준보다 짧고"),
-        ({"absent_after_minutes": 480}, "결석 기준은 8시간(480분) 미만이어야"),
-        ({"early_leave_before_minutes": 600}, "조퇴 기준과 입실 가능 시간은 8시간(480분) 미만"),
-        ({"checkin_opens_minutes": 1440}, "조퇴 기준과 입실 가능 시간은 8시간(480분) 미만"),
-        ({"max_cohort_months": 0}, "구직자 기수 최대 기간은 1개월에서 12개월 사이여야"),
-        ({"max_cohort_months": 13}, "구직자 기수 최대 기간은 1개월에서 12개월 사이여야"),
-        ({"correction_deadline_days": 365}, "출결 정정 신청 기한은 30일 이하여야"),
-    ],
-)
-def test_load_reference_refuses_an_implausible_rule_in_korean(rule_file, changes, message):
-    reference_load()  # the programmes the rules belong to
-    rule_file(**changes)
-    with pytest.raises(CommandError, match=re.escape(message)):
+IMPLAUSIBLE = [
+    ({"late_after_minutes": 60, "absent_after_minutes": 60}, "지각 기준은 결석 기준보다 짧고"),
+    ({"absent_after_minutes": 480}, "결석 기준은 8시간(480분) 미만이어야"),
+    ({"early_leave_before_minutes": 600}, "조퇴 기준과 입실 가능 시간은 8시간(480분) 미만"),
+    ({"checkin_opens_minutes": 1440}, "조퇴 기준과 입실 가능 시간은 8시간(480분) 미만"),
+    ({"max_cohort_months": 0}, "구직자 기수 최대 기간은 1개월에서 12개월 사이여야"),
+    ({"max_cohort_months": 13}, "구직자 기수 최대 기간은 1개월에서 12개월 사이여야"),
+    ({"correction_deadline_days": 365}, "출결 정정 신청 기한은 30일 이하여야"),
+]
+
+
+@pytest.fixture(scope="class")
+def programmes(django_db_setup, django_db_blocker):
+    """The programmes the rules belong to, loaded once for the class below (each test's own
+    changes roll back to them)."""
+    with rolled_back(django_db_blocker):
+        reference_load()
+        yield
+
+
+@pytest.mark.usefixtures("programmes")
+class TestTheRulesFile:
+    @pytest.mark.parametrize(("changes", "message"), IMPLAUSIBLE)
+    def test_load_reference_refuses_an_implausible_rule_in_korean(
+        self, rule_file, changes, message
+    ):
+        rule_file(**changes)
+        with pytest.raises(CommandError, match=re.escape(message)):
+            call_command("load_reference")
+        assert not TrainingRule.objects.exists()
+
+    def test_the_shipped_rule_is_within_every_bound(self, rule_file):
+        rule_file()
         call_command("load_reference")
-    assert not TrainingRule.objects.exists()
-
-
-def test_the_shipped_rule_is_within_every_bound(rule_file):
-    reference_load()
-    rule_file()
-    call_command("load_reference")
-    assert TrainingRule.objects.get().absent_after_minutes == 60
+        assert TrainingRule.objects.get().absent_after_minutes == 60
 
 
 def test_a_cohort_of_301_is_refused_in_korean(client, login_as, seoul_staff, regions):
