@@ -25,7 +25,7 @@ from itda.internships.models import (
     StartWave,
 )
 from itda.matching.models import CompanyRanking, Interview, MatchRound, TraineeChoice
-from itda.payments.models import AllowanceLine
+from itda.payments.models import AllowanceLine, Statement
 from itda.payments.services import allowance_compute, allowance_rule_create
 from itda.programs.models import Company, Trainee, TraineeRegionChange, Venue
 from itda.recruitment.models import Application
@@ -68,6 +68,8 @@ SCOPED_MODELS = {
     CompanyRanking,
     Interview,
     AllowanceLine,
+    # A payment statement names its payee (a trainee or a company) and the amount.
+    Statement,
     TraineeRegionChange,
     # A company's nomination of an employee for a 재직자 course (personal data of the employee).
     EmployeeNomination,

@@ -49,6 +49,9 @@ def approve_every_month(internship, trainee, mentor_user, staff):
     for month in ojt.months(internship):
         for report in (
             log(internship, month, trainee),
-            mentor_report(internship, month, mentor_user),
+            # Full attendance: every scheduled day of the month (a part month has fewer).
+            mentor_report(
+                internship, month, mentor_user, attendance=len(ojt.scheduled(internship, month))
+            ),
         ):
             ojt.ojt_report_review(report=report, approve=True, reason="", actor=staff)

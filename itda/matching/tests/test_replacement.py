@@ -9,6 +9,7 @@ import pytest
 from itda.internships import agreements, ending
 from itda.internships.models import Placement, Replacement, StartWave
 from itda.internships.services import placements_create
+from itda.internships.tests.ojt_world import approve_every_month
 from itda.matching import services
 from itda.matching.selectors import round_input
 from itda.matching.tests.conftest import AFTER
@@ -166,6 +167,8 @@ def test_a_chain_runs_through_two_dropouts(ranked_round, seoul_staff, company, a
 
 def test_a_completed_internship_keeps_its_seat(ranked_round, seoul_staff, company, admin):
     internship = _published_internship(ranked_round, seoul_staff, company, admin)
+    intern = ranked_round["people"]["t2"].user
+    approve_every_month(internship, intern, internship.mentor.user, seoul_staff)
     ending.internship_complete(
         internship=internship, actor=seoul_staff, today=datetime.date(2026, 11, 16)
     )
