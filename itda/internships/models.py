@@ -440,11 +440,18 @@ class EndingKind(models.TextChoices):
 EARLY_ENDINGS = (EndingKind.INTERN_QUIT, EndingKind.COMPANY_ENDED, EndingKind.OTHER)
 
 # The internship's own scope, seen from a row that hangs on it.
+# Scope paths from a row one step below an internship to the internship's own scope.
 _INTERNSHIP_SCOPE = {
-    "group": "internship__placement__operating_group",
-    "region": "internship__placement__position__region",
-    "company": "internship__placement__position__company",
+    "group": "placement__operating_group",
+    "region": "placement__position__region",
+    "company": "placement__position__company",
+    "person": "placement__trainee__user",
 }
+
+
+def _scope_through(prefix: str) -> ScopePaths:
+    """The internship's scope paths, reached from a row through ``prefix``."""
+    return ScopePaths(**{k: f"{prefix}__{path}" for k, path in _INTERNSHIP_SCOPE.items()})
 
 
 def _ending_evidence_path(instance, filename: str) -> str:
@@ -479,7 +486,7 @@ class InternshipEnding(models.Model):
     recorded_at = models.DateTimeField("기록 일시", auto_now_add=True, validators=[validate_era])
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(**_INTERNSHIP_SCOPE, person="internship__placement__trainee__user")
+    scope = _scope_through("internship")
 
     class Meta:
         verbose_name = "인턴십 종료"
@@ -638,7 +645,7 @@ class HiringOutcome(models.Model):
     return_note = models.CharField("보완 요청 사유", max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePaths(**_INTERNSHIP_SCOPE, person="internship__placement__trainee__user")
+    scope = _scope_through("internship")
 
     class Meta:
         verbose_name = "채용 결과"
@@ -718,19 +725,6 @@ class HiringOutcomeTransition(models.Model):
 # An internship whose position's track has placement_kind "pbl" works on one problem the
 # company sets, in milestones the company plans; the intern uploads deliverables per milestone,
 # the mentor reviews each milestone and, at the end, the whole project (itda/internships/pbl.py).
-
-# Scope paths from a row one step below an internship to the internship's own scope.
-_INTERNSHIP_SCOPE = {
-    "group": "placement__operating_group",
-    "region": "placement__position__region",
-    "company": "placement__position__company",
-    "person": "placement__trainee__user",
-}
-
-
-def _scope_through(prefix: str) -> ScopePaths:
-    """The internship's scope paths, reached from a row through ``prefix``."""
-    return ScopePaths(**{k: f"{prefix}__{path}" for k, path in _INTERNSHIP_SCOPE.items()})
 
 
 @pgtrigger.register(
@@ -1077,12 +1071,7 @@ class OjtReport(models.Model):
     objects = ScopedQuerySet.as_manager()
     # As its internship: the managing group, the workplace's region, the company (its managers
     # and mentors), the intern.
-    scope = ScopePaths(
-        group="internship__placement__operating_group",
-        region="internship__placement__position__region",
-        company="internship__placement__position__company",
-        person="internship__placement__trainee__user",
-    )
+    scope = _scope_through("internship")
 
     class Meta:
         verbose_name = "OJT 월간 보고"
