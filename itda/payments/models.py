@@ -221,10 +221,14 @@ class StatementKind(models.TextChoices):
 
 
 class StatementState(models.TextChoices):
-    """Where a statement stands; batches (a later part of issue 13) take approved ones on."""
+    """Where a statement stands. An approved statement joins a payment batch (in_batch) and
+    becomes paid when the bank's result file says so; a failed transfer puts it back to
+    approved (the batch line keeps the reason) so it lands on the retry list."""
 
     DRAFT = "draft", "산정"
     APPROVED = "approved", "승인"
+    IN_BATCH = "in_batch", "지급 처리 중"
+    PAID = "paid", "지급 완료"
 
 
 class Statement(models.Model):
