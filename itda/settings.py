@@ -7,29 +7,38 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from itda.lib.env import Env
+
+env = Env()
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("ITDA_DATA_DIR", BASE_DIR / ".itda"))
-ITDA_ENV = os.environ.get("ITDA_ENV", "development")
+DATA_DIR = Path(env.text("ITDA_DATA_DIR", str(BASE_DIR / ".itda")))
+ITDA_ENV = env.choice("ITDA_ENV", "development", ("development", "production"))
 PRODUCTION = ITDA_ENV == "production"
 
-DEBUG = os.environ.get("DEBUG", "0") == "1" and not PRODUCTION
+DEBUG = env.flag("DEBUG", False)
+if DEBUG and PRODUCTION:
+    raise ImproperlyConfigured("DEBUG must not be on with ITDA_ENV=production.")
 
 if PRODUCTION:
-    SECRET_KEY = os.environ["SECRET_KEY"]
-    ALLOWED_HOSTS = [h for h in os.environ["ALLOWED_HOSTS"].split(",") if h]
+    SECRET_KEY = env.required("SECRET_KEY", "sessions, CSRF and signed links need a secret key.")
+    ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", [])
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must be set: the host names itda answers to.")
 else:
     # Development and tests only: a fixed key keeps sessions across restarts of `make demo`.
-    SECRET_KEY = os.environ.get(
-        "SECRET_KEY", "itda-development-key-not-for-production-use-0123456789"
-    )
+    SECRET_KEY = env.text("SECRET_KEY", "itda-development-key-not-for-production-use-0123456789")
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
 # Field-encryption keys: "kid:base64key,kid:base64key", the first one encrypts.
-FIELD_ENCRYPTION_KEYS = os.environ.get("FIELD_ENCRYPTION_KEYS") or (
-    None if PRODUCTION else "dev1:aXRkYS1kZXZlbG9wbWVudC1rZXktb25seS0zMmJ5dGU="
-)
-if FIELD_ENCRYPTION_KEYS is None:
-    raise RuntimeError("FIELD_ENCRYPTION_KEYS must be set in production")
+if PRODUCTION:
+    FIELD_ENCRYPTION_KEYS = env.required(
+        "FIELD_ENCRYPTION_KEYS", "bank account numbers are encrypted at rest with these keys."
+    )
+else:
+    FIELD_ENCRYPTION_KEYS = env.text(
+        "FIELD_ENCRYPTION_KEYS", "dev1:aXRkYS1kZXZlbG9wbWVudC1rZXktb25seS0zMmJ5dGU="
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -105,13 +114,13 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+if env.text("DATABASE_URL", ""):
+    DATABASES = {"default": dj_database_url.parse(env.text("DATABASE_URL", ""))}
 else:
     from itda.lib.embedded_pg import ensure_running
 
     DATABASES = {"default": ensure_running(DATA_DIR / "pgdata")}
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_MAX_AGE"] = env.number("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -149,7 +158,7 @@ ITDA_LOGIN_LOCKOUT_FAILURES = 10
 ITDA_LOGIN_LOCKOUT_PERIOD = timedelta(minutes=15)
 ITDA_LOGIN_LOCKOUT_MAX = timedelta(hours=24)
 # API tokens expire; a new password or a deactivation revokes them earlier.
-ITDA_API_TOKEN_LIFETIME = timedelta(days=int(os.environ.get("ITDA_API_TOKEN_DAYS", "90")))
+ITDA_API_TOKEN_LIFETIME = timedelta(days=env.number("ITDA_API_TOKEN_DAYS", 90, minimum=1))
 OTP_TOTP_ISSUER = "itda"
 
 # PIPA 제6조④: idle sessions end after 30 minutes; every request slides the window.
@@ -194,7 +203,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # A running Excel import writes a heartbeat at its start and after every batch of 1,000 rows
 # (seconds apart); one silent for this long lost its worker and is shown as failed.
 ITDA_IMPORT_JOB_STALE_AFTER = timedelta(
-    minutes=int(os.environ.get("ITDA_IMPORT_JOB_STALE_MINUTES", "5"))
+    minutes=env.number("ITDA_IMPORT_JOB_STALE_MINUTES", 5, minimum=1)
 )
 
 # --- Security headers -----------------------------------------------------------------------
@@ -220,7 +229,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 if PRODUCTION:
-    SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+    SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -235,7 +244,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": env.choice(
+            "LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+        ),
+    },
 }
 
 
@@ -273,12 +287,12 @@ PGTRIGGER_INSTALL_ON_MIGRATE = True
 
 # E-mail: SMTP in production (EMAIL_HOST etc. from the environment); elsewhere the console, so
 # `make demo` never tries to reach a mail server.
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "잇다 itda <no-reply@itda.example.kr>")
+DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "잇다 itda <no-reply@itda.example.kr>")
 if PRODUCTION:
-    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
+    EMAIL_HOST = env.text("EMAIL_HOST", "localhost")
+    EMAIL_PORT = env.number("EMAIL_PORT", 25, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = env.text("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env.text("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env.flag("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
