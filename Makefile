@@ -10,7 +10,7 @@ PORT ?= 8000
 # The demo prints links and QR codes for this port (settings.public_url) unless ITDA_PUBLIC_URL is set.
 export PORT
 
-.PHONY: demo test install static serve stop lint check-deploy bench clean
+.PHONY: demo dev test install static serve stop lint check-deploy prod-check bench clean
 
 $(STAMP): requirements.lock pyproject.toml package.json package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
@@ -32,6 +32,11 @@ demo: install
 	$(PY) manage.py load_reference
 	$(PY) manage.py generate_demo --seed 1 --scale 1
 	$(PY) manage.py demo_logins
+	$(PY) manage.py serve --bind $(HOST):$(PORT)
+
+# The autoreloading development server (tasks run inside the request that enqueued them).
+dev: install
+	$(PY) manage.py migrate --noinput
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
@@ -49,8 +54,18 @@ lint: install
 # Production settings must pass the deploy checklist with no warning at all.
 check-deploy: install
 	ITDA_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=itda.example.kr \
-	FIELD_ENCRYPTION_KEYS=k1:$$(head -c 32 /dev/urandom | base64) \
+	FIELD_ENCRYPTION_KEYS=k1:$$(head -c 32 /dev/urandom | base64) && \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# The production settings served locally: manifest static files collected into
+# $$ITDA_DATA_DIR/staticfiles, gunicorn and the task worker, at http://127.0.0.1:8001 (plain HTTP, so no redirect;
+# its cookies are HTTPS-only, so log in through an HTTPS proxy, as in production).
+prod-check: check-deploy
+	export ITDA_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0 \
+	  FIELD_ENCRYPTION_KEYS=k1:$$(head -c 32 /dev/urandom | base64) && \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	$(PY) manage.py serve --bind 127.0.0.1:8001
 
 stop:
 	$(PY) manage.py embedded_pg stop

@@ -199,7 +199,20 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # --- Background tasks -----------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# immediate: a task runs inside the request that enqueued it (development, tests); database: a
+# `manage.py db_worker` process beside the web server runs it (production, and `make demo`, which
+# serves as production does). The queue's tables exist everywhere, so either can be chosen.
+ITDA_TASKS = env.choice(
+    "ITDA_TASKS", "database" if PRODUCTION else "immediate", ("immediate", "database")
+)
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if ITDA_TASKS == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+INSTALLED_APPS.append("django_tasks_db")
 # A running Excel import writes a heartbeat at its start and after every batch of 1,000 rows
 # (seconds apart); one silent for this long lost its worker and is shown as failed.
 ITDA_IMPORT_JOB_STALE_AFTER = timedelta(
@@ -236,9 +249,6 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    # Workers run `manage.py db_worker`; many machines can share the one PostgreSQL queue.
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    INSTALLED_APPS.append("django_tasks_db")
 
 LOGGING = {
     "version": 1,
