@@ -48,7 +48,10 @@ class Command(BaseCommand):
             raise CommandError("--web-workers는 1 이상이어야 합니다.")
         # The worker and the web processes must share the queue: the database backend.
         environ = {**os.environ, "ITDA_TASKS": "database"}
-        processes = [subprocess.Popen(argv, env=environ) for argv in _children(bind, web_workers)]
+        processes = [
+            subprocess.Popen(argv, env=environ)  # noqa: S603 - our own fixed argv
+            for argv in _children(bind, web_workers)
+        ]
         self.stdout.write(f"itda: http://{bind}/ (gunicorn ×{web_workers}, 작업 처리기 1)")
 
         def stop(*_):
