@@ -16,10 +16,8 @@ class MonthField(forms.DateField):
 
     widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", ["%Y-%m"])
-        kwargs.setdefault("error_messages", {"invalid": "월을 2026-07 형식으로 입력하세요."})
-        super().__init__(**kwargs)
+    input_formats = ["%Y-%m"]
+    default_error_messages = {"invalid": "월을 2026-07 형식으로 입력하세요."}
 
     def to_python(self, value) -> datetime.date | None:
         day = super().to_python(value)
