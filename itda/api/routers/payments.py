@@ -14,6 +14,7 @@ from ninja.decorators import decorate_view
 from itda.accounts.access import personal_detail, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.api.auth import AUTH
+from itda.api.dates import EraDate
 from itda.api.routers.programs import _id, _page_param, _page_size_param, _registry_page
 from itda.lib import masking
 from itda.payments import selectors
@@ -116,7 +117,7 @@ _state_param = Query(None, description="상태")
 @decorate_view(never_cache)
 def statement_list(
     request,
-    month: date | None = _month_param,
+    month: EraDate | None = _month_param,
     kind: StatementKind | None = _kind_param,
     state: StatementState | None = _state_param,
     page: int = _page_param,

@@ -66,6 +66,7 @@ def test_the_list_filters_masks_and_logs(cast, money):
     assert _ids(client, "?state=paid&month=2026-08-15") == {money["mine"].pk}
     assert _ids(client, "?month=2026-07-01") == {money["company"].pk, money["seoul_other"].pk}
     assert client.get("/api/v1/statements?state=nope").status_code == 400
+    assert client.get("/api/v1/statements?month=10000-01-01").status_code == 400
     rows = {r["id"]: r for r in client.get("/api/v1/statements").json()["items"]}
     mine = rows[money["mine"].pk]
     name = money["mine"].trainee.name
