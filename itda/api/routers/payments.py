@@ -15,6 +15,7 @@ from itda.accounts.access import personal_detail, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.api.auth import AUTH
 from itda.api.dates import EraDate
+from itda.api.routers.internships import Ref
 from itda.api.routers.programs import _id, _page_param, _page_size_param, _registry_page
 from itda.lib import masking
 from itda.payments import selectors
@@ -24,11 +25,6 @@ router = Router()
 STATEMENTS = ["지급 명세"]
 
 _READERS = (*PROGRAMME_STAFF, Role.COMPANY, Role.TRAINEE)
-
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 class PayeeOut(Schema):
