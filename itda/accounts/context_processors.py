@@ -20,6 +20,7 @@ _STAFF = [
     ("시설 예약", "training:venue_list"),
     ("출결 정정", "attendance:corrections"),
     ("훈련수당", "payments:overview"),
+    ("지급 명세", "payments:statement_list"),
     ("인턴 자리 검토", "internships:review_queue"),
     ("연계 차수", "matching:round_list"),
     ("인턴십", "internships:internship_list"),
@@ -39,14 +40,17 @@ _ROLE_PAGES = {
         ("우리 회사 인턴", "internships:company_interns"),
         ("멘토", "internships:company_mentors"),
         ("우리 회사 채용", "internships:company_hires"),
+        ("인건비 지원금", "payments:my_money"),
     ],
     Role.TRAINEE: [
         ("내 신청", "recruitment:my_applications"),
         ("내 교육", "outcomes:my_training"),
         ("내 훈련수당", "payments:my_allowance"),
+        ("내 지원금", "payments:my_money"),
         ("인턴십 연계", "matching:trainee_rounds"),
         ("내 인턴십", "internships:my_internship"),
     ],
+    Role.VIEWER: [("지급 현황", "payments:money_totals")],
     Role.MENTOR: [
         ("내 인턴", "internships:mentor_interns"),
         ("인턴십", "internships:internship_list"),
@@ -62,6 +66,7 @@ def navigation(request) -> dict:
         entries[0:0] = [("내 업무", "accounts:home"), *_ROLE_PAGES.get(user.role, [])]
         if user.role == Role.OPERATOR:
             entries.append(("인턴십 시작 차수", "internships:start_waves"))
+            entries.append(("지급 현황", "payments:money_totals"))
             entries.append(("접속기록", "accounts:access_log"))
     items = []
     for label, name in entries:

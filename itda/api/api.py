@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 from itda.api import docs, errors
-from itda.api.routers import accounts, internships, matching, programs, recruitment
+from itda.api.routers import accounts, internships, matching, payments, programs, recruitment
 
 api = NinjaAPI(
     title="itda API",
@@ -30,3 +30,4 @@ api.add_router("", programs.router)
 api.add_router("", recruitment.router)
 api.add_router("", matching.router)
 api.add_router("", internships.router)
+api.add_router("", payments.router)

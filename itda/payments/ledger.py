@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 
-from itda.payments.models import Budget, EntryType, LedgerEntry
-from itda.programs.models import Programme
+from itda.payments.models import Budget, EntryType, LedgerEntry, StatementKind
+from itda.programs.models import FundingSource, Programme
 
 
 @transaction.atomic
@@ -83,6 +83,14 @@ class BudgetStatus:
     @property
     def remaining_krw(self) -> int:
         return self.budget_krw - self.committed_krw
+
+    @property
+    def source_label(self) -> str:
+        return FundingSource(self.source).label
+
+    @property
+    def kind_label(self) -> str:
+        return StatementKind(self.kind).label
 
 
 def budget_status(programme: Programme) -> list[BudgetStatus]:

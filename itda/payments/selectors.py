@@ -1,17 +1,41 @@
 """Reads for the training allowance: the lines people may see, and the arithmetic behind each
-amount in words (what was counted, which rule version, how the amount follows)."""
+amount in words (what was counted, which rule version, how the amount follows); and for the
+statements: lists, their arithmetic step by step, budget figures and totals without persons."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 
+from itda.accounts.roles import Role
+from itda.internships.models import Internship
+from itda.lib import masking
 from itda.payments import engine
-from itda.payments.models import AllowanceLine, AllowanceRule
+from itda.payments.ledger import BudgetStatus, budget_status
+from itda.payments.models import (
+    AllowanceLine,
+    AllowanceRule,
+    Statement,
+    StatementKind,
+    StatementState,
+)
+from itda.programs.models import Programme
 from itda.training.models import Audience, Cohort
 from itda.training.selectors import Progress
 
@@ -223,3 +247,204 @@ def staff_cohorts(user) -> QuerySet:
         )
         .order_by("-starts_on", "course__code", "number")
     )
+
+
+# --- Statements (issue 13): who sees which, the arithmetic in words, the totals --------------
+
+
+def month_of(statement: Statement) -> datetime.date:
+    """The month a statement is computed in: the month of its period's last day (a training
+    month from 7/15 is August's; an internship month is its own)."""
+    return last_day(statement).replace(day=1)
+
+
+def last_day(statement: Statement) -> datetime.date:
+    """The period's last day: the stored end is the day after it."""
+    return statement.period_end - datetime.timedelta(days=1)
+
+
+def _in_month(month: datetime.date) -> Q:
+    """Statements computed in ``month`` (see ``month_of``), as ``statements_compute`` picks them."""
+    month = month.replace(day=1)
+    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    return Q(period_end__gt=month, period_end__lte=following)
+
+
+def statement_rows(
+    *, month: datetime.date | None = None, kind: str = "", state: str = ""
+) -> QuerySet:
+    """Statements with what their lists show, newest month first, optionally of one month,
+    kind and state (scope them with ``visible_to``)."""
+    rows = Statement.objects.select_related("programme", "trainee", "company", "operating_group")
+    if month is not None:
+        rows = rows.filter(_in_month(month))
+    if kind:
+        rows = rows.filter(kind=kind)
+    if state:
+        rows = rows.filter(state=state)
+    return rows.order_by("-period_end", "kind", "pk")
+
+
+# What the payee has been paid, what is on its way (approved or in a batch) and what is still
+# being computed.
+PAID_STATES = (StatementState.PAID,)
+PENDING_STATES = (StatementState.APPROVED, StatementState.IN_BATCH)
+
+
+@dataclass(frozen=True)
+class MoneyTotals:
+    paid_krw: int
+    pending_krw: int
+    draft_krw: int
+
+
+def money_totals(statements: Iterable[Statement]) -> MoneyTotals:
+    """Paid, pending and draft sums of the statements given."""
+    sums = dict.fromkeys(StatementState.values, 0)
+    for statement in statements:
+        sums[statement.state] += statement.amount_krw
+    return MoneyTotals(
+        paid_krw=sum(sums[s] for s in PAID_STATES),
+        pending_krw=sum(sums[s] for s in PENDING_STATES),
+        draft_krw=sums[StatementState.DRAFT],
+    )
+
+
+@dataclass(frozen=True)
+class ItemExplain:
+    """One record a statement sums (a training unit period, an intern's month), in words."""
+
+    label: str
+    amount_krw: int
+    steps: list[str]
+
+
+@dataclass(frozen=True)
+class StatementExplain:
+    month: datetime.date  # the month it is computed in (``month_of``)
+    period: str  # the period as people read it, its last day included: 2026. 7. 1. ~ 7. 31.
+    items: list[ItemExplain]
+    correction: str  # for a correction (or clawback): how the difference follows; else ""
+
+
+def _items(record: dict) -> list[dict]:
+    """The engine records a statement's arithmetic holds: one per item, or itself."""
+    return record.get("items") or ([record] if record.get("steps") else [])
+
+
+def statements_explain(statements: list[Statement]) -> dict[int, StatementExplain]:
+    """The arithmetic of each statement step by step, in the engine's own words. A company's
+    statement sums several interns: each item is labelled with the intern's masked name (one
+    query for the lot)."""
+    internship_ids = {
+        item["internship"]
+        for s in statements
+        if s.company_id
+        for item in _items(s.arithmetic)
+        if item.get("internship")
+    }
+    interns = dict(
+        Internship.objects.filter(pk__in=internship_ids).values_list(
+            "pk", "placement__trainee__name"
+        )
+    )
+    out = {}
+    for s in statements:
+        items = []
+        for item in _items(s.arithmetic):
+            label = s.get_kind_display()
+            if s.company_id and item.get("internship") in interns:
+                label = f"인턴 {masking.mask_name(interns[item['internship']])}"
+            items.append(
+                ItemExplain(
+                    label=label,
+                    amount_krw=item.get("amount_krw", 0),
+                    steps=[step["text"] for step in item.get("steps", [])],
+                )
+            )
+        correction = ""
+        record = s.arithmetic
+        if s.corrects_id is not None and "delta_krw" in record:
+            correction = (
+                f"정정: 새 산정액 {record.get('amount_krw', 0):,}원 − 앞서 확정된 "
+                f"{record.get('settled_krw', 0):,}원 = {record['delta_krw']:,}원"
+                + (" (환수)" if record["delta_krw"] < 0 else " (추가 지급)")
+            )
+        last = last_day(s)
+        out[s.pk] = StatementExplain(
+            month=month_of(s),
+            period=f"{s.period_start:%Y. %m. %d.} ~ {last:%m. %d.}".replace(" 0", " "),
+            items=items,
+            correction=correction,
+        )
+    return out
+
+
+def budget_panel(user) -> list[tuple[Programme, list[BudgetStatus]]]:
+    """Each programme the user manages money for (all for the operator, their groups' for
+    staff) with its budget lines: budget, committed, paid and remaining, from the ledger."""
+    programmes = Programme.objects.order_by("pk")
+    if user.role != Role.OPERATOR:
+        programmes = programmes.filter(operating_groups__staff=user).distinct()
+    return [(p, lines) for p in programmes if (lines := budget_status(p))]
+
+
+def compute_programmes(user) -> QuerySet:
+    """Programmes whose statements the user may compute: all for the operator, their groups'
+    for staff."""
+    programmes = Programme.objects.order_by("pk")
+    if user.role != Role.OPERATOR:
+        programmes = programmes.filter(operating_groups__staff=user).distinct()
+    return programmes
+
+
+# Counts below this are shown as "<5" to viewers: a small cell can point at a person.
+SMALL_COUNT = 5
+
+
+def shown_count(n: int) -> str:
+    """A count as aggregate pages show it: "<5" below ``SMALL_COUNT`` (none: 0)."""
+    return f"<{SMALL_COUNT}" if 0 < n < SMALL_COUNT else f"{n:,}"
+
+
+@dataclass(frozen=True)
+class TotalRow:
+    group: str
+    kind: str
+    month: datetime.date
+    count: str  # as shown: "<5" for a small cell
+    amount_krw: int
+    approved_krw: int  # approved, in a batch or paid
+    paid_krw: int
+
+
+def statement_totals() -> list[TotalRow]:
+    """Every statement summed by operating group (권역), kind and month: no person, no row of
+    fewer than five shown as a count. One query."""
+    last_day = ExpressionWrapper(
+        F("period_end") - datetime.timedelta(days=1), output_field=DateField()
+    )
+    rows = (
+        Statement.objects.annotate(month=TruncMonth(last_day, output_field=DateField()))
+        .values("operating_group__name", "kind", "month")
+        .annotate(
+            n=Count("pk"),
+            amount=Sum("amount_krw"),
+            approved=Sum("amount_krw", filter=~Q(state=StatementState.DRAFT), default=0),
+            paid=Sum("amount_krw", filter=Q(state=StatementState.PAID), default=0),
+        )
+        .order_by("-month", "operating_group__name", "kind")
+    )
+    kinds = dict(StatementKind.choices)
+    return [
+        TotalRow(
+            group=row["operating_group__name"],
+            kind=kinds[row["kind"]],
+            month=row["month"],
+            count=shown_count(row["n"]),
+            amount_krw=row["amount"],
+            approved_krw=row["approved"],
+            paid_krw=row["paid"],
+        )
+        for row in rows
+    ]

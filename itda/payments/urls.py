@@ -1,6 +1,6 @@
 from django.urls import path
 
-from itda.payments import views
+from itda.payments import statement_views, views
 
 app_name = "payments"
 
@@ -15,4 +15,15 @@ urlpatterns = [
     path(
         "training/corrections/<int:pk>/decide/", views.correction_decide, name="correction_decide"
     ),
+    path("money/me/", statement_views.my_money, name="my_money"),
+    path("money/statements/", statement_views.statement_list, name="statement_list"),
+    path("money/statements/compute/", statement_views.statement_compute, name="statement_compute"),
+    path("money/statements/<int:pk>/", statement_views.statement_detail, name="statement_detail"),
+    path(
+        "money/statements/<int:pk>/approve/",
+        statement_views.statement_approve_view,
+        name="statement_approve",
+    ),
+    path("money/statements/<int:pk>/pdf/", statement_views.statement_pdf, name="statement_pdf"),
+    path("money/totals/", statement_views.money_totals, name="money_totals"),
 ]

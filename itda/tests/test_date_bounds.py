@@ -17,6 +17,7 @@ from django.db import models
 import itda
 from itda import factories
 from itda.lib.dates import validate_era, validate_era_range
+from itda.programs.models import Programme
 from itda.training.models import Cohort
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,7 @@ def form_kwargs(regions, seoul_staff):
         "TolerancesForm": {"programme": regions["programme"]},
         "NominationForm": {"cohorts": Cohort.objects.all()},
         "MentorChoiceForm": {"company": None},
+        "ComputeForm": {"programmes": Programme.objects.all()},
     }
 
 

@@ -50,6 +50,7 @@ from itda.internships.models import (
     StartWave,
 )
 from itda.matching.models import MatchRound
+from itda.payments.tests.money_world import AUGUST, internship_record, statement
 from itda.programs.models import OriginKind, PlacementKind, RuleOrigin, Track
 from itda.recruitment.models import ApplicationDocument, DocumentRequirement, ImportJob
 from itda.recruitment.services import screening_run
@@ -304,6 +305,18 @@ def _build_world() -> dict:
         reported_by=people["seoul_staff"],
         reported_party="group",
         reported_at=now,
+    )
+    # Money: trainee A's July training allowance (a draft) and company A's August wage support
+    # (paid, so its confirmation PDF exists).
+    w["statement"] = statement(group=capital, trainee=w["trainee"])
+    w["paid_statement"] = statement(
+        group=capital,
+        company=w["company"],
+        kind="wage_support",
+        month=AUGUST,
+        state="paid",
+        record=internship_record(19, w["internship"].pk),
+        actor=people["admin"],
     )
     w["log"] = PersonalDataAccess.objects.create(
         actor=people["seoul_staff"],
@@ -771,6 +784,18 @@ SWEEP: dict[str, Row] = {
     "payments:cohort_compute": Row(pk("cohort"), None, STAFF_ONLY),
     "payments:cohort_export": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
     "payments:correction_decide": Row(pk("correction"), None, STAFF_ONLY),
+    # Statements: the payee's own page, the staff list (computing needs a valid form: side B's
+    # empty POST changes nothing), one statement to its payee and its group's staff.
+    "payments:my_money": own("trainee"),
+    "payments:statement_list": own("seoul_staff"),
+    "payments:statement_compute": Row(owner=None, signed_in=True),
+    "payments:statement_detail": Row(
+        pk("statement"), "seoul_staff", frozenset({STAFF, COMPANY, TRAINEE})
+    ),
+    "payments:statement_approve": Row(pk("statement"), None, STAFF_ONLY),
+    "payments:statement_pdf": Row(pk("paid_statement"), None, frozenset({STAFF, COMPANY, TRAINEE})),
+    # Totals without persons: the ministry viewer's (and the operator's).
+    "payments:money_totals": own("viewer"),
     # the API (one operation per path; a wrong method answers 405)
     "api:openapi-json": public(),
     "api:openapi-view": public(),
@@ -825,6 +850,10 @@ SWEEP: dict[str, Row] = {
     ),
     "api:internship_cancel": Row(
         pk("internship", "internship_id"), None, STAFF_ONLY, post={"reason": REASON}
+    ),
+    "api:statement_list": own("seoul_staff"),
+    "api:statement_detail": Row(
+        pk("statement", "statement_id"), "seoul_staff", frozenset({STAFF, COMPANY, TRAINEE})
     ),
     "^v1/(?P<rest>.*)$": public(lambda w: {"rest": "nothing-here"}),
 }

@@ -37,6 +37,8 @@ PATHS = {
     "/api/v1/internships/{internship_id}/accept": {"post"},
     "/api/v1/internships/{internship_id}/decline": {"post"},
     "/api/v1/internships/{internship_id}/cancel": {"post"},
+    "/api/v1/statements": {"get"},
+    "/api/v1/statements/{statement_id}": {"get"},
 }
 
 
