@@ -23,7 +23,7 @@ from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_otp import match_token
 
@@ -112,8 +112,12 @@ def batch_candidates(
     )
 
 
+def _payee(statement: Statement):
+    return statement.trainee if statement.trainee_id else statement.company
+
+
 def payee_name(statement: Statement) -> str:
-    return statement.trainee.name if statement.trainee_id else statement.company.name
+    return _payee(statement).name
 
 
 _CORPORATE = re.compile(r"\(주\)|㈜|주식회사|\s")
@@ -174,7 +178,11 @@ def batch_draft(
     if not payable:
         raise BatchError(
             "지급할 승인 명세가 없습니다."
-            + (f" 계좌가 등록되지 않은 명세 {len(statements)}건은 제외했습니다." if statements else "")
+            + (
+                f" 계좌가 등록되지 않은 명세 {len(statements)}건은 제외했습니다."
+                if statements
+                else ""
+            )
         )
     batch = PaymentBatch(
         programme=programme, operating_group=group, month=month, kind=kind, maker=actor
@@ -197,10 +205,6 @@ def batch_draft(
     )
     _event(batch, "", BatchState.DRAFT, actor, f"{len(payable)}건")
     return batch, len(statements) - len(payable)
-
-
-def _payee(statement: Statement):
-    return statement.trainee if statement.trainee_id else statement.company
 
 
 def batch_approve(*, batch: PaymentBatch, actor, token: str) -> PaymentBatch:
@@ -436,7 +440,3 @@ def _settle_failed(failed: list[tuple], batch: PaymentBatch, actor, now) -> None
     _move_statements(
         ids, to=StatementState.APPROVED, actor=actor, note=f"배치 #{batch.pk} 이체 실패"
     )
-
-
-def batch_total(batch: PaymentBatch) -> int:
-    return batch.lines.aggregate(total=Sum("amount_krw", default=0))["total"]

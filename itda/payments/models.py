@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
-from itda.lib.fields import EncryptedCharField
 from itda.lib.dates import validate_era
+from itda.lib.fields import EncryptedCharField
 from itda.programs.models import FundingSource, Programme
 from itda.training.models import Enrollment
 
@@ -562,7 +562,9 @@ class BatchLine(models.Model):
                 fields=["statement"],
                 condition=Q(result__in=["pending", "paid"]),
                 name="batch_line_statement_once",
-                violation_error_message="이 지급 명세는 이미 다른 배치에서 지급 중이거나 지급되었습니다.",
+                violation_error_message=(
+                    "이 지급 명세는 이미 다른 배치에서 지급 중이거나 지급되었습니다."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(amount_krw__gt=0),
@@ -586,7 +588,9 @@ class BatchEvent(models.Model):
     batch = models.ForeignKey(
         PaymentBatch, on_delete=models.PROTECT, related_name="events", verbose_name="배치"
     )
-    from_state = models.CharField("이전 상태", max_length=20, choices=BatchState.choices, blank=True)
+    from_state = models.CharField(
+        "이전 상태", max_length=20, choices=BatchState.choices, blank=True
+    )
     to_state = models.CharField("새 상태", max_length=20, choices=BatchState.choices)
     note = models.CharField("사유", max_length=300, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

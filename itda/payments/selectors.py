@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from itda.payments import engine
-from itda.payments.models import AllowanceLine, AllowanceRule
+from itda.payments import batches, engine
+from itda.payments.models import AllowanceLine, AllowanceRule, BatchLine, PaymentBatch
 from itda.training.models import Audience, Cohort
 from itda.training.selectors import Progress
 
@@ -223,3 +223,46 @@ def staff_cohorts(user) -> QuerySet:
         )
         .order_by("-starts_on", "course__code", "number")
     )
+
+
+# --- Payment batches ---------------------------------------------------------------------------
+
+
+def batches_for(user) -> QuerySet:
+    """The batches the user may see, newest first, with their line count and total."""
+    return (
+        PaymentBatch.objects.visible_to(user)
+        .select_related("programme", "operating_group", "maker", "checker")
+        .annotate(line_count=Count("lines"), total_krw=Sum("lines__amount_krw", default=0))
+        .order_by("-month", "-pk")
+    )
+
+
+def batch_lines(batch: PaymentBatch) -> QuerySet:
+    """The batch's lines with their statements and payees (scoped by the caller)."""
+    return BatchLine.objects.filter(batch=batch).select_related(
+        "statement__trainee", "statement__company"
+    )
+
+
+@dataclass(frozen=True)
+class LineView:
+    """One line as the batch page shows it: the payee masked and the holder check."""
+
+    line: BatchLine
+    payee: str
+    holder_differs: bool
+
+
+def line_views(lines) -> list[LineView]:
+    out = []
+    for line in lines:
+        name = batches.payee_name(line.statement)
+        out.append(
+            LineView(
+                line=line,
+                payee=name,
+                holder_differs=batches.holder_differs(line.bank_holder, name),
+            )
+        )
+    return out

@@ -15,4 +15,11 @@ urlpatterns = [
     path(
         "training/corrections/<int:pk>/decide/", views.correction_decide, name="correction_decide"
     ),
+    path("payments/batches/", views.batch_list, name="batch_list"),
+    path("payments/batches/new/", views.batch_new, name="batch_new"),
+    path("payments/batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("payments/batches/<int:pk>/approve/", views.batch_approve, name="batch_approve"),
+    path("payments/batches/<int:pk>/cancel/", views.batch_cancel, name="batch_cancel"),
+    path("payments/batches/<int:pk>/export/", views.batch_export, name="batch_export"),
+    path("payments/batches/<int:pk>/results/", views.batch_results, name="batch_results"),
 ]

@@ -49,8 +49,7 @@ def test_two_checkers_at_once_one_approves_the_other_is_told(regions, seoul_staf
     with psycopg.connect(_dsn()) as holder:
         holder.execute("SELECT 1 FROM payments_paymentbatch WHERE id = %s FOR UPDATE", [batch.pk])
         threads = [
-            threading.Thread(target=approve, args=(checker, code(checker)))
-            for checker in checkers
+            threading.Thread(target=approve, args=(checker, code(checker))) for checker in checkers
         ]
         for thread in threads:
             thread.start()

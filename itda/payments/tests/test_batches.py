@@ -56,9 +56,7 @@ def _states(*statements):
     return [Statement.objects.get(pk=s.pk).state for s in statements]
 
 
-def test_a_draft_takes_the_months_approved_statements_with_the_payees_bank_details(
-    regions, people
-):
+def test_a_draft_takes_the_months_approved_statements_with_the_payees_bank_details(regions, people):
     mine = approved(regions)
     trainee = mine.trainee
     trainee.bank_holder = "김 지급"
@@ -71,7 +69,9 @@ def test_a_draft_takes_the_months_approved_statements_with_the_payees_bank_detai
         bank_holder="가나정밀 주식회사",
     )
     for_company = approved(regions, amount=1_500_000, company=company)
-    no_account = approved(regions, trainee=factories.TraineeFactory(region=regions["seoul"], bank_account=""))
+    no_account = approved(
+        regions, trainee=factories.TraineeFactory(region=regions["seoul"], bank_account="")
+    )
     later = approved(regions, month=datetime.date(2026, 9, 1))
     other_group = approved(regions, group="dongnam_group")
     draft = approved(regions)
@@ -325,9 +325,7 @@ def test_a_second_export_and_a_cancel_after_export_are_refused(regions, people):
     ]
 
 
-def test_a_cancel_before_export_returns_the_statements_and_undoes_the_commitment(
-    regions, people
-):
+def test_a_cancel_before_export_returns_the_statements_and_undoes_the_commitment(regions, people):
     budget(regions, 10_000_000)
     statement = approved(regions)
     batch, _ = _draft(regions, people["maker"])
