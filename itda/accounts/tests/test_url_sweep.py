@@ -50,6 +50,8 @@ from itda.internships.models import (
     StartWave,
 )
 from itda.matching.models import MatchRound
+from itda.payments.batches import batch_draft
+from itda.payments.models import Statement
 from itda.programs.models import OriginKind, PlacementKind, RuleOrigin, Track
 from itda.recruitment.models import ApplicationDocument, DocumentRequirement, ImportJob
 from itda.recruitment.services import screening_run
@@ -326,7 +328,35 @@ def _build_world() -> dict:
         failures=10,
         ip_address="127.0.0.1",
     )
+    w["batch"] = _batch_world(w, people)
     return w
+
+
+def _batch_world(w, people):
+    """A payment batch of 수도권 paying trainee A's approved statement."""
+    r = w["regions"]
+    month = datetime.date(2026, 8, 1)
+    Statement.objects.create(
+        programme=r["programme"],
+        kind="internship_allowance",
+        period_start=month,
+        period_end=datetime.date(2026, 9, 1),
+        operating_group=r["capital_group"],
+        trainee=w["trainee"],
+        amount_krw=2_000_000,
+        arithmetic={},
+        rule_version="test",
+        state="approved",
+        computed_at=timezone.now(),
+    )
+    batch, _ = batch_draft(
+        programme=r["programme"],
+        group=r["capital_group"],
+        month=month,
+        kind="internship_allowance",
+        actor=people["seoul_staff"],
+    )
+    return batch
 
 
 def _pbl_world(w, people, wave) -> None:
@@ -771,6 +801,13 @@ SWEEP: dict[str, Row] = {
     "payments:cohort_compute": Row(pk("cohort"), None, STAFF_ONLY),
     "payments:cohort_export": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
     "payments:correction_decide": Row(pk("correction"), None, STAFF_ONLY),
+    "payments:batch_list": own("seoul_staff"),
+    "payments:batch_new": own("seoul_staff"),
+    "payments:batch_detail": Row(pk("batch"), "seoul_staff", STAFF_ONLY),
+    "payments:batch_approve": Row(pk("batch"), "seoul_staff", STAFF_ONLY),
+    "payments:batch_cancel": Row(pk("batch"), None, STAFF_ONLY),
+    "payments:batch_export": Row(pk("batch"), None, STAFF_ONLY),
+    "payments:batch_results": Row(pk("batch"), None, STAFF_ONLY),
     # the API (one operation per path; a wrong method answers 405)
     "api:openapi-json": public(),
     "api:openapi-view": public(),
