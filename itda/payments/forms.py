@@ -8,13 +8,15 @@ from django import forms
 
 from itda.accounts.forms import OtpForm
 from itda.accounts.roles import Role
+from itda.lib.dates import EARLIEST, LATEST
+from itda.lib.forms import BoundedDatesMixin
 from itda.payments.models import StatementKind
 from itda.programs.models import OperatingGroup, Programme
 
 RESULT_FILE_MAX_BYTES = 5 * 1024 * 1024
 
 
-class BatchDraftForm(forms.Form):
+class BatchDraftForm(BoundedDatesMixin, forms.Form):
     """Which money to pay: a group's (or, for the operator, the national) batch of one month."""
 
     group = forms.ModelChoiceField(
@@ -31,8 +33,11 @@ class BatchDraftForm(forms.Form):
     )
     month = forms.DateField(
         label="지급 대상 월",
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(
+            attrs={"type": "month", "min": f"{EARLIEST:%Y-%m}", "max": f"{LATEST:%Y-%m}"},
+            format="%Y-%m",
+        ),
         help_text=(
             "이 달의 승인된 지급 명세와, 앞선 배치에서 이체에 실패한 명세(재지급 목록)를 담습니다."
         ),

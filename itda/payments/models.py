@@ -477,10 +477,16 @@ class PaymentBatch(models.Model):
     # The checker re-entered a valid authenticator code for this approval (not only at login).
     totp_verified = models.BooleanField("승인 시 인증번호 확인", default=False)
     created_at = models.DateTimeField("작성 시각", auto_now_add=True)
-    approved_at = models.DateTimeField("승인 시각", null=True, blank=True)
-    exported_at = models.DateTimeField("이체 파일 생성 시각", null=True, blank=True)
-    closed_at = models.DateTimeField("완료 시각", null=True, blank=True)
-    cancelled_at = models.DateTimeField("취소 시각", null=True, blank=True)
+    approved_at = models.DateTimeField(
+        "승인 시각", null=True, blank=True, validators=[validate_era]
+    )
+    exported_at = models.DateTimeField(
+        "이체 파일 생성 시각", null=True, blank=True, validators=[validate_era]
+    )
+    closed_at = models.DateTimeField("완료 시각", null=True, blank=True, validators=[validate_era])
+    cancelled_at = models.DateTimeField(
+        "취소 시각", null=True, blank=True, validators=[validate_era]
+    )
 
     objects = ScopedQuerySet.as_manager()
     # A national batch (no group) is seen by group staff too, as a header: its lines are scoped
@@ -540,7 +546,9 @@ class BatchLine(models.Model):
         "결과", max_length=20, choices=LineResult.choices, default=LineResult.PENDING
     )
     failure_reason = models.CharField("실패 사유", max_length=200, blank=True)
-    result_at = models.DateTimeField("결과 반영 시각", null=True, blank=True)
+    result_at = models.DateTimeField(
+        "결과 반영 시각", null=True, blank=True, validators=[validate_era]
+    )
 
     objects = ScopedQuerySet.as_manager()
     # As the statement: the staff of the payee's group (in a group's or the national batch),

@@ -70,6 +70,7 @@ def form_kwargs(regions, seoul_staff):
         "TolerancesForm": {"programme": regions["programme"]},
         "NominationForm": {"cohorts": Cohort.objects.all()},
         "MentorChoiceForm": {"company": None},
+        "BatchDraftForm": {"user": seoul_staff},
     }
 
 
