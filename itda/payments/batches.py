@@ -241,7 +241,7 @@ def _approve(batch: PaymentBatch, actor) -> PaymentBatch:
         .filter(programme=batch.programme, kind=batch.kind)
         .order_by("pk")
     )
-    lines = list(batch.lines.select_related("statement").order_by("pk"))
+    lines = list(batch.lines.order_by("pk"))
     entries = _commitments(batch, lines, actor)
     LedgerEntry.objects.bulk_create(entries)
     batch.state, batch.checker, batch.totp_verified = BatchState.APPROVED, actor, True
@@ -404,18 +404,8 @@ def _settle_paid(lines: list[BatchLine], batch: PaymentBatch, actor, now) -> Non
         return
     ids = [line.statement_id for line in lines]
     list(Statement.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    LedgerEntry.objects.bulk_create(
-        LedgerEntry(
-            programme_id=commit.programme_id,
-            source=commit.source,
-            kind=commit.kind,
-            entry_type=EntryType.PAY,
-            amount_krw=commit.amount_krw,
-            statement_id=commit.statement_id,
-            memo=f"지급 배치 #{batch.pk} 지급 완료",
-            created_by=actor,
-        )
-        for commit in ledger.live_commits(ids)
+    ledger.ledger_pay_committed(
+        entries=ledger.live_commits(ids), memo=f"지급 배치 #{batch.pk} 지급 완료", actor=actor
     )
     BatchLine.objects.filter(pk__in=[line.pk for line in lines]).update(
         result=LineResult.PAID, result_at=now

@@ -59,17 +59,31 @@ def ledger_reverse(*, entry: LedgerEntry, memo: str, actor=None) -> LedgerEntry:
     return reversal
 
 
-def _reversal(entry: LedgerEntry, memo: str, actor) -> LedgerEntry:
+def _following(
+    entry: LedgerEntry, *, entry_type: str, amount_krw: int, memo: str, actor, reverses=None
+):
+    """A new entry on the same budget line and statement as ``entry``."""
     return LedgerEntry(
         programme_id=entry.programme_id,
         source=entry.source,
         kind=entry.kind,
-        entry_type=entry.entry_type,
-        amount_krw=-entry.amount_krw,
+        entry_type=entry_type,
+        amount_krw=amount_krw,
         statement_id=entry.statement_id,
-        reverses=entry,
+        reverses=reverses,
         memo=memo,
         created_by=actor,
+    )
+
+
+def _reversal(entry: LedgerEntry, memo: str, actor) -> LedgerEntry:
+    return _following(
+        entry,
+        entry_type=entry.entry_type,
+        amount_krw=-entry.amount_krw,
+        memo=memo,
+        actor=actor,
+        reverses=entry,
     )
 
 
@@ -92,6 +106,21 @@ def ledger_reverse_many(*, entries: list[LedgerEntry], memo: str, actor=None) ->
     """Reverse many live entries at once (the caller holds them locked, e.g. from
     ``live_commits``); the database refuses a second reversal of any of them."""
     return len(LedgerEntry.objects.bulk_create([_reversal(e, memo, actor) for e in entries]))
+
+
+def ledger_pay_committed(*, entries: list[LedgerEntry], memo: str, actor=None) -> int:
+    """The money of live commitments has left the account: a PAY entry for each, on the same
+    funding source."""
+    return len(
+        LedgerEntry.objects.bulk_create(
+            [
+                _following(
+                    e, entry_type=EntryType.PAY, amount_krw=e.amount_krw, memo=memo, actor=actor
+                )
+                for e in entries
+            ]
+        )
+    )
 
 
 @dataclass(frozen=True)
