@@ -4,11 +4,14 @@ again), lines masked with the holder check, another region's batch a 404 everywh
 import time
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from itda import factories
 from itda.conftest import totp_now
-from itda.payments.models import PaymentBatch
+from itda.payments.batches import batch_draft
+from itda.payments.models import BatchLine, PaymentBatch
 
 from .batch_world import KIND, approved, budget, next_code, staff
 
@@ -102,3 +105,28 @@ def test_cancel_through_the_page(drafted):
     batch.refresh_from_db()
     assert batch.state == "cancelled"
     assert {line.statement.state for line in batch.lines.all()} == {"approved"}
+
+
+def test_the_batch_pages_run_a_constant_number_of_queries(drafted, regions, cast, admin):
+    batch, client = drafted
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/payments/batches/{batch.pk}/")
+        client.get("/payments/batches/")
+    company = factories.CompanyFactory(
+        region=regions["seoul"], bank_name="기업은행", bank_account="010-1234-5678"
+    )
+    approved(regions, company=company)
+    approved(regions, trainee=factories.TraineeFactory(region=regions["seoul"]))
+    more, _ = batch_draft(
+        programme=regions["programme"],
+        group=None,
+        month=batch.month,
+        kind=KIND,
+        actor=admin,
+    )
+    assert more.lines.count() == 2
+    BatchLine.objects.filter(batch=more).update(batch=batch)
+    with CaptureQueriesContext(connection) as many:
+        client.get(f"/payments/batches/{batch.pk}/")
+        client.get("/payments/batches/")
+    assert len(many) == len(few)
