@@ -6,7 +6,6 @@ import datetime
 
 from django import forms
 
-from itda.accounts.forms import OtpForm
 from itda.accounts.roles import Role
 from itda.lib.dates import EARLIEST, LATEST
 from itda.lib.forms import BoundedDatesMixin
@@ -72,10 +71,6 @@ class BatchDraftForm(BoundedDatesMixin, forms.Form):
         if group and programme and group.programme_id != programme.pk:
             self.add_error("group", "선택한 사업의 사업단이 아닙니다.")
         return data
-
-
-class BatchApproveForm(OtpForm):
-    """The checker's authenticator code, entered again for this approval."""
 
 
 class BatchCancelForm(forms.Form):

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from itda.accounts.access import personal_page, require_role
 from itda.accounts.exports import XLSX, personal_export_view
+from itda.accounts.forms import OtpForm
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
 from itda.payments import batches, selectors, services
-from itda.payments.forms import BatchApproveForm, BatchCancelForm, BatchDraftForm, ResultFileForm
+from itda.payments.forms import BatchCancelForm, BatchDraftForm, ResultFileForm
 from itda.training.forms import CorrectionDecisionForm
 from itda.training.models import AttendanceCorrection
 
@@ -225,7 +226,8 @@ def batch_detail(request, pk: int):
 def batch_approve(request, pk: int):
     """The checker approves with the authenticator code entered again (four eyes)."""
     batch = _batch(request, pk)
-    form = BatchApproveForm(request.POST or None)
+    # The checker's code entered again for this approval, not only at login.
+    form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             batches.batch_approve(batch=batch, actor=request.user, token=form.cleaned_data["token"])
