@@ -144,6 +144,7 @@ class TraineeFactory(factory.django.DjangoModelFactory):
     education = Education.UNIVERSITY
     bank_name = "테스트은행"
     bank_account = "110-999-123456"
+    bank_holder = factory.LazyAttribute(lambda o: o.name if o.bank_account else "")
 
 
 class EvaluatorFactory(factory.django.DjangoModelFactory):

@@ -21,6 +21,7 @@ _STAFF = [
     ("출결 정정", "attendance:corrections"),
     ("훈련수당", "payments:overview"),
     ("지급 명세", "payments:statement_list"),
+    ("지급 배치", "payments:batch_list"),
     ("인턴 자리 검토", "internships:review_queue"),
     ("연계 차수", "matching:round_list"),
     ("인턴십", "internships:internship_list"),

@@ -53,20 +53,74 @@ def ledger_reverse(*, entry: LedgerEntry, memo: str, actor=None) -> LedgerEntry:
         raise ValidationError("취소 기록은 다시 취소할 수 없습니다. 새 기록을 남기세요.")
     if LedgerEntry.objects.filter(reverses=entry).exists():
         raise ValidationError("이미 취소된 기록입니다.")
-    reversal = LedgerEntry(
-        programme_id=entry.programme_id,
-        source=entry.source,
-        kind=entry.kind,
-        entry_type=entry.entry_type,
-        amount_krw=-entry.amount_krw,
-        statement_id=entry.statement_id,
-        reverses=entry,
-        memo=memo,
-        created_by=actor,
-    )
+    reversal = _reversal(entry, memo, actor)
     reversal.full_clean()
     reversal.save()
     return reversal
+
+
+def _following(
+    entry: LedgerEntry, *, entry_type: str, amount_krw: int, memo: str, actor, reverses=None
+):
+    """A new entry on the same budget line and statement as ``entry``."""
+    return LedgerEntry(
+        programme_id=entry.programme_id,
+        source=entry.source,
+        kind=entry.kind,
+        entry_type=entry_type,
+        amount_krw=amount_krw,
+        statement_id=entry.statement_id,
+        reverses=reverses,
+        memo=memo,
+        created_by=actor,
+    )
+
+
+def _reversal(entry: LedgerEntry, memo: str, actor) -> LedgerEntry:
+    return _following(
+        entry,
+        entry_type=entry.entry_type,
+        amount_krw=-entry.amount_krw,
+        memo=memo,
+        actor=actor,
+        reverses=entry,
+    )
+
+
+def live_commits(statement_ids) -> list[LedgerEntry]:
+    """The commitments that hold the statements' money now: commit entries neither reversed
+    nor themselves reversals, locked, in primary-key order."""
+    return list(
+        LedgerEntry.objects.select_for_update(of=("self",))
+        .filter(
+            statement_id__in=statement_ids,
+            entry_type=EntryType.COMMIT,
+            reverses__isnull=True,
+            reversed_by__isnull=True,
+        )
+        .order_by("pk")
+    )
+
+
+def ledger_reverse_many(*, entries: list[LedgerEntry], memo: str, actor=None) -> int:
+    """Reverse many live entries at once (the caller holds them locked, e.g. from
+    ``live_commits``); the database refuses a second reversal of any of them."""
+    return len(LedgerEntry.objects.bulk_create([_reversal(e, memo, actor) for e in entries]))
+
+
+def ledger_pay_committed(*, entries: list[LedgerEntry], memo: str, actor=None) -> int:
+    """The money of live commitments has left the account: a PAY entry for each, on the same
+    funding source."""
+    return len(
+        LedgerEntry.objects.bulk_create(
+            [
+                _following(
+                    e, entry_type=EntryType.PAY, amount_krw=e.amount_krw, memo=memo, actor=actor
+                )
+                for e in entries
+            ]
+        )
+    )
 
 
 @dataclass(frozen=True)

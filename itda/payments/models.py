@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.lib.dates import validate_era
+from itda.lib.fields import EncryptedCharField
 from itda.programs.models import FundingSource, Programme
 from itda.training.models import Enrollment
 
@@ -425,3 +426,188 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_entry_type_display()} {self.amount_krw:,}원"
+
+
+# --- Payment batches (issue 13) ------------------------------------------------------------------
+
+
+class BatchState(models.TextChoices):
+    """A batch is drafted, approved by a second person, exported to the bank and closed once
+    every line has the bank's result; it can be cancelled only before export."""
+
+    DRAFT = "draft", "작성"
+    APPROVED = "approved", "승인"
+    EXPORTED = "exported", "이체 파일 생성"
+    CLOSED = "closed", "완료"
+    CANCELLED = "cancelled", "취소"
+
+
+class PaymentBatch(models.Model):
+    """One payment run of a programme: the approved statements of one kind and month (and the
+    retry list) of an operating group, or of every group (the operator's national batch,
+    ``operating_group`` null). Four eyes: the checker who approves is never the maker."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="payment_batches", verbose_name="사업"
+    )
+    operating_group = models.ForeignKey(
+        "programs.OperatingGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payment_batches",
+        verbose_name="사업단",
+    )
+    month = models.DateField("지급 대상 월", validators=[validate_era])
+    kind = models.CharField("구분", max_length=30, choices=StatementKind.choices)
+    state = models.CharField(
+        "상태", max_length=20, choices=BatchState.choices, default=BatchState.DRAFT
+    )
+    maker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="작성자"
+    )
+    checker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="승인자",
+    )
+    # The checker re-entered a valid authenticator code for this approval (not only at login).
+    totp_verified = models.BooleanField("승인 시 인증번호 확인", default=False)
+    created_at = models.DateTimeField("작성 시각", auto_now_add=True)
+    approved_at = models.DateTimeField(
+        "승인 시각", null=True, blank=True, validators=[validate_era]
+    )
+    exported_at = models.DateTimeField(
+        "이체 파일 생성 시각", null=True, blank=True, validators=[validate_era]
+    )
+    closed_at = models.DateTimeField("완료 시각", null=True, blank=True, validators=[validate_era])
+    cancelled_at = models.DateTimeField(
+        "취소 시각", null=True, blank=True, validators=[validate_era]
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    # A national batch (no group) is seen by group staff too, as a header: its lines are scoped
+    # by their statements' groups, and only the operator acts on it (payments.batches).
+    scope = ScopePaths(group="operating_group")
+
+    class Meta:
+        verbose_name = "지급 배치"
+        verbose_name_plural = "지급 배치"
+        ordering = ["-month", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="payment_batch_month_first_day",
+                violation_error_message="지급 대상 월은 그 달 1일로 기록합니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(checker__isnull=True) | ~Q(checker=models.F("maker")),
+                name="payment_batch_four_eyes",
+                violation_error_message="배치를 작성한 사람은 승인할 수 없습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "cancelled"])
+                | (Q(checker__isnull=False) & Q(totp_verified=True)),
+                name="payment_batch_approved_by_checker",
+                violation_error_message="승인자와 인증번호 확인 없이 승인된 배치는 둘 수 없습니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y년 %m월} {self.get_kind_display()} 지급 배치 #{self.pk}"
+
+
+class LineResult(models.TextChoices):
+    PENDING = "pending", "결과 대기"
+    PAID = "paid", "지급 완료"
+    FAILED = "failed", "이체 실패"
+    # The batch was cancelled before export: the line never went to the bank.
+    CANCELLED = "cancelled", "배치 취소"
+
+
+class BatchLine(models.Model):
+    """One statement in a batch, with the payee's bank details as they were when the batch was
+    drafted (the transfer goes where the line says, whatever the profile says later)."""
+
+    batch = models.ForeignKey(
+        PaymentBatch, on_delete=models.PROTECT, related_name="lines", verbose_name="배치"
+    )
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, related_name="batch_lines", verbose_name="지급 명세"
+    )
+    amount_krw = models.IntegerField("금액(원)")
+    bank_name = models.CharField("은행", max_length=20, blank=True)
+    bank_account = EncryptedCharField("계좌번호", blank=True)
+    bank_holder = models.CharField("예금주", max_length=50, blank=True)
+    result = models.CharField(
+        "결과", max_length=20, choices=LineResult.choices, default=LineResult.PENDING
+    )
+    failure_reason = models.CharField("실패 사유", max_length=200, blank=True)
+    result_at = models.DateTimeField(
+        "결과 반영 시각", null=True, blank=True, validators=[validate_era]
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    # As the statement: the staff of the payee's group (in a group's or the national batch),
+    # the company or the person paid.
+    scope = ScopePaths(
+        group="statement__operating_group",
+        company="statement__company",
+        person="statement__trainee__user",
+    )
+
+    class Meta:
+        verbose_name = "지급 배치 명세"
+        verbose_name_plural = "지급 배치 명세"
+        ordering = ["batch", "pk"]
+        constraints = [
+            # Nothing is ever paid twice: a statement is in at most one line that is waiting
+            # for the bank or paid; a failed or cancelled line frees it for the next batch.
+            models.UniqueConstraint(
+                fields=["statement"],
+                condition=Q(result__in=["pending", "paid"]),
+                name="batch_line_statement_once",
+                violation_error_message=(
+                    "이 지급 명세는 이미 다른 배치에서 지급 중이거나 지급되었습니다."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_krw__gt=0),
+                name="batch_line_amount_positive",
+                violation_error_message="배치에는 0원보다 많은 금액만 넣을 수 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(result="failed") | ~Q(failure_reason=""),
+                name="batch_line_failure_has_reason",
+                violation_error_message="이체 실패에는 사유가 있어야 합니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.statement_id} {self.amount_krw:,}원"
+
+
+class BatchEvent(models.Model):
+    """One change of a batch's state: who, when, from, to and why."""
+
+    batch = models.ForeignKey(
+        PaymentBatch, on_delete=models.PROTECT, related_name="events", verbose_name="배치"
+    )
+    from_state = models.CharField(
+        "이전 상태", max_length=20, choices=BatchState.choices, blank=True
+    )
+    to_state = models.CharField("새 상태", max_length=20, choices=BatchState.choices)
+    note = models.CharField("사유", max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "지급 배치 상태 변경"
+        verbose_name_plural = "지급 배치 상태 변경"
+        ordering = ["batch", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.from_state or '-'} → {self.to_state}"

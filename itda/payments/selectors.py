@@ -26,11 +26,13 @@ from django.db.models.functions import Coalesce, TruncMonth
 from itda.accounts.roles import Role
 from itda.internships.models import Internship
 from itda.lib import masking
-from itda.payments import engine
+from itda.payments import batches, engine
 from itda.payments.ledger import BudgetStatus, budget_status
 from itda.payments.models import (
     AllowanceLine,
     AllowanceRule,
+    BatchLine,
+    PaymentBatch,
     Statement,
     StatementKind,
     StatementState,
@@ -310,6 +312,26 @@ def money_totals(statements: Iterable[Statement]) -> MoneyTotals:
     )
 
 
+# --- Payment batches ---------------------------------------------------------------------------
+
+
+def batches_for(user) -> QuerySet:
+    """The batches the user may see, newest first, with their line count and total."""
+    return (
+        PaymentBatch.objects.visible_to(user)
+        .select_related("programme", "operating_group", "maker", "checker")
+        .annotate(line_count=Count("lines"), total_krw=Sum("lines__amount_krw", default=0))
+        .order_by("-month", "-pk")
+    )
+
+
+def batch_lines(batch: PaymentBatch) -> QuerySet:
+    """The batch's lines with their statements and payees (scoped by the caller)."""
+    return BatchLine.objects.filter(batch=batch).select_related(
+        "statement__trainee", "statement__company"
+    )
+
+
 @dataclass(frozen=True)
 class ItemExplain:
     """One record a statement sums (a training unit period, an intern's month), in words."""
@@ -448,3 +470,25 @@ def statement_totals() -> list[TotalRow]:
         )
         for row in rows
     ]
+
+
+class LineView:
+    """One line as the batch page shows it: the payee masked and the holder check."""
+
+    line: BatchLine
+    payee: str
+    holder_differs: bool
+
+
+def line_views(lines) -> list[LineView]:
+    out = []
+    for line in lines:
+        name = batches.payee_name(line.statement)
+        out.append(
+            LineView(
+                line=line,
+                payee=name,
+                holder_differs=batches.holder_differs(line.bank_holder, name),
+            )
+        )
+    return out

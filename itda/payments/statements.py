@@ -56,6 +56,14 @@ def _next_month(month: datetime.date) -> datetime.date:
     return (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
+def month_periods(kind: str, month: datetime.date) -> dict:
+    """The filter of a month's statements of ``kind``: a training month belongs to the month it
+    ends in (it starts on any day of the cohort's calendar), internship money to its month."""
+    if kind == StatementKind.TRAINING_ALLOWANCE:
+        return {"period_end__gt": month, "period_end__lte": _next_month(month)}
+    return {"period_start": month}
+
+
 def lock_key(programme_id: int, month: datetime.date, kind: str) -> str:
     """The advisory lock's name for one computation."""
     return f"itda.statements:{programme_id}:{month:%Y-%m}:{kind}"
@@ -175,13 +183,11 @@ def statements_compute(
     _lock(programme.pk, month, kind)
     if kind == StatementKind.TRAINING_ALLOWANCE:
         dues = _training_dues(programme, month)
-        periods = {"period_end__gt": month, "period_end__lte": _next_month(month)}
     else:
         dues = _internship_dues(programme, month, kind)
-        periods = {"period_start": month}
     existing = (
         Statement.objects.select_for_update()
-        .filter(programme=programme, kind=kind, **periods)
+        .filter(programme=programme, kind=kind, **month_periods(kind, month))
         .order_by("pk")
     )
     originals = {
@@ -269,7 +275,7 @@ def _correct(statement, corrections, due, record, now) -> str:
     return "updated"
 
 
-# The moves this part of issue 13 knows; batches add theirs.
+# Statement approval here; payment batches (payments.batches) move approved statements on.
 MOVES = {StatementState.DRAFT: {StatementState.APPROVED}}
 
 

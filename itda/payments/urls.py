@@ -26,4 +26,11 @@ urlpatterns = [
     ),
     path("money/statements/<int:pk>/pdf/", statement_views.statement_pdf, name="statement_pdf"),
     path("money/totals/", statement_views.money_totals, name="money_totals"),
+    path("money/batches/", views.batch_list, name="batch_list"),
+    path("money/batches/new/", views.batch_new, name="batch_new"),
+    path("money/batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("money/batches/<int:pk>/approve/", views.batch_approve, name="batch_approve"),
+    path("money/batches/<int:pk>/cancel/", views.batch_cancel, name="batch_cancel"),
+    path("money/batches/<int:pk>/export/", views.batch_export, name="batch_export"),
+    path("money/batches/<int:pk>/results/", views.batch_results, name="batch_results"),
 ]

@@ -5,16 +5,21 @@ one recomputes the allowance (training, earlier in the pipeline, may not call pa
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
 
 from itda.accounts.access import personal_page, require_role
-from itda.accounts.exports import personal_export_view
+from itda.accounts.exports import XLSX, personal_export_view
+from itda.accounts.forms import OtpForm
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
-from itda.payments import selectors, services
+from itda.payments import batches, selectors, services
+from itda.payments.forms import BatchCancelForm, BatchDraftForm, ResultFileForm
 from itda.training.forms import CorrectionDecisionForm
 from itda.training.models import AttendanceCorrection
 
@@ -144,3 +149,177 @@ def correction_decide(request, pk: int):
         return redirect("attendance:correction_detail", pk=pk)
     messages.success(request, "처리했습니다.")
     return redirect("attendance:corrections")
+
+
+# --- Payment batches -----------------------------------------------------------------------------
+
+
+def _batch(request, pk: int):
+    """A batch the user may see, with its count and total; another group's looks missing."""
+    require_role(request, *PROGRAMME_STAFF)
+    return get_object_or_404(selectors.batches_for(request.user), pk=pk)
+
+
+def _refused(request, error: ValidationError, pk: int):
+    messages.error(request, " ".join(error.messages))
+    return redirect("payments:batch_detail", pk=pk)
+
+
+@never_cache
+def batch_list(request):
+    """지급 배치: the group's batches (and the national ones) or, for the operator, all."""
+    require_role(request, *PROGRAMME_STAFF)
+    return render(
+        request, "payments/batch_list.html", {"batches": list(selectors.batches_for(request.user))}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def batch_new(request):
+    """Draft a batch from the month's approved statements and the retry list."""
+    require_role(request, *PROGRAMME_STAFF)
+    form = BatchDraftForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch, left_out = batches.batch_draft(
+                programme=form.cleaned_data["programme"],
+                group=form.cleaned_data["group"],
+                month=form.cleaned_data["month"],
+                kind=form.cleaned_data["kind"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            note = f" 계좌가 등록되지 않은 명세 {left_out}건은 제외했습니다." if left_out else ""
+            messages.success(
+                request, f"지급 배치를 작성했습니다.{note} 다른 담당자의 승인이 필요합니다."
+            )
+            return redirect("payments:batch_detail", pk=batch.pk)
+    return render(request, "payments/batch_new.html", {"form": form})
+
+
+@never_cache
+def batch_detail(request, pk: int):
+    """One batch: its lines (payee and account masked, the holder check), figures and trail."""
+    batch = _batch(request, pk)
+    page = personal_page(request, selectors.batch_lines(batch).order_by("pk"))
+    return render(
+        request,
+        "payments/batch_detail.html",
+        {
+            "batch": batch,
+            "page_obj": page,
+            "rows": selectors.line_views(page.object_list),
+            "events": batch.events.select_related("actor"),
+            "budget_rule": batches.BUDGET_RULE,
+            "cancel_form": BatchCancelForm(),
+            "result_form": ResultFileForm(),
+        },
+    )
+
+
+@sensitive_post_parameters("token")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def batch_approve(request, pk: int):
+    """The checker approves with the authenticator code entered again (four eyes)."""
+    batch = _batch(request, pk)
+    # The checker's code entered again for this approval, not only at login.
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batches.batch_approve(batch=batch, actor=request.user, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "지급 배치를 승인했습니다. 예산에 지출 약정으로 기록했습니다."
+            )
+            return redirect("payments:batch_detail", pk=batch.pk)
+    return render(
+        request,
+        "payments/batch_approve.html",
+        {"batch": batch, "form": form, "budget_rule": batches.BUDGET_RULE},
+    )
+
+
+@require_POST
+def batch_cancel(request, pk: int):
+    batch = _batch(request, pk)
+    form = BatchCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "취소 사유를 입력하세요.")
+        return redirect("payments:batch_detail", pk=pk)
+    try:
+        batches.batch_cancel(batch=batch, actor=request.user, note=form.cleaned_data["note"])
+    except ValidationError as error:
+        return _refused(request, error, pk)
+    messages.success(request, "지급 배치를 취소했습니다. 명세는 승인 상태로 돌아갔습니다.")
+    return redirect("payments:batch_detail", pk=pk)
+
+
+@require_POST
+def batch_export(request, pk: int):
+    """The bulk-transfer workbook, once: the batch is marked exported with the file."""
+    batch = _batch(request, pk)
+    # Written alongside in another branch (issue 13 item 3, bank files): imported here only
+    # until both are merged.
+    from itda.payments import bankfiles
+
+    try:
+        with transaction.atomic():
+            lines = batches.batch_export_mark(batch=batch, actor=request.user)
+            transfers = [
+                bankfiles.TransferLine(
+                    line_id=line.pk,
+                    bank_code=bankfiles.bank_code(line.bank_name),
+                    account=line.bank_account,
+                    amount_krw=line.amount_krw,
+                    holder=line.bank_holder,
+                    memo=f"{batch.programme.name[:6]} {line.statement.get_kind_display()}",
+                )
+                for line in lines
+            ]
+            unknown = [t.line_id for t in transfers if t.bank_code is None]
+            if unknown:
+                raise batches.BatchError(
+                    f"은행 코드를 알 수 없는 행이 있어 내보낼 수 없습니다(행 번호 {unknown})."
+                )
+            data = bankfiles.transfer_workbook(str(batch), transfers)
+    except ValidationError as error:
+        return _refused(request, error, pk)
+    personal_data_access_record(
+        request=request,
+        subject_type="payments.batchline",
+        subject_ids=[line.pk for line in lines],
+        action="export",
+        reason="지급 배치 이체 파일",
+    )
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-transfer.xlsx"'
+    return response
+
+
+@require_POST
+def batch_results(request, pk: int):
+    """Apply the bank's result file, row by row."""
+    batch = _batch(request, pk)
+    from itda.payments import bankfiles
+
+    form = ResultFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("payments:batch_detail", pk=pk)
+    try:
+        rows = bankfiles.parse_result_file(form.cleaned_data["file"].read())
+        counts = batches.batch_results_apply(batch=batch, rows=rows, actor=request.user)
+    except ValidationError as error:
+        return _refused(request, error, pk)
+    messages.success(
+        request,
+        f"은행 결과를 반영했습니다: 지급 {counts['paid']}건, 실패 {counts['failed']}건"
+        f"(재지급 목록), 이미 반영 {counts['skipped']}건.",
+    )
+    return redirect("payments:batch_detail", pk=pk)

@@ -860,7 +860,7 @@ class SmartFactoryLevel(models.TextChoices):
 COMPANY_EMPLOYEES_MAX = 100_000
 
 
-@pghistory.track()
+@pghistory.track(exclude=["bank_account"])
 class Company(models.Model):
     """A company known to itda (an applicant until selected); managed by its own users."""
 
@@ -891,6 +891,10 @@ class Company(models.Model):
     )
     ksx9001_level = models.PositiveSmallIntegerField("KS X 9001 수준(1~5)", null=True, blank=True)
     ai_solution = models.CharField("공급 제조AI 솔루션", max_length=200, blank=True)
+    # Where the programme pays the company's wage support (인건비 지원).
+    bank_name = models.CharField("은행", max_length=20, blank=True)
+    bank_account = EncryptedCharField("계좌번호", blank=True)
+    bank_holder = models.CharField("예금주", max_length=50, blank=True)
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="companies", blank=True, verbose_name="기업 담당자"
     )
@@ -981,6 +985,7 @@ class Trainee(models.Model):
     )
     bank_name = models.CharField("은행", max_length=20, blank=True)
     bank_account = EncryptedCharField("계좌번호", blank=True)
+    bank_holder = models.CharField("예금주", max_length=50, blank=True)
     # An employee is known through the company that nominated them: only what the course and
     # its certificate need (no e-mail, address, education or bank account; their region is
     # the workplace's). See training.nominations.

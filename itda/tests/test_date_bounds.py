@@ -72,6 +72,7 @@ def form_kwargs(regions, seoul_staff):
         "NominationForm": {"cohorts": Cohort.objects.all()},
         "MentorChoiceForm": {"company": None},
         "ComputeForm": {"programmes": Programme.objects.all()},
+        "BatchDraftForm": {"user": seoul_staff},
     }
 
 

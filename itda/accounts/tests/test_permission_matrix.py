@@ -25,7 +25,7 @@ from itda.internships.models import (
     StartWave,
 )
 from itda.matching.models import CompanyRanking, Interview, MatchRound, TraineeChoice
-from itda.payments.models import AllowanceLine, Statement
+from itda.payments.models import AllowanceLine, BatchLine, PaymentBatch, Statement
 from itda.payments.services import allowance_compute, allowance_rule_create
 from itda.programs.models import Company, Trainee, TraineeRegionChange, Venue
 from itda.recruitment.models import Application
@@ -70,6 +70,9 @@ SCOPED_MODELS = {
     AllowanceLine,
     # A payment statement names its payee (a trainee or a company) and the amount.
     Statement,
+    # A payment batch (a group's or the national one) and its lines (the payee's account).
+    PaymentBatch,
+    BatchLine,
     TraineeRegionChange,
     # A company's nomination of an employee for a 재직자 course (personal data of the employee).
     EmployeeNomination,
@@ -278,7 +281,54 @@ def _training_world(w, cast, regions):
         t[f"interview.{key}"] = Interview.objects.create(
             scheduled_at=span[0], place="본사", created_by=cast["admin"], **pair
         )
+    t.update(_payment_world(w, cast, regions))
     return t
+
+
+def _payment_world(w, cast, regions):
+    """Statements of a Seoul trainee, a Busan trainee and the own company; a batch of each
+    group, and the national batch holding the company's line."""
+    p = {}
+    month = datetime.date(2026, 8, 1)
+    for key, group, payee in (
+        ("own", regions["capital_group"], {"trainee": w["trainee.own"]}),
+        ("busan", regions["dongnam_group"], {"trainee": w["trainee.busan"]}),
+        ("company", regions["capital_group"], {"company": w["company.own"]}),
+    ):
+        p[f"statement.{key}"] = Statement.objects.create(
+            programme=regions["programme"],
+            kind="internship_allowance",
+            period_start=month,
+            period_end=datetime.date(2026, 9, 1),
+            operating_group=group,
+            amount_krw=2_000_000,
+            arithmetic={},
+            rule_version="test",
+            state="in_batch",
+            computed_at=timezone.now(),
+            **payee,
+        )
+    for key, group in (
+        ("own", regions["capital_group"]),
+        ("busan", regions["dongnam_group"]),
+        ("national", None),
+    ):
+        p[f"batch.{key}"] = PaymentBatch.objects.create(
+            programme=regions["programme"],
+            operating_group=group,
+            month=month,
+            kind="internship_allowance",
+            maker=cast["admin"],
+        )
+    for key, batch in (("own", "own"), ("busan", "busan"), ("company", "national")):
+        p[f"line.{key}"] = BatchLine.objects.create(
+            batch=p[f"batch.{batch}"],
+            statement=p[f"statement.{key}"],
+            amount_krw=2_000_000,
+            bank_name="테스트은행",
+            bank_account="110-999-123456",
+        )
+    return p
 
 
 CAPITAL = {
@@ -298,6 +348,11 @@ CAPITAL = {
     "ranking.own",
     "nomination.own",
     "mentor.own",
+    # The group's batch and the national one (a header: its lines are scoped one by one).
+    "batch.own",
+    "batch.national",
+    "statement.company",
+    "line.company",
 }
 OWN_TRAINING = {
     "enrollment.own",
@@ -310,6 +365,8 @@ OWN_TRAINING = {
     "ojt.own",
     "choice.own",
     "interview.own",
+    "statement.own",
+    "line.own",
 }
 BUSAN = {
     "company.busan",
@@ -331,6 +388,10 @@ BUSAN = {
     "choice.busan",
     "ranking.busan",
     "interview.busan",
+    "statement.busan",
+    "line.busan",
+    "batch.busan",
+    "batch.national",
 }
 EXPECTED = {
     "admin": None,  # everything
@@ -355,6 +416,8 @@ EXPECTED = {
         "choice.own",
         "ranking.own",
         "interview.own",
+        "statement.company",
+        "line.company",
     },
     "trainee": {"trainee.own", "user.trainee", "application.own_trainee"} | OWN_TRAINING,
 }

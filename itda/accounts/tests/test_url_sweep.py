@@ -50,6 +50,7 @@ from itda.internships.models import (
     StartWave,
 )
 from itda.matching.models import MatchRound
+from itda.payments.batches import batch_draft
 from itda.payments.tests.money_world import AUGUST, internship_record, statement
 from itda.programs.models import OriginKind, PlacementKind, RuleOrigin, Track
 from itda.recruitment.models import ApplicationDocument, DocumentRequirement, ImportJob
@@ -339,7 +340,29 @@ def _build_world() -> dict:
         failures=10,
         ip_address="127.0.0.1",
     )
+    w["batch"] = _batch_world(w, people)
     return w
+
+
+def _batch_world(w, people):
+    """A payment batch of 수도권 paying trainee A's approved statement."""
+    r = w["regions"]
+    statement(
+        group=r["capital_group"],
+        trainee=w["trainee"],
+        kind="internship_allowance",
+        month=AUGUST,
+        state="approved",
+        actor=people["admin"],
+    )
+    batch, _ = batch_draft(
+        programme=r["programme"],
+        group=r["capital_group"],
+        month=AUGUST,
+        kind="internship_allowance",
+        actor=people["seoul_staff"],
+    )
+    return batch
 
 
 def _pbl_world(w, people, wave) -> None:
@@ -796,6 +819,13 @@ SWEEP: dict[str, Row] = {
     "payments:statement_pdf": Row(pk("paid_statement"), None, frozenset({STAFF, COMPANY, TRAINEE})),
     # Totals without persons: the ministry viewer's (and the operator's).
     "payments:money_totals": own("viewer"),
+    "payments:batch_list": own("seoul_staff"),
+    "payments:batch_new": own("seoul_staff"),
+    "payments:batch_detail": Row(pk("batch"), "seoul_staff", STAFF_ONLY),
+    "payments:batch_approve": Row(pk("batch"), "seoul_staff", STAFF_ONLY),
+    "payments:batch_cancel": Row(pk("batch"), None, STAFF_ONLY),
+    "payments:batch_export": Row(pk("batch"), None, STAFF_ONLY),
+    "payments:batch_results": Row(pk("batch"), None, STAFF_ONLY),
     # the API (one operation per path; a wrong method answers 405)
     "api:openapi-json": public(),
     "api:openapi-view": public(),

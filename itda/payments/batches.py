@@ -1,0 +1,432 @@
+"""Payment batches: approved statements go to the bank in a batch that one person drafts and a
+second approves with a fresh authenticator code (four eyes), within the budget, exported once,
+and settled line by line from the bank's result file.
+
+The moves of a batch: draft → approved → exported → closed (every line has a result), or
+cancelled before export. Its statements move with it: approved → in_batch when drafted, paid when
+the bank says so, back to approved when the transfer failed (the retry list) or the batch was
+cancelled. A statement is in at most one line waiting for the bank or paid (a partial unique
+index), so nothing is ever paid twice. Every move leaves an event row.
+
+Budget rule (itda 기본값 — 운영지침 확인 필요): a batch is charged to the programme's budget
+lines of its kind in the order 국비 → 지방비 → 민간, each line taking what the earlier sources
+leave (a statement may be split across two sources); the approval is refused when the batch
+exceeds what is left of all of them together.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from typing import Protocol
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django_otp import match_token
+
+from itda.accounts.roles import Role
+from itda.payments import ledger
+from itda.payments.models import (
+    BatchEvent,
+    BatchLine,
+    BatchState,
+    Budget,
+    EntryType,
+    LedgerEntry,
+    LineResult,
+    PaymentBatch,
+    Statement,
+    StatementKind,
+    StatementState,
+    StatementTransition,
+)
+from itda.payments.statements import month_periods
+from itda.programs.models import FundingSource, OperatingGroup, Programme
+
+BUDGET_ORDER = (FundingSource.NATIONAL, FundingSource.LOCAL, FundingSource.PRIVATE)
+BUDGET_RULE = (
+    "예산 차감 순서: 국비 → 지방비 → 민간 (앞 재원의 잔액을 먼저 쓰고, 모자라면 다음 재원에서 "
+    "차감) — itda 기본값, 운영지침 확인 필요"
+)
+TOTP_REFUSED = "인증번호가 올바르지 않거나 이미 사용되었습니다. 인증 앱의 새 번호를 입력하세요."
+
+
+class BatchError(ValidationError):
+    """A refused batch operation, in Korean; nothing was changed."""
+
+
+class BankResult(Protocol):
+    """One row of the bank's result file (``bankfiles.ResultRow`` has these attributes)."""
+
+    line_id: int
+    account: str
+    amount_krw: int
+    ok: bool
+    reason: str
+
+
+# --- who and what ----------------------------------------------------------------------------
+
+
+def _require_manager(*, group: OperatingGroup | None, actor) -> None:
+    """The operator acts on any batch; group staff only on their own group's (a national batch,
+    with no group, is the operator's)."""
+    if actor.role == Role.OPERATOR:
+        return
+    if (
+        actor.role == Role.GROUP_STAFF
+        and group is not None
+        and actor.operating_groups.filter(pk=group.pk).exists()
+    ):
+        return
+    if group is None:
+        raise BatchError("전국 지급 배치는 전담기관 운영자만 처리할 수 있습니다.")
+    raise BatchError("이 사업단의 지급 배치를 처리할 권한이 없습니다.")
+
+
+def _statements_of(programme: Programme, group: OperatingGroup | None, kind: str) -> QuerySet:
+    rows = Statement.objects.filter(programme=programme, kind=kind)
+    return rows if group is None else rows.filter(operating_group=group)
+
+
+def retry_list(*, programme: Programme, group: OperatingGroup | None, kind: str) -> QuerySet:
+    """Approved statements whose transfer failed in an earlier batch, waiting for the next."""
+    return _statements_of(programme, group, kind).filter(
+        state=StatementState.APPROVED,
+        pk__in=BatchLine.objects.filter(result=LineResult.FAILED).values("statement"),
+    )
+
+
+def batch_candidates(
+    *, programme: Programme, group: OperatingGroup | None, month: datetime.date, kind: str
+) -> QuerySet:
+    """What a new batch takes: the approved statements of the month and the retry list, with
+    money to pay (a zero statement pays nothing; a clawback is not a transfer)."""
+    rows = _statements_of(programme, group, kind).filter(state=StatementState.APPROVED)
+    retry = BatchLine.objects.filter(result=LineResult.FAILED).values("statement")
+    return rows.filter(
+        Q(**month_periods(kind, month.replace(day=1))) | Q(pk__in=retry), amount_krw__gt=0
+    )
+
+
+def _payee(statement: Statement):
+    return statement.trainee if statement.trainee_id else statement.company
+
+
+def payee_name(statement: Statement) -> str:
+    return _payee(statement).name
+
+
+_CORPORATE = re.compile(r"\(주\)|㈜|주식회사|\s")
+
+
+def holder_differs(holder: str, name: str) -> bool:
+    """The account holder is not the payee: compared without spaces and 주식회사/(주)/㈜."""
+    return _CORPORATE.sub("", holder).casefold() != _CORPORATE.sub("", name).casefold()
+
+
+# --- the moves ---------------------------------------------------------------------------------
+
+
+def _event(batch: PaymentBatch, from_state: str, to_state: str, actor, note: str = "") -> None:
+    BatchEvent.objects.create(
+        batch=batch, from_state=from_state, to_state=to_state, note=note, actor=actor
+    )
+
+
+def _move_statements(ids: list[int], *, to: str, actor, note: str) -> None:
+    """Move the statements (locked by the caller) to ``to``, one transition row each."""
+    rows = list(Statement.objects.filter(pk__in=ids).values_list("pk", "state"))
+    StatementTransition.objects.bulk_create(
+        StatementTransition(statement_id=pk, from_state=state, to_state=to, note=note, actor=actor)
+        for pk, state in rows
+    )
+    Statement.objects.filter(pk__in=ids).update(state=to)
+
+
+def _locked(batch: PaymentBatch) -> PaymentBatch:
+    return PaymentBatch.objects.select_for_update().select_related("programme").get(pk=batch.pk)
+
+
+@transaction.atomic
+def batch_draft(
+    *,
+    programme: Programme,
+    group: OperatingGroup | None,
+    month: datetime.date,
+    kind: str,
+    actor,
+) -> tuple[PaymentBatch, int]:
+    """Draft a batch of the month's approved statements and the retry list; returns it and how
+    many statements were left out because the payee has no bank account on file."""
+    _require_manager(group=group, actor=actor)
+    month = month.replace(day=1)
+    if kind not in StatementKind.values:
+        raise BatchError("지급 구분을 선택하세요.")
+    # Locked in primary-key order; a statement another draft took meanwhile is no longer
+    # approved when its lock is granted, and drops out here.
+    statements = list(
+        batch_candidates(programme=programme, group=group, month=month, kind=kind)
+        .select_for_update(of=("self",))
+        .select_related("trainee", "company")
+        .order_by("pk")
+    )
+    payable = [s for s in statements if _payee(s).bank_account]
+    if not payable:
+        raise BatchError(
+            "지급할 승인 명세가 없습니다."
+            + (
+                f" 계좌가 등록되지 않은 명세 {len(statements)}건은 제외했습니다."
+                if statements
+                else ""
+            )
+        )
+    batch = PaymentBatch(
+        programme=programme, operating_group=group, month=month, kind=kind, maker=actor
+    )
+    batch.full_clean()
+    batch.save()
+    BatchLine.objects.bulk_create(
+        BatchLine(
+            batch=batch,
+            statement=s,
+            amount_krw=s.amount_krw,
+            bank_name=_payee(s).bank_name,
+            bank_account=_payee(s).bank_account,
+            bank_holder=_payee(s).bank_holder,
+        )
+        for s in payable
+    )
+    _move_statements(
+        [s.pk for s in payable], to=StatementState.IN_BATCH, actor=actor, note=f"배치 #{batch.pk}"
+    )
+    _event(batch, "", BatchState.DRAFT, actor, f"{len(payable)}건")
+    return batch, len(statements) - len(payable)
+
+
+def batch_approve(*, batch: PaymentBatch, actor, token: str) -> PaymentBatch:
+    """Approve a drafted batch: a checker who is not the maker, with a fresh authenticator code,
+    within the budget. The money is committed in the ledger.
+
+    The code is checked before the transaction: django-otp records a wrong code (its throttle)
+    and a used one (no reuse) on the device, and a later refusal must not roll that back."""
+    _approvable(batch, actor)
+    if match_token(actor, token or "") is None:
+        raise BatchError(TOTP_REFUSED)
+    return _approve(batch, actor)
+
+
+def _approvable(batch: PaymentBatch, actor) -> None:
+    if batch.state == BatchState.APPROVED:
+        raise BatchError("이미 다른 승인자가 승인한 배치입니다. 새로 고쳐 확인하세요.")
+    if batch.state != BatchState.DRAFT:
+        raise BatchError(f"'{batch.get_state_display()}' 상태의 배치는 승인할 수 없습니다.")
+    if batch.maker_id == actor.pk:
+        raise BatchError("배치를 작성한 사람은 승인할 수 없습니다. 다른 담당자가 승인해야 합니다.")
+    _require_manager(group=batch.operating_group, actor=actor)
+
+
+@transaction.atomic
+def _approve(batch: PaymentBatch, actor) -> PaymentBatch:
+    # The batch row first: of two checkers at once, the second waits here and then finds the
+    # batch approved. Then the budget rows of the kind, so two batches cannot both spend the
+    # same remainder.
+    batch = _locked(batch)
+    _approvable(batch, actor)
+    list(
+        Budget.objects.select_for_update()
+        .filter(programme=batch.programme, kind=batch.kind)
+        .order_by("pk")
+    )
+    lines = list(batch.lines.order_by("pk"))
+    entries = _commitments(batch, lines, actor)
+    LedgerEntry.objects.bulk_create(entries)
+    batch.state, batch.checker, batch.totp_verified = BatchState.APPROVED, actor, True
+    batch.approved_at = timezone.now()
+    batch.save(update_fields=["state", "checker", "totp_verified", "approved_at"])
+    _event(batch, BatchState.DRAFT, BatchState.APPROVED, actor, "인증번호 재확인")
+    return batch
+
+
+def _commitments(batch: PaymentBatch, lines: list[BatchLine], actor) -> list[LedgerEntry]:
+    """The commit entries of the batch under the budget rule, or the refusal with the figures."""
+    left = {
+        status.source: status.remaining_krw
+        for status in ledger.budget_status(batch.programme)
+        if status.kind == batch.kind
+    }
+    total = sum(line.amount_krw for line in lines)
+    available = sum(max(left.get(source, 0), 0) for source in BUDGET_ORDER)
+    if total > available:
+        parts = ", ".join(
+            f"{FundingSource(source).label} {max(left.get(source, 0), 0):,}원"
+            for source in BUDGET_ORDER
+        )
+        raise BatchError(
+            f"예산을 넘어 승인할 수 없습니다. 배치 합계 {total:,}원, "
+            f"{StatementKind(batch.kind).label} 남은 예산 {available:,}원({parts}), "
+            f"부족액 {total - available:,}원. {BUDGET_RULE}"
+        )
+    entries = []
+    sources = iter(BUDGET_ORDER)
+    source = next(sources)
+    for line in lines:
+        due = line.amount_krw
+        while due:
+            take = min(due, max(left.get(source, 0), 0))
+            if take:
+                entries.append(
+                    LedgerEntry(
+                        programme_id=batch.programme_id,
+                        source=source,
+                        kind=batch.kind,
+                        entry_type=EntryType.COMMIT,
+                        amount_krw=take,
+                        statement_id=line.statement_id,
+                        memo=f"지급 배치 #{batch.pk} 승인",
+                        created_by=actor,
+                    )
+                )
+                left[source] -= take
+                due -= take
+            if due:
+                source = next(sources)
+    return entries
+
+
+@transaction.atomic
+def batch_cancel(*, batch: PaymentBatch, actor, note: str) -> PaymentBatch:
+    """Cancel a batch before export: its statements go back to approved, an approved batch's
+    commitments are reversed."""
+    batch = _locked(batch)
+    _require_manager(group=batch.operating_group, actor=actor)
+    if batch.state not in (BatchState.DRAFT, BatchState.APPROVED):
+        raise BatchError(
+            f"'{batch.get_state_display()}' 상태의 배치는 취소할 수 없습니다. "
+            "이체 파일을 만든 뒤에는 은행 결과를 반영해야 합니다."
+        )
+    if not note.strip():
+        raise BatchError("취소 사유를 입력하세요.")
+    ids = list(batch.lines.values_list("statement_id", flat=True))
+    # Lock the statements in primary-key order before their commitments and lines move.
+    list(Statement.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    ledger.ledger_reverse_many(
+        entries=ledger.live_commits(ids), memo=f"지급 배치 #{batch.pk} 취소", actor=actor
+    )
+    batch.lines.update(result=LineResult.CANCELLED, result_at=timezone.now())
+    _move_statements(ids, to=StatementState.APPROVED, actor=actor, note=f"배치 #{batch.pk} 취소")
+    old = batch.state
+    batch.state, batch.cancelled_at = BatchState.CANCELLED, timezone.now()
+    batch.save(update_fields=["state", "cancelled_at"])
+    _event(batch, old, BatchState.CANCELLED, actor, note.strip())
+    return batch
+
+
+@transaction.atomic
+def batch_export_mark(*, batch: PaymentBatch, actor) -> list[BatchLine]:
+    """Mark an approved batch exported, once: a second transfer file could be uploaded twice.
+    Returns its lines (with statements and payees) for the file."""
+    batch = _locked(batch)
+    _require_manager(group=batch.operating_group, actor=actor)
+    if batch.state in (BatchState.EXPORTED, BatchState.CLOSED):
+        raise BatchError(
+            "이미 이체 파일을 만든 배치입니다. 같은 배치를 다시 내보내면 이중 지급될 수 있어 "
+            "허용하지 않습니다."
+        )
+    if batch.state != BatchState.APPROVED:
+        raise BatchError(f"'{batch.get_state_display()}' 상태의 배치는 내보낼 수 없습니다.")
+    batch.state, batch.exported_at = BatchState.EXPORTED, timezone.now()
+    batch.save(update_fields=["state", "exported_at"])
+    _event(batch, BatchState.APPROVED, BatchState.EXPORTED, actor)
+    return list(
+        batch.lines.select_related("statement__trainee", "statement__company").order_by("pk")
+    )
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value or "")
+
+
+@transaction.atomic
+def batch_results_apply(
+    *, batch: PaymentBatch, rows: Iterable[BankResult], actor
+) -> dict[str, int]:
+    """Settle an exported batch from the bank's result rows: a paid line pays its statement
+    (ledger PAY entries in the sources committed), a failed line returns its statement to the
+    retry list (its commitment reversed). A row already applied the same way is skipped, so a
+    rerun of the same file changes nothing; any row that does not match its line refuses the
+    whole file. The batch closes when no line waits. Returns counts: paid, failed, skipped."""
+    batch = _locked(batch)
+    _require_manager(group=batch.operating_group, actor=actor)
+    if batch.state == BatchState.CLOSED:
+        raise BatchError("이미 모든 결과를 반영해 완료된 배치입니다.")
+    if batch.state != BatchState.EXPORTED:
+        raise BatchError("이체 파일을 만든 배치에만 은행 결과를 반영할 수 있습니다.")
+    lines = {line.pk: line for line in batch.lines.select_for_update().order_by("pk")}
+    paid, failed, skipped, errors, seen = [], [], 0, [], set()
+    for row in rows:
+        line = lines.get(row.line_id)
+        where = f"행 번호 {row.line_id}"
+        if line is None:
+            errors.append(f"{where}: 이 배치에 없는 행입니다.")
+        elif row.line_id in seen:
+            errors.append(f"{where}: 결과가 두 번 있습니다.")
+        elif row.amount_krw != line.amount_krw:
+            errors.append(
+                f"{where}: 금액 {row.amount_krw:,}원이 배치의 {line.amount_krw:,}원과 다릅니다."
+            )
+        elif _digits(row.account) != _digits(line.bank_account):
+            errors.append(f"{where}: 계좌번호가 배치의 계좌와 다릅니다.")
+        elif line.result != LineResult.PENDING:
+            if line.result != (LineResult.PAID if row.ok else LineResult.FAILED):
+                errors.append(f"{where}: 이미 '{line.get_result_display()}'로 반영된 행입니다.")
+            skipped += 1
+        else:
+            (paid if row.ok else failed).append((line, row))
+        seen.add(row.line_id)
+    if errors:
+        raise BatchError(errors)
+    now = timezone.now()
+    _settle_paid([line for line, _row in paid], batch, actor, now)
+    _settle_failed(failed, batch, actor, now)
+    if not batch.lines.filter(result=LineResult.PENDING).exists():
+        batch.state, batch.closed_at = BatchState.CLOSED, now
+        batch.save(update_fields=["state", "closed_at"])
+        _event(batch, BatchState.EXPORTED, BatchState.CLOSED, actor, "모든 행 결과 반영")
+    return {"paid": len(paid), "failed": len(failed), "skipped": skipped}
+
+
+def _settle_paid(lines: list[BatchLine], batch: PaymentBatch, actor, now) -> None:
+    if not lines:
+        return
+    ids = [line.statement_id for line in lines]
+    list(Statement.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    ledger.ledger_pay_committed(
+        entries=ledger.live_commits(ids), memo=f"지급 배치 #{batch.pk} 지급 완료", actor=actor
+    )
+    BatchLine.objects.filter(pk__in=[line.pk for line in lines]).update(
+        result=LineResult.PAID, result_at=now
+    )
+    _move_statements(ids, to=StatementState.PAID, actor=actor, note=f"배치 #{batch.pk} 지급")
+
+
+def _settle_failed(failed: list[tuple], batch: PaymentBatch, actor, now) -> None:
+    if not failed:
+        return
+    ids = [line.statement_id for line, _row in failed]
+    list(Statement.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    ledger.ledger_reverse_many(
+        entries=ledger.live_commits(ids), memo=f"지급 배치 #{batch.pk} 이체 실패", actor=actor
+    )
+    for line, row in failed:
+        line.result, line.result_at = LineResult.FAILED, now
+        line.failure_reason = (row.reason or "").strip()[:200] or "은행 결과: 실패(사유 없음)"
+    BatchLine.objects.bulk_update(
+        [line for line, _row in failed], ["result", "result_at", "failure_reason"]
+    )
+    _move_statements(
+        ids, to=StatementState.APPROVED, actor=actor, note=f"배치 #{batch.pk} 이체 실패"
+    )
