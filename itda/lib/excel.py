@@ -92,15 +92,23 @@ class UnreadableWorkbook(ValueError):
     """An uploaded xlsx that is refused before or while it is read; the message is Korean."""
 
 
-def open_uploaded_workbook(file: str | IO[bytes]):
-    """A read-only openpyxl workbook of an untrusted upload, after the archive checks above."""
+def open_uploaded_workbook(
+    file: str | IO[bytes],
+    *,
+    max_part_bytes: int = MAX_PART_BYTES,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+):
+    """A read-only openpyxl workbook of an untrusted upload, after the archive checks above.
+
+    The size limits fit the imports; a caller that accepts a longer list (a bank's result file)
+    passes its own, and the markup scan still bounds the parse."""
     try:
         archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise UnreadableWorkbook(NOT_XLSX) from None
     with archive:
         try:
-            _check_archive(archive)
+            _check_archive(archive, max_part_bytes, max_unpacked_bytes)
         except UnreadableWorkbook:
             raise
         except Exception:  # a damaged or encrypted member: zlib, CRC, NotImplementedError, …
@@ -133,12 +141,12 @@ def uploaded_rows(workbook, *, max_col: int) -> Iterator[tuple[int, tuple]]:
         yield row
 
 
-def _check_archive(archive: zipfile.ZipFile) -> None:
+def _check_archive(archive: zipfile.ZipFile, max_part_bytes: int, max_unpacked_bytes: int) -> None:
     parts = archive.infolist()
-    if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
+    if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > max_unpacked_bytes:
         raise UnreadableWorkbook(TOO_BIG)
     for part in parts:
-        if part.file_size > MAX_PART_BYTES and not part.is_dir():
+        if part.file_size > max_part_bytes and not part.is_dir():
             raise UnreadableWorkbook(TOO_BIG)
     for part in parts:
         if not part.is_dir():
