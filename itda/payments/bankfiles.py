@@ -337,7 +337,7 @@ def _split_sheet(xml: str) -> tuple[str, str]:
 
 
 def _rows_xml(rows: Iterable[list[Cell]], style_ids: dict[str, int]) -> Iterator[str]:
-    """SpreadsheetML of ``rows``, a thousand rows a chunk; strings inline, as openpyxl writes them."""
+    """SpreadsheetML of ``rows``, a thousand rows a chunk; strings inline, as openpyxl has them."""
     letters = [get_column_letter(n) for n in range(1, 27)]
     chunk = []
     for number, row in enumerate(rows, 1):
@@ -432,9 +432,8 @@ def _rows_of(data: bytes) -> Iterator[tuple[int, Sequence]]:
             "예전 Excel(.xls) 형식은 읽지 못합니다. Excel에서 'Excel 통합 문서(*.xlsx)'로 "
             "저장하거나 CSV로 내려받아 올려 주세요."
         )
-    if b"\x00" in data:
-        raise BankFileError(excel.NOT_XLSX)
-    for encoding in ("utf-8-sig", "cp949"):
+    # NUL is in no text a bank exports (UTF-16 has it, and every binary format).
+    for encoding in ("utf-8-sig", "cp949") if b"\x00" not in data else ():
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
@@ -542,7 +541,8 @@ def _result_rows(rows: Iterable[tuple[int, Sequence]]) -> list[ResultRow]:
         results.append(ResultRow(line_id, account, amount, result in _OK, reason))
     if not columns:
         raise BankFileError(
-            f"처음 {HEADER_SEARCH_ROWS}행 안에서 순번·계좌번호·금액·처리결과 머리글을 찾지 못했습니다."
+            f"처음 {HEADER_SEARCH_ROWS}행 안에서 순번·계좌번호·금액·처리결과 머리글을 "
+            "찾지 못했습니다."
         )
     if not results and not problems:
         problems.append("결과 파일에 처리 내역이 없습니다.")
