@@ -246,7 +246,7 @@ def settlement_workbook(title: str, lines: list[SettlementLine]) -> bytes:
         [],
         [(h, "head") for h in SETTLEMENT_HEADERS],
     ]
-    body = (
+    body = [
         [
             (number, "int"),
             (excel.safe_cell(line.payee), None),
@@ -256,7 +256,7 @@ def settlement_workbook(title: str, lines: list[SettlementLine]) -> bytes:
             (excel.safe_cell(line.evidence), None),
         ]
         for number, line in enumerate(lines, 1)
-    )
+    ]
     foot = [[("합계", "total"), None, None, None, (total, "total_won"), None]]
     return _xlsx("집행내역", (8, 24, 14, 16, 14, 30), head, body, foot)
 
@@ -281,7 +281,7 @@ def _xlsx(
     sheet: str,
     widths: Sequence[int],
     head: list[list[Cell]],
-    body: Iterable[list[Cell]],
+    body: list[list[Cell]],
     foot: list[list[Cell]],
 ) -> bytes:
     """One sheet of rows of (value, style name) cells, frozen below ``head``.
@@ -316,7 +316,8 @@ def _xlsx(
             if info.filename != _SHEET_PART:
                 target.writestr(info, data, zipfile.ZIP_DEFLATED)
                 continue
-            before, after = _split_sheet(data.decode())
+            dimension = f"A1:{get_column_letter(len(widths))}{len(head) + len(body) + len(foot)}"
+            before, after = _split_sheet(data.decode(), dimension)
             with target.open(_SHEET_PART, "w", force_zip64=True) as part:
                 part.write(before.encode())
                 for chunk in _rows_xml(chain(head, body, foot), style_ids):
@@ -325,9 +326,10 @@ def _xlsx(
     return out.getvalue()
 
 
-def _split_sheet(xml: str) -> tuple[str, str]:
-    """The sheet's XML before and after its rows, without the (now wrong) dimension."""
-    xml = re.sub(r"<dimension [^>]*/>", "", xml, count=1)
+def _split_sheet(xml: str, dimension: str) -> tuple[str, str]:
+    """The sheet's XML before and after its rows, its dimension set to the rows' (a reader
+    without it, openpyxl's read-only mode among them, reads the whole sheet once to find it)."""
+    xml = re.sub(r"<dimension [^>]*/>", f'<dimension ref="{dimension}"/>', xml, count=1)
     if "<sheetData/>" in xml:
         before, after = xml.split("<sheetData/>", 1)
     else:
@@ -371,7 +373,7 @@ MAX_RESULT_UNPACKED_BYTES = 128 * 1024 * 1024
 MAX_RESULT_ROWS = MAX_LINES
 # The header row is looked for this far down: banks put a title block above it.
 HEADER_SEARCH_ROWS = 10
-_RESULT_MAX_COLUMNS = 40
+_RESULT_MAX_COLUMNS = 20  # openpyxl pads every row to this width
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,8 @@ def test_every_bank_name_of_the_demo_and_the_factories_has_a_code():
 
 def test_the_header_total_is_written_and_equals_the_sum_of_the_lines():
     lines = _lines()
-    ws = _sheet(transfer_workbook("2026년 12월 지급", lines))
+    content = transfer_workbook("2026년 12월 지급", lines)
+    ws = _sheet(content)
     assert ws["A1"].value == "2026년 12월 지급"
     assert (ws["A2"].value, ws["B2"].value) == ("건수", 3)
     assert (ws["A3"].value, ws["B3"].value) == ("총금액", 2_523_450)
@@ -116,6 +117,9 @@ def test_the_header_total_is_written_and_equals_the_sum_of_the_lines():
     amounts = [ws.cell(row=HEADER_ROW + n, column=4).value for n in range(1, 4)]
     assert amounts == [400_000, 2_000_000, 123_450] and sum(amounts) == ws["B3"].value
     assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
+    # The stated size lets a streaming reader skip a pass over the sheet to find it.
+    stated = load_workbook(io.BytesIO(content), read_only=True).active.calculate_dimension()
+    assert stated == f"A1:F{HEADER_ROW + 3}"
 
 
 def test_bank_code_and_account_are_text_cells_of_digits_only():
