@@ -373,7 +373,7 @@ MAX_RESULT_UNPACKED_BYTES = 128 * 1024 * 1024
 MAX_RESULT_ROWS = MAX_LINES
 # The header row is looked for this far down: banks put a title block above it.
 HEADER_SEARCH_ROWS = 10
-_RESULT_MAX_COLUMNS = 20  # openpyxl pads every row to this width
+_RESULT_MAX_COLUMNS = 40
 
 
 @dataclass(frozen=True)
@@ -420,15 +420,14 @@ def parse_result_file(data: bytes) -> list[ResultRow]:
 def _rows_of(data: bytes) -> Iterator[tuple[int, Sequence]]:
     """(row number, cell values) of the file's first sheet, or of the CSV."""
     if data.startswith(b"PK"):
-        try:
-            workbook = excel.open_uploaded_workbook(
+        return _korean_errors(
+            excel.stream_uploaded_rows(
                 io.BytesIO(data),
+                max_col=_RESULT_MAX_COLUMNS,
                 max_part_bytes=MAX_RESULT_UNPACKED_BYTES,
                 max_unpacked_bytes=MAX_RESULT_UNPACKED_BYTES,
             )
-        except excel.UnreadableWorkbook as refused:
-            raise BankFileError(str(refused)) from None
-        return _guarded(excel.uploaded_rows(workbook, max_col=_RESULT_MAX_COLUMNS), workbook)
+        )
     if data.startswith(_XLS_MAGIC):
         raise BankFileError(
             "예전 Excel(.xls) 형식은 읽지 못합니다. Excel에서 'Excel 통합 문서(*.xlsx)'로 "
@@ -446,14 +445,12 @@ def _rows_of(data: bytes) -> Iterator[tuple[int, Sequence]]:
     )
 
 
-def _guarded(rows: Iterator[tuple[int, tuple]], workbook) -> Iterator[tuple[int, tuple]]:
-    """The sheet's rows; a sheet that breaks half way is a Korean error, and the file is closed."""
+def _korean_errors(rows: Iterator[tuple[int, tuple]]) -> Iterator[tuple[int, tuple]]:
+    """The sheet's rows; a file refused on the way (it is checked lazily) is a BankFileError."""
     try:
         yield from rows
     except excel.UnreadableWorkbook as refused:
         raise BankFileError(str(refused)) from None
-    finally:
-        workbook.close()
 
 
 def _text(value) -> str:
