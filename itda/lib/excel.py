@@ -293,13 +293,14 @@ def _sheet_rows(archive, part: str, shared: list[str], max_col: int) -> Iterator
     number = column = 0
     with archive.open(part) as stream:
         for _, element in ElementTree.iterparse(stream):  # noqa: S314
-            tag = _local(element.tag)
-            if tag == "c":
+            tag = element.tag
+            name = tag[tag.rfind("}") + 1 :]  # _local, inline: this runs for every element
+            if name == "c":
                 ref = element.get("r")
                 column = _column(ref) if ref else column + 1
                 if column <= max_col:
-                    cells[column] = _cell_value(element, shared)
-            elif tag == "row":
+                    cells[column] = _cell_value(element, tag[:-1], shared)
+            elif name == "row":
                 number = int(element.get("r") or number + 1)
                 values = tuple(cells.get(c) for c in range(1, max(cells, default=0) + 1))
                 if any(v is not None and v != "" for v in values):
@@ -309,13 +310,13 @@ def _sheet_rows(archive, part: str, shared: list[str], max_col: int) -> Iterator
                 element.clear()
 
 
-def _cell_value(cell, shared: list[str]):
+def _cell_value(cell, namespace: str, shared: list[str]):
     kind = cell.get("t", "n")
     if kind == "inlineStr":
-        inline = next((c for c in cell if _local(c.tag) == "is"), None)
+        inline = cell.find(namespace + "is")
         return None if inline is None else _text_of(inline)
-    raw = next((c.text for c in cell if _local(c.tag) == "v"), None)
-    if raw is None:
+    raw = cell.findtext(namespace + "v")
+    if not raw:
         return None
     if kind == "s":
         return shared[int(raw)]
