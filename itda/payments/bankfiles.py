@@ -199,21 +199,11 @@ def transfer_workbook(title: str, lines: list[TransferLine]) -> bytes:
     as text cells of digits only. Refuses the whole file if one line is wrong."""
     body = _transfer_rows(lines)
     total = sum(line.amount_krw for line in lines)
-    head = [
-        [(title, "title")],
-        [("건수", "label"), (len(lines), "int")],
-        [("총금액", "label"), (total, "won")],
-        [
-            (
-                f"{DEFAULT_NOTE}: 열 배치는 itda 양식입니다. 통장표시는 한글 "
-                f"{PASSBOOK_MEMO_WIDTH // 2}자(영문·숫자 {PASSBOOK_MEMO_WIDTH}자)까지 남기고 "
-                "잘랐습니다. 업로드 전 은행 양식과 맞춰 보세요.",
-                "note",
-            )
-        ],
-        [],
-        [(h, "head") for h in TRANSFER_HEADERS],
-    ]
+    note = (
+        f"열 배치는 itda 양식입니다. 통장표시는 한글 {PASSBOOK_MEMO_WIDTH // 2}자(영문·숫자 "
+        f"{PASSBOOK_MEMO_WIDTH}자)까지 남기고 잘랐습니다. 업로드 전 은행 양식과 맞춰 보세요."
+    )
+    head = _head(title, len(lines), ("총금액", total), note, TRANSFER_HEADERS)
     return _xlsx("이체", (8, 10, 20, 14, 16, 18), head, body, [])
 
 
@@ -232,20 +222,11 @@ def settlement_workbook(title: str, lines: list[SettlementLine]) -> bytes:
     ]
     _refuse(problems)
     total = sum(line.amount_krw for line in lines)
-    head = [
-        [(title, "title")],
-        [("건수", "label"), (len(lines), "int")],
-        [("집행금액 합계", "label"), (total, "won")],
-        [
-            (
-                f"{DEFAULT_NOTE}: e나라도움 집행 내역의 열 배치는 itda가 정한 것입니다. "
-                "집행일자와 비목 코드는 e나라도움 등록 화면에서 확인하세요.",
-                "note",
-            )
-        ],
-        [],
-        [(h, "head") for h in SETTLEMENT_HEADERS],
-    ]
+    note = (
+        "e나라도움 집행 내역의 열 배치는 itda가 정한 것입니다. "
+        "집행일자와 비목 코드는 e나라도움 등록 화면에서 확인하세요."
+    )
+    head = _head(title, len(lines), ("집행금액 합계", total), note, SETTLEMENT_HEADERS)
     body = [
         [
             (number, "int"),
@@ -259,6 +240,20 @@ def settlement_workbook(title: str, lines: list[SettlementLine]) -> bytes:
     ]
     foot = [[("합계", "total"), None, None, None, (total, "total_won"), None]]
     return _xlsx("집행내역", (8, 24, 14, 16, 14, 30), head, body, foot)
+
+
+def _head(
+    title: str, count: int, total: tuple[str, int], note: str, headers: Sequence[str]
+) -> list[list[Cell]]:
+    """The block above the lines: title, count, total, the itda 기본값 note, the column names."""
+    return [
+        [(title, "title")],
+        [("건수", "label"), (count, "int")],
+        [(total[0], "label"), (total[1], "won")],
+        [(f"{DEFAULT_NOTE}: {note}", "note")],
+        [],
+        [(h, "head") for h in headers],
+    ]
 
 
 _STYLES = {
