@@ -1,7 +1,7 @@
 """Bank files of a payment batch: the bulk-transfer workbook operators upload to corporate
 banking, the settlement workbook (e나라도움 집행 내역), and the bank's result file read back.
 
-Pure: plain data in, bytes out and back; no database, no clock. Bad input raises
+Pure: plain data in, bytes out and back; no database. Bad input raises
 ``BankFileError`` (a Korean ``ValidationError`` naming the lines or rows) and nothing is written.
 """
 
@@ -472,14 +472,15 @@ def _find_columns(row: Sequence) -> dict[str, int]:
 
 
 def _whole_number(value) -> int | None:
-    """An integer cell or a text of digits with thousands separators; None for anything else."""
+    """An integer cell or a text of digits (thousands separators and a trailing 원 allowed);
+    None for anything else."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
-    text = _text(value).replace(",", "")
+    text = _text(value).replace(",", "").removesuffix("원")
     return int(text) if re.fullmatch(r"-?\d+", text) else None
 
 
