@@ -193,11 +193,12 @@ def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
 
 # --- A long list read straight from the sheet's XML ---------------------------------------------
 #
-# openpyxl's read-only mode builds objects per cell (rich-text objects for every inline string,
-# as openpyxl itself writes them) and reads a sheet twice when it states no size: 100,000 rows of
-# 8 columns took it 13.5 s of CPU, 5.8 s with shared strings. ``stream_uploaded_rows`` reads the
-# values alone from the same checked archive: 4.3 s for either (bench/bankfiles.py). Every part
-# has passed ``_scan_part`` first, so no DOCTYPE or entity (what defusedxml guards) reaches it.
+# openpyxl's read-only mode builds objects per cell (a rich-text object for every inline string,
+# the way openpyxl itself writes strings) and reads a sheet twice when it states no size: 100,000
+# rows of 8 columns as openpyxl writes them took it 11-15 s of CPU (past READ_SECONDS on the busy
+# machine), 5.8 s with shared strings as Excel writes them. ``stream_uploaded_rows`` reads the
+# values alone from the same checked archive: 4.8 s and 4.3 s (bench/bankfiles.py's file). Every
+# part has passed ``_scan_part`` first, so no DOCTYPE or entity (what defusedxml guards) reaches it.
 
 
 def stream_uploaded_rows(
