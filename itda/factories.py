@@ -142,7 +142,7 @@ class TraineeFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"trainee{n}@example.kr")
     address = "서울특별시 강남구 테헤란로 1"
     education = Education.UNIVERSITY
-    bank_name = "테스트은행"
+    bank_name = "신한은행"
     bank_account = "110-999-123456"
     bank_holder = factory.LazyAttribute(lambda o: o.name if o.bank_account else "")
 

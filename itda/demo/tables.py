@@ -146,7 +146,8 @@ MAJORS_TRACK2 = {
 TRACK2_SHARE = 80 / 480  # 400 : 80 places
 
 # Fictional banks: demo account numbers must never look like a real person's account.
-DEMO_BANKS = ["가람은행", "누리은행", "다온은행", "바름은행", "새솔은행", "한울은행"]
+# Real banks (six, so the demo draws stay the same): transfer files need their 금융결제원 codes.
+DEMO_BANKS = ["KB국민은행", "신한은행", "우리은행", "하나은행", "NH농협은행", "카카오뱅크"]
 
 # Evaluators: (affiliation, region short name, positions).
 UNIVERSITIES = [
