@@ -60,6 +60,15 @@ def _pct(rate: Decimal) -> str:
     return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
 
 
+def _exact(numerator: int, denominator: int) -> str:
+    """numerator ÷ denominator written to two decimals, cut (not rounded), with "…" when the
+    division goes on: the figure people check before the cuts."""
+    whole, rest = divmod(numerator, denominator)
+    cents, more = divmod(rest * 100, denominator)
+    text = f"{whole:,}" if not cents and not more else f"{whole:,}.{cents:02d}"
+    return text + ("…" if more else "")
+
+
 def rate_meets(credited: int, planned: int, min_rate: Decimal | str) -> bool:
     """credited / planned ≥ min_rate, compared exactly: 79.9% fails an 80% rule."""
     return planned > 0 and Decimal(credited) >= Decimal(min_rate) * planned
@@ -104,7 +113,9 @@ def internship_month(
 ) -> Result:
     """One internship month (to the intern or the company): the monthly amount for the days
     counted — ``min(attendance, scheduled)`` — over the month's working days, cut to 10 won
-    (국고금 관리법 제47조①). A full month fully attended is exactly the monthly amount."""
+    (국고금 관리법 제47조①). A full month fully attended is exactly the monthly amount; a partial
+    month, an absence or a part-week agreement is paid in proportion (itda 기본값; 근로기준법
+    제18조's pro-rata rule for part-time work is the precedent)."""
     if working_days <= 0:
         raise ValueError("working_days must be positive")
     counted = max(0, min(attendance_days, scheduled_days))
@@ -118,8 +129,9 @@ def internship_month(
         ),
         Step(
             "prorated",
-            f"{monthly_krw:,}원 × {counted}일 ÷ 근무일 {working_days}일 = {whole:,}원"
-            + (" (원 미만 버림)" if product % working_days else ""),
+            f"{monthly_krw:,}원 × {counted}일 ÷ {working_days}일(그 달 근무일) = "
+            f"{_exact(product, working_days)}원"
+            + (f" → 원 미만 버림 {whole:,}원" if product % working_days else ""),
             whole,
         ),
     ]

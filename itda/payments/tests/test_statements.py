@@ -178,7 +178,7 @@ def test_internship_months_from_approved_mentor_reports(
     august, september = _statements(trainee=trainee, kind="internship_allowance")
     assert (august.amount_krw, september.amount_krw) == (2_000_000, 1_300_000)
     steps = september.arithmetic["items"][0]["steps"]
-    assert steps[1]["text"] == "2,000,000원 × 13일 ÷ 근무일 20일 = 1,300,000원"
+    assert steps[1]["text"] == "2,000,000원 × 13일 ÷ 20일(그 달 근무일) = 1,300,000원"
     # The same month to the company when the agreement names it.
     Internship.objects.filter(pk=ojt_internship.pk).update(payee="company")
     statements_compute(programme=programme, month=AUG, kind="wage_support")
