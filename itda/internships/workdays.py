@@ -106,6 +106,17 @@ def scheduled_days(
     return chosen
 
 
+@lru_cache(maxsize=4096)
+def scheduled_count(
+    month: datetime.date, *, starts_on: datetime.date, ends_on: datetime.date, days_per_week: int
+) -> int:
+    """How many scheduled days the internship has in ``month``; cached, as the internships of
+    one start wave share their dates (a month's statements ask for every intern)."""
+    return len(
+        scheduled_days(month, starts_on=starts_on, ends_on=ends_on, days_per_week=days_per_week)
+    )
+
+
 @dataclass(frozen=True)
 class MonthlyAmount:
     """One month's calendar facts and the engine's amount for them, to show on a page

@@ -267,7 +267,9 @@ class Statement(models.Model):
         related_name="statements",
         verbose_name="사업단",
     )
+    # What is paid (net of withholding); the gross is what the per-person cap counts.
     amount_krw = models.IntegerField("금액(원)")
+    gross_krw = models.IntegerField("원천징수 전 금액(원)", default=0)
     arithmetic = models.JSONField("산정 내역")
     rule_version = models.CharField("산정 규칙 버전", max_length=40)
     state = models.CharField(

@@ -10,15 +10,15 @@ clawback), linked to the statement it corrects."""
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from itda.internships import ojt, workdays
+from itda.internships import workdays
 from itda.internships.models import OjtReport, OjtReportKind, OjtReportState
 from itda.lib.korean import josa
 from itda.payments import engine
@@ -49,7 +49,21 @@ class _Due:
     period_start: datetime.date
     period_end: datetime.date
     amount_krw: int = 0
+    gross_krw: int = 0
     items: list[dict] = field(default_factory=list)
+
+    def add(self, result: engine.Result, **refs) -> None:
+        self.amount_krw += result.amount_krw
+        self.gross_krw += result.gross_krw
+        self.items.append({**refs, **result.as_record()})
+
+    def record(self) -> dict:
+        return {
+            "amount_krw": self.amount_krw,
+            "gross_krw": self.gross_krw,
+            "rule_version": engine.RULE_VERSION,
+            "items": self.items,
+        }
 
 
 def _next_month(month: datetime.date) -> datetime.date:
@@ -69,9 +83,18 @@ def _lock(programme_id: int, month: datetime.date, kind: str) -> None:
         )
 
 
+def _periods(kind: str, month: datetime.date) -> dict:
+    """The statements of ``kind`` that belong to ``month``: a training unit period by the month
+    it ended in, an internship month by its first day."""
+    if kind == StatementKind.TRAINING_ALLOWANCE:
+        return {"period_end__gt": month, "period_end__lte": _next_month(month)}
+    return {"period_start": month}
+
+
 def _training_dues(programme: Programme, month: datetime.date) -> dict[tuple, _Due]:
     """The training allowance of every unit period that ended in ``month`` with all its
-    sessions held, one per person and period."""
+    sessions held, one per person and period (one query; the engine recomputes each line and
+    must agree with it)."""
     lines = (
         AllowanceLine.objects.filter(
             enrollment__cohort__course__operating_group__programme=programme,
@@ -79,42 +102,52 @@ def _training_dues(programme: Programme, month: datetime.date) -> dict[tuple, _D
             period_end__gt=month,
             period_end__lte=_next_month(month),
         )
-        .select_related("rule", "enrollment__cohort__course")
         .order_by("pk")
+        .values_list(
+            "pk",
+            "rule__amount_krw",
+            "rule__full_rate",
+            "rule__shortfall",
+            "credited",
+            "planned",
+            "ineligible",
+            "uncapped_krw",
+            "cap_krw",
+            "prior_krw",
+            "amount_krw",
+            "enrollment__trainee_id",
+            "enrollment__cohort__course__operating_group_id",
+            "period_start",
+            "period_end",
+        )
     )
     dues = {}
-    for line in lines:
+    for (pk, rate_amount, full_rate, shortfall, credited, planned, ineligible, uncapped, cap,
+         prior, amount, trainee_id, group_id, start, end) in lines:  # fmt: skip
         by_rule = engine.training_allowance(
-            amount_krw=line.rule.amount_krw,
-            full_rate=line.rule.full_rate,
-            shortfall=line.rule.shortfall,
-            credited=line.credited,
-            planned=line.planned,
-            employed=line.ineligible == "employed",
+            amount_krw=rate_amount,
+            full_rate=full_rate,
+            shortfall=shortfall,
+            credited=credited,
+            planned=planned,
+            employed=ineligible == "employed",
         )
-        capped = engine.apply_cap(
-            by_rule.amount_krw, cap_krw=line.cap_krw, prior_krw=line.prior_krw
+        capped = engine.apply_cap(by_rule.amount_krw, cap_krw=cap, prior_krw=prior)
+        if (by_rule.amount_krw, capped.amount_krw) != (uncapped, amount):
+            raise EngineMismatch(f"allowance line {pk}")
+        result = engine.payable(
+            by_rule, cap_krw=cap, prior_krw=prior, income_class=programme.income_class
         )
-        if (by_rule.amount_krw, capped.amount_krw) != (line.uncapped_krw, line.amount_krw):
-            raise EngineMismatch(f"allowance line {line.pk}")
-        result = engine.payable(by_rule, cap_krw=line.cap_krw, prior_krw=line.prior_krw)
-        key = (line.enrollment.trainee_id, None, line.period_start)
-        due = _Due(
-            group_id=line.enrollment.cohort.course.operating_group_id,
-            period_start=line.period_start,
-            period_end=line.period_end,
-        )
-        due.amount_krw = result.amount_krw
-        due.items.append({"allowance_line": line.pk, **result.as_record()})
-        dues[key] = due
+        due = dues[(trainee_id, None, start)] = _Due(group_id, start, end)
+        due.add(result, allowance_line=pk)
     return dues
 
 
 def _internship_dues(programme: Programme, month: datetime.date, kind: str) -> dict[tuple, _Due]:
     """The month's internship money from approved mentor reports, to whoever each internship
     names (``Internship.payee``): the intern, or the company (one statement for all its
-    interns). The per-person cap (internship months × the monthly amount) counts the person's
-    earlier statements of the kind in the programme."""
+    interns). The per-person cap (internship months × the monthly amount) counts the gross of
+    the person's earlier statements of the kind in the programme. Two queries."""
     payee = next(p for p, k in PAYEE_KIND.items() if k == kind)
     reports = (
         OjtReport.objects.filter(
@@ -125,8 +158,19 @@ def _internship_dues(programme: Programme, month: datetime.date, kind: str) -> d
             month=month,
             internship__monthly_amount_krw__isnull=False,
         )
-        .select_related("internship__placement__position")
         .order_by("internship__placement__trainee_id", "pk")
+        .values_list(
+            "pk",
+            "attendance_days",
+            "internship_id",
+            "internship__monthly_amount_krw",
+            "internship__starts_on",
+            "internship__ends_on",
+            "internship__days_per_week",
+            "internship__placement__trainee_id",
+            "internship__placement__position__company_id",
+            "internship__placement__operating_group_id",
+        )
     )
     cap = None
     if programme.internship_months_max and programme.internship_allowance_monthly_krw:
@@ -136,32 +180,57 @@ def _internship_dues(programme: Programme, month: datetime.date, kind: str) -> d
             programme=programme, kind=kind, period_start__lt=month, trainee__isnull=False
         )
         .values_list("trainee")
-        .annotate(total=Sum("amount_krw"))
+        .annotate(total=Sum("gross_krw"))
     )
     working = len(workdays.month_working_days(month))
     dues: dict[tuple, _Due] = {}
-    for report in reports:
-        internship = report.internship
-        placement = internship.placement
+    for (pk, attendance, internship_id, monthly, starts_on, ends_on, per_week, trainee_id,
+         company_id, group_id) in reports:  # fmt: skip
+        scheduled = workdays.scheduled_count(
+            month, starts_on=starts_on, ends_on=ends_on, days_per_week=per_week
+        )
         by_rule = engine.internship_month(
-            monthly_krw=internship.monthly_amount_krw,
-            attendance_days=report.attendance_days or 0,
-            scheduled_days=len(ojt.scheduled(internship, month)),
+            monthly_krw=monthly,
+            attendance_days=attendance or 0,
+            scheduled_days=scheduled,
             working_days=working,
         )
-        person_prior = prior.get(placement.trainee_id, 0)
-        result = engine.payable(by_rule, cap_krw=cap, prior_krw=person_prior)
-        prior[placement.trainee_id] = person_prior + result.amount_krw
-        if payee == InternshipPayee.INTERN:
-            key = (placement.trainee_id, None, month)
-        else:
-            key = (None, placement.position.company_id, month)
-        due = dues.setdefault(key, _Due(placement.operating_group_id, month, _next_month(month)))
-        due.amount_krw += result.amount_krw
-        due.items.append(
-            {"ojt_report": report.pk, "internship": internship.pk, **result.as_record()}
+        person_prior = prior.get(trainee_id, 0)
+        result = engine.payable(
+            by_rule, cap_krw=cap, prior_krw=person_prior, income_class=programme.income_class
         )
+        prior[trainee_id] = person_prior + result.gross_krw
+        key = (
+            (trainee_id, None, month)
+            if payee == InternshipPayee.INTERN
+            else (None, company_id, month)
+        )
+        due = dues.setdefault(key, _Due(group_id, month, _next_month(month)))
+        due.add(result, ojt_report=pk, internship=internship_id)
     return dues
+
+
+_INSERT = """
+INSERT INTO payments_statement (programme_id, kind, state, rule_version, computed_at, created_at,
+                      trainee_id, company_id, period_start, period_end, operating_group_id,
+                      amount_krw, gross_krw, arithmetic, corrects_id)
+SELECT %s, %s, %s, %s, %s, %s, v.*
+FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[], %s::bigint[], %s::int[],
+            %s::int[], %s::jsonb[], %s::bigint[]) AS v
+"""
+# Only drafts whose amount or arithmetic changed are written (and counted).
+_UPDATE = """
+UPDATE payments_statement s
+SET amount_krw = v.amount, gross_krw = v.gross, arithmetic = v.arithmetic,
+    rule_version = %s, computed_at = %s
+FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::jsonb[]) AS v(id, amount, gross, arithmetic)
+WHERE s.id = v.id
+  AND (s.amount_krw, s.gross_krw, s.arithmetic) IS DISTINCT FROM (v.amount, v.gross, v.arithmetic)
+"""
+
+
+def _columns(rows: list[tuple], width: int) -> list[list]:
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
 
 
 @transaction.atomic
@@ -169,83 +238,88 @@ def statements_compute(
     *, programme: Programme, month: datetime.date, kind: str, now=None
 ) -> dict[str, int]:
     """Compute the month's statements of ``kind`` for the programme, under the computation's
-    advisory lock. Returns counts: created, updated, corrections, removed, unchanged."""
+    advisory lock, set-based: the facts in one or two queries, the engine per payee in memory,
+    then one INSERT for the new statements, one UPDATE for the changed drafts and one DELETE
+    for the drafts no longer due. Returns counts: created, updated, corrections, removed,
+    unchanged."""
     month = month.replace(day=1)
     now = now or timezone.now()
     _lock(programme.pk, month, kind)
     if kind == StatementKind.TRAINING_ALLOWANCE:
         dues = _training_dues(programme, month)
-        periods = {"period_end__gt": month, "period_end__lte": _next_month(month)}
     else:
         dues = _internship_dues(programme, month, kind)
-        periods = {"period_start": month}
-    existing = (
+    existing = list(
         Statement.objects.select_for_update()
-        .filter(programme=programme, kind=kind, **periods)
+        .filter(programme=programme, kind=kind, **_periods(kind, month))
         .order_by("pk")
-    )
+        .values_list(
+            "pk", "trainee_id", "company_id", "period_start", "state", "corrects_id",
+            "amount_krw", "gross_krw",
+        )
+    )  # fmt: skip
     originals = {
-        (s.trainee_id, s.company_id, s.period_start): s for s in existing if s.corrects_id is None
+        (t, c, p): (pk, state, (amount, gross))
+        for pk, t, c, p, state, corrects, amount, gross in existing
+        if not corrects
     }
-    corrections = defaultdict(list)
-    for s in existing:
-        if s.corrects_id is not None:
-            corrections[s.corrects_id].append(s)
+    corrected = {row[5] for row in existing if row[5]}
     counts = dict.fromkeys(("created", "updated", "corrections", "removed", "unchanged"), 0)
+    new, drafts = [], []
     for key, due in dues.items():
-        record = {
-            "amount_krw": due.amount_krw,
-            "rule_version": engine.RULE_VERSION,
-            "items": due.items,
-        }
-        statement = originals.get(key)
-        if statement is None:
-            Statement.objects.create(
-                programme=programme,
-                kind=kind,
-                trainee_id=key[0],
-                company_id=key[1],
-                period_start=due.period_start,
-                period_end=due.period_end,
-                operating_group_id=due.group_id,
-                amount_krw=due.amount_krw,
-                arithmetic=record,
-                rule_version=engine.RULE_VERSION,
-                computed_at=now,
-            )
-            counts["created"] += 1
-        elif statement.state == StatementState.DRAFT:
-            if (statement.amount_krw, statement.arithmetic) == (due.amount_krw, record):
-                counts["unchanged"] += 1
-                continue
-            statement.amount_krw, statement.arithmetic = due.amount_krw, record
-            statement.rule_version, statement.computed_at = engine.RULE_VERSION, now
-            statement.save(
-                update_fields=["amount_krw", "arithmetic", "rule_version", "computed_at"]
-            )
-            counts["updated"] += 1
+        record = json.dumps(due.record(), ensure_ascii=False)
+        pk, state, amounts = originals.get(key, (None, None, None))
+        if pk is None:
+            new.append((*key[:2], due.period_start, due.period_end, due.group_id,
+                        due.amount_krw, due.gross_krw, record, None))  # fmt: skip
+        elif state == StatementState.DRAFT:
+            drafts.append((pk, due.amount_krw, due.gross_krw, record))
+        elif pk in corrected or (due.amount_krw, due.gross_krw) != amounts:
+            counts[_correct(pk, due, now)] += 1
         else:
-            counts[_correct(statement, corrections[statement.pk], due, record, now)] += 1
-    for key, statement in originals.items():
-        if key not in dues and statement.state == StatementState.DRAFT:
-            statement.delete()
-            counts["removed"] += 1
+            counts["unchanged"] += 1
+    gone = [
+        pk
+        for key, (pk, state, _amounts) in originals.items()
+        if key not in dues and state == StatementState.DRAFT
+    ]
+    with connection.cursor() as cursor:
+        if new:
+            head = [programme.pk, kind, StatementState.DRAFT, engine.RULE_VERSION, now, now]
+            cursor.execute(_INSERT, head + _columns(new, 9))
+        if drafts:
+            cursor.execute(_UPDATE, [engine.RULE_VERSION, now, *_columns(drafts, 4)])
+            counts["updated"] = cursor.rowcount
+        if gone:
+            Statement.objects.filter(pk__in=gone, state=StatementState.DRAFT).delete()
+    counts["created"] = len(new)
+    counts["unchanged"] += len(drafts) - counts["updated"]
+    counts["removed"] += len(gone)
     return counts
 
 
-def _correct(statement, corrections, due, record, now) -> str:
-    """An approved statement whose facts changed: a draft correction for the difference."""
-    settled = statement.amount_krw + sum(
-        c.amount_krw for c in corrections if c.state == StatementState.APPROVED
+def _settled(pk: int) -> tuple[int, int]:
+    """What an approved statement and its approved (or paid) corrections come to: net, gross."""
+    rows = Statement.objects.filter(Q(pk=pk) | Q(corrects_id=pk)).exclude(
+        state=StatementState.DRAFT, corrects_id=pk
     )
-    draft = next((c for c in corrections if c.state == StatementState.DRAFT), None)
-    delta = due.amount_krw - settled
+    totals = rows.aggregate(net=Sum("amount_krw"), gross=Sum("gross_krw"))
+    return totals["net"], totals["gross"]
+
+
+def _correct(pk: int, due: _Due, now) -> str:
+    """An approved statement whose facts changed (or that has a correction): a draft correction
+    for the difference, kept in step with the facts."""
+    statement = Statement.objects.get(pk=pk)
+    settled, settled_gross = _settled(pk)
+    draft = statement.corrections.filter(state=StatementState.DRAFT).first()
+    delta, gross_delta = due.amount_krw - settled, due.gross_krw - settled_gross
     if delta == 0:
         if draft is not None:
             draft.delete()
             return "removed"
         return "unchanged"
-    record = {**record, "corrects": statement.pk, "settled_krw": settled, "delta_krw": delta}
+    record = {**due.record(), "corrects": pk, "settled_krw": settled, "delta_krw": delta}
     if draft is None:
         Statement.objects.create(
             programme_id=statement.programme_id,
@@ -256,16 +330,18 @@ def _correct(statement, corrections, due, record, now) -> str:
             period_end=statement.period_end,
             operating_group_id=statement.operating_group_id,
             amount_krw=delta,
+            gross_krw=gross_delta,
             arithmetic=record,
             rule_version=engine.RULE_VERSION,
             corrects=statement,
             computed_at=now,
         )
         return "corrections"
-    if (draft.amount_krw, draft.arithmetic) == (delta, record):
+    if (draft.amount_krw, draft.gross_krw, draft.arithmetic) == (delta, gross_delta, record):
         return "unchanged"
-    draft.amount_krw, draft.arithmetic, draft.computed_at = delta, record, now
-    draft.save(update_fields=["amount_krw", "arithmetic", "computed_at"])
+    draft.amount_krw, draft.gross_krw, draft.arithmetic = delta, gross_delta, record
+    draft.computed_at = now
+    draft.save(update_fields=["amount_krw", "gross_krw", "arithmetic", "computed_at"])
     return "updated"
 
 

@@ -3,7 +3,7 @@ rates are Decimal (or their string form) and compared exactly, never as floats."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 # Bumped whenever an amount this module returns for the same inputs changes.
@@ -36,15 +36,19 @@ class Step:
 
 @dataclass(frozen=True)
 class Result:
-    """An amount and the steps that made it."""
+    """An amount and the steps that made it; ``gross_krw``, for what a statement pays, is the
+    amount before withholding (the per-person cap counts it, not the net)."""
 
     amount_krw: int
     steps: tuple[Step, ...] = field(default_factory=tuple)
+    gross_krw: int | None = None
 
     def as_record(self) -> dict:
-        """JSON-ready: the amount, the rule version and every step."""
+        """JSON-ready: the amount, the gross when known, the rule version and every step."""
+        gross = {} if self.gross_krw is None else {"gross_krw": self.gross_krw}
         return {
             "amount_krw": self.amount_krw,
+            **gross,
             "rule_version": RULE_VERSION,
             "steps": [{"key": s.key, "text": s.text, "value": s.value} for s in self.steps],
         }
@@ -203,8 +207,8 @@ def withholding(gross_krw: int, *, income_class: str | None) -> Result:
 def payable(
     by_rule: Result, *, cap_krw: int | None = None, prior_krw: int = 0, income_class=None
 ) -> Result:
-    """What a statement pays: the amount by the rule, under the per-person cap, cut to 10 won,
-    less withholding. Every step is kept; the amount is the net paid."""
+    """What a statement pays: the amount by the rule, under the per-person cap, cut to 10 won
+    (the gross), less withholding. Every step is kept; the amount is the net paid."""
     result = by_rule.then(apply_cap(by_rule.amount_krw, cap_krw=cap_krw, prior_krw=prior_krw))
     gross = floor_to_unit(result.amount_krw)
     if gross != result.amount_krw:
@@ -218,4 +222,4 @@ def payable(
     if tax.steps:
         net = gross - tax.amount_krw
         result = result.then(Result(net, tax.steps + (Step("net", f"실지급액 {net:,}원", net),)))
-    return result
+    return replace(result, gross_krw=gross)
