@@ -10,14 +10,17 @@ clawback), linked to the statement it corrects."""
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from itda.accounts.roles import PROGRAMME_STAFF
 from itda.internships import workdays
 from itda.internships.models import OjtReport, OjtReportKind, OjtReportState
 from itda.lib.korean import josa
@@ -52,10 +55,12 @@ class _Due:
     gross_krw: int = 0
     items: list[dict] = field(default_factory=list)
 
-    def add(self, result: engine.Result, **refs) -> None:
+    def add(self, result: engine.Result, record: dict, **refs) -> None:
+        """Add one engine result and its record (``result.as_record()``, made once for the
+        many payees whose facts are the same)."""
         self.amount_krw += result.amount_krw
         self.gross_krw += result.gross_krw
-        self.items.append({**refs, **result.as_record()})
+        self.items.append({**refs, **record})
 
     def record(self) -> dict:
         return {
@@ -139,7 +144,7 @@ def _training_dues(programme: Programme, month: datetime.date) -> dict[tuple, _D
             by_rule, cap_krw=cap, prior_krw=prior, income_class=programme.income_class
         )
         due = dues[(trainee_id, None, start)] = _Due(group_id, start, end)
-        due.add(result, allowance_line=pk)
+        due.add(result, result.as_record(), allowance_line=pk)
     return dues
 
 
@@ -183,54 +188,63 @@ def _internship_dues(programme: Programme, month: datetime.date, kind: str) -> d
         .annotate(total=Sum("gross_krw"))
     )
     working = len(workdays.month_working_days(month))
+    period_end = _next_month(month)
+
+    # Interns of one intake share their facts: each distinct case is worked out once.
+    @functools.cache
+    def pay(monthly, attendance, scheduled, prior_krw):
+        by_rule = engine.internship_month(
+            monthly_krw=monthly,
+            attendance_days=attendance,
+            scheduled_days=scheduled,
+            working_days=working,
+        )
+        result = engine.payable(
+            by_rule, cap_krw=cap, prior_krw=prior_krw, income_class=programme.income_class
+        )
+        return result, result.as_record()
+
+    intern = payee == InternshipPayee.INTERN
     dues: dict[tuple, _Due] = {}
     for (pk, attendance, internship_id, monthly, starts_on, ends_on, per_week, trainee_id,
          company_id, group_id) in reports:  # fmt: skip
         scheduled = workdays.scheduled_count(
             month, starts_on=starts_on, ends_on=ends_on, days_per_week=per_week
         )
-        by_rule = engine.internship_month(
-            monthly_krw=monthly,
-            attendance_days=attendance or 0,
-            scheduled_days=scheduled,
-            working_days=working,
-        )
         person_prior = prior.get(trainee_id, 0)
-        result = engine.payable(
-            by_rule, cap_krw=cap, prior_krw=person_prior, income_class=programme.income_class
-        )
+        result, record = pay(monthly, attendance or 0, scheduled, person_prior)
         prior[trainee_id] = person_prior + result.gross_krw
-        key = (
-            (trainee_id, None, month)
-            if payee == InternshipPayee.INTERN
-            else (None, company_id, month)
-        )
-        due = dues.setdefault(key, _Due(group_id, month, _next_month(month)))
-        due.add(result, ojt_report=pk, internship=internship_id)
+        key = (trainee_id, None, month) if intern else (None, company_id, month)
+        due = dues.get(key) or dues.setdefault(key, _Due(group_id, month, period_end))
+        due.add(result, record, ojt_report=pk, internship=internship_id)
     return dues
 
 
+# The rows travel as one JSON document: a single parameter the driver quotes at once, where
+# arrays of 100,000 JSON texts took it longer than the database took to write them.
 _INSERT = """
 INSERT INTO payments_statement (programme_id, kind, state, rule_version, computed_at, created_at,
-                      trainee_id, company_id, period_start, period_end, operating_group_id,
-                      amount_krw, gross_krw, arithmetic, corrects_id)
+                                trainee_id, company_id, period_start, period_end,
+                                operating_group_id, amount_krw, gross_krw, arithmetic)
 SELECT %s, %s, %s, %s, %s, %s, v.*
-FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[], %s::bigint[], %s::int[],
-            %s::int[], %s::jsonb[], %s::bigint[]) AS v
+FROM jsonb_to_recordset(%s::jsonb) AS v(trainee_id bigint, company_id bigint, period_start date,
+                                        period_end date, operating_group_id bigint,
+                                        amount_krw int, gross_krw int, arithmetic jsonb)
 """
 # Only drafts whose amount or arithmetic changed are written (and counted).
 _UPDATE = """
 UPDATE payments_statement s
-SET amount_krw = v.amount, gross_krw = v.gross, arithmetic = v.arithmetic,
+SET amount_krw = v.amount_krw, gross_krw = v.gross_krw, arithmetic = v.arithmetic,
     rule_version = %s, computed_at = %s
-FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::jsonb[]) AS v(id, amount, gross, arithmetic)
+FROM jsonb_to_recordset(%s::jsonb) AS v(id bigint, amount_krw int, gross_krw int, arithmetic jsonb)
 WHERE s.id = v.id
-  AND (s.amount_krw, s.gross_krw, s.arithmetic) IS DISTINCT FROM (v.amount, v.gross, v.arithmetic)
+  AND (s.amount_krw, s.gross_krw, s.arithmetic)
+      IS DISTINCT FROM (v.amount_krw, v.gross_krw, v.arithmetic)
 """
 
 
-def _columns(rows: list[tuple], width: int) -> list[list]:
-    return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
+def _json(rows: list[dict]) -> str:
+    return json.dumps(rows, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
 @transaction.atomic
@@ -267,13 +281,15 @@ def statements_compute(
     counts = dict.fromkeys(("created", "updated", "corrections", "removed", "unchanged"), 0)
     new, drafts = [], []
     for key, due in dues.items():
-        record = json.dumps(due.record(), ensure_ascii=False)
         pk, state, amounts = originals.get(key, (None, None, None))
+        row = {"amount_krw": due.amount_krw, "gross_krw": due.gross_krw, "arithmetic": due.record()}
         if pk is None:
-            new.append((*key[:2], due.period_start, due.period_end, due.group_id,
-                        due.amount_krw, due.gross_krw, record, None))  # fmt: skip
+            new.append(
+                {"trainee_id": key[0], "company_id": key[1], "period_start": due.period_start,
+                 "period_end": due.period_end, "operating_group_id": due.group_id, **row}
+            )  # fmt: skip
         elif state == StatementState.DRAFT:
-            drafts.append((pk, due.amount_krw, due.gross_krw, record))
+            drafts.append({"id": pk, **row})
         elif pk in corrected or (due.amount_krw, due.gross_krw) != amounts:
             counts[_correct(pk, due, now)] += 1
         else:
@@ -286,9 +302,9 @@ def statements_compute(
     with connection.cursor() as cursor:
         if new:
             head = [programme.pk, kind, StatementState.DRAFT, engine.RULE_VERSION, now, now]
-            cursor.execute(_INSERT, head + _columns(new, 9))
+            cursor.execute(_INSERT, [*head, _json(new)])
         if drafts:
-            cursor.execute(_UPDATE, [engine.RULE_VERSION, now, *_columns(drafts, 4)])
+            cursor.execute(_UPDATE, [engine.RULE_VERSION, now, _json(drafts)])
             counts["updated"] = cursor.rowcount
         if gone:
             Statement.objects.filter(pk__in=gone, state=StatementState.DRAFT).delete()
@@ -375,3 +391,49 @@ def statement_approve(*, statement: Statement, actor, note: str = "") -> Stateme
     statement.state = target
     statement.save(update_fields=["state"])
     return statement
+
+
+# The ids travel as one comma-separated text: one parameter, quoted at once.
+_APPROVE = """
+WITH approved AS (
+    UPDATE payments_statement SET state = %s
+    WHERE state = %s AND id = ANY(string_to_array(%s, ',')::bigint[])
+    RETURNING id
+)
+INSERT INTO payments_statementtransition (statement_id, from_state, to_state, note, actor_id,
+                                          created_at)
+SELECT id, %s, %s, %s, %s, %s FROM approved
+"""
+
+
+@transaction.atomic
+def statements_approve(
+    *, programme: Programme, month: datetime.date, kind: str, actor, ids=None, note: str = ""
+) -> int:
+    """Approve the month's draft statements of ``kind`` that ``actor`` may see (the national
+    operator: all; a group's staff: its own), or only ``ids`` of them: one UPDATE and one
+    INSERT of their transitions, under the computation's advisory lock so a computation of
+    the same month cannot interleave. Any of ``ids`` not such a draft refuses the lot.
+    Returns how many were approved."""
+    if actor.role not in PROGRAMME_STAFF:
+        raise PermissionDenied
+    month = month.replace(day=1)
+    _lock(programme.pk, month, kind)
+    drafts = Statement.objects.visible_to(actor).filter(
+        programme=programme, kind=kind, state=StatementState.DRAFT, **_periods(kind, month)
+    )
+    if ids is not None:
+        drafts = drafts.filter(pk__in=ids)
+    if ids is not None and (missing := len(set(ids)) - drafts.count()):
+        raise StatementError(
+            f"승인할 수 없는 지급 명세가 {missing:,}건 있어(산정 상태가 아니거나 다른 "
+            "기간·구분·사업단의 명세) 아무것도 승인하지 않았습니다."
+        )
+    found = ",".join(map(str, drafts.select_for_update().values_list("pk", flat=True)))
+    draft, approved = StatementState.DRAFT, StatementState.APPROVED
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _APPROVE,
+            [approved, draft, found, draft, approved, note.strip(), actor.pk, timezone.now()],
+        )
+        return cursor.rowcount
