@@ -61,9 +61,14 @@ class AllowanceRule(models.Model):
     )
     note = models.CharField("근거", max_length=300)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="처리자",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("기록 시각", auto_now_add=True)
 
     class Meta:
         verbose_name = "훈련수당 규칙"
@@ -106,9 +111,14 @@ class AllowanceRun(models.Model):
     unchanged = models.PositiveIntegerField("변동 없음", default=0)
     removed = models.PositiveIntegerField("삭제", default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="처리자",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("기록 시각", auto_now_add=True)
 
     class Meta:
         verbose_name = "훈련수당 계산"
@@ -157,10 +167,18 @@ class AllowanceLine(models.Model):
     )
     amount_krw = models.PositiveIntegerField("산정액(원)")
     rule = models.ForeignKey(
-        AllowanceRule, on_delete=models.PROTECT, related_name="lines", db_index=False
+        AllowanceRule,
+        on_delete=models.PROTECT,
+        related_name="lines",
+        db_index=False,
+        verbose_name="규칙",
     )
     run = models.ForeignKey(
-        AllowanceRun, on_delete=models.PROTECT, related_name="lines", db_index=False
+        AllowanceRun,
+        on_delete=models.PROTECT,
+        related_name="lines",
+        db_index=False,
+        verbose_name="계산",
     )
     computed_at = models.DateTimeField("산정 시각", validators=[validate_era])
 
@@ -284,7 +302,7 @@ class Statement(models.Model):
         verbose_name="정정 대상",
     )
     computed_at = models.DateTimeField("산정 시각", validators=[validate_era])
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("기록 시각", auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePaths(group="operating_group", company="company", person="trainee__user")
@@ -336,8 +354,10 @@ class StatementTransition(models.Model):
     from_state = models.CharField("이전 상태", max_length=20, choices=StatementState.choices)
     to_state = models.CharField("새 상태", max_length=20, choices=StatementState.choices)
     note = models.CharField("사유", max_length=300, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="처리자"
+    )
+    created_at = models.DateTimeField("기록 시각", auto_now_add=True)
 
     class Meta:
         verbose_name = "지급 명세 상태 변경"
@@ -416,9 +436,14 @@ class LedgerEntry(models.Model):
     )
     memo = models.CharField("적요", max_length=200)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="처리자",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("기록 시각", auto_now_add=True)
 
     class Meta:
         verbose_name = "원장"

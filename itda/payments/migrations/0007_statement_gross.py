@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0006_statement_batch_states'),
+        ("payments", "0006_statement_batch_states"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='statement',
-            name='gross_krw',
-            field=models.IntegerField(default=0, verbose_name='원천징수 전 금액(원)'),
+            model_name="statement",
+            name="gross_krw",
+            field=models.IntegerField(default=0, verbose_name="원천징수 전 금액(원)"),
         ),
     ]

@@ -6,49 +6,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0017_programme_setting_change'),
+        ("programs", "0017_programme_setting_change"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='programme',
-            name='insert_insert',
+            model_name="programme",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='programme',
-            name='update_update',
+            model_name="programme",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='programme',
-            name='delete_delete',
+            model_name="programme",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='programme',
-            name='income_class',
-            field=models.CharField(blank=True, choices=[('business', '사업소득'), ('other', '기타소득')], max_length=20, null=True, verbose_name='원천징수 소득 구분'),
+            model_name="programme",
+            name="income_class",
+            field=models.CharField(
+                blank=True,
+                choices=[("business", "사업소득"), ("other", "기타소득")],
+                max_length=20,
+                null=True,
+                verbose_name="원천징수 소득 구분",
+            ),
         ),
         migrations.AddField(
-            model_name='programmeevent',
-            name='income_class',
-            field=models.CharField(blank=True, choices=[('business', '사업소득'), ('other', '기타소득')], max_length=20, null=True, verbose_name='원천징수 소득 구분'),
+            model_name="programmeevent",
+            name="income_class",
+            field=models.CharField(
+                blank=True,
+                choices=[("business", "사업소득"), ("other", "기타소득")],
+                max_length=20,
+                null=True,
+                verbose_name="원천징수 소득 구분",
+            ),
         ),
         migrations.AlterField(
-            model_name='programmesettingchange',
-            name='setting',
-            field=models.CharField(choices=[('period', '사업기간'), ('payee', '인턴십 월 지원금을 받는 쪽'), ('income_class', '원천징수 소득 구분')], max_length=20, verbose_name='설정'),
+            model_name="programmesettingchange",
+            name="setting",
+            field=models.CharField(
+                choices=[
+                    ("period", "사업기간"),
+                    ("payee", "인턴십 월 지원금을 받는 쪽"),
+                    ("income_class", "원천징수 소득 구분"),
+                ],
+                max_length=20,
+                verbose_name="설정",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='programme',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "programs_programmeevent" ("code", "ends_on", "ends_precision", "id", "income_class", "internship_allowance_monthly_krw", "internship_allowance_payee", "internship_months_max", "location", "managing_agency", "mentor_interns_max", "ministry", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "source_document", "starts_on", "starts_precision", "target_companies", "target_tolerance_pct", "target_trainees", "training_allowance_monthly_krw", "training_months_max") VALUES (NEW."code", NEW."ends_on", NEW."ends_precision", NEW."id", NEW."income_class", NEW."internship_allowance_monthly_krw", NEW."internship_allowance_payee", NEW."internship_months_max", NEW."location", NEW."managing_agency", NEW."mentor_interns_max", NEW."ministry", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."purpose", NEW."source_document", NEW."starts_on", NEW."starts_precision", NEW."target_companies", NEW."target_tolerance_pct", NEW."target_trainees", NEW."training_allowance_monthly_krw", NEW."training_months_max"); RETURN NULL;', hash='2a4a2f7a53d4e2b7af974beb8397d08375c62af0', operation='INSERT', pgid='pgtrigger_insert_insert_6cb97', table='programs_programme', when='AFTER')),
+            model_name="programme",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "programs_programmeevent" ("code", "ends_on", "ends_precision", "id", "income_class", "internship_allowance_monthly_krw", "internship_allowance_payee", "internship_months_max", "location", "managing_agency", "mentor_interns_max", "ministry", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "source_document", "starts_on", "starts_precision", "target_companies", "target_tolerance_pct", "target_trainees", "training_allowance_monthly_krw", "training_months_max") VALUES (NEW."code", NEW."ends_on", NEW."ends_precision", NEW."id", NEW."income_class", NEW."internship_allowance_monthly_krw", NEW."internship_allowance_payee", NEW."internship_months_max", NEW."location", NEW."managing_agency", NEW."mentor_interns_max", NEW."ministry", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."purpose", NEW."source_document", NEW."starts_on", NEW."starts_precision", NEW."target_companies", NEW."target_tolerance_pct", NEW."target_trainees", NEW."training_allowance_monthly_krw", NEW."training_months_max"); RETURN NULL;',
+                    hash="2a4a2f7a53d4e2b7af974beb8397d08375c62af0",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_6cb97",
+                    table="programs_programme",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='programme',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "programs_programmeevent" ("code", "ends_on", "ends_precision", "id", "income_class", "internship_allowance_monthly_krw", "internship_allowance_payee", "internship_months_max", "location", "managing_agency", "mentor_interns_max", "ministry", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "source_document", "starts_on", "starts_precision", "target_companies", "target_tolerance_pct", "target_trainees", "training_allowance_monthly_krw", "training_months_max") VALUES (NEW."code", NEW."ends_on", NEW."ends_precision", NEW."id", NEW."income_class", NEW."internship_allowance_monthly_krw", NEW."internship_allowance_payee", NEW."internship_months_max", NEW."location", NEW."managing_agency", NEW."mentor_interns_max", NEW."ministry", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."purpose", NEW."source_document", NEW."starts_on", NEW."starts_precision", NEW."target_companies", NEW."target_tolerance_pct", NEW."target_trainees", NEW."training_allowance_monthly_krw", NEW."training_months_max"); RETURN NULL;', hash='4220590f64fbd6034e6590589ff502a206a62c3e', operation='UPDATE', pgid='pgtrigger_update_update_58373', table='programs_programme', when='AFTER')),
+            model_name="programme",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "programs_programmeevent" ("code", "ends_on", "ends_precision", "id", "income_class", "internship_allowance_monthly_krw", "internship_allowance_payee", "internship_months_max", "location", "managing_agency", "mentor_interns_max", "ministry", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "source_document", "starts_on", "starts_precision", "target_companies", "target_tolerance_pct", "target_trainees", "training_allowance_monthly_krw", "training_months_max") VALUES (NEW."code", NEW."ends_on", NEW."ends_precision", NEW."id", NEW."income_class", NEW."internship_allowance_monthly_krw", NEW."internship_allowance_payee", NEW."internship_months_max", NEW."location", NEW."managing_agency", NEW."mentor_interns_max", NEW."ministry", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."purpose", NEW."source_document", NEW."starts_on", NEW."starts_precision", NEW."target_companies", NEW."target_tolerance_pct", NEW."target_trainees", NEW."training_allowance_monthly_krw", NEW."training_months_max"); RETURN NULL;',
+                    hash="4220590f64fbd6034e6590589ff502a206a62c3e",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_58373",
+                    table="programs_programme",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='programme',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "programs_programmeevent" ("code", "ends_on", "ends_precision", "id", "income_class", "internship_allowance_monthly_krw", "internship_allowance_payee", "internship_months_max", "location", "managing_agency", "mentor_interns_max", "ministry", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "source_document", "starts_on", "starts_precision", "target_companies", "target_tolerance_pct", "target_trainees", "training_allowance_monthly_krw", "training_months_max") VALUES (OLD."code", OLD."ends_on", OLD."ends_precision", OLD."id", OLD."income_class", OLD."internship_allowance_monthly_krw", OLD."internship_allowance_payee", OLD."internship_months_max", OLD."location", OLD."managing_agency", OLD."mentor_interns_max", OLD."ministry", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."purpose", OLD."source_document", OLD."starts_on", OLD."starts_precision", OLD."target_companies", OLD."target_tolerance_pct", OLD."target_trainees", OLD."training_allowance_monthly_krw", OLD."training_months_max"); RETURN NULL;', hash='dbd3959bbf87e66b283fa49834ed8ba2d50b1d49', operation='DELETE', pgid='pgtrigger_delete_delete_34d0f', table='programs_programme', when='AFTER')),
+            model_name="programme",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "programs_programmeevent" ("code", "ends_on", "ends_precision", "id", "income_class", "internship_allowance_monthly_krw", "internship_allowance_payee", "internship_months_max", "location", "managing_agency", "mentor_interns_max", "ministry", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "source_document", "starts_on", "starts_precision", "target_companies", "target_tolerance_pct", "target_trainees", "training_allowance_monthly_krw", "training_months_max") VALUES (OLD."code", OLD."ends_on", OLD."ends_precision", OLD."id", OLD."income_class", OLD."internship_allowance_monthly_krw", OLD."internship_allowance_payee", OLD."internship_months_max", OLD."location", OLD."managing_agency", OLD."mentor_interns_max", OLD."ministry", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."purpose", OLD."source_document", OLD."starts_on", OLD."starts_precision", OLD."target_companies", OLD."target_tolerance_pct", OLD."target_trainees", OLD."training_allowance_monthly_krw", OLD."training_months_max"); RETURN NULL;',
+                    hash="dbd3959bbf87e66b283fa49834ed8ba2d50b1d49",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_34d0f",
+                    table="programs_programme",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]
