@@ -243,8 +243,14 @@ WHERE s.id = v.id
 """
 
 
-def _json(rows: list[dict]) -> str:
-    return json.dumps(rows, ensure_ascii=False, cls=DjangoJSONEncoder)
+# Rows per statement sent: few round trips, and no message of hundreds of megabytes.
+CHUNK = 10_000
+
+
+def _chunks(rows: list[dict]):
+    """``rows`` as JSON documents of at most CHUNK rows each."""
+    for start in range(0, len(rows), CHUNK):
+        yield json.dumps(rows[start : start + CHUNK], ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
 @transaction.atomic
@@ -302,10 +308,12 @@ def statements_compute(
     with connection.cursor() as cursor:
         if new:
             head = [programme.pk, kind, StatementState.DRAFT, engine.RULE_VERSION, now, now]
-            cursor.execute(_INSERT, [*head, _json(new)])
+            for chunk in _chunks(new):
+                cursor.execute(_INSERT, [*head, chunk])
         if drafts:
-            cursor.execute(_UPDATE, [engine.RULE_VERSION, now, _json(drafts)])
-            counts["updated"] = cursor.rowcount
+            for chunk in _chunks(drafts):
+                cursor.execute(_UPDATE, [engine.RULE_VERSION, now, chunk])
+                counts["updated"] += cursor.rowcount
         if gone:
             Statement.objects.filter(pk__in=gone, state=StatementState.DRAFT).delete()
     counts["created"] = len(new)
