@@ -46,29 +46,36 @@ class EngineMismatch(RuntimeError):
 
 @dataclass
 class _Due:
-    """One payee's amount for the month, and the records it sums."""
+    """One payee's amount for the month, and the records it sums. The records are kept as JSON
+    text: a hundred thousand statements share a few distinct records, each encoded once."""
 
     group_id: int
     period_start: datetime.date
     period_end: datetime.date
     amount_krw: int = 0
     gross_krw: int = 0
-    items: list[dict] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
 
-    def add(self, result: engine.Result, record: dict, **refs) -> None:
-        """Add one engine result and its record (``result.as_record()``, made once for the
-        many payees whose facts are the same)."""
+    def add(self, result: engine.Result, record: str, **refs) -> None:
+        """Add one engine result and its record (``_encoded(result)``) with what it came from."""
         self.amount_krw += result.amount_krw
         self.gross_krw += result.gross_krw
-        self.items.append({**refs, **record})
+        self.items.append(_encoded(refs)[:-1] + ", " + record[1:])
 
-    def record(self) -> dict:
-        return {
-            "amount_krw": self.amount_krw,
-            "gross_krw": self.gross_krw,
-            "rule_version": engine.RULE_VERSION,
-            "items": self.items,
-        }
+    def record(self) -> str:
+        """The statement's arithmetic: its amounts, the rule version and every item."""
+        head = _encoded(
+            {
+                "amount_krw": self.amount_krw,
+                "gross_krw": self.gross_krw,
+                "rule_version": engine.RULE_VERSION,
+            }
+        )
+        return f'{head[:-1]}, "items": [{", ".join(self.items)}]}}'
+
+
+def _encoded(value) -> str:
+    return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
 def _next_month(month: datetime.date) -> datetime.date:
@@ -144,7 +151,7 @@ def _training_dues(programme: Programme, month: datetime.date) -> dict[tuple, _D
             by_rule, cap_krw=cap, prior_krw=prior, income_class=programme.income_class
         )
         due = dues[(trainee_id, None, start)] = _Due(group_id, start, end)
-        due.add(result, result.as_record(), allowance_line=pk)
+        due.add(result, _encoded(result.as_record()), allowance_line=pk)
     return dues
 
 
@@ -202,7 +209,7 @@ def _internship_dues(programme: Programme, month: datetime.date, kind: str) -> d
         result = engine.payable(
             by_rule, cap_krw=cap, prior_krw=prior_krw, income_class=programme.income_class
         )
-        return result, result.as_record()
+        return result, _encoded(result.as_record())
 
     intern = payee == InternshipPayee.INTERN
     dues: dict[tuple, _Due] = {}
@@ -247,10 +254,16 @@ WHERE s.id = v.id
 CHUNK = 10_000
 
 
-def _chunks(rows: list[dict]):
-    """``rows`` as JSON documents of at most CHUNK rows each."""
+def _chunks(rows: list[str]):
+    """``rows`` (JSON objects) as JSON arrays of at most CHUNK rows each."""
     for start in range(0, len(rows), CHUNK):
-        yield json.dumps(rows[start : start + CHUNK], ensure_ascii=False, cls=DjangoJSONEncoder)
+        yield "[" + ", ".join(rows[start : start + CHUNK]) + "]"
+
+
+def _row(fields: dict, due: _Due) -> str:
+    """One row to write: ``fields``, the amounts and the arithmetic, as a JSON object."""
+    head = _encoded(fields | {"amount_krw": due.amount_krw, "gross_krw": due.gross_krw})
+    return f'{head[:-1]}, "arithmetic": {due.record()}}}'
 
 
 @transaction.atomic
@@ -288,14 +301,12 @@ def statements_compute(
     new, drafts = [], []
     for key, due in dues.items():
         pk, state, amounts = originals.get(key, (None, None, None))
-        row = {"amount_krw": due.amount_krw, "gross_krw": due.gross_krw, "arithmetic": due.record()}
         if pk is None:
-            new.append(
-                {"trainee_id": key[0], "company_id": key[1], "period_start": due.period_start,
-                 "period_end": due.period_end, "operating_group_id": due.group_id, **row}
-            )  # fmt: skip
+            payee = {"trainee_id": key[0], "company_id": key[1]}
+            period = {"period_start": due.period_start, "period_end": due.period_end}
+            new.append(_row(payee | period | {"operating_group_id": due.group_id}, due))
         elif state == StatementState.DRAFT:
-            drafts.append({"id": pk, **row})
+            drafts.append(_row({"id": pk}, due))
         elif pk in corrected or (due.amount_krw, due.gross_krw) != amounts:
             counts[_correct(pk, due, now)] += 1
         else:
@@ -343,7 +354,7 @@ def _correct(pk: int, due: _Due, now) -> str:
             draft.delete()
             return "removed"
         return "unchanged"
-    record = {**due.record(), "corrects": pk, "settled_krw": settled, "delta_krw": delta}
+    record = json.loads(due.record()) | {"corrects": pk, "settled_krw": settled, "delta_krw": delta}
     if draft is None:
         Statement.objects.create(
             programme_id=statement.programme_id,
