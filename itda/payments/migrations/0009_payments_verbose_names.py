@@ -6,66 +6,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0008_statement_gross_data'),
+        ("payments", "0008_statement_gross_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='allowanceline',
-            name='rule',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='payments.allowancerule', verbose_name='규칙'),
+            model_name="allowanceline",
+            name="rule",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="lines",
+                to="payments.allowancerule",
+                verbose_name="규칙",
+            ),
         ),
         migrations.AlterField(
-            model_name='allowanceline',
-            name='run',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='payments.allowancerun', verbose_name='계산'),
+            model_name="allowanceline",
+            name="run",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="lines",
+                to="payments.allowancerun",
+                verbose_name="계산",
+            ),
         ),
         migrations.AlterField(
-            model_name='allowancerule',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='기록 시각'),
+            model_name="allowancerule",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="기록 시각"),
         ),
         migrations.AlterField(
-            model_name='allowancerule',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='처리자'),
+            model_name="allowancerule",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="처리자",
+            ),
         ),
         migrations.AlterField(
-            model_name='allowancerun',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='기록 시각'),
+            model_name="allowancerun",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="기록 시각"),
         ),
         migrations.AlterField(
-            model_name='allowancerun',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='처리자'),
+            model_name="allowancerun",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="처리자",
+            ),
         ),
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='기록 시각'),
+            model_name="ledgerentry",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="기록 시각"),
         ),
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='처리자'),
+            model_name="ledgerentry",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="처리자",
+            ),
         ),
         migrations.AlterField(
-            model_name='statement',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='기록 시각'),
+            model_name="statement",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="기록 시각"),
         ),
         migrations.AlterField(
-            model_name='statementtransition',
-            name='actor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='처리자'),
+            model_name="statementtransition",
+            name="actor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="처리자",
+            ),
         ),
         migrations.AlterField(
-            model_name='statementtransition',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='기록 시각'),
+            model_name="statementtransition",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="기록 시각"),
         ),
     ]
