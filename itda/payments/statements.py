@@ -412,7 +412,9 @@ def statement_approve(*, statement: Statement, actor, note: str = "") -> Stateme
     return statement
 
 
-# The ids travel as one comma-separated text: one parameter, quoted at once.
+# The ids travel as one comma-separated text: one parameter, quoted at once. No row locks
+# before: the UPDATE approves only what is still a draft, and the advisory lock keeps a
+# computation of the month out meanwhile.
 _APPROVE = """
 WITH approved AS (
     UPDATE payments_statement SET state = %s
@@ -448,7 +450,7 @@ def statements_approve(
             f"승인할 수 없는 지급 명세가 {missing:,}건 있어(산정 상태가 아니거나 다른 "
             "기간·구분·사업단의 명세) 아무것도 승인하지 않았습니다."
         )
-    found = ",".join(map(str, drafts.select_for_update().values_list("pk", flat=True)))
+    found = ",".join(map(str, drafts.values_list("pk", flat=True)))
     draft, approved = StatementState.DRAFT, StatementState.APPROVED
     with connection.cursor() as cursor:
         cursor.execute(
