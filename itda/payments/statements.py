@@ -64,18 +64,15 @@ class _Due:
 
     def record(self) -> str:
         """The statement's arithmetic: its amounts, the rule version and every item."""
-        head = _encoded(
-            {
-                "amount_krw": self.amount_krw,
-                "gross_krw": self.gross_krw,
-                "rule_version": engine.RULE_VERSION,
-            }
+        return (
+            f'{{"amount_krw": {self.amount_krw}, "gross_krw": {self.gross_krw}, '
+            f'"rule_version": {_RULE_VERSION}, "items": [{", ".join(self.items)}]}}'
         )
-        return f'{head[:-1]}, "items": [{", ".join(self.items)}]}}'
 
 
-def _encoded(value) -> str:
-    return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+# One encoder for the whole computation (json.dumps with a class makes one per call).
+_encoded = DjangoJSONEncoder(ensure_ascii=False).encode
+_RULE_VERSION = _encoded(engine.RULE_VERSION)
 
 
 def _next_month(month: datetime.date) -> datetime.date:
