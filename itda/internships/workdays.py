@@ -16,16 +16,10 @@ The rules (each shown on the pages with its origin, RuleOrigin "<programme>.inte
   internship; a holiday pushes the day to the next working day of the same week, and a week
   with fewer than N working days has only those. The days are real dates, so a week that
   straddles two months is counted once, each day in its own month.
-- **The monthly amount** (``internship.proration``, itda 기본값): the programme's monthly amount is
-  for a full month of full-time work; a month is paid for the days counted, over the month's
-  working days:
-  ``monthly × min(attendance days, scheduled days) ÷ the month's working days``.
-  A full month with full attendance is exactly the monthly amount; a partial month, an absence
-  or a part-week agreement is paid in proportion (근로기준법 제18조's pro-rata rule for
-  part-time work is the precedent). The attendance days are those of the approved mentor report.
-- **Rounding** (``internship.rounding``, 원문): 국고금 관리법 제47조① — "국고금의 수입 또는
-  지출에서 10원 미만의 끝수가 있을 때에는 그 끝수는 계산하지 아니하고" — the exact quotient is cut
-  down to a multiple of 10 won.
+- **The monthly amount** (``internship.proration``, itda 기본값) and its **rounding**
+  (``internship.rounding``, 국고금 관리법 제47조①) are the money engine's
+  (``itda.payments.engine.internship_month``, the one arithmetic statements pay by): this
+  module gives it the month's working days, the scheduled days and the mentor's attendance.
 """
 
 from __future__ import annotations
@@ -37,9 +31,9 @@ from functools import lru_cache
 
 import holidays
 
+from itda.payments.engine import internship_month
+
 FULL_WEEK = 5
-# 국고금 관리법 제47조①: amounts below 10 won are not counted.
-ROUNDING_UNIT_KRW = 10
 _DAY = datetime.timedelta(days=1)
 
 
@@ -112,15 +106,21 @@ def scheduled_days(
     return chosen
 
 
-def floor_to_unit(amount: int) -> int:
-    """Amount less its part under 10 won (국고금 관리법 제47조①)."""
-    return amount // ROUNDING_UNIT_KRW * ROUNDING_UNIT_KRW
+@lru_cache(maxsize=4096)
+def scheduled_count(
+    month: datetime.date, *, starts_on: datetime.date, ends_on: datetime.date, days_per_week: int
+) -> int:
+    """How many scheduled days the internship has in ``month``; cached, as the internships of
+    one start wave share their dates (a month's statements ask for every intern)."""
+    return len(
+        scheduled_days(month, starts_on=starts_on, ends_on=ends_on, days_per_week=days_per_week)
+    )
 
 
 @dataclass(frozen=True)
 class MonthlyAmount:
-    """The arithmetic of one month's amount: every fact it used and the result, to show on a
-    page and to store with a statement (``as_record``)."""
+    """One month's calendar facts and the engine's amount for them, to show on a page
+    (``as_record`` for JSON)."""
 
     month: datetime.date  # the first day of the calendar month
     first_day: datetime.date  # the internship's first day in the month
@@ -133,7 +133,6 @@ class MonthlyAmount:
     monthly_amount_krw: int | None
     attendance_days: int | None  # from the approved mentor report; None until then
     counted_days: int | None
-    exact_krw: str | None  # the quotient before rounding, e.g. "1888888.88…"
     amount_krw: int | None
     formula: str
 
@@ -149,15 +148,6 @@ class MonthlyAmount:
         return data
 
 
-def _exact(numerator: int, denominator: int) -> str:
-    """numerator ÷ denominator written to two decimals, cut (not rounded), with "…" when the
-    division goes on: the figure the 10-won rule is applied to."""
-    whole, rest = divmod(numerator, denominator)
-    cents, more = divmod(rest * 100, denominator)
-    text = f"{whole:,}" if not cents and not more else f"{whole:,}.{cents:02d}"
-    return text + ("…" if more else "")
-
-
 def monthly_amount(
     month: datetime.date,
     *,
@@ -167,7 +157,7 @@ def monthly_amount(
     monthly_amount_krw: int | None,
     attendance_days: int | None,
 ) -> MonthlyAmount:
-    """One month's amount by the module's rules, with the facts it used."""
+    """One month's amount by the engine, with the calendar facts it used."""
     month = month.replace(day=1)
     month_first, month_last = month_bounds(month)
     first, last = max(month_first, starts_on), min(month_last, ends_on)
@@ -183,21 +173,20 @@ def monthly_amount(
         f"({month_first:%m/%d}~{month_last:%m/%d} 평일 중 공휴일 {len(holidays_)}일 제외), "
         f"인턴십 예정 근무일 {len(scheduled)}일({first:%m/%d}~{last:%m/%d}, 주 {days_per_week}일)"
     )
-    counted = exact = amount = None
+    counted = amount = None
     if monthly_amount_krw is None:
         formula = f"{head}. 월 지원금이 정해지지 않아 계산하지 않습니다."
     elif attendance_days is None:
         formula = f"{head}. 멘토 보고서가 승인되면 출근일수로 계산합니다."
     else:
-        counted = min(attendance_days, len(scheduled))
-        product = monthly_amount_krw * counted
-        exact = _exact(product, working)
-        amount = floor_to_unit(product // working)
-        cut = f" → 10원 미만 버림 {amount:,}원" if exact != f"{amount:,}" else ""
-        formula = (
-            f"{head}. {monthly_amount_krw:,}원 × min(출근 {attendance_days}일, 예정 "
-            f"{len(scheduled)}일) {counted}일 ÷ {working}일 = {exact}원{cut}"
+        result = internship_month(
+            monthly_krw=monthly_amount_krw,
+            attendance_days=attendance_days,
+            scheduled_days=len(scheduled),
+            working_days=working,
         )
+        counted, amount = result.steps[0].value, result.amount_krw
+        formula = ". ".join([head, *(step.text for step in result.steps)])
     return MonthlyAmount(
         month=month,
         first_day=first,
@@ -209,7 +198,6 @@ def monthly_amount(
         monthly_amount_krw=monthly_amount_krw,
         attendance_days=attendance_days,
         counted_days=counted,
-        exact_krw=exact,
         amount_krw=amount,
         formula=formula,
     )

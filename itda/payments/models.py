@@ -62,9 +62,14 @@ class AllowanceRule(models.Model):
     )
     note = models.CharField("근거", max_length=300)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="처리자",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("기록 시각", auto_now_add=True)
 
     class Meta:
         verbose_name = "훈련수당 규칙"
@@ -107,9 +112,14 @@ class AllowanceRun(models.Model):
     unchanged = models.PositiveIntegerField("변동 없음", default=0)
     removed = models.PositiveIntegerField("삭제", default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="처리자",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("기록 시각", auto_now_add=True)
 
     class Meta:
         verbose_name = "훈련수당 계산"
@@ -158,10 +168,18 @@ class AllowanceLine(models.Model):
     )
     amount_krw = models.PositiveIntegerField("산정액(원)")
     rule = models.ForeignKey(
-        AllowanceRule, on_delete=models.PROTECT, related_name="lines", db_index=False
+        AllowanceRule,
+        on_delete=models.PROTECT,
+        related_name="lines",
+        db_index=False,
+        verbose_name="규칙",
     )
     run = models.ForeignKey(
-        AllowanceRun, on_delete=models.PROTECT, related_name="lines", db_index=False
+        AllowanceRun,
+        on_delete=models.PROTECT,
+        related_name="lines",
+        db_index=False,
+        verbose_name="계산",
     )
     computed_at = models.DateTimeField("산정 시각", validators=[validate_era])
 
@@ -268,7 +286,9 @@ class Statement(models.Model):
         related_name="statements",
         verbose_name="사업단",
     )
+    # What is paid (net of withholding); the gross is what the per-person cap counts.
     amount_krw = models.IntegerField("금액(원)")
+    gross_krw = models.IntegerField("원천징수 전 금액(원)", default=0)
     arithmetic = models.JSONField("산정 내역")
     rule_version = models.CharField("산정 규칙 버전", max_length=40)
     state = models.CharField(
@@ -283,7 +303,7 @@ class Statement(models.Model):
         verbose_name="정정 대상",
     )
     computed_at = models.DateTimeField("산정 시각", validators=[validate_era])
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("기록 시각", auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePaths(group="operating_group", company="company", person="trainee__user")
@@ -335,8 +355,10 @@ class StatementTransition(models.Model):
     from_state = models.CharField("이전 상태", max_length=20, choices=StatementState.choices)
     to_state = models.CharField("새 상태", max_length=20, choices=StatementState.choices)
     note = models.CharField("사유", max_length=300, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="처리자"
+    )
+    created_at = models.DateTimeField("기록 시각", auto_now_add=True)
 
     class Meta:
         verbose_name = "지급 명세 상태 변경"
@@ -415,9 +437,14 @@ class LedgerEntry(models.Model):
     )
     memo = models.CharField("적요", max_length=200)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="처리자",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("기록 시각", auto_now_add=True)
 
     class Meta:
         verbose_name = "원장"

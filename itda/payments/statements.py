@@ -10,15 +10,18 @@ clawback), linked to the statement it corrects."""
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+import functools
+import json
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from itda.internships import ojt, workdays
+from itda.accounts.roles import PROGRAMME_STAFF
+from itda.internships import workdays
 from itda.internships.models import OjtReport, OjtReportKind, OjtReportState
 from itda.lib.korean import josa
 from itda.payments import engine
@@ -43,13 +46,33 @@ class EngineMismatch(RuntimeError):
 
 @dataclass
 class _Due:
-    """One payee's amount for the month, and the records it sums."""
+    """One payee's amount for the month, and the records it sums. The records are kept as JSON
+    text: a hundred thousand statements share a few distinct records, each encoded once."""
 
     group_id: int
     period_start: datetime.date
     period_end: datetime.date
     amount_krw: int = 0
-    items: list[dict] = field(default_factory=list)
+    gross_krw: int = 0
+    items: list[str] = field(default_factory=list)
+
+    def add(self, result: engine.Result, record: str, **refs) -> None:
+        """Add one engine result and its record (``_encoded(result)``) with what it came from."""
+        self.amount_krw += result.amount_krw
+        self.gross_krw += result.gross_krw
+        self.items.append(_encoded(refs)[:-1] + ", " + record[1:])
+
+    def record(self) -> str:
+        """The statement's arithmetic: its amounts, the rule version and every item."""
+        return (
+            f'{{"amount_krw": {self.amount_krw}, "gross_krw": {self.gross_krw}, '
+            f'"rule_version": {_RULE_VERSION}, "items": [{", ".join(self.items)}]}}'
+        )
+
+
+# One encoder for the whole computation (json.dumps with a class makes one per call).
+_encoded = DjangoJSONEncoder(ensure_ascii=False).encode
+_RULE_VERSION = _encoded(engine.RULE_VERSION)
 
 
 def _next_month(month: datetime.date) -> datetime.date:
@@ -79,7 +102,8 @@ def _lock(programme_id: int, month: datetime.date, kind: str) -> None:
 
 def _training_dues(programme: Programme, month: datetime.date) -> dict[tuple, _Due]:
     """The training allowance of every unit period that ended in ``month`` with all its
-    sessions held, one per person and period."""
+    sessions held, one per person and period (one query; the engine recomputes each line and
+    must agree with it)."""
     lines = (
         AllowanceLine.objects.filter(
             enrollment__cohort__course__operating_group__programme=programme,
@@ -87,42 +111,52 @@ def _training_dues(programme: Programme, month: datetime.date) -> dict[tuple, _D
             period_end__gt=month,
             period_end__lte=_next_month(month),
         )
-        .select_related("rule", "enrollment__cohort__course")
         .order_by("pk")
+        .values_list(
+            "pk",
+            "rule__amount_krw",
+            "rule__full_rate",
+            "rule__shortfall",
+            "credited",
+            "planned",
+            "ineligible",
+            "uncapped_krw",
+            "cap_krw",
+            "prior_krw",
+            "amount_krw",
+            "enrollment__trainee_id",
+            "enrollment__cohort__course__operating_group_id",
+            "period_start",
+            "period_end",
+        )
     )
     dues = {}
-    for line in lines:
+    for (pk, rate_amount, full_rate, shortfall, credited, planned, ineligible, uncapped, cap,
+         prior, amount, trainee_id, group_id, start, end) in lines:  # fmt: skip
         by_rule = engine.training_allowance(
-            amount_krw=line.rule.amount_krw,
-            full_rate=line.rule.full_rate,
-            shortfall=line.rule.shortfall,
-            credited=line.credited,
-            planned=line.planned,
-            employed=line.ineligible == "employed",
+            amount_krw=rate_amount,
+            full_rate=full_rate,
+            shortfall=shortfall,
+            credited=credited,
+            planned=planned,
+            employed=ineligible == "employed",
         )
-        capped = engine.apply_cap(
-            by_rule.amount_krw, cap_krw=line.cap_krw, prior_krw=line.prior_krw
+        capped = engine.apply_cap(by_rule.amount_krw, cap_krw=cap, prior_krw=prior)
+        if (by_rule.amount_krw, capped.amount_krw) != (uncapped, amount):
+            raise EngineMismatch(f"allowance line {pk}")
+        result = engine.payable(
+            by_rule, cap_krw=cap, prior_krw=prior, income_class=programme.income_class
         )
-        if (by_rule.amount_krw, capped.amount_krw) != (line.uncapped_krw, line.amount_krw):
-            raise EngineMismatch(f"allowance line {line.pk}")
-        result = engine.payable(by_rule, cap_krw=line.cap_krw, prior_krw=line.prior_krw)
-        key = (line.enrollment.trainee_id, None, line.period_start)
-        due = _Due(
-            group_id=line.enrollment.cohort.course.operating_group_id,
-            period_start=line.period_start,
-            period_end=line.period_end,
-        )
-        due.amount_krw = result.amount_krw
-        due.items.append({"allowance_line": line.pk, **result.as_record()})
-        dues[key] = due
+        due = dues[(trainee_id, None, start)] = _Due(group_id, start, end)
+        due.add(result, _encoded(result.as_record()), allowance_line=pk)
     return dues
 
 
 def _internship_dues(programme: Programme, month: datetime.date, kind: str) -> dict[tuple, _Due]:
     """The month's internship money from approved mentor reports, to whoever each internship
     names (``Internship.payee``): the intern, or the company (one statement for all its
-    interns). The per-person cap (internship months × the monthly amount) counts the person's
-    earlier statements of the kind in the programme."""
+    interns). The per-person cap (internship months × the monthly amount) counts the gross of
+    the person's earlier statements of the kind in the programme. Two queries."""
     payee = next(p for p, k in PAYEE_KIND.items() if k == kind)
     reports = (
         OjtReport.objects.filter(
@@ -133,8 +167,19 @@ def _internship_dues(programme: Programme, month: datetime.date, kind: str) -> d
             month=month,
             internship__monthly_amount_krw__isnull=False,
         )
-        .select_related("internship__placement__position")
         .order_by("internship__placement__trainee_id", "pk")
+        .values_list(
+            "pk",
+            "attendance_days",
+            "internship_id",
+            "internship__monthly_amount_krw",
+            "internship__starts_on",
+            "internship__ends_on",
+            "internship__days_per_week",
+            "internship__placement__trainee_id",
+            "internship__placement__position__company_id",
+            "internship__placement__operating_group_id",
+        )
     )
     cap = None
     if programme.internship_months_max and programme.internship_allowance_monthly_krw:
@@ -144,32 +189,78 @@ def _internship_dues(programme: Programme, month: datetime.date, kind: str) -> d
             programme=programme, kind=kind, period_start__lt=month, trainee__isnull=False
         )
         .values_list("trainee")
-        .annotate(total=Sum("amount_krw"))
+        .annotate(total=Sum("gross_krw"))
     )
     working = len(workdays.month_working_days(month))
-    dues: dict[tuple, _Due] = {}
-    for report in reports:
-        internship = report.internship
-        placement = internship.placement
+    period_end = _next_month(month)
+
+    # Interns of one intake share their facts: each distinct case is worked out once.
+    @functools.cache
+    def pay(monthly, attendance, scheduled, prior_krw):
         by_rule = engine.internship_month(
-            monthly_krw=internship.monthly_amount_krw,
-            attendance_days=report.attendance_days or 0,
-            scheduled_days=len(ojt.scheduled(internship, month)),
+            monthly_krw=monthly,
+            attendance_days=attendance,
+            scheduled_days=scheduled,
             working_days=working,
         )
-        person_prior = prior.get(placement.trainee_id, 0)
-        result = engine.payable(by_rule, cap_krw=cap, prior_krw=person_prior)
-        prior[placement.trainee_id] = person_prior + result.amount_krw
-        if payee == InternshipPayee.INTERN:
-            key = (placement.trainee_id, None, month)
-        else:
-            key = (None, placement.position.company_id, month)
-        due = dues.setdefault(key, _Due(placement.operating_group_id, month, _next_month(month)))
-        due.amount_krw += result.amount_krw
-        due.items.append(
-            {"ojt_report": report.pk, "internship": internship.pk, **result.as_record()}
+        result = engine.payable(
+            by_rule, cap_krw=cap, prior_krw=prior_krw, income_class=programme.income_class
         )
+        return result, _encoded(result.as_record())
+
+    intern = payee == InternshipPayee.INTERN
+    dues: dict[tuple, _Due] = {}
+    for (pk, attendance, internship_id, monthly, starts_on, ends_on, per_week, trainee_id,
+         company_id, group_id) in reports:  # fmt: skip
+        scheduled = workdays.scheduled_count(
+            month, starts_on=starts_on, ends_on=ends_on, days_per_week=per_week
+        )
+        person_prior = prior.get(trainee_id, 0)
+        result, record = pay(monthly, attendance or 0, scheduled, person_prior)
+        prior[trainee_id] = person_prior + result.gross_krw
+        key = (trainee_id, None, month) if intern else (None, company_id, month)
+        due = dues.get(key) or dues.setdefault(key, _Due(group_id, month, period_end))
+        due.add(result, record, ojt_report=pk, internship=internship_id)
     return dues
+
+
+# The rows travel as one JSON document: a single parameter the driver quotes at once, where
+# arrays of 100,000 JSON texts took it longer than the database took to write them.
+_INSERT = """
+INSERT INTO payments_statement (programme_id, kind, state, rule_version, computed_at, created_at,
+                                trainee_id, company_id, period_start, period_end,
+                                operating_group_id, amount_krw, gross_krw, arithmetic)
+SELECT %s, %s, %s, %s, %s, %s, v.*
+FROM jsonb_to_recordset(%s::jsonb) AS v(trainee_id bigint, company_id bigint, period_start date,
+                                        period_end date, operating_group_id bigint,
+                                        amount_krw int, gross_krw int, arithmetic jsonb)
+"""
+# Only drafts whose amount or arithmetic changed are written (and counted).
+_UPDATE = """
+UPDATE payments_statement s
+SET amount_krw = v.amount_krw, gross_krw = v.gross_krw, arithmetic = v.arithmetic,
+    rule_version = %s, computed_at = %s
+FROM jsonb_to_recordset(%s::jsonb) AS v(id bigint, amount_krw int, gross_krw int, arithmetic jsonb)
+WHERE s.id = v.id
+  AND (s.amount_krw, s.gross_krw, s.arithmetic)
+      IS DISTINCT FROM (v.amount_krw, v.gross_krw, v.arithmetic)
+"""
+
+
+# Rows per statement sent: few round trips, and no message of hundreds of megabytes.
+CHUNK = 10_000
+
+
+def _chunks(rows: list[str]):
+    """``rows`` (JSON objects) as JSON arrays of at most CHUNK rows each."""
+    for start in range(0, len(rows), CHUNK):
+        yield "[" + ", ".join(rows[start : start + CHUNK]) + "]"
+
+
+def _row(fields: dict, due: _Due) -> str:
+    """One row to write: ``fields``, the amounts and the arithmetic, as a JSON object."""
+    head = _encoded(fields | {"amount_krw": due.amount_krw, "gross_krw": due.gross_krw})
+    return f'{head[:-1]}, "arithmetic": {due.record()}}}'
 
 
 @transaction.atomic
@@ -177,7 +268,10 @@ def statements_compute(
     *, programme: Programme, month: datetime.date, kind: str, now=None
 ) -> dict[str, int]:
     """Compute the month's statements of ``kind`` for the programme, under the computation's
-    advisory lock. Returns counts: created, updated, corrections, removed, unchanged."""
+    advisory lock, set-based: the facts in one or two queries, the engine per payee in memory,
+    then one INSERT for the new statements, one UPDATE for the changed drafts and one DELETE
+    for the drafts no longer due. Returns counts: created, updated, corrections, removed,
+    unchanged."""
     month = month.replace(day=1)
     now = now or timezone.now()
     _lock(programme.pk, month, kind)
@@ -185,73 +279,79 @@ def statements_compute(
         dues = _training_dues(programme, month)
     else:
         dues = _internship_dues(programme, month, kind)
-    existing = (
+    existing = list(
         Statement.objects.select_for_update()
         .filter(programme=programme, kind=kind, **month_periods(kind, month))
         .order_by("pk")
-    )
+        .values_list(
+            "pk", "trainee_id", "company_id", "period_start", "state", "corrects_id",
+            "amount_krw", "gross_krw",
+        )
+    )  # fmt: skip
     originals = {
-        (s.trainee_id, s.company_id, s.period_start): s for s in existing if s.corrects_id is None
+        (t, c, p): (pk, state, (amount, gross))
+        for pk, t, c, p, state, corrects, amount, gross in existing
+        if not corrects
     }
-    corrections = defaultdict(list)
-    for s in existing:
-        if s.corrects_id is not None:
-            corrections[s.corrects_id].append(s)
+    corrected = {row[5] for row in existing if row[5]}
     counts = dict.fromkeys(("created", "updated", "corrections", "removed", "unchanged"), 0)
+    new, drafts = [], []
     for key, due in dues.items():
-        record = {
-            "amount_krw": due.amount_krw,
-            "rule_version": engine.RULE_VERSION,
-            "items": due.items,
-        }
-        statement = originals.get(key)
-        if statement is None:
-            Statement.objects.create(
-                programme=programme,
-                kind=kind,
-                trainee_id=key[0],
-                company_id=key[1],
-                period_start=due.period_start,
-                period_end=due.period_end,
-                operating_group_id=due.group_id,
-                amount_krw=due.amount_krw,
-                arithmetic=record,
-                rule_version=engine.RULE_VERSION,
-                computed_at=now,
-            )
-            counts["created"] += 1
-        elif statement.state == StatementState.DRAFT:
-            if (statement.amount_krw, statement.arithmetic) == (due.amount_krw, record):
-                counts["unchanged"] += 1
-                continue
-            statement.amount_krw, statement.arithmetic = due.amount_krw, record
-            statement.rule_version, statement.computed_at = engine.RULE_VERSION, now
-            statement.save(
-                update_fields=["amount_krw", "arithmetic", "rule_version", "computed_at"]
-            )
-            counts["updated"] += 1
+        pk, state, amounts = originals.get(key, (None, None, None))
+        if pk is None:
+            payee = {"trainee_id": key[0], "company_id": key[1]}
+            period = {"period_start": due.period_start, "period_end": due.period_end}
+            new.append(_row(payee | period | {"operating_group_id": due.group_id}, due))
+        elif state == StatementState.DRAFT:
+            drafts.append(_row({"id": pk}, due))
+        elif pk in corrected or (due.amount_krw, due.gross_krw) != amounts:
+            counts[_correct(pk, due, now)] += 1
         else:
-            counts[_correct(statement, corrections[statement.pk], due, record, now)] += 1
-    for key, statement in originals.items():
-        if key not in dues and statement.state == StatementState.DRAFT:
-            statement.delete()
-            counts["removed"] += 1
+            counts["unchanged"] += 1
+    gone = [
+        pk
+        for key, (pk, state, _amounts) in originals.items()
+        if key not in dues and state == StatementState.DRAFT
+    ]
+    with connection.cursor() as cursor:
+        if new:
+            head = [programme.pk, kind, StatementState.DRAFT, engine.RULE_VERSION, now, now]
+            for chunk in _chunks(new):
+                cursor.execute(_INSERT, [*head, chunk])
+        if drafts:
+            for chunk in _chunks(drafts):
+                cursor.execute(_UPDATE, [engine.RULE_VERSION, now, chunk])
+                counts["updated"] += cursor.rowcount
+        if gone:
+            Statement.objects.filter(pk__in=gone, state=StatementState.DRAFT).delete()
+    counts["created"] = len(new)
+    counts["unchanged"] += len(drafts) - counts["updated"]
+    counts["removed"] += len(gone)
     return counts
 
 
-def _correct(statement, corrections, due, record, now) -> str:
-    """An approved statement whose facts changed: a draft correction for the difference."""
-    settled = statement.amount_krw + sum(
-        c.amount_krw for c in corrections if c.state == StatementState.APPROVED
+def _settled(pk: int) -> tuple[int, int]:
+    """What an approved statement and its approved (or paid) corrections come to: net, gross."""
+    rows = Statement.objects.filter(Q(pk=pk) | Q(corrects_id=pk)).exclude(
+        state=StatementState.DRAFT, corrects_id=pk
     )
-    draft = next((c for c in corrections if c.state == StatementState.DRAFT), None)
-    delta = due.amount_krw - settled
+    totals = rows.aggregate(net=Sum("amount_krw"), gross=Sum("gross_krw"))
+    return totals["net"], totals["gross"]
+
+
+def _correct(pk: int, due: _Due, now) -> str:
+    """An approved statement whose facts changed (or that has a correction): a draft correction
+    for the difference, kept in step with the facts."""
+    statement = Statement.objects.get(pk=pk)
+    settled, settled_gross = _settled(pk)
+    draft = statement.corrections.filter(state=StatementState.DRAFT).first()
+    delta, gross_delta = due.amount_krw - settled, due.gross_krw - settled_gross
     if delta == 0:
         if draft is not None:
             draft.delete()
             return "removed"
         return "unchanged"
-    record = {**record, "corrects": statement.pk, "settled_krw": settled, "delta_krw": delta}
+    record = json.loads(due.record()) | {"corrects": pk, "settled_krw": settled, "delta_krw": delta}
     if draft is None:
         Statement.objects.create(
             programme_id=statement.programme_id,
@@ -262,16 +362,18 @@ def _correct(statement, corrections, due, record, now) -> str:
             period_end=statement.period_end,
             operating_group_id=statement.operating_group_id,
             amount_krw=delta,
+            gross_krw=gross_delta,
             arithmetic=record,
             rule_version=engine.RULE_VERSION,
             corrects=statement,
             computed_at=now,
         )
         return "corrections"
-    if (draft.amount_krw, draft.arithmetic) == (delta, record):
+    if (draft.amount_krw, draft.gross_krw, draft.arithmetic) == (delta, gross_delta, record):
         return "unchanged"
-    draft.amount_krw, draft.arithmetic, draft.computed_at = delta, record, now
-    draft.save(update_fields=["amount_krw", "arithmetic", "computed_at"])
+    draft.amount_krw, draft.gross_krw, draft.arithmetic = delta, gross_delta, record
+    draft.computed_at = now
+    draft.save(update_fields=["amount_krw", "gross_krw", "arithmetic", "computed_at"])
     return "updated"
 
 
@@ -305,3 +407,51 @@ def statement_approve(*, statement: Statement, actor, note: str = "") -> Stateme
     statement.state = target
     statement.save(update_fields=["state"])
     return statement
+
+
+# The ids travel as one comma-separated text: one parameter, quoted at once. No row locks
+# before: the UPDATE approves only what is still a draft, and the advisory lock keeps a
+# computation of the month out meanwhile.
+_APPROVE = """
+WITH approved AS (
+    UPDATE payments_statement SET state = %s
+    WHERE state = %s AND id = ANY(string_to_array(%s, ',')::bigint[])
+    RETURNING id
+)
+INSERT INTO payments_statementtransition (statement_id, from_state, to_state, note, actor_id,
+                                          created_at)
+SELECT id, %s, %s, %s, %s, %s FROM approved
+"""
+
+
+@transaction.atomic
+def statements_approve(
+    *, programme: Programme, month: datetime.date, kind: str, actor, ids=None, note: str = ""
+) -> int:
+    """Approve the month's draft statements of ``kind`` that ``actor`` may see (the national
+    operator: all; a group's staff: its own), or only ``ids`` of them: one UPDATE and one
+    INSERT of their transitions, under the computation's advisory lock so a computation of
+    the same month cannot interleave. Any of ``ids`` not such a draft refuses the lot.
+    Returns how many were approved."""
+    if actor.role not in PROGRAMME_STAFF:
+        raise PermissionDenied
+    month = month.replace(day=1)
+    _lock(programme.pk, month, kind)
+    drafts = Statement.objects.visible_to(actor).filter(
+        programme=programme, kind=kind, state=StatementState.DRAFT, **month_periods(kind, month)
+    )
+    if ids is not None:
+        drafts = drafts.filter(pk__in=ids)
+    if ids is not None and (missing := len(set(ids)) - drafts.count()):
+        raise StatementError(
+            f"승인할 수 없는 지급 명세가 {missing:,}건 있어(산정 상태가 아니거나 다른 "
+            "기간·구분·사업단의 명세) 아무것도 승인하지 않았습니다."
+        )
+    found = ",".join(map(str, drafts.values_list("pk", flat=True)))
+    draft, approved = StatementState.DRAFT, StatementState.APPROVED
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _APPROVE,
+            [approved, draft, found, draft, approved, note.strip(), actor.pk, timezone.now()],
+        )
+        return cursor.rowcount

@@ -15,6 +15,7 @@ from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.lib.dates import validate_era
 from itda.lib.fields import BoundedTextField, EncryptedCharField
 from itda.lib.korean import josa
+from itda.payments.engine import INCOME_CLASSES
 
 # Programme periods are whole days in Korea.
 _KST = ZoneInfo("Asia/Seoul")
@@ -414,6 +415,16 @@ class Programme(models.Model):
         choices=InternshipPayee.choices,
         default=InternshipPayee.INTERN,
     )
+    # Not in the sources: whether (and as which income) the money is taxed at the source is
+    # the programme's decision (RuleOrigin "<programme>.payments.withholding", itda 기본값);
+    # none set, nothing is withheld. The rates are the engine's (소득세법 제129조).
+    income_class = models.CharField(
+        "원천징수 소득 구분",
+        max_length=20,
+        choices=[(key, label) for key, (label, _rate) in INCOME_CLASSES.items()],
+        null=True,
+        blank=True,
+    )
     # Not in the release: the operator's ceiling on a mentor's live interns (RuleOrigin
     # "<programme>.internship.mentor_max", itda 기본값).
     mentor_interns_max = models.PositiveSmallIntegerField(
@@ -712,6 +723,7 @@ class ProgrammeSetting(models.TextChoices):
 
     PERIOD = "period", "사업기간"
     PAYEE = "payee", "인턴십 월 지원금을 받는 쪽"
+    INCOME_CLASS = "income_class", "원천징수 소득 구분"
 
 
 @pgtrigger.register(

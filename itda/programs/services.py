@@ -620,6 +620,9 @@ def programme_period_set(
     return programme
 
 
+_NO_WITHHOLDING = "원천징수 없음"
+
+
 @transaction.atomic
 def programme_payee_change(*, programme: Programme, payee: str, reason: str, actor) -> Programme:
     """Choose who receives the monthly internship money (the release reads both ways) and
@@ -639,4 +642,28 @@ def programme_payee_change(*, programme: Programme, payee: str, reason: str, act
         actor=actor,
     )
     programme.save(update_fields=["internship_allowance_payee"])
+    return programme
+
+
+@transaction.atomic
+def programme_income_class_change(
+    *, programme: Programme, income_class: str | None, reason: str, actor
+) -> Programme:
+    """Set (or clear) the income class withheld from the programme's payments, and record the
+    change. Statements computed from now on withhold by it; approved ones keep their amounts."""
+    if actor.role != Role.OPERATOR:
+        raise PermissionDenied
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    old = programme.get_income_class_display() or _NO_WITHHOLDING
+    programme.income_class = income_class or None
+    programme.full_clean()
+    _setting_change_record(
+        programme=programme,
+        setting=ProgrammeSetting.INCOME_CLASS,
+        old_value=old,
+        new_value=programme.get_income_class_display() or _NO_WITHHOLDING,
+        reason=reason,
+        actor=actor,
+    )
+    programme.save(update_fields=["income_class"])
     return programme

@@ -1,5 +1,6 @@
-"""Korean working days and the monthly amount, against figures worked out by hand from the
-calendar (each test's comment shows the counting). Monthly amount 2,000,000원 throughout."""
+"""Korean working days and the monthly amount (the engine's, from these days), against figures
+worked out by hand from the calendar (each test's comment shows the counting). Monthly amount
+2,000,000원 throughout."""
 
 import datetime
 
@@ -52,8 +53,8 @@ def test_february_2027_across_seollal_and_its_substitute_day():
     # Full month, 17 days: 2,000,000 × 17 ÷ 18 = 1,888,888.88… → 10원 미만 버림 1,888,880.
     full = amount(month, D(2027, 1, 4), D(2027, 3, 31), 17)
     assert (full.scheduled_days, full.amount_krw) == (18, 1_888_880)
-    assert full.exact_krw == "1,888,888.88…"
-    assert "10원 미만 버림 1,888,880원" in full.formula
+    assert "17일 ÷ 18일(그 달 근무일) = 1,888,888.88…원" in full.formula
+    assert "10원 미만 버림(국고금 관리법 제47조) → 1,888,880원" in full.formula
     # From Wednesday 3: 3–5 (3), 8–12 less 8, 9 (3), 15–19 (5), 22–26 (5) = 16 scheduled; all
     # worked: 2,000,000 × 16 ÷ 18 = 1,777,777.77… → 1,777,770.
     partial = amount(month, D(2027, 2, 3), D(2027, 4, 30), 16)
@@ -148,8 +149,3 @@ def test_the_record_holds_every_fact_and_no_amount_before_approval():
     )
     with pytest.raises(ValueError):
         amount(D(2026, 7, 1), D(2026, 8, 3), D(2026, 10, 31), 10)
-
-
-@pytest.mark.parametrize(("raw", "cut"), [(19, 10), (1_888_888, 1_888_880), (10, 10), (9, 0)])
-def test_amounts_under_ten_won_are_dropped(raw, cut):
-    assert workdays.floor_to_unit(raw) == cut

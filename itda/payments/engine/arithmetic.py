@@ -3,7 +3,7 @@ rates are Decimal (or their string form) and compared exactly, never as floats."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 # Bumped whenever an amount this module returns for the same inputs changes.
@@ -36,15 +36,19 @@ class Step:
 
 @dataclass(frozen=True)
 class Result:
-    """An amount and the steps that made it."""
+    """An amount and the steps that made it; ``gross_krw``, for what a statement pays, is the
+    amount before withholding (the per-person cap counts it, not the net)."""
 
     amount_krw: int
     steps: tuple[Step, ...] = field(default_factory=tuple)
+    gross_krw: int | None = None
 
     def as_record(self) -> dict:
-        """JSON-ready: the amount, the rule version and every step."""
+        """JSON-ready: the amount, the gross when known, the rule version and every step."""
+        gross = {} if self.gross_krw is None else {"gross_krw": self.gross_krw}
         return {
             "amount_krw": self.amount_krw,
+            **gross,
             "rule_version": RULE_VERSION,
             "steps": [{"key": s.key, "text": s.text, "value": s.value} for s in self.steps],
         }
@@ -58,6 +62,15 @@ def _pct(rate: Decimal) -> str:
     """A rate as a percentage cut (not rounded) to two places: 0.7999 → 79.99%, 0.8 → 80%."""
     text = f"{(rate * 100).quantize(Decimal('0.01'), rounding='ROUND_DOWN'):f}"
     return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+
+
+def _exact(numerator: int, denominator: int) -> str:
+    """numerator ÷ denominator written to two decimals, cut (not rounded), with "…" when the
+    division goes on: the figure people check before the cuts."""
+    whole, rest = divmod(numerator, denominator)
+    cents, more = divmod(rest * 100, denominator)
+    text = f"{whole:,}" if not cents and not more else f"{whole:,}.{cents:02d}"
+    return text + ("…" if more else "")
 
 
 def rate_meets(credited: int, planned: int, min_rate: Decimal | str) -> bool:
@@ -104,7 +117,9 @@ def internship_month(
 ) -> Result:
     """One internship month (to the intern or the company): the monthly amount for the days
     counted — ``min(attendance, scheduled)`` — over the month's working days, cut to 10 won
-    (국고금 관리법 제47조①). A full month fully attended is exactly the monthly amount."""
+    (국고금 관리법 제47조①). A full month fully attended is exactly the monthly amount; a partial
+    month, an absence or a part-week agreement is paid in proportion (itda 기본값; 근로기준법
+    제18조's pro-rata rule for part-time work is the precedent)."""
     if working_days <= 0:
         raise ValueError("working_days must be positive")
     counted = max(0, min(attendance_days, scheduled_days))
@@ -118,8 +133,9 @@ def internship_month(
         ),
         Step(
             "prorated",
-            f"{monthly_krw:,}원 × {counted}일 ÷ 근무일 {working_days}일 = {whole:,}원"
-            + (" (원 미만 버림)" if product % working_days else ""),
+            f"{monthly_krw:,}원 × {counted}일 ÷ {working_days}일(그 달 근무일) = "
+            f"{_exact(product, working_days)}원"
+            + (f" → 원 미만 버림 {whole:,}원" if product % working_days else ""),
             whole,
         ),
     ]
@@ -191,8 +207,8 @@ def withholding(gross_krw: int, *, income_class: str | None) -> Result:
 def payable(
     by_rule: Result, *, cap_krw: int | None = None, prior_krw: int = 0, income_class=None
 ) -> Result:
-    """What a statement pays: the amount by the rule, under the per-person cap, cut to 10 won,
-    less withholding. Every step is kept; the amount is the net paid."""
+    """What a statement pays: the amount by the rule, under the per-person cap, cut to 10 won
+    (the gross), less withholding. Every step is kept; the amount is the net paid."""
     result = by_rule.then(apply_cap(by_rule.amount_krw, cap_krw=cap_krw, prior_krw=prior_krw))
     gross = floor_to_unit(result.amount_krw)
     if gross != result.amount_krw:
@@ -206,4 +222,4 @@ def payable(
     if tax.steps:
         net = gross - tax.amount_krw
         result = result.then(Result(net, tax.steps + (Step("net", f"실지급액 {net:,}원", net),)))
-    return result
+    return replace(result, gross_krw=gross)

@@ -13,18 +13,20 @@ from django.db import OperationalError, connection
 from django.db import transaction as db_transaction
 
 from itda import factories
-from itda.internships import ojt
+from itda.internships import ending, ojt
 from itda.internships.models import Internship
-from itda.internships.tests.ojt_world import AUG, SEP, mentor_report
+from itda.internships.tests.ojt_world import AUG, SEP, activate, mentor_report
 from itda.payments.models import Statement, StatementState
 from itda.payments.services import allowance_compute
 from itda.payments.statements import (
     StatementError,
     lock_key,
     statement_approve,
+    statements_approve,
     statements_compute,
 )
 from itda.programs.models import Programme
+from itda.programs.services import programme_income_class_change
 from itda.recruitment.models import Result
 from itda.training.models import Attendance
 
@@ -178,7 +180,7 @@ def test_internship_months_from_approved_mentor_reports(
     august, september = _statements(trainee=trainee, kind="internship_allowance")
     assert (august.amount_krw, september.amount_krw) == (2_000_000, 1_300_000)
     steps = september.arithmetic["items"][0]["steps"]
-    assert steps[1]["text"] == "2,000,000원 × 13일 ÷ 근무일 20일 = 1,300,000원"
+    assert steps[1]["text"] == "2,000,000원 × 13일 ÷ 20일(그 달 근무일) = 1,300,000원"
     # The same month to the company when the agreement names it.
     Internship.objects.filter(pk=ojt_internship.pk).update(payee="company")
     statements_compute(programme=programme, month=AUG, kind="wage_support")
@@ -249,3 +251,142 @@ def test_approval_leaves_a_trail_and_a_second_approval_is_refused(
     with pytest.raises(StatementError, match="'승인' 상태의 지급 명세는 승인으로 바꿀 수 없습니다"):
         statement_approve(statement=statement, actor=seoul_staff)
     assert statement.transitions.count() == 1
+
+
+# --- One internship by hand: 2026-08-14 (Fri) ~ 11-13 (Fri), five days a week, 2,000,000원 ----
+# August: 21 weekdays less 광복절's substitute day (Mon 17) = 20 working days; scheduled Fri 14,
+#   18–21, 24–28, 31 = 11 days.
+# September: 22 weekdays less 추석 전날 (Thu 24) and 추석 (Fri 25) = 20; all 20 scheduled.
+# October: 22 weekdays less 개천절's substitute day (Mon 5) and 한글날 (Fri 9) = 20; all scheduled.
+# November: 21 weekdays, no holiday = 21; scheduled Mon 2 – Fri 13 = 10 days.
+AUG14, NOV13 = datetime.date(2026, 8, 14), datetime.date(2026, 11, 13)
+OCT, NOV = datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)
+INTERN = "internship_allowance"
+FOUR_MONTHS = {AUG: 11, SEP: 20, OCT: 20, NOV: 9}  # days at work by the mentor's reports
+
+
+@pytest.fixture
+def august_intern(setup, seoul_staff, company, trainee, mentor, clock):
+    return activate(setup, seoul_staff, company, trainee, starts_on=AUG14, ends_on=NOV13)
+
+
+def _months(internship, mentor_user, staff, attendance: dict, programme) -> list[Statement]:
+    for month, days in attendance.items():
+        _approved_report(internship, month, mentor_user, staff, attendance=days)
+        statements_compute(programme=programme, month=month, kind=INTERN)
+    return _statements(trainee=internship.placement.trainee, kind=INTERN)
+
+
+def test_an_internship_by_hand_partial_full_and_the_ten_won_cut(
+    august_intern, mentor, seoul_staff, regions
+):
+    statements = _months(
+        august_intern,
+        mentor,
+        seoul_staff,
+        {AUG: 11, SEP: 20, OCT: 20, NOV: 9},
+        regions["programme"],
+    )
+    # August, partial with 광복절 대체 휴일: 2,000,000 × 11 ÷ 20 = 1,100,000.
+    # September and October, full months with 추석 and 한글날: 2,000,000 each.
+    # November: 2,000,000 × 9 ÷ 21 = 857,142.85… → 857,142 → 10원 미만 버림 857,140.
+    assert [s.amount_krw for s in statements] == [1_100_000, 2_000_000, 2_000_000, 857_140]
+    assert [s.gross_krw for s in statements] == [1_100_000, 2_000_000, 2_000_000, 857_140]
+    steps = [s["text"] for s in statements[3].arithmetic["items"][0]["steps"]]
+    assert steps == [
+        "인정 근무일 = min(출근 9일, 예정 10일) = 9일",
+        "2,000,000원 × 9일 ÷ 21일(그 달 근무일) = 857,142.85…원 → 원 미만 버림 857,142원",
+        "10원 미만 버림(국고금 관리법 제47조) → 857,140원",
+    ]
+    assert statements[0].arithmetic["items"][0]["steps"][0]["value"] == 11
+
+
+def test_the_cap_reached_mid_october_pays_the_rest_then_nothing(
+    august_intern, mentor, seoul_staff, regions
+):
+    # Two months' worth per person: 2 × 2,000,000 = 4,000,000 (set after the agreement).
+    Programme.objects.filter(pk=regions["programme"].pk).update(internship_months_max=2)
+    regions["programme"].refresh_from_db()
+    statements = _months(
+        august_intern,
+        mentor,
+        seoul_staff,
+        {AUG: 11, SEP: 20, OCT: 20, NOV: 9},
+        regions["programme"],
+    )
+    # 1,100,000 + 2,000,000 = 3,100,000 before October; October pays the remaining 900,000 of
+    # its 2,000,000; November's 857,140 finds nothing left.
+    assert [s.amount_krw for s in statements] == [1_100_000, 2_000_000, 900_000, 0]
+    assert statements[2].arithmetic["items"][0]["steps"][-1]["text"] == (
+        "1인당 한도 4,000,000원 − 이 사업에서 앞서 산정된 3,100,000원 = 남은 한도 900,000원 → "
+        "900,000원"
+    )
+
+
+def test_a_dropouts_last_month_pays_the_days_up_to_the_last_working_day(
+    august_intern, mentor, seoul_staff, regions
+):
+    statements = _months(august_intern, mentor, seoul_staff, {SEP: 20}, regions["programme"])
+    ending.internship_end_early(
+        internship=august_intern,
+        kind="intern_quit",
+        last_day=datetime.date(2026, 10, 16),
+        reason="개인 사정",
+        actor=seoul_staff,
+        today=datetime.date(2026, 10, 20),
+    )
+    august_intern.refresh_from_db()
+    # October up to Fri 16: 1–2, 6–8, 12–16 = 10 scheduled days, all at work:
+    # 2,000,000 × 10 ÷ 20 = 1,000,000.
+    assert len(ojt.scheduled(august_intern, OCT)) == 10
+    statements = _months(august_intern, mentor, seoul_staff, {OCT: 10}, regions["programme"])
+    assert [s.amount_krw for s in statements] == [2_000_000, 1_000_000]
+    # Nothing after: November is outside the internship, no report, no statement.
+    assert (
+        statements_compute(programme=regions["programme"], month=NOV, kind=INTERN)["created"] == 0
+    )
+
+
+def test_the_programmes_income_class_withholds_by_the_engine(
+    august_intern, mentor, seoul_staff, regions, admin
+):
+    programme_income_class_change(
+        programme=regions["programme"], income_class="business", reason="운영지침", actor=admin
+    )
+    regions["programme"].refresh_from_db()
+    (september,) = _months(august_intern, mentor, seoul_staff, {SEP: 20}, regions["programme"])
+    # 사업소득 3%: 2,000,000 × 3% = 60,000; 지방소득세 6,000; paid 2,000,000 − 66,000.
+    assert (september.gross_krw, september.amount_krw) == (2_000_000, 1_934_000)
+    assert [s["key"] for s in september.arithmetic["items"][0]["steps"]][-3:] == [
+        "income_tax",
+        "local_tax",
+        "net",
+    ]
+    change = regions["programme"].setting_changes.get()
+    assert (change.old_value, change.new_value) == ("원천징수 없음", "사업소득")
+
+
+def test_a_month_is_approved_in_bulk_within_the_approvers_scope(
+    august_intern, mentor, seoul_staff, busan_staff, regions
+):
+    programme = regions["programme"]
+    (september,) = _months(august_intern, mentor, seoul_staff, {SEP: 20}, programme)
+    # Another region's staff see no draft of it: naming it refuses, approving all finds none.
+    with pytest.raises(StatementError, match="1건"):
+        statements_approve(
+            programme=programme, month=SEP, kind=INTERN, actor=busan_staff, ids=[september.pk]
+        )
+    assert statements_approve(programme=programme, month=SEP, kind=INTERN, actor=busan_staff) == 0
+    assert (
+        statements_approve(
+            programme=programme, month=SEP, kind=INTERN, actor=seoul_staff, note="9월분"
+        )
+        == 1
+    )
+    september.refresh_from_db()
+    assert september.state == "approved"
+    assert list(september.transitions.values_list("from_state", "to_state", "actor", "note")) == [
+        ("draft", "approved", seoul_staff.pk, "9월분")
+    ]
+    # Approved, its amount is final: a second bulk approval finds nothing to do.
+    assert statements_approve(programme=programme, month=SEP, kind=INTERN, actor=seoul_staff) == 0
