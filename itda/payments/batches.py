@@ -28,7 +28,7 @@ from django.utils import timezone
 from django_otp import match_token
 
 from itda.accounts.roles import Role
-from itda.payments import ledger
+from itda.payments import bankfiles, ledger
 from itda.payments.models import (
     BatchEvent,
     BatchLine,
@@ -326,9 +326,57 @@ def batch_cancel(*, batch: PaymentBatch, actor, note: str) -> PaymentBatch:
 
 
 @transaction.atomic
-def batch_export_mark(*, batch: PaymentBatch, actor) -> list[BatchLine]:
-    """Mark an approved batch exported, once: a second transfer file could be uploaded twice.
-    Returns its lines (with statements and payees) for the file."""
+def batch_export(*, batch: PaymentBatch, actor) -> tuple[bytes, list[int]]:
+    """Mark an approved batch exported and write its bulk-transfer workbook, in one
+    transaction: a file that cannot be written (a bank without a code, an account that is not
+    digits) leaves the batch approved. Once only: a second transfer file could be uploaded
+    twice. Returns the file and its line ids (for the access log)."""
+    lines = _export_mark(batch=batch, actor=actor)
+    memo = f"{batch.programme.name[:6]} {StatementKind(batch.kind).label}"
+    transfers = [
+        bankfiles.TransferLine(
+            line_id=line.pk,
+            bank_code=bankfiles.bank_code(line.bank_name) or "",
+            account=line.bank_account,
+            amount_krw=line.amount_krw,
+            holder=line.bank_holder,
+            memo=memo,
+        )
+        for line in lines
+    ]
+    unknown = [t.line_id for t in transfers if not t.bank_code]
+    if unknown:
+        raise BatchError(f"은행 코드를 알 수 없는 행이 있어 내보낼 수 없습니다(행 번호 {unknown}).")
+    return bankfiles.transfer_workbook(str(batch), transfers), [line.pk for line in lines]
+
+
+def batch_settlement(batch: PaymentBatch) -> tuple[bytes, list[int]]:
+    """The 집행 내역 workbook of the batch's paid lines (payee, period, kind, amount, evidence:
+    the statement and the bank's result), and the line ids it names."""
+    paid = list(
+        batch.lines.filter(result=LineResult.PAID)
+        .select_related("statement__trainee", "statement__company")
+        .order_by("pk")
+    )
+    if not paid:
+        raise BatchError("지급 완료된 행이 없어 집행 내역을 만들 수 없습니다.")
+    rows = []
+    for line in paid:
+        statement = line.statement
+        last = statement.period_end - datetime.timedelta(days=1)
+        rows.append(
+            bankfiles.SettlementLine(
+                payee=payee_name(statement),
+                period=f"{statement.period_start:%Y-%m-%d}~{last:%Y-%m-%d}",
+                kind=statement.get_kind_display(),
+                amount_krw=line.amount_krw,
+                evidence=f"지급 명세 #{statement.pk}, 은행 결과 {line.result_at:%Y-%m-%d}",
+            )
+        )
+    return bankfiles.settlement_workbook(f"{batch} 집행 내역", rows), [line.pk for line in paid]
+
+
+def _export_mark(*, batch: PaymentBatch, actor) -> list[BatchLine]:
     batch = _locked(batch)
     _require_manager(group=batch.operating_group, actor=actor)
     if batch.state in (BatchState.EXPORTED, BatchState.CLOSED):

@@ -5,7 +5,6 @@ one recomputes the allowance (training, earlier in the pipeline, may not call pa
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -18,7 +17,7 @@ from itda.accounts.forms import OtpForm
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
-from itda.payments import batches, selectors, services
+from itda.payments import bankfiles, batches, selectors, services
 from itda.payments.forms import BatchCancelForm, BatchDraftForm, ResultFileForm
 from itda.training.forms import CorrectionDecisionForm
 from itda.training.models import AttendanceCorrection
@@ -264,36 +263,14 @@ def batch_cancel(request, pk: int):
 def batch_export(request, pk: int):
     """The bulk-transfer workbook, once: the batch is marked exported with the file."""
     batch = _batch(request, pk)
-    # Written alongside in another branch (issue 13 item 3, bank files): imported here only
-    # until both are merged.
-    from itda.payments import bankfiles
-
     try:
-        with transaction.atomic():
-            lines = batches.batch_export_mark(batch=batch, actor=request.user)
-            transfers = [
-                bankfiles.TransferLine(
-                    line_id=line.pk,
-                    bank_code=bankfiles.bank_code(line.bank_name),
-                    account=line.bank_account,
-                    amount_krw=line.amount_krw,
-                    holder=line.bank_holder,
-                    memo=f"{batch.programme.name[:6]} {line.statement.get_kind_display()}",
-                )
-                for line in lines
-            ]
-            unknown = [t.line_id for t in transfers if t.bank_code is None]
-            if unknown:
-                raise batches.BatchError(
-                    f"은행 코드를 알 수 없는 행이 있어 내보낼 수 없습니다(행 번호 {unknown})."
-                )
-            data = bankfiles.transfer_workbook(str(batch), transfers)
+        data, line_ids = batches.batch_export(batch=batch, actor=request.user)
     except ValidationError as error:
         return _refused(request, error, pk)
     personal_data_access_record(
         request=request,
         subject_type="payments.batchline",
-        subject_ids=[line.pk for line in lines],
+        subject_ids=line_ids,
         action="export",
         reason="지급 배치 이체 파일",
     )
@@ -303,11 +280,29 @@ def batch_export(request, pk: int):
 
 
 @require_POST
+def batch_settlement(request, pk: int):
+    """The 집행 내역 workbook of the batch's paid lines (payees by name: logged as an export)."""
+    batch = _batch(request, pk)
+    try:
+        data, line_ids = batches.batch_settlement(batch)
+    except ValidationError as error:
+        return _refused(request, error, pk)
+    personal_data_access_record(
+        request=request,
+        subject_type="payments.batchline",
+        subject_ids=line_ids,
+        action="export",
+        reason="지급 배치 집행 내역",
+    )
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-settlement.xlsx"'
+    return response
+
+
+@require_POST
 def batch_results(request, pk: int):
     """Apply the bank's result file, row by row."""
     batch = _batch(request, pk)
-    from itda.payments import bankfiles
-
     form = ResultFileForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

@@ -826,6 +826,7 @@ SWEEP: dict[str, Row] = {
     "payments:batch_cancel": Row(pk("batch"), None, STAFF_ONLY),
     "payments:batch_export": Row(pk("batch"), None, STAFF_ONLY),
     "payments:batch_results": Row(pk("batch"), None, STAFF_ONLY),
+    "payments:batch_settlement": Row(pk("batch"), None, STAFF_ONLY),
     # the API (one operation per path; a wrong method answers 405)
     "api:openapi-json": public(),
     "api:openapi-view": public(),

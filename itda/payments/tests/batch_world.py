@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import time
-from dataclasses import dataclass
 
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -13,6 +13,7 @@ from django_otp.oath import TOTP
 from itda import factories
 from itda.accounts.roles import Role
 from itda.conftest import totp_now
+from itda.payments.bankfiles import ResultRow
 from itda.payments.models import Budget, Statement
 
 AUG = datetime.date(2026, 8, 1)
@@ -63,19 +64,6 @@ def budget(regions, amount, source="national"):
     )
 
 
-@dataclass
-class Row:
-    """A row of the bank's result file (the attributes of ``bankfiles.ResultRow``)."""
-
-    line_id: int
-    account: str
-    amount_krw: int
-    ok: bool
-    reason: str = ""
-
-
-def result(line, ok=True, reason="", **changes) -> Row:
-    row = Row(line.pk, line.bank_account, line.amount_krw, ok, reason)
-    for name, value in changes.items():
-        setattr(row, name, value)
-    return row
+def result(line, ok=True, reason="", **changes) -> ResultRow:
+    row = ResultRow(line.pk, line.bank_account, line.amount_krw, ok, reason)
+    return dataclasses.replace(row, **changes)

@@ -15,7 +15,7 @@ from itda.payments.batches import (
     batch_approve,
     batch_cancel,
     batch_draft,
-    batch_export_mark,
+    batch_export,
     batch_results_apply,
     holder_differs,
     retry_list,
@@ -223,7 +223,7 @@ def test_a_statement_is_never_in_two_waiting_or_paid_lines(regions, people):
 def _approved_exported(regions, people, checker="checker"):
     batch, _ = _draft(regions, people["maker"])
     batch_approve(batch=batch, actor=people[checker], token=code(people[checker]))
-    batch_export_mark(batch=batch, actor=people["maker"])
+    batch_export(batch=batch, actor=people["maker"])
     batch.refresh_from_db()
     return batch
 
@@ -260,7 +260,7 @@ def test_a_failed_line_comes_back_on_the_retry_list_and_the_next_batch_pays_it(
     again, _ = _draft(regions, people["maker"], month=datetime.date(2026, 9, 1))
     assert set(again.lines.values_list("statement", flat=True)) == {bad.pk, september.pk}
     batch_approve(batch=again, actor=admin, token=code(admin))
-    batch_export_mark(batch=again, actor=people["maker"])
+    batch_export(batch=again, actor=people["maker"])
     batch_results_apply(
         batch=again, rows=[result(line) for line in again.lines.all()], actor=people["maker"]
     )
@@ -310,12 +310,12 @@ def test_a_second_export_and_a_cancel_after_export_are_refused(regions, people):
     statement = approved(regions)
     batch = _approved_exported(regions, people)
     with pytest.raises(BatchError, match="이미 이체 파일을 만든 배치입니다"):
-        batch_export_mark(batch=batch, actor=people["maker"])
+        batch_export(batch=batch, actor=people["maker"])
     with pytest.raises(BatchError, match="'이체 파일 생성' 상태의 배치는 취소할 수 없습니다"):
         batch_cancel(batch=batch, actor=people["maker"], note="실수")
     batch_results_apply(batch=batch, rows=[result(batch.lines.get())], actor=people["maker"])
     with pytest.raises(BatchError, match="이미 이체 파일을 만든 배치입니다"):
-        batch_export_mark(batch=batch, actor=people["maker"])
+        batch_export(batch=batch, actor=people["maker"])
     assert _states(statement) == ["paid"]
     assert list(batch.events.values_list("to_state", flat=True)) == [
         "draft",
