@@ -15,14 +15,16 @@ several calendars and amounts. Each run, rolled back to a savepoint afterwards, 
 ``statements_compute`` (every statement new), a recompute with nothing changed, and
 ``statements_approve`` of them all. Prints each median.
 
-Measured 2026-12-07 17:42-17:45 UTC on the shared 2-core development machine (load average 7.6-8,
-five other engineers' tests running), PostgreSQL 15 through DATABASE_URL, 100,000 interns,
-3 runs (``--runs 3``):
-    compute (100,000 new statements): 31.2, 18.9, 15.0 s: median 18.9 s
-    recompute, nothing changed: 15.6, 13.5, 11.4 s: median 13.5 s
-    approve all (100,000 updates and transitions): 10.3, 6.7, 6.3 s: median 6.7 s
-Compute and approve together: median about 25.6 s, under the issue's 30 s for compute,
-approve and export, so with this load the export has less than 5 s left. Where the time goes
+Measured 2026-12-07 on the shared 2-core development machine, PostgreSQL 15 through
+DATABASE_URL, 100,000 interns, 3 runs each (``--runs 3``):
+    17:51-17:55 UTC, load average 8 falling to 5:
+        compute (100,000 new statements): 11.2, 11.3, 9.7 s: median 11.2 s
+        recompute, nothing changed: 8.4, 10.2, 10.3 s: median 10.2 s
+        approve all (100,000 updates and transitions): 5.0, 4.7, 5.8 s: median 5.0 s
+    17:42-17:45 UTC, load average 7.6-8 (five other engineers' tests running):
+        compute 31.2, 18.9, 15.0 s (median 18.9); recompute median 13.5 s; approve median 6.7 s
+Compute and approve together: median about 16 s (25.6 s under the heavier load), against
+the issue's 30 s for compute, approve and export. Where the time goes
 (cProfile): about half is the database (reading the reports, writing ~1 KB of arithmetic per
 statement); the Python half is JSON text and the loop, the engine itself runs once per
 distinct case.
