@@ -266,8 +266,8 @@ def funnel_counts(programme: Programme) -> dict[Cell, dict[str, int]]:
     facts_sql, params = first.union(*rest, all=True).query.sql_with_params()
     sets = ", ".join("(" + ", ".join(("k_stage", *split)) + ")" for split in _SPLITS)
     # Only constants and Django's own compiled SQL are joined here; every value is a parameter.
-    sql = (  # noqa: S608
-        "SELECT k_stage, k_group, k_track, k_region, GROUPING(k_group, k_track, k_region), "
+    sql = (
+        "SELECT k_stage, k_group, k_track, k_region, GROUPING(k_group, k_track, k_region), "  # noqa: S608
         f"COUNT(DISTINCT k_who) FROM ({facts_sql}) AS facts GROUP BY GROUPING SETS ({sets})"
     )
     cells: dict[Cell, dict[str, int]] = defaultdict(dict)
@@ -275,16 +275,13 @@ def funnel_counts(programme: Programme) -> dict[Cell, dict[str, int]]:
         cursor.execute(sql, params)
         for stage, group, track, region, rolled, count in cursor.fetchall():
             # GROUPING() sets a bit for each column rolled up: 4 group, 2 track, 1 시·도.
-            cell = tuple(
-                None if rolled & bit else value
+            split = [
+                (None, True) if rolled & bit else (value, False)
                 for bit, value in ((4, group), (2, track), (1, region))
-            )
-            split_values = [
-                value for bit, value in ((4, group), (2, track), (1, region)) if not rolled & bit
             ]
-            if None in split_values:
+            if any(value is None and not rolled_up for value, rolled_up in split):
                 continue  # rows no group (or track) claims: counted in the wider totals only
-            cells[cell][stage] = count
+            cells[tuple(value for value, _ in split)][stage] = count
     return dict(cells)
 
 
