@@ -41,6 +41,7 @@ class Board:
     day: datetime.date
     live: bool  # counted on demand: no snapshot of the day yet
     suppress: bool
+    own_groups_only: bool  # a group's staff: no national total, no other group
     totals: list[Unit] = field(default_factory=list)  # national and/or per group
     by_track: list[Unit] = field(default_factory=list)
     by_region: list[Unit] = field(default_factory=list)
@@ -90,7 +91,7 @@ def kpi_board(*, user, programme: Programme, day: datetime.date) -> Board:
     cells, live = _cells_of_day(programme, day, user)
     cells = {c: v for c, v in cells.items() if _visible(c, role, set(groups))}
     tracks = {t.pk: t for t in Track.objects.filter(programme=programme)}
-    regions = {r.pk: r for r in Region.objects.all()}
+    regions = {r.pk: r for r in Region.objects.order_by("code")}
     seats = dict(
         TrackAllocation.objects.filter(track__programme=programme)
         .values("operating_group")
@@ -108,27 +109,31 @@ def kpi_board(*, user, programme: Programme, day: datetime.date) -> Board:
             target=target,
         )
 
-    board = Board(programme=programme, day=day, live=live, suppress=suppress)
-    if role != Role.GROUP_STAFF:
+    board = Board(
+        programme=programme,
+        day=day,
+        live=live,
+        suppress=suppress,
+        own_groups_only=role == Role.GROUP_STAFF,
+    )
+    if not board.own_groups_only:
         board.totals.append(unit("전국", NATIONAL, programme.target_trainees))
     board.totals += [unit(g.name, (pk, None, None), seats.get(pk)) for pk, g in groups.items()]
     if not suppress:
-        for pk, track in tracks.items():
-            for group in [None] if role == Role.OPERATOR else groups:
-                name = track.name if group is None else f"{groups[group].name} · {track.name}"
-                target = track.quota if group is None else None
+        # The operator's splits are the national ones; a group's staff get their group's.
+        splits = [None] if role == Role.OPERATOR else list(groups)
+
+        def named(group, name):
+            return name if group is None else f"{groups[group].name} · {name}"
+
+        for group in splits:
+            for pk, track in tracks.items():
                 if (group, pk, None) in cells:
-                    board.by_track.append(unit(name, (group, pk, None), target))
-        for cell in sorted(c for c in cells if c[2] is not None and c[1] is None):
-            group, _track, region = cell
-            if role == Role.OPERATOR and group is not None:
-                continue  # the operator's 시·도 table is the national split
-            name = (
-                regions[region].name
-                if group is None
-                else f"{groups[group].name} · {regions[region].name}"
-            )
-            board.by_region.append(unit(name, cell))
+                    target = track.quota if group is None else None
+                    board.by_track.append(unit(named(group, track.name), (group, pk, None), target))
+            for pk, region in regions.items():
+                if (group, None, pk) in cells:
+                    board.by_region.append(unit(named(group, region.name), (group, None, pk)))
     board.history = _history(programme, day, user, groups, suppress)
     return board
 
