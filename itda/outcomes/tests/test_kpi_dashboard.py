@@ -84,3 +84,12 @@ def test_the_page_takes_a_constant_number_of_queries(regions, admin, login_as):
 def test_other_roles_are_refused(regions, cast, login_as):
     for role in ("company", "trainee", "evaluator"):
         assert login_as(cast[role], Client()).get(URL).status_code == 403
+
+
+def test_the_viewer_home_suppresses_small_counts_too(regions, cast, login_as):
+    page = _text(login_as(cast["viewer"]).get("/viewer/"))
+    # One company and one trainee, both in Seoul: "<5" in the table and the totals, left out
+    # of the chart's data.
+    assert '<th scope="row">서울특별시</th><td>&lt;5</td><td>&lt;5</td>' in page
+    assert page.count('"data": [null, 0, 0]') == 2  # 서울, 부산, 경기: 기업 and 교육생
+    assert "성과 지표" in page

@@ -4,25 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0005_statements_ledger_budget'),
+        ("payments", "0005_statements_ledger_budget"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='statement',
-            name='state',
-            field=models.CharField(choices=[('draft', '산정'), ('approved', '승인'), ('in_batch', '지급 처리 중'), ('paid', '지급 완료')], default='draft', max_length=20, verbose_name='상태'),
+            model_name="statement",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("draft", "산정"),
+                    ("approved", "승인"),
+                    ("in_batch", "지급 처리 중"),
+                    ("paid", "지급 완료"),
+                ],
+                default="draft",
+                max_length=20,
+                verbose_name="상태",
+            ),
         ),
         migrations.AlterField(
-            model_name='statementtransition',
-            name='from_state',
-            field=models.CharField(choices=[('draft', '산정'), ('approved', '승인'), ('in_batch', '지급 처리 중'), ('paid', '지급 완료')], max_length=20, verbose_name='이전 상태'),
+            model_name="statementtransition",
+            name="from_state",
+            field=models.CharField(
+                choices=[
+                    ("draft", "산정"),
+                    ("approved", "승인"),
+                    ("in_batch", "지급 처리 중"),
+                    ("paid", "지급 완료"),
+                ],
+                max_length=20,
+                verbose_name="이전 상태",
+            ),
         ),
         migrations.AlterField(
-            model_name='statementtransition',
-            name='to_state',
-            field=models.CharField(choices=[('draft', '산정'), ('approved', '승인'), ('in_batch', '지급 처리 중'), ('paid', '지급 완료')], max_length=20, verbose_name='새 상태'),
+            model_name="statementtransition",
+            name="to_state",
+            field=models.CharField(
+                choices=[
+                    ("draft", "산정"),
+                    ("approved", "승인"),
+                    ("in_batch", "지급 처리 중"),
+                    ("paid", "지급 완료"),
+                ],
+                max_length=20,
+                verbose_name="새 상태",
+            ),
         ),
     ]
