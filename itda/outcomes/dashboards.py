@@ -83,11 +83,10 @@ def kpi_board(*, user, programme: Programme, day: datetime.date) -> Board:
     of queries."""
     role = user.role
     suppress = role == Role.VIEWER
-    groups = {
-        g.pk: g
-        for g in OperatingGroup.objects.filter(programme=programme).order_by("zone", "pk")
-        if role != Role.GROUP_STAFF or g in set(user.operating_groups.all())
-    }
+    shown_groups = OperatingGroup.objects.filter(programme=programme).order_by("zone", "pk")
+    if role == Role.GROUP_STAFF:
+        shown_groups = shown_groups.filter(staff=user)
+    groups = {g.pk: g for g in shown_groups}
     cells, live = _cells_of_day(programme, day, user)
     cells = {c: v for c, v in cells.items() if _visible(c, role, set(groups))}
     tracks = {t.pk: t for t in Track.objects.filter(programme=programme)}

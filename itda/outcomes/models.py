@@ -4,6 +4,7 @@ same and dashboards read a few aggregate rows, not the pipeline's raw rows."""
 from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.lib.dates import validate_era
 from itda.programs.models import OperatingGroup, Programme, Region, Track
 
 
@@ -11,7 +12,7 @@ class KpiSnapshot(models.Model):
     """One stage count of one day for one cell: national (no group, track or 시·도), or split
     by operating group, track, 시·도, group × track or group × 시·도 (outcomes.kpis)."""
 
-    day = models.DateField("기준일")
+    day = models.DateField("기준일", validators=[validate_era])
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="kpi_snapshots", verbose_name="사업"
     )
@@ -57,6 +58,7 @@ class KpiSnapshot(models.Model):
                 fields=["day", "programme", "operating_group", "track", "region", "stage"],
                 nulls_distinct=False,
                 name="kpi_snapshot_once_per_day_cell",
+                violation_error_message="이 날짜의 같은 집계 칸이 이미 저장되어 있습니다.",
             ),
         ]
         indexes = [models.Index(fields=["programme", "day"], name="kpi_snapshot_programme_day")]
