@@ -119,6 +119,7 @@ def counts_as_hired(outcome: HiringOutcome) -> bool:
     start = counts_from(outcome)
     return (
         outcome.status == OutcomeStatus.VERIFIED
+        and outcome.internship.state in ENDED_INTERNSHIP
         and start is not None
         and start <= due_on(outcome.internship, outcome.checkpoint)
     )
@@ -365,9 +366,14 @@ def outcomes_due(internships: QuerySet, day: datetime.date) -> dict[str, QuerySe
 
 def counted_hires(outcomes: QuerySet) -> QuerySet:
     """The outcomes of ``outcomes`` that count as hires at their checkpoints (see
-    ``counts_as_hired``), set-based, each with its ``counts_from``."""
+    ``counts_as_hired``), set-based, each with its ``counts_from``. An outcome of an internship
+    that has not ended never counts: its intern is still inside the subsidised period."""
     end = "internship__ends_on"
-    rows = outcomes.filter(status=OutcomeStatus.VERIFIED, kind__in=HIRED_OUTCOMES).annotate(
+    rows = outcomes.filter(
+        status=OutcomeStatus.VERIFIED,
+        kind__in=HIRED_OUTCOMES,
+        internship__state__in=ENDED_INTERNSHIP,
+    ).annotate(
         counts_from=Greatest(F("hired_on"), _end_plus(0, 1, end=end), output_field=DateField())
     )
     counted = Q(pk__in=[])

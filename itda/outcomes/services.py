@@ -1,5 +1,5 @@
-"""The one write that must read every stage first: changing a programme's period. Outcomes
-writes no rows of its own; it checks the later stages' dates and calls programs' service."""
+"""Outcomes' writes: changing a programme's period (it must read every stage first; it checks
+the later stages' dates and calls programs' service), and the nightly KPI snapshot."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from itda.accounts.roles import Role
+from itda.outcomes.kpis import funnel_counts
+from itda.outcomes.models import KpiSnapshot
 from itda.outcomes.selectors import period_strandings
 from itda.programs import services as programs
 from itda.programs.models import Programme
@@ -34,3 +36,28 @@ def programme_period_change(
     return programs.programme_period_set(
         programme=programme, starts_on=starts_on, ends_on=ends_on, reason=reason, actor=actor
     )
+
+
+@transaction.atomic
+def kpi_snapshot_take(*, day: date, programmes=None) -> int:
+    """Store the funnel counts of ``day`` for each programme (all by default), replacing what
+    that day held: safe to run twice, one transaction. Returns the rows stored. A day's rows
+    are the counts as they stood when taken; later days never rewrite them."""
+    programmes = list(programmes if programmes is not None else Programme.objects.all())
+    KpiSnapshot.objects.filter(day=day, programme__in=programmes).delete()
+    rows = [
+        KpiSnapshot(
+            day=day,
+            programme=programme,
+            operating_group_id=group,
+            track_id=track,
+            region_id=region,
+            stage=stage,
+            value=value,
+        )
+        for programme in programmes
+        for (group, track, region), counts in funnel_counts(programme).items()
+        for stage, value in counts.items()
+    ]
+    KpiSnapshot.objects.bulk_create(rows)
+    return len(rows)

@@ -6,6 +6,7 @@ app_name = "outcomes"
 
 urlpatterns = [
     path("operator/", views.operator_home, name="operator_home"),
+    path("kpis/", views.kpi_dashboard, name="kpi_dashboard"),
     path("trainee/", views.trainee_home, name="trainee_home"),
     path("trainee/training/", views.my_training, name="my_training"),
     path("programmes/<slug:code>/settings/", views.programme_settings, name="programme_settings"),

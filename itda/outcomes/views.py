@@ -9,11 +9,15 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from itda.accounts.access import require_role
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.evaluation.models import Evaluator
+from itda.lib.suppression import RULE_TEXT
+from itda.outcomes.dashboards import kpi_board
+from itda.outcomes.kpis import FUNNEL, KPIS, STAGE
 from itda.outcomes.selectors import trainee_steps
 from itda.outcomes.services import programme_period_change
 from itda.payments.selectors import line_explain, trainee_lines
@@ -42,6 +46,35 @@ def operator_home(request):
             "n_companies": Company.objects.count(),
             "n_trainees": Trainee.objects.count(),
             "n_evaluators": Evaluator.objects.count(),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def kpi_dashboard(request):
+    """성과 지표: the funnel and KPIs of a programme, as far as the role may see them."""
+    require_role(request, Role.OPERATOR, Role.GROUP_STAFF, Role.VIEWER)
+    programmes = list(Programme.objects.only("code", "name"))
+    code = request.GET.get("programme")
+    programme = next(
+        (p for p in programmes if p.code == code), programmes[0] if programmes else None
+    )
+    board = None
+    if programme is not None:
+        # The full row: the page shows the programme's targets.
+        programme = Programme.objects.get(pk=programme.pk)
+        board = kpi_board(user=request.user, programme=programme, day=timezone.localdate())
+    return render(
+        request,
+        "outcomes/kpi_dashboard.html",
+        {
+            "programmes": programmes,
+            "programme": programme,
+            "board": board,
+            "stages": [STAGE[k] for k in FUNNEL],
+            "kpis": KPIS,
+            "suppression_rule": RULE_TEXT,
         },
     )
 

@@ -16,6 +16,7 @@ from itda.accounts.exports import ReasonForm, personal_export_view
 from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
+from itda.lib.suppression import RULE_TEXT, is_suppressed, shown_count
 from itda.programs import services
 from itda.programs.forms import RegionChangeForm, RuleOriginConfirmForm
 from itda.programs.models import Company, OriginKind, RuleOrigin, Trainee
@@ -52,22 +53,35 @@ def company_home(request):
 
 @never_cache
 def viewer_home(request):
-    """부처·지자체 열람자: aggregates only."""
+    """부처·지자체 열람자: aggregates only, counts of 1–4 shown as "<5" (itda.lib.suppression)."""
     require_role(request, Role.VIEWER, Role.OPERATOR)
-    regions = list(region_registration_counts())
+    counted = list(region_registration_counts())
+    regions = [
+        {
+            "name": r.name,
+            "n_companies": shown_count(r.n_companies),
+            "n_trainees": shown_count(r.n_trainees),
+        }
+        for r in counted
+    ]
+
+    def bars(counts):
+        # A withheld count is left out of the chart; the table says "<5".
+        return [None if is_suppressed(n) else n for n in counts]
+
     chart = {
         "type": "bar",
         "data": {
-            "labels": [r.short_name for r in regions],
+            "labels": [r.short_name for r in counted],
             "datasets": [
                 {
                     "label": "등록 기업",
-                    "data": [r.n_companies for r in regions],
+                    "data": bars(r.n_companies for r in counted),
                     "backgroundColor": "#256ef4",
                 },
                 {
                     "label": "등록 교육생",
-                    "data": [r.n_trainees for r in regions],
+                    "data": bars(r.n_trainees for r in counted),
                     "backgroundColor": "#0b9e77",
                 },
             ],
@@ -83,9 +97,10 @@ def viewer_home(request):
         "programs/registry/viewer_home.html",
         {
             "regions": regions,
-            "n_companies": sum(r.n_companies for r in regions),
-            "n_trainees": sum(r.n_trainees for r in regions),
+            "n_companies": shown_count(sum(r.n_companies for r in counted)),
+            "n_trainees": shown_count(sum(r.n_trainees for r in counted)),
             "chart": chart,
+            "suppression_rule": RULE_TEXT,
         },
     )
 

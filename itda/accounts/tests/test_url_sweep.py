@@ -553,6 +553,8 @@ SWEEP: dict[str, Row] = {
     # role homes and registries
     "outcomes:operator_home": own("admin"),
     "outcomes:my_training": own("trainee"),
+    # Aggregates: each role sees what its scope allows (side B must not see side A's names).
+    "outcomes:kpi_dashboard": own("admin"),
     # The national operator changes a programme's period and payee setting: no one else.
     "outcomes:programme_settings": Row(lambda w: {"code": w["regions"]["programme"].code}),
     "registry:group_home": own("seoul_staff"),

@@ -1,0 +1,67 @@
+"""Nightly KPI snapshots: the funnel's counts of each day, kept so that history reads back the
+same and dashboards read a few aggregate rows, not the pipeline's raw rows."""
+
+from django.db import models
+
+from itda.accounts.access import ScopedQuerySet, ScopePaths
+from itda.lib.dates import validate_era
+from itda.programs.models import OperatingGroup, Programme, Region, Track
+
+
+class KpiSnapshot(models.Model):
+    """One stage count of one day for one cell: national (no group, track or 시·도), or split
+    by operating group, track, 시·도, group × track or group × 시·도 (outcomes.kpis)."""
+
+    day = models.DateField("기준일", validators=[validate_era])
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="kpi_snapshots", verbose_name="사업"
+    )
+    operating_group = models.ForeignKey(
+        OperatingGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="사업단",
+    )
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="트랙",
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="시·도",
+    )
+    stage = models.CharField("단계", max_length=20)
+    value = models.PositiveIntegerField("인원")
+    taken_at = models.DateTimeField("집계 일시", auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # A group's staff see their group's cells and the 시·도 cells of their regions, never the
+    # national total or another group's numbers.
+    scope = ScopePaths(group="operating_group", region="region")
+
+    class Meta:
+        verbose_name = "성과 지표 스냅숏"
+        verbose_name_plural = "성과 지표 스냅숏"
+        ordering = ["day", "programme", "stage"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "programme", "operating_group", "track", "region", "stage"],
+                nulls_distinct=False,
+                name="kpi_snapshot_once_per_day_cell",
+                violation_error_message="이 날짜의 같은 집계 칸이 이미 저장되어 있습니다.",
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "day"], name="kpi_snapshot_programme_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.stage} {self.value}"
