@@ -472,6 +472,7 @@ def statement_totals() -> list[TotalRow]:
     ]
 
 
+@dataclass(frozen=True)
 class LineView:
     """One line as the batch page shows it: the payee masked and the holder check."""
 
