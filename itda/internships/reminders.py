@@ -43,7 +43,7 @@ from itda.internships.models import (
     Party,
     ReminderSent,
 )
-from itda.internships.selectors import _OJT_WRITABLE, _accepted_by, ojt_months
+from itda.internships.selectors import accepted_by, ojt_months
 from itda.lib.masking import mask_name
 from itda.programs.models import Company, OperatingGroup
 
@@ -60,6 +60,8 @@ class Reminder:
     what: str  # Korean: "2026-09 근무일지 작성", "마일스톤 「설계」 검토" …
     due_on: datetime.date | None
     overdue: bool
+    # Why the operating group returned the item, when it is one to fix ("" otherwise).
+    reason: str = ""
 
     @property
     def status(self) -> str:
@@ -69,7 +71,8 @@ class Reminder:
 
     def line(self) -> str:
         due = f" · 마감 {self.due_on:%Y-%m-%d}" if self.due_on else ""
-        return f"[{self.status}] {self.intern} · {self.what}{due}"
+        reason = f" · 보완 요청 사유: {self.reason}" if self.reason else ""
+        return f"[{self.status}] {self.intern} · {self.what}{due}{reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +129,8 @@ def collect(internships: QuerySet, day: datetime.date) -> dict[int, list[Reminde
     def company_side(who: _Who) -> list[int]:
         return [who.mentor_user] if who.mentor_user else managers.get(who.company, [])
 
-    def add(users, pk: int, what: str, due_on, overdue: bool) -> None:
-        reminder = Reminder(pk, people[pk].name, what, due_on, overdue)
+    def add(users, pk: int, what: str, due_on, overdue: bool, reason: str = "") -> None:
+        reminder = Reminder(pk, people[pk].name, what, due_on, overdue, reason)
         for user in users:
             if user:
                 out[user].append(reminder)
@@ -138,22 +141,26 @@ def collect(internships: QuerySet, day: datetime.date) -> dict[int, list[Reminde
         if who is None:
             continue
         month = f"{row.month:%Y-%m}"
-        if row.log_open and row.log_state in _OJT_WRITABLE and row.due_on <= soon:
-            add(
+        for to_write, users, label, overdue, reason in (
+            (
+                row.log_to_write,
                 [who.intern_user],
-                row.internship_id,
-                f"{month} 근무일지 작성",
-                row.due_on,
+                "근무일지",
                 row.log_overdue,
-            )
-        if row.mentor_open and row.mentor_state in _OJT_WRITABLE and row.due_on <= soon:
-            add(
+                row.log_return_reason,
+            ),
+            (
+                row.mentor_to_write,
                 company_side(who),
-                row.internship_id,
-                f"{month} 멘토 보고서 작성",
-                row.due_on,
+                "멘토 보고서",
                 row.mentor_overdue,
-            )
+                row.mentor_return_reason,
+            ),
+        ):
+            if to_write and row.due_on <= soon:
+                # A returned report is one to fix, and says why it came back.
+                what = f"{month} {label} {'보완' if reason else '작성'}"
+                add(users, row.internship_id, what, row.due_on, overdue, reason)
         for state, label in ((row.log_state, "근무일지"), (row.mentor_state, "멘토 보고서")):
             if state in _AWAITING:
                 add(
@@ -183,20 +190,23 @@ def collect(internships: QuerySet, day: datetime.date) -> dict[int, list[Reminde
 
     for checkpoint, rows in hiring.outcomes_due(internships, day).items():
         label = Checkpoint(checkpoint).label
-        for pk, due_on, overdue, status in rows.values_list(
-            "pk", "due_on", "overdue", "outcome_status"
+        for pk, due_on, overdue, status, note in rows.values_list(
+            "pk", "due_on", "overdue", "outcome_status", "outcome_return_note"
         ):
             who = people[pk]
             if status == "reported":
                 add(staff.get(who.group, []), pk, f"채용 결과({label}) 확인", None, False)
+            elif status == "returned":
+                what = f"채용 결과({label}) 보완"
+                add(managers.get(who.company, []), pk, what, due_on, overdue, note or "")
             else:
-                what = f"채용 결과({label}) {'보완' if status == 'returned' else '입력'}"
+                what = f"채용 결과({label}) 입력"
                 add(managers.get(who.company, []), pk, what, due_on, overdue)
 
     proposed = internships.filter(state=InternshipState.PROPOSED).annotate(
-        by_company=_accepted_by(Party.COMPANY),
-        by_intern=_accepted_by(Party.INTERN),
-        by_group=_accepted_by(Party.GROUP),
+        by_company=accepted_by(Party.COMPANY),
+        by_intern=accepted_by(Party.INTERN),
+        by_group=accepted_by(Party.GROUP),
     )
     for pk, company_ok, intern_ok, group_ok in proposed.values_list(
         "pk", "by_company", "by_intern", "by_group"
@@ -312,13 +322,13 @@ def standings(internship_ids: list[int], day: datetime.date) -> dict[int, Standi
     out = {pk: Standing() for pk in internship_ids}
     soon = day + datetime.timedelta(days=DUE_SOON_DAYS)
     for row in ojt_months(rows, day=day):
-        for state, open_, overdue in (
-            (row.log_state, row.log_open, row.log_overdue),
-            (row.mentor_state, row.mentor_open, row.mentor_overdue),
+        for state, to_write, overdue in (
+            (row.log_state, row.log_to_write, row.log_overdue),
+            (row.mentor_state, row.mentor_to_write, row.mentor_overdue),
         ):
             if state in _AWAITING:
                 out[row.internship_id].awaiting += 1
-            elif open_ and state in _OJT_WRITABLE and row.due_on <= soon:
+            elif to_write and row.due_on <= soon:
                 out[row.internship_id].count(due_on=row.due_on, overdue=overdue)
     for pk, attention in pbl.milestones_needing_attention(rows, day).values_list(
         "internship_id", "attention"
