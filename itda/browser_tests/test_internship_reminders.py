@@ -13,7 +13,7 @@ from itda.browser_tests.helpers import (
     login,
     screenshot,
 )
-from itda.browser_tests.test_ojt_reports import internship  # noqa: F401 - fixture
+from itda.browser_tests.test_ojt_reports import internship as agreed  # noqa: F401 - fixture
 from itda.internships import ojt
 from itda.internships.tests.ojt_world import AUG, SEP, log
 from itda.lib.masking import mask_name
@@ -23,9 +23,14 @@ REASON = "배운 점을 더 구체적으로 적어 주세요"
 
 
 def test_the_home_card_names_the_due_item_masked_and_leads_to_it(
-    browser, live_url, phone_page, page, cast, internship
+    browser,
+    live_url,
+    phone_page,
+    page,
+    cast,
+    agreed,  # noqa: F811 - the imported fixture
 ):
-    internship, _mentor = internship
+    internship, _mentor = agreed
     trainee, staff = cast["trainee"], cast["seoul_staff"]
     august = log(internship, AUG, trainee)
     ojt.ojt_report_review(report=august, approve=False, reason=REASON, actor=staff)

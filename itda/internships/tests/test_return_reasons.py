@@ -14,7 +14,8 @@ from itda.accounts.models import User
 from itda.internships import hiring, ojt, reminders
 from itda.internships.models import Internship
 from itda.internships.tests.ojt_world import AUG, log, mentor_report
-from itda.internships.tests.test_hiring import HIRE, NOV_5, _pdf, ended  # noqa: F401 - fixture
+from itda.internships.tests.test_hiring import HIRE, NOV_5, _pdf
+from itda.internships.tests.test_hiring import ended as completed  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +98,12 @@ def test_the_reminder_email_says_why_an_item_came_back(
 
 
 def test_a_returned_hiring_outcome_reminds_the_company_with_the_reason(
-    ended, login_as, company, seoul_staff
+    completed,  # noqa: F811 - the imported fixture
+    login_as,
+    company,
+    seoul_staff,
 ):
+    ended = completed
     outcome = hiring.outcome_report(
         internship=ended, actor=company, contract=_pdf(), now=NOV_5, **HIRE
     )
