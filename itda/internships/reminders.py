@@ -28,9 +28,10 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.mail import EmailMessage, get_connection
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -51,9 +52,9 @@ DUE_SOON_DAYS = pbl.DUE_SOON_DAYS
 _AWAITING = ("submitted", "resubmitted")
 
 
-@dataclass(frozen=True, slots=True)
-class Reminder:
-    """One thing one person must do for one internship."""
+class Reminder(NamedTuple):
+    """One thing one person must do for one internship. (A named tuple: the daily task makes
+    hundreds of thousands of them.)"""
 
     internship_id: int
     intern: str  # the intern's masked name, so a company's or group's list says whose it is
@@ -75,8 +76,7 @@ class Reminder:
         return f"[{self.status}] {self.intern} · {self.what}{due}{reason}"
 
 
-@dataclass(frozen=True, slots=True)
-class _Who:
+class _Who(NamedTuple):
     intern_user: int | None
     company: int
     group: int
@@ -116,6 +116,16 @@ def _members(through, owner: str, ids) -> dict[int, list[int]]:
 def collect(internships: QuerySet, day: datetime.date) -> dict[int, list[Reminder]]:
     """Recipient user id → their reminders on ``day`` for ``internships``, set-based: a fixed
     number of queries whatever the number of internships."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # No JIT for these reads: the planner takes generate_series for 1,000 months an
+            # internship, so over 100,000 internships it compiled the month query for seconds
+            # (3.8 of its 5 s) to save nothing (bench/internship_reminders.py).
+            cursor.execute("SET LOCAL jit = off")
+        return _collect(internships, day)
+
+
+def _collect(internships: QuerySet, day: datetime.date) -> dict[int, list[Reminder]]:
     internships = internships.order_by()
     people = _people(internships.exclude(state__in=("declined", "cancelled")))
     if not people:
@@ -137,39 +147,24 @@ def collect(internships: QuerySet, day: datetime.date) -> dict[int, list[Reminde
 
     soon = day + datetime.timedelta(days=DUE_SOON_DAYS)
     for row in ojt_months(internships, day=day):
-        who = people.get(row.internship_id)
+        pk, who = row.internship_id, people.get(row.internship_id)
         if who is None:
             continue
         month = f"{row.month:%Y-%m}"
-        for to_write, users, label, overdue, reason in (
-            (
-                row.log_to_write,
-                [who.intern_user],
-                "근무일지",
-                row.log_overdue,
-                row.log_return_reason,
-            ),
-            (
-                row.mentor_to_write,
-                company_side(who),
-                "멘토 보고서",
-                row.mentor_overdue,
-                row.mentor_return_reason,
-            ),
-        ):
-            if to_write and row.due_on <= soon:
-                # A returned report is one to fix, and says why it came back.
-                what = f"{month} {label} {'보완' if reason else '작성'}"
-                add(users, row.internship_id, what, row.due_on, overdue, reason)
-        for state, label in ((row.log_state, "근무일지"), (row.mentor_state, "멘토 보고서")):
-            if state in _AWAITING:
-                add(
-                    staff.get(who.group, []),
-                    row.internship_id,
-                    f"{month} {label} 검토",
-                    None,
-                    False,
-                )
+        if row.due_on <= soon:
+            # A returned report is one to fix, and says why it came back.
+            if row.log_to_write:
+                reason = row.log_return_reason
+                what = f"{month} 근무일지 {'보완' if reason else '작성'}"
+                add([who.intern_user], pk, what, row.due_on, row.log_overdue, reason)
+            if row.mentor_to_write:
+                reason = row.mentor_return_reason
+                what = f"{month} 멘토 보고서 {'보완' if reason else '작성'}"
+                add(company_side(who), pk, what, row.due_on, row.mentor_overdue, reason)
+        if row.log_state in _AWAITING:
+            add(staff.get(who.group, []), pk, f"{month} 근무일지 검토", None, False)
+        if row.mentor_state in _AWAITING:
+            add(staff.get(who.group, []), pk, f"{month} 멘토 보고서 검토", None, False)
 
     for m in pbl.milestones_needing_attention(internships, day).values_list(
         "internship_id", "title", "due_on", "attention"
