@@ -12,6 +12,8 @@ What is gathered, and who is reminded:
 - Hiring outcomes (hiring.outcomes_due): nothing reported, or returned → the company's managers
   (they confirm their hires); reported, to verify → the group's staff.
 - Agreements proposed and not yet accepted in their current version → each party that has not.
+A report or hiring outcome the group returned is one to fix ("… 보완"), with the group's reason
+in the e-mail line and on the home card.
 
 Idempotency: a ``ReminderSent`` row per (recipient, day) is claimed with one
 ``INSERT … ON CONFLICT DO NOTHING RETURNING`` before the e-mail goes; only the recipients it
