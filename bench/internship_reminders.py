@@ -6,7 +6,8 @@ set-based).
 
 Creates a fresh database (``bench_internship_reminders_<name>`` on DATABASE_URL's server, or a
 throwaway embedded PostgreSQL when it is unset; dropped at the end) with production settings
-and fills it in bulk (bulk_create in batches, no per-row service calls): 10-seat positions of
+and fills it set-based (one INSERT … SELECT over generate_series per kind of row, no per-row
+Python work): 10-seat positions of
 ``--internships / 10`` companies in 수도권, each with a manager and a mentor account; one
 trainee account per internship. Of the internships 70 % are Track 1 (OJT) and active
 (2026-08-03 ~ 10-31) with August's two reports approved for every other one and September's
@@ -24,7 +25,16 @@ Measured 2026-12-07 on the shared 2-core development machine (other sessions' te
 PostgreSQL 15 through DATABASE_URL, production settings, 100,000 internships, 3 runs:
     2,000 internships, one full send (decision, claims and 2,220 e-mails built, the earlier
     one-connection-per-mail code): 3.7 s. The 100,000 run did not finish before the branch's
-    deadline (load average 9.5 from six sessions' test runs): not yet measured — run it.
+    deadline (load average 9.5 from six sessions' test runs): its factory-built fill took over
+    15 minutes for the user rows alone.
+With the set-based fill, 2026-12-07 18:08, load average 5-7 (another 100,000 run at load 7-10
+before OjtMonth/Reminder became named tuples and the reads lost JIT: 23-31 s):
+    filled 100,000 internships in 11 s
+    reminders over 100,000 internships on 2026-11-03: 111,000 recipients, 446,666 reminders;
+    decision runs 8.2, 11.2, 10.1 s, median 10.1 s; one full send (claims + e-mails built,
+    locmem backend) 64.1 s
+The decision is within the 30 s; building 111,000 e-mails with Django's EmailMessage (locmem
+renders each message) is most of the full send, and a real SMTP relay's delivery would add to it.
 """
 
 import argparse
@@ -39,30 +49,51 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 SEATS = 10
-BATCH = 5000
 DAY = datetime.date(2026, 11, 3)
 START, END = datetime.date(2026, 8, 3), datetime.date(2026, 10, 31)
 
 
-def fill(world, count: int) -> None:
-    from django.contrib.auth.hashers import make_password
+def insert_select(model, template, exprs: dict[str, str], source: str) -> int:
+    """One ``INSERT INTO <model> (...) SELECT ... FROM <source>``: each column is the SQL
+    expression ``exprs`` gives for it, else the template instance's value as Django would save
+    it (defaults, auto_now, encrypted fields), so a row needs no Python work of its own."""
+    from django.db import connection
 
-    from itda import factories
+    columns, values, params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        if field.column in exprs:
+            values.append(exprs[field.column])
+        else:
+            values.append("%s")
+            params.append(
+                field.get_db_prep_save(field.pre_save(template, add=True), connection=connection)
+            )
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "  # noqa: S608 - bench
+        f"SELECT {', '.join(values)} FROM {source}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def fill(world, count: int) -> None:
+    """The rows the docstring describes, set-based: one INSERT … SELECT over generate_series
+    per kind of row (the per-row factory took over 15 minutes for the users alone at 100,000).
+    Row ``g`` (0 … count-1) is trainee g at company g // 10; ``kind`` is (g // 10) % 10:
+    0-6 OJT active, 7 PBL active, 8 completed, 9 proposed."""
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection
+
     from itda.accounts.models import User
     from itda.accounts.roles import Role
-    from itda.internships.models import (
-        Internship,
-        Mentor,
-        Milestone,
-        OjtReport,
-        Placement,
-        Position,
-        StartWave,
-    )
-    from itda.programs.models import Company, PlacementKind, Track, Trainee
+    from itda.internships.models import StartWave
+    from itda.programs.models import PlacementKind, Track
 
-    programme, region, group = world["programme"], world["seoul"], world["capital_group"]
-    ojt_track = world["track"]
+    programme = world["programme"]
     pbl_track = Track.objects.create(
         programme=programme,
         code="track2",
@@ -80,181 +111,185 @@ def fill(world, count: int) -> None:
     )
     password = make_password("bench-password-not-used")
     n_companies = -(-count // SEATS)
+    with connection.cursor() as cursor:
+        # The rows below are made consistent by construction: skip the per-row triggers (the
+        # history tables' copies and the foreign-key checks), which took minutes at 100,000.
+        cursor.execute("SET session_replication_role = replica")
+    try:
+        _insert_all(world, count, actor, wave, pbl_track, password, n_companies)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = origin")
 
-    def users(prefix, role, n):
-        return User.objects.bulk_create(
-            (
-                User(
-                    username=f"{prefix}{i}",
-                    role=role,
-                    password=password,
-                    email=f"{prefix}{i}@example.kr",
-                    display_name=f"{prefix}{i}",
-                )
-                for i in range(n)
-            ),
-            batch_size=BATCH,
+
+def _insert_all(world, count, actor, wave, pbl_track, password, n_companies) -> None:
+    from django.db import connection
+
+    from itda import factories
+    from itda.accounts.models import User
+    from itda.accounts.roles import Role
+    from itda.internships.models import (
+        Internship,
+        Mentor,
+        Milestone,
+        OjtReport,
+        Placement,
+        Position,
+    )
+    from itda.programs.models import Company
+
+    programme, region, group = world["programme"], world["seoul"], world["capital_group"]
+    ojt_track = world["track"]
+    companies = f"generate_series(0, {n_companies - 1}) g"
+    brn = "'9' || lpad({}::text, 9, '0')"  # company g's business number: unique, 10 digits
+
+    for prefix, role, n in (
+        ("bench-manager-", Role.COMPANY, n_companies),
+        ("bench-mentor-", Role.MENTOR, n_companies),
+        ("bench-trainee-", Role.TRAINEE, count),
+    ):
+        insert_select(
+            User,
+            User(password=password, role=role, is_active=True),
+            {
+                "username": f"'{prefix}' || g",
+                "email": f"'{prefix}' || g || '@example.kr'",
+                "display_name": f"'{prefix}' || g",
+            },
+            f"generate_series(0, {n - 1}) g",
         )
-
-    managers = users("bench-manager-", Role.COMPANY, n_companies)
-    mentor_users = users("bench-mentor-", Role.MENTOR, n_companies)
-    trainee_users = users("bench-trainee-", Role.TRAINEE, count)
-    companies = Company.objects.bulk_create(
-        (
-            factories.CompanyFactory.build(region=region, name=f"벤치정밀{i}")
-            for i in range(n_companies)
-        ),
-        batch_size=BATCH,
+    insert_select(
+        Company,
+        factories.CompanyFactory.build(region=region),
+        {"name": "'벤치정밀' || g", "business_number": brn.format("g")},
+        companies,
     )
-    Company.managers.through.objects.bulk_create(
-        (
-            Company.managers.through(company=c, user=u)
-            for c, u in zip(companies, managers, strict=True)
-        ),
-        batch_size=BATCH,
+    by_company = (
+        f"{companies} JOIN programs_company c ON c.business_number = {brn.format('g')} "
+        "JOIN accounts_user u ON u.username = '{}' || g"
     )
-    mentors = Mentor.objects.bulk_create(
-        (
-            Mentor(user=u, company=c, name=f"김멘토{i}", created_by=actor)
-            for i, (c, u) in enumerate(zip(companies, mentor_users, strict=True))
-        ),
-        batch_size=BATCH,
+    insert_select(
+        Company.managers.through,
+        Company.managers.through(),
+        {"company_id": "c.id", "user_id": "u.id"},
+        by_company.format("bench-manager-"),
     )
-
-    def kind(i):  # 0-6 OJT active, 7 PBL active, 8 completed, 9 proposed
-        return i % 10
-
-    positions = Position.objects.bulk_create(
-        (
-            Position(
-                company=c,
-                track=pbl_track if i % 10 == 7 else ojt_track,
-                title=f"인턴 {i}",
-                duties="-",
-                seats=SEATS,
-                region=region,
-                site_address="서울 구로구 디지털로 1",
-                mentor_name="-",
-                status="published",
-                created_by=actor,
-            )
-            for i, c in enumerate(companies)
-        ),
-        batch_size=BATCH,
+    insert_select(
+        Mentor,
+        Mentor(created_by=actor),
+        {"company_id": "c.id", "user_id": "u.id", "name": "'김멘토' || g"},
+        by_company.format("bench-mentor-"),
     )
-    # Position i is PBL when i % 10 == 7; its ten internships are the PBL ones.
-    trainees = Trainee.objects.bulk_create(
-        (
-            factories.TraineeFactory.build(
-                region=region,
-                user=u,
-                name=f"홍길{i}",
-                phone=f"010-{1000 + i // 10000:04d}-{i % 10000:04d}",
-                email=f"bench-trainee-{i}@example.kr",
-            )
-            for i, u in enumerate(trainee_users)
+    # Company g's one position; the companies with g % 10 == 7 are Track 2 (PBL).
+    insert_select(
+        Position,
+        Position(
+            track=ojt_track,
+            duties="-",
+            seats=SEATS,
+            region=region,
+            site_address="서울 구로구 디지털로 1",
+            mentor_name="-",
+            status="published",
+            created_by=actor,
         ),
-        batch_size=BATCH,
+        {
+            "company_id": "c.id",
+            "title": "'인턴 ' || g",
+            "track_id": f"CASE WHEN mod(g, 10) = 7 THEN {pbl_track.pk} ELSE {ojt_track.pk} END",
+        },
+        f"{companies} JOIN programs_company c ON c.business_number = {brn.format('g')}",
     )
-    states = {7: "active", 8: "completed", 9: "proposed"}
-
-    def state_of(i):
-        return states.get(kind(i // SEATS), "active")
-
-    placements = Placement.objects.bulk_create(
-        (
-            Placement(
-                trainee=t,
-                position=positions[i // SEATS],
-                state={"active": "started", "completed": "ended"}.get(state_of(i), "assigned"),
-                origin="bench",
-                operating_group=group,
-                created_by=actor,
-            )
-            for i, t in enumerate(trainees)
-        ),
-        batch_size=BATCH,
+    insert_select(
+        factories.TraineeFactory._meta.model,
+        factories.TraineeFactory.build(region=region),
+        {
+            "user_id": "u.id",
+            "name": "'홍길' || g",
+            "phone": "'010-' || lpad((1000 + g / 10000)::text, 4, '0') || '-' || "
+            "lpad(mod(g, 10000)::text, 4, '0')",
+            "email": "'bench-trainee-' || g || '@example.kr'",
+        },
+        f"generate_series(0, {count - 1}) g "
+        "JOIN accounts_user u ON u.username = 'bench-trainee-' || g",
     )
-    internships = Internship.objects.bulk_create(
-        (
-            Internship(
-                placement=p,
-                programme=programme,
-                wave=wave,
-                starts_on=START,
-                ends_on=END,
-                workplace="서울 구로구 디지털로 1",
-                mentor=mentors[i // SEATS],
-                payee="intern",
-                monthly_amount_krw=2_000_000,
-                state=state_of(i),
-                proposed_by=actor,
-            )
-            for i, p in enumerate(placements)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE bench_row AS
+            SELECT g, mod(g / {SEATS}, 10) AS kind, t.id AS trainee_id, p.id AS position_id,
+                   m.id AS mentor_id
+            FROM generate_series(0, {count - 1}) g
+            JOIN accounts_user u ON u.username = 'bench-trainee-' || g
+            JOIN programs_trainee t ON t.user_id = u.id
+            JOIN programs_company c ON c.business_number = {brn.format(f"(g / {SEATS})")}
+            JOIN internships_position p ON p.company_id = c.id
+            JOIN internships_mentor m ON m.company_id = c.id
+            """  # noqa: S608 - a bench's own SQL, no input
+        )
+    state = "CASE b.kind WHEN 8 THEN '{}' WHEN 9 THEN '{}' ELSE '{}' END"
+    insert_select(
+        Placement,
+        Placement(origin="bench", operating_group=group, created_by=actor),
+        {
+            "trainee_id": "b.trainee_id",
+            "position_id": "b.position_id",
+            "state": state.format("ended", "assigned", "started"),
+        },
+        "bench_row b",
+    )
+    insert_select(
+        Internship,
+        Internship(
+            programme=programme,
+            wave=wave,
+            starts_on=START,
+            ends_on=END,
+            workplace="서울 구로구 디지털로 1",
+            payee="intern",
+            monthly_amount_krw=2_000_000,
+            proposed_by=actor,
         ),
-        batch_size=BATCH,
+        {
+            "placement_id": "pl.id",
+            "mentor_id": "b.mentor_id",
+            "state": state.format("completed", "proposed", "active"),
+        },
+        "bench_row b JOIN internships_placement pl ON pl.trainee_id = b.trainee_id",
+    )
+    internships = (
+        "bench_row b JOIN internships_placement pl ON pl.trainee_id = b.trainee_id "
+        "JOIN internships_internship i ON i.placement_id = pl.id WHERE "
     )
     aug, sep = datetime.date(2026, 8, 1), datetime.date(2026, 9, 1)
-    reports = []
-    for i, internship in enumerate(internships):
-        if kind(i // SEATS) > 6:
-            continue
-        if i % 2 == 0:
-            reports.append(
-                OjtReport(
-                    internship=internship,
-                    month=aug,
-                    kind="log",
-                    state="approved",
-                    written_by=actor,
-                    tasks="-",
-                    hours_per_week=40,
-                )
-            )
-            reports.append(
-                OjtReport(
-                    internship=internship,
-                    month=aug,
-                    kind="mentor",
-                    state="approved",
-                    written_by=actor,
-                    attendance_days=19,
-                )
-            )
-        if i % 3 == 0:
-            reports.append(
-                OjtReport(
-                    internship=internship,
-                    month=sep,
-                    kind="log",
-                    state="submitted",
-                    written_by=actor,
-                    tasks="-",
-                    hours_per_week=40,
-                )
-            )
-    OjtReport.objects.bulk_create(reports, batch_size=BATCH)
-    milestones = []
-    for i, internship in enumerate(internships):
-        if kind(i // SEATS) != 7:
-            continue
-        for n, (due, state) in enumerate(
-            [
-                (datetime.date(2026, 10, 20), "open"),
-                (datetime.date(2026, 10, 25), "submitted"),
-                (datetime.date(2026, 11, 6), "open"),
-            ]
-        ):
-            milestones.append(
-                Milestone(
-                    internship=internship,
-                    title=f"단계 {n + 1}",
-                    due_on=due,
-                    state=state,
-                    created_by=actor,
-                )
-            )
-    Milestone.objects.bulk_create(milestones, batch_size=BATCH)
+    log = {"tasks": "-", "hours_per_week": 40, "kind": "log"}
+    for fields, where in (
+        ({"month": aug, "state": "approved", **log}, "b.kind <= 6 AND mod(b.g, 2) = 0"),
+        (
+            {"month": aug, "state": "approved", "kind": "mentor", "attendance_days": 19},
+            "b.kind <= 6 AND mod(b.g, 2) = 0",
+        ),
+        ({"month": sep, "state": "submitted", **log}, "b.kind <= 6 AND mod(b.g, 3) = 0"),
+    ):
+        insert_select(
+            OjtReport,
+            OjtReport(written_by=actor, **fields),
+            {"internship_id": "i.id"},
+            internships + where,
+        )
+    for n, (due, milestone_state) in enumerate(
+        [
+            (datetime.date(2026, 10, 20), "open"),
+            (datetime.date(2026, 10, 25), "submitted"),
+            (datetime.date(2026, 11, 6), "open"),
+        ]
+    ):
+        insert_select(
+            Milestone,
+            Milestone(title=f"단계 {n + 1}", due_on=due, state=milestone_state, created_by=actor),
+            {"internship_id": "i.id"},
+            internships + "b.kind = 7",
+        )
 
 
 def main() -> None:
@@ -287,7 +322,10 @@ def main() -> None:
         started = time.perf_counter()
         fill(world, args.internships)
         with connections["default"].cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # The project's tables only: a bare ANALYZE takes the shared catalogs too and
+            # waits behind any other database's open transaction that holds one.
+            tables = connections["default"].introspection.django_table_names(only_existing=True)
+            cursor.execute("ANALYZE " + ", ".join(tables))
         print(
             f"filled {Internship.objects.count():,} internships in "
             f"{time.perf_counter() - started:.0f} s"

@@ -51,7 +51,8 @@ def internship_list(request):
     state = request.GET.get("state", "")
     if state not in InternshipState.values:
         state = ""
-    page = personal_page(request, selectors.internship_rows(state=state))
+    page = personal_page(request, selectors.internship_rows(state=state, details=False))
+    page.object_list = selectors.with_details(page.object_list)
     standing = reminders.standings([i.pk for i in page.object_list], timezone.localdate())
     for internship in page.object_list:
         internship.standing = standing[internship.pk]

@@ -345,7 +345,7 @@ def outcomes_due(internships: QuerySet, day: datetime.date) -> dict[str, QuerySe
     ``day`` and not verified yet — one set-based query per checkpoint, no per-row work. Each
     row carries ``checkpoint_on``, ``due_on``, ``overdue`` (past the due date) and
     ``outcome_status`` (None: nothing reported; reported: staff to verify; returned: the
-    reporter to fix)."""
+    reporter to fix) with ``outcome_return_note``, staff's reason when returned."""
     result = {}
     for checkpoint, months in CHECKPOINT_MONTHS.items():
         outcome = HiringOutcome.objects.filter(
@@ -359,6 +359,7 @@ def outcomes_due(internships: QuerySet, day: datetime.date) -> dict[str, QuerySe
             .annotate(
                 overdue=ExpressionWrapper(Q(due_on__lt=day), output_field=BooleanField()),
                 outcome_status=Subquery(outcome.values("status")[:1]),
+                outcome_return_note=Subquery(outcome.values("return_note")[:1]),
             )
         )
     return result

@@ -12,6 +12,8 @@ What is gathered, and who is reminded:
 - Hiring outcomes (hiring.outcomes_due): nothing reported, or returned → the company's managers
   (they confirm their hires); reported, to verify → the group's staff.
 - Agreements proposed and not yet accepted in their current version → each party that has not.
+A report or hiring outcome the group returned is one to fix ("… 보완"), with the group's reason
+in the e-mail line and on the home card.
 
 Idempotency: a ``ReminderSent`` row per (recipient, day) is claimed with one
 ``INSERT … ON CONFLICT DO NOTHING RETURNING`` before the e-mail goes; only the recipients it
@@ -28,9 +30,10 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.mail import EmailMessage, get_connection
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -43,7 +46,7 @@ from itda.internships.models import (
     Party,
     ReminderSent,
 )
-from itda.internships.selectors import _OJT_WRITABLE, _accepted_by, ojt_months
+from itda.internships.selectors import accepted_by, ojt_months
 from itda.lib.masking import mask_name
 from itda.programs.models import Company, OperatingGroup
 
@@ -51,15 +54,17 @@ DUE_SOON_DAYS = pbl.DUE_SOON_DAYS
 _AWAITING = ("submitted", "resubmitted")
 
 
-@dataclass(frozen=True, slots=True)
-class Reminder:
-    """One thing one person must do for one internship."""
+class Reminder(NamedTuple):
+    """One thing one person must do for one internship. (A named tuple: the daily task makes
+    hundreds of thousands of them.)"""
 
     internship_id: int
     intern: str  # the intern's masked name, so a company's or group's list says whose it is
     what: str  # Korean: "2026-09 근무일지 작성", "마일스톤 「설계」 검토" …
     due_on: datetime.date | None
     overdue: bool
+    # Why the operating group returned the item, when it is one to fix ("" otherwise).
+    reason: str = ""
 
     @property
     def status(self) -> str:
@@ -69,11 +74,11 @@ class Reminder:
 
     def line(self) -> str:
         due = f" · 마감 {self.due_on:%Y-%m-%d}" if self.due_on else ""
-        return f"[{self.status}] {self.intern} · {self.what}{due}"
+        reason = f" · 보완 요청 사유: {self.reason}" if self.reason else ""
+        return f"[{self.status}] {self.intern} · {self.what}{due}{reason}"
 
 
-@dataclass(frozen=True, slots=True)
-class _Who:
+class _Who(NamedTuple):
     intern_user: int | None
     company: int
     group: int
@@ -113,6 +118,16 @@ def _members(through, owner: str, ids) -> dict[int, list[int]]:
 def collect(internships: QuerySet, day: datetime.date) -> dict[int, list[Reminder]]:
     """Recipient user id → their reminders on ``day`` for ``internships``, set-based: a fixed
     number of queries whatever the number of internships."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # No JIT for these reads: the planner takes generate_series for 1,000 months an
+            # internship, so over 100,000 internships it compiled the month query for seconds
+            # (3.8 of its 5 s) to save nothing (bench/internship_reminders.py).
+            cursor.execute("SET LOCAL jit = off")
+        return _collect(internships, day)
+
+
+def _collect(internships: QuerySet, day: datetime.date) -> dict[int, list[Reminder]]:
     internships = internships.order_by()
     people = _people(internships.exclude(state__in=("declined", "cancelled")))
     if not people:
@@ -126,43 +141,32 @@ def collect(internships: QuerySet, day: datetime.date) -> dict[int, list[Reminde
     def company_side(who: _Who) -> list[int]:
         return [who.mentor_user] if who.mentor_user else managers.get(who.company, [])
 
-    def add(users, pk: int, what: str, due_on, overdue: bool) -> None:
-        reminder = Reminder(pk, people[pk].name, what, due_on, overdue)
+    def add(users, pk: int, what: str, due_on, overdue: bool, reason: str = "") -> None:
+        reminder = Reminder(pk, people[pk].name, what, due_on, overdue, reason)
         for user in users:
             if user:
                 out[user].append(reminder)
 
     soon = day + datetime.timedelta(days=DUE_SOON_DAYS)
     for row in ojt_months(internships, day=day):
-        who = people.get(row.internship_id)
+        pk, who = row.internship_id, people.get(row.internship_id)
         if who is None:
             continue
         month = f"{row.month:%Y-%m}"
-        if row.log_open and row.log_state in _OJT_WRITABLE and row.due_on <= soon:
-            add(
-                [who.intern_user],
-                row.internship_id,
-                f"{month} 근무일지 작성",
-                row.due_on,
-                row.log_overdue,
-            )
-        if row.mentor_open and row.mentor_state in _OJT_WRITABLE and row.due_on <= soon:
-            add(
-                company_side(who),
-                row.internship_id,
-                f"{month} 멘토 보고서 작성",
-                row.due_on,
-                row.mentor_overdue,
-            )
-        for state, label in ((row.log_state, "근무일지"), (row.mentor_state, "멘토 보고서")):
-            if state in _AWAITING:
-                add(
-                    staff.get(who.group, []),
-                    row.internship_id,
-                    f"{month} {label} 검토",
-                    None,
-                    False,
-                )
+        if row.due_on <= soon:
+            # A returned report is one to fix, and says why it came back.
+            if row.log_to_write:
+                reason = row.log_return_reason
+                what = f"{month} 근무일지 {'보완' if reason else '작성'}"
+                add([who.intern_user], pk, what, row.due_on, row.log_overdue, reason)
+            if row.mentor_to_write:
+                reason = row.mentor_return_reason
+                what = f"{month} 멘토 보고서 {'보완' if reason else '작성'}"
+                add(company_side(who), pk, what, row.due_on, row.mentor_overdue, reason)
+        if row.log_state in _AWAITING:
+            add(staff.get(who.group, []), pk, f"{month} 근무일지 검토", None, False)
+        if row.mentor_state in _AWAITING:
+            add(staff.get(who.group, []), pk, f"{month} 멘토 보고서 검토", None, False)
 
     for m in pbl.milestones_needing_attention(internships, day).values_list(
         "internship_id", "title", "due_on", "attention"
@@ -183,20 +187,23 @@ def collect(internships: QuerySet, day: datetime.date) -> dict[int, list[Reminde
 
     for checkpoint, rows in hiring.outcomes_due(internships, day).items():
         label = Checkpoint(checkpoint).label
-        for pk, due_on, overdue, status in rows.values_list(
-            "pk", "due_on", "overdue", "outcome_status"
+        for pk, due_on, overdue, status, note in rows.values_list(
+            "pk", "due_on", "overdue", "outcome_status", "outcome_return_note"
         ):
             who = people[pk]
             if status == "reported":
                 add(staff.get(who.group, []), pk, f"채용 결과({label}) 확인", None, False)
+            elif status == "returned":
+                what = f"채용 결과({label}) 보완"
+                add(managers.get(who.company, []), pk, what, due_on, overdue, note or "")
             else:
-                what = f"채용 결과({label}) {'보완' if status == 'returned' else '입력'}"
+                what = f"채용 결과({label}) 입력"
                 add(managers.get(who.company, []), pk, what, due_on, overdue)
 
     proposed = internships.filter(state=InternshipState.PROPOSED).annotate(
-        by_company=_accepted_by(Party.COMPANY),
-        by_intern=_accepted_by(Party.INTERN),
-        by_group=_accepted_by(Party.GROUP),
+        by_company=accepted_by(Party.COMPANY),
+        by_intern=accepted_by(Party.INTERN),
+        by_group=accepted_by(Party.GROUP),
     )
     for pk, company_ok, intern_ok, group_ok in proposed.values_list(
         "pk", "by_company", "by_intern", "by_group"
@@ -312,13 +319,13 @@ def standings(internship_ids: list[int], day: datetime.date) -> dict[int, Standi
     out = {pk: Standing() for pk in internship_ids}
     soon = day + datetime.timedelta(days=DUE_SOON_DAYS)
     for row in ojt_months(rows, day=day):
-        for state, open_, overdue in (
-            (row.log_state, row.log_open, row.log_overdue),
-            (row.mentor_state, row.mentor_open, row.mentor_overdue),
+        for state, to_write, overdue in (
+            (row.log_state, row.log_to_write, row.log_overdue),
+            (row.mentor_state, row.mentor_to_write, row.mentor_overdue),
         ):
             if state in _AWAITING:
                 out[row.internship_id].awaiting += 1
-            elif open_ and state in _OJT_WRITABLE and row.due_on <= soon:
+            elif to_write and row.due_on <= soon:
                 out[row.internship_id].count(due_on=row.due_on, overdue=overdue)
     for pk, attention in pbl.milestones_needing_attention(rows, day).values_list(
         "internship_id", "attention"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -44,13 +44,23 @@ def positions_for_review(user, *, status: str = PositionStatus.SUBMITTED) -> Que
     return rows.filter(status=status) if status else rows
 
 
-def internship_rows(*, state: str = "", programme=None, wave=None) -> QuerySet:
+_LIST_DETAILS = (
+    "placement__trainee",
+    "placement__position__company",
+    "mentor__user",
+    "wave",
+    "programme",
+)
+
+
+def internship_rows(
+    *, state: str = "", programme=None, wave=None, details: bool = True
+) -> QuerySet:
     """Internships with what a list shows, in one query, optionally of one state, programme or
     start wave (ids or objects). Not scoped: pass it through ``visible_to`` or
-    ``personal_page``, which apply the scope rule and log the page."""
-    rows = Internship.objects.select_related(
-        "placement__trainee", "placement__position__company", "mentor__user", "wave", "programme"
-    )
+    ``personal_page``, which apply the scope rule and log the page. ``details=False`` leaves
+    out the joined rows, for a page whose rows ``with_details`` fills afterwards."""
+    rows = Internship.objects.select_related(*_LIST_DETAILS) if details else Internship.objects
     if state:
         rows = rows.filter(state=state)
     if programme:
@@ -60,13 +70,22 @@ def internship_rows(*, state: str = "", programme=None, wave=None) -> QuerySet:
     return rows.order_by("starts_on", "pk")
 
 
+def with_details(rows) -> list[Internship]:
+    """The internships of ``rows`` (a page) in their order, with what a list shows, in one
+    query. A list page picks its rows with a lean scoped query and joins the details for those
+    only: joining them over every internship in scope before the sort and limit took a group
+    with 2,000 internships several times as long (bench/internship_list.py)."""
+    full = Internship.objects.select_related(*_LIST_DETAILS).in_bulk([row.pk for row in rows])
+    return [full[row.pk] for row in rows]
+
+
 def internships_for(user, **filters) -> QuerySet:
     """The internships the user may see (a company's, a group's region's, all for the
     operator), filtered as ``internship_rows``."""
     return internship_rows(**filters).visible_to(user)
 
 
-def _accepted_by(party: Party) -> Exists:
+def accepted_by(party: Party) -> Exists:
     """Whether ``party`` has accepted the internship's current version (for annotate)."""
     return Exists(
         InternshipAcceptance.objects.filter(
@@ -81,7 +100,7 @@ def company_interns(user) -> QuerySet:
     return (
         internships_for(user)
         .filter(placement__position__company__managers=user)
-        .annotate(company_accepted=_accepted_by(Party.COMPANY))
+        .annotate(company_accepted=accepted_by(Party.COMPANY))
     )
 
 
@@ -134,9 +153,10 @@ _OJT_HANDED_IN = [
 _OJT_WRITABLE = (OJT_MISSING, OjtReportState.DRAFT.value, OjtReportState.RETURNED.value)
 
 
-@dataclass(frozen=True, slots=True)
-class OjtMonth:
-    """One month of one OJT internship: its days, due date, and where its two reports stand."""
+class OjtMonth(NamedTuple):
+    """One month of one OJT internship: its days, due date, and where its two reports stand.
+    (A named tuple: the reminder task makes one for every month of 100,000 internships, and a
+    frozen dataclass took several times as long to build.)"""
 
     internship_id: int
     month: datetime.date
@@ -151,6 +171,10 @@ class OjtMonth:
     mentor_overdue: bool
     log_id: int | None
     mentor_id: int | None
+    # What the operating group wrote when it returned the report ("" unless it is returned):
+    # wherever a returned report is shown, so is why.
+    log_return_reason: str
+    mentor_return_reason: str
 
     @property
     def overdue(self) -> bool:
@@ -212,7 +236,10 @@ def ojt_months(
         s AS (
             SELECT m.*, m.last_day + %s AS due_on,
                    COALESCE(l.state, %s) AS log_state, COALESCE(r.state, %s) AS mentor_state,
-                   l.id AS log_id, r.id AS mentor_id
+                   l.id AS log_id, r.id AS mentor_id,
+                   CASE WHEN l.state = %s THEN l.return_reason ELSE '' END AS log_return_reason,
+                   CASE WHEN r.state = %s THEN r.return_reason ELSE '' END
+                       AS mentor_return_reason
             FROM m
             LEFT JOIN {reports} l
               ON l.internship_id = m.internship_id AND l.month = m.month AND l.kind = %s
@@ -226,7 +253,8 @@ def ojt_months(
             FROM s
         )
         SELECT internship_id, month, first_day, last_day, due_on, log_state, mentor_state,
-               log_open, mentor_open, log_overdue, mentor_overdue, log_id, mentor_id
+               log_open, mentor_open, log_overdue, mentor_overdue, log_id, mentor_id,
+               log_return_reason, mentor_return_reason
         FROM f {"WHERE log_overdue OR mentor_overdue" if overdue_only else ""}
         ORDER BY internship_id, month
     """  # noqa: S608 - table names from the models, values as parameters
@@ -235,6 +263,8 @@ def ojt_months(
         OJT_DUE_DAYS_AFTER,
         OJT_MISSING,
         OJT_MISSING,
+        OjtReportState.RETURNED.value,
+        OjtReportState.RETURNED.value,
         OjtReportKind.LOG.value,
         OjtReportKind.MENTOR.value,
         day,

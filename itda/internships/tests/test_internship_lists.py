@@ -2,6 +2,8 @@
 same queries for 3 or 60 internships; the company's "우리 회사 인턴" shows its own interns, what it
 must accept, the mentor and the way to each agreement — to its managers only."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -13,6 +15,7 @@ from itda.accounts.roles import Role
 from itda.internships import agreements
 from itda.internships.models import Internship
 from itda.internships.tests.conftest import more_internships, propose
+from itda.internships.tests.ojt_world import AUG, log
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +42,47 @@ def test_the_group_list_takes_the_same_queries_for_3_or_60(
     assert many == few
     # The last page too: a page of 10 costs what a page of 50 does.
     assert _queries(client, "/internships/?page=2") == few
+
+
+def _standing(html: str, internship) -> str:
+    """The 할 일 cell of one row, as text."""
+    cell = html[html.index(f'data-standing="{internship.pk}"') :]
+    text = re.sub(r"<[^>]+>", " ", cell[cell.index(">") + 1 : cell.index("</td>")])
+    return " ".join(text.split())
+
+
+def test_the_group_list_counts_what_is_due_in_the_same_queries_for_2_or_55(
+    ojt_internship, clock, setup, login_as, trainee, seoul_staff, company, admin, regions
+):
+    """On the real clock (after 2026-11-05) every month of an 08-03~10-31 OJT internship is
+    overdue: three logs and three mentor reports, less what was handed in (waiting for
+    review). A proposed agreement has no reports yet."""
+    log(ojt_internship, AUG, trainee)  # handed in: staff to review it
+    (other,) = more_internships(setup, seoul_staff, company, admin, regions, 1)
+    # The list reads each internship's state; an agreed one reports monthly.
+    Internship.objects.filter(pk=other.pk).update(state="active")
+    client = login_as(seoul_staff, Client())
+    few = _queries(client, "/internships/")
+    page = client.get("/internships/").content.decode()
+    assert _standing(page, ojt_internship) == "마감 지남 5 검토 대기 1"
+    assert _standing(page, other) == "마감 지남 6"
+
+    more = more_internships(setup, seoul_staff, company, admin, regions, 53)
+    Internship.objects.filter(pk__in=[i.pk for i in more[:50]]).update(state="active")
+    assert Internship.objects.count() == 55
+    assert _queries(client, "/internships/") == few
+    page = client.get("/internships/").content.decode()
+    assert _standing(page, ojt_internship) == "마감 지남 5 검토 대기 1"
+    assert _standing(page, other) == "마감 지남 6"
+    assert _standing(page, more[0]) == "마감 지남 6"
+    assert page.count("마감 지남 6") == 49  # the page's 50 rows: all but ojt_internship
+    # Page 2 (5 rows) takes the same queries; the proposed ones have nothing due.
+    assert _queries(client, "/internships/?page=2") == few
+    assert _standing(client.get("/internships/?page=2").content.decode(), more[-1]) == "-"
+    # The state filter is kept from page to page.
+    active = client.get("/internships/?state=active").content.decode()
+    assert "전체 52건 중 1–50건" in active
+    assert 'href="?state=active&amp;page=2"' in active
 
 
 def test_the_group_list_is_paged_and_logs_the_page_shown(
