@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from itda.accounts.models import User
 from itda.conftest import totp_now
-from itda.demo.linkage import EXTRA_SKILLS, ROUND_TITLE, TRACK_SKILLS
+from itda.demo.linkage import EARLY_ROUND_TITLE, EXTRA_SKILLS, ROUND_TITLE, TRACK_SKILLS
 from itda.demo.services import DEMO_PASSWORD, PROGRAMME_CODE
 from itda.internships.models import Position, PositionTransition
 from itda.internships.services import company_is_selected
@@ -36,7 +36,7 @@ def generate(*args):
 def generated(module_atomic):
     reference_load_all()
     generate()
-    return MatchRound.objects.get()
+    return MatchRound.objects.get(title=ROUND_TITLE)
 
 
 @pytest.fixture
@@ -74,10 +74,14 @@ def test_the_round_is_open_now_and_trained_trainees_have_skills(demo):
     assert not eligible.filter(skills=[]).exists()
     completed = Trainee.objects.filter(enrollments__status="completed").distinct()
     assert completed.exists() and not completed.filter(skills=[]).exists()
-    # Only trainees who took part in training hold skills.
+    # Only trainees who took part in training hold skills: those the round may place, and
+    # those the early round it follows placed.
+    placed = Trainee.objects.filter(placements__isnull=False)
+    assert placed.exists() and not placed.filter(skills=[]).exists()
     assert set(Trainee.objects.exclude(skills=[]).values_list("pk", flat=True)) == set(
         eligible.values_list("pk", flat=True)
-    )
+    ) | set(placed.values_list("pk", flat=True))
+    assert demo.follows.title == EARLY_ROUND_TITLE and demo.follows.status == "published"
 
 
 def test_choices_rankings_and_interviews_follow_the_rules(demo):
@@ -191,8 +195,8 @@ def _snapshot() -> dict:
 def test_same_seed_same_linkage_and_reset_replaces_it(demo):
     before = _snapshot()
     generate("--reset")
-    assert MatchRound.objects.count() == 1
-    assert MatchRound.objects.get().pk != demo.pk
+    assert MatchRound.objects.count() == 2
+    assert MatchRound.objects.get(title=ROUND_TITLE).pk != demo.pk
     assert _snapshot() == before
 
 
