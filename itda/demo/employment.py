@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test.utils import override_settings
 
 from itda.accounts.models import User
@@ -214,6 +215,9 @@ def _start(rng: random.Random, early: EarlyRound, pinned: bool) -> datetime.date
     return early.first_start + rng.randint(1, (early.last_start - early.first_start).days) * DAY
 
 
+# One transaction: the stage is all or nothing, and it commits once instead of after each of its
+# several hundred service calls (each a commit of its own otherwise, waiting on the WAL flush).
+@transaction.atomic
 def employment_generate(
     *, programme: Programme, seed: int, today: datetime.date, early: EarlyRound
 ) -> EmploymentFigures:

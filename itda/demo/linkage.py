@@ -76,7 +76,7 @@ SEATS = ((1, 0.45), (2, 0.35), (3, 0.2))
 CHOOSER_SHARE = 0.8  # eligible trainees who have filed choices so far
 # Trainees of the finished wave who took part in the early round: about 80 agreements at
 # --scale 1 (the rest wait for the second round).
-EARLY_CHOOSER_SHARE = 0.55
+EARLY_CHOOSER_SHARE = 0.62
 # Seats of the demo company's early-round positions: the OJT intern and one more (whose agreement
 # waits for the company), and the PBL intern; one mentor takes the three.
 EARLY_DEMO_SEATS = {"track1": 2, "track2": 1}
