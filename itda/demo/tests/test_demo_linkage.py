@@ -104,8 +104,10 @@ def test_choices_rankings_and_interviews_follow_the_rules(demo):
     applied = {(c.position_id, c.trainee_id) for c in choices}
     rankings = list(CompanyRanking.objects.filter(round=demo))
     assert rankings and all((r.position_id, r.trainee_id) in applied for r in rankings)
-    per_position = CompanyRanking.objects.values("position").annotate(
-        n=Count("pk"), top=Max("rank")
+    per_position = (
+        CompanyRanking.objects.filter(round=demo)
+        .values("position")
+        .annotate(n=Count("pk"), top=Max("rank"))
     )
     assert all(row["n"] == row["top"] for row in per_position)
     interviews = list(Interview.objects.filter(round=demo))
