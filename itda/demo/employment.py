@@ -5,12 +5,14 @@ first weeks of work happen, all through the services of ``itda.internships``.
   week after it was published); staff of the group covering each workplace propose every
   agreement, most starting on the wave's Monday; each host company's manager names a mentor
   (one per position: a position's seats never pass the mentor ceiling), and then the parties
-  accept. Most agreements are active; ``AWAITING_SHARE`` wait for one party (the intern, the
-  company or the group, in turn), ``declines`` were declined with a reason, one by a company and
-  one by an intern.
+  accept. Most agreements are active; ``AWAITING_SHARE`` wait for one party (the group, the
+  intern or the company, in turn; the demo company's second OJT intern waits for the company
+  login), and two were declined with their reason (DECLINE_REASONS), one by the company, one by
+  the intern.
 - OJT: the reports of the month the wave starts in (November at today 2026-12-07): most
   approved, some handed in and waiting for the group, the rest not written (overdue on the
-  group's home). The `intern` login's log came back with a reason, and its mentor report is the
+  group's home). Mentor reports only once that month is over (the rule of ``ojt``): run on a
+  day inside it, the demo has the logs alone. The `intern` login's log came back with a reason, and its mentor report is the
   `mentor` login's to write.
 - PBL: every active PBL internship has its problem statement (the position's) and three
   milestones; the `intern-pbl` login has handed in the first deliverable, for the mentor to
@@ -19,8 +21,8 @@ first weeks of work happen, all through the services of ``itda.internships``.
   that they had been hired elsewhere (the end checkpoint's outcome).
 
 Host companies other than the demo company have no login: each gets a manager account with no
-usable password (as the operating-group applicants of ``chain`` do), and interns get trainee
-accounts the same way, so each party accepts as itself. Their names start with
+usable password (nobody logs in as it, like the operating-group applicants of ``chain``), and
+interns get trainee accounts the same way, so each party accepts as itself. Their names start with
 ``GENERATED_PREFIX``; ``demo_reset`` deletes them. Deterministic from the seed and today.
 """
 
