@@ -12,8 +12,8 @@ first weeks of work happen, all through the services of ``itda.internships``.
 - OJT: the reports of the month the wave starts in (November at today 2026-12-07): most
   approved, some handed in and waiting for the group, the rest not written (overdue on the
   group's home). Mentor reports only once that month is over (the rule of ``ojt``): run on a
-  day inside it, the demo has the logs alone. The `intern` login's log came back with a reason, and its mentor report is the
-  `mentor` login's to write.
+  day inside it, the demo has the logs alone. The `intern` login's log came back with a
+  reason, and its mentor report is the `mentor` login's to write.
 - PBL: every active PBL internship has its problem statement (the position's) and three
   milestones; the `intern-pbl` login has handed in the first deliverable, for the mentor to
   review, and another PBL intern's first deliverable is accepted.
