@@ -134,7 +134,9 @@ def test_the_demo_trainee_and_company_have_their_part(demo):
     assert first.status == "published" and first.track_id == me.preferred_track_id
     # The company has applicants to rank (none ranked yet) and meets the demo trainee soon.
     assert TraineeChoice.objects.filter(round=demo, position=first).count() >= 5
-    assert not CompanyRanking.objects.filter(position__company__managers=company_user).exists()
+    assert not CompanyRanking.objects.filter(
+        round=demo, position__company__managers=company_user
+    ).exists()
     interview = Interview.objects.get(position__company__managers=company_user)
     assert (interview.trainee, interview.status) == (me, "scheduled")
     assert interview.scheduled_at > timezone.now()
@@ -142,11 +144,13 @@ def test_the_demo_trainee_and_company_have_their_part(demo):
 
 def test_the_dry_run_input_solves_stably_with_meaningful_statistics(demo):
     data = round_input(demo, today=timezone.localdate())
-    assert sum(1 for t in data["trainees"] if t["ranking"]) > 100
+    # The second round: the early round placed about a third of the finished wave's trainees
+    # and took their seats (itda.demo.linkage), so its pool is that much smaller.
+    assert sum(1 for t in data["trainees"] if t["ranking"]) > 60
     assert sum(1 for p in data["positions"] if p["ranking"]) > 10
     result = solve_json(data, algorithm="trainee-proposing")
     assert result["blocking_pairs"] == 0
-    assert sum(1 for p in result["assignment"].values() if p) > 50
+    assert sum(1 for p in result["assignment"].values() if p) > 30
     dry = round_dry_run(round_=demo, actor=User.objects.get(username="operator"))
     stats = {run["algorithm"]: run["stats"] for run in dry["runs"]}
     stable = stats["trainee-proposing"]
@@ -227,7 +231,7 @@ def test_the_demo_logins_see_the_round_in_their_pages(demo, client):
     html = page.content.decode()
     assert 'data-testid="blocking-trainee-proposing">0<' in html
     placed = re.search(r'data-testid="placed-trainee-proposing">(\d+)<', html)
-    assert placed and int(placed.group(1)) > 50
+    assert placed and int(placed.group(1)) > 30  # the second round (see the dry-run test)
 
 
 def test_no_company_is_selected_without_a_published_ranking(demo):
