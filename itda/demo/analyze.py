@@ -15,9 +15,14 @@ from django.db import connection
 
 
 def analyze(*models) -> None:
-    """ANALYZE the tables of ``models``, or the whole database when none is given (a fraction
-    of a second for a demo: it samples at most 30,000 rows a table)."""
+    """ANALYZE the tables of ``models``, or every table of the database's own schema when none
+    is given (a fraction of a second for a demo: it samples at most 30,000 rows a table).
+
+    Never a bare ``ANALYZE``: that takes the shared catalogs too (pg_authid, pg_database), and
+    their lock is one for the whole server, held by an ANALYZE until its transaction ends — a
+    test module's generated demo on another database of the same server would hold it for
+    minutes, and this one would wait."""
     quote = connection.ops.quote_name
-    tables = ", ".join(quote(m._meta.db_table) for m in models)
+    names = [m._meta.db_table for m in models] or connection.introspection.table_names()
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {tables}")
+        cursor.execute(f"ANALYZE {', '.join(quote(n) for n in names)}")

@@ -1,8 +1,11 @@
 """Demo linkage around "today": internship positions from selected companies, trainees' skills
-from the training they took, and one national match round open now with trainees' ranked choices,
-companies' rankings of their applicants and a few interviews.
+from the training they took, an early national round for the trainees of the finished training
+wave, published through ``round_publish`` (its placements are where the internship stage,
+``itda.demo.employment``, starts), and a second national round open now with trainees' ranked
+choices, companies' rankings of their applicants and a few interviews.
 
-The round is opened through ``round_create`` (one row). Everything else is written with
+The rounds are opened through ``round_create`` (one row each) and the early one is published
+through ``round_publish`` on its own day (it takes ``now``). Everything else is written with
 bulk_create, because the services lock the round and check one trainee or position per call (a
 few queries each, tens of thousands of calls at --scale 100); the rows obey the same rules the
 services enforce, read from the same selectors:
@@ -17,6 +20,9 @@ services enforce, read from the same selectors:
 - a position ranks and interviews only trainees who chose it, ranks 1..n.
 The demo trainee has two or three choices, the first the demo company's published position,
 which the company has not ranked yet (the company login's task) but has invited them to interview.
+In the early round the demo company has two more positions (OJT, PBL), which the two intern
+logins' trainees choose first and the company ranks them first: the engine's stable result places
+them there.
 
 Deterministic from the seed (and today's date). Positions follow the number of eligible
 trainees, which the training's cohorts bound, so the rows do not grow with --scale beyond that.
@@ -33,25 +39,29 @@ from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from itda.accounts.models import User
 from itda.demo import generator
-from itda.internships.models import Position, PositionStatus, PositionTransition
+from itda.demo.analyze import analyze
+from itda.internships.models import Placement, Position, PositionStatus, PositionTransition
 from itda.matching.models import (
+    Algorithm,
     CompanyRanking,
     Interview,
     InterviewStatus,
     TraineeChoice,
 )
 from itda.matching.selectors import round_positions, round_trainees, skills_fit, trainee_tracks
-from itda.matching.services import round_create
+from itda.matching.services import round_create, round_publish
 from itda.programs.models import Company, CompanyKind, OperatingGroup, Programme, Region, Trainee
 from itda.recruitment.models import Application, CallKind, Result
 from itda.training.models import Enrollment, EnrollmentStatus
 
 KST = ZoneInfo("Asia/Seoul")
 CHUNK = 2_000  # rows per transaction (see itda.demo.services)
-ROUND_TITLE = "2026 하반기 인턴십 연계 1차"
+EARLY_ROUND_TITLE = "2026 하반기 인턴십 연계 1차"
+ROUND_TITLE = "2026 하반기 인턴십 연계 2차"
 TRAINEE_DEADLINE_DAYS = 10
 COMPANY_DEADLINE_DAYS = 17
 MAX_CHOICES = 10
@@ -64,6 +74,12 @@ TWO_POSITION_SHARE = 0.2
 STATUSES = {"published": 0.88, "submitted": 0.06, "draft": 0.03, "returned": 0.03}
 SEATS = ((1, 0.45), (2, 0.35), (3, 0.2))
 CHOOSER_SHARE = 0.8  # eligible trainees who have filed choices so far
+# Trainees of the finished wave who took part in the early round: about 80 agreements at
+# --scale 1 (the rest wait for the second round).
+EARLY_CHOOSER_SHARE = 0.62
+# Seats of the demo company's early-round positions: the OJT intern and one more (whose agreement
+# waits for the company), and the PBL intern; one mentor takes the three.
+EARLY_DEMO_SEATS = {"track1": 2, "track2": 1}
 CHOICE_COUNTS = ((1, 4), (2, 8), (3, 14), (4, 14), (5, 12), (6, 8), (7, 6), (8, 4), (10, 4))
 RANKED_SHARE = 0.85  # positions whose company has filed its ranking so far
 INTERVIEW_SHARE = 0.25  # ranked positions that meet their top applicants too
@@ -135,6 +151,8 @@ PLACES = ("본사 회의실", "공장 사무동 2층 회의실", "화상 면접(
 
 @dataclass
 class LinkageFigures:
+    early_choices: int = 0
+    early_placements: int = 0
     positions: int = 0
     published: int = 0
     seats: int = 0
@@ -171,6 +189,27 @@ def _kst(day: datetime.date, hour: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), KST)
 
 
+@dataclass(frozen=True)
+class EarlyRound:
+    """The early round's days, counted from the last day (a Friday) of the finished training
+    wave: choices until Monday, rankings until Wednesday, the result on Thursday, and the
+    internships' start wave the whole week after. At today 2026-12-07: published 11-26,
+    starts 11-30..12-04."""
+
+    trainee_deadline: datetime.datetime
+    company_deadline: datetime.datetime
+    published_at: datetime.datetime
+    first_start: datetime.date
+    last_start: datetime.date
+
+    @classmethod
+    def after(cls, training_ends_on: datetime.date) -> EarlyRound:
+        def day(n: int) -> datetime.date:
+            return training_ends_on + datetime.timedelta(days=n)
+
+        return cls(_kst(day(3), 18), _kst(day(5), 18), _kst(day(6), 10), day(10), day(14))
+
+
 def _position_skills(rng: random.Random, track_code: str) -> tuple[list[str], list[str]]:
     core = list(TRACK_SKILLS[track_code])
     required = rng.sample(core, rng.randint(1, 3))
@@ -181,12 +220,14 @@ def _position_skills(rng: random.Random, track_code: str) -> tuple[list[str], li
 def _positions(
     rng, fake, n, *, companies, demo_company, tracks, me_track_code, operator, company_user
 ):
-    """Position rows (unsaved) and their status, the demo company's first."""
+    """Position rows (unsaved) and their status, the demo company's first: the demo trainee's
+    first choice, a draft, and the early round's OJT and PBL positions (EARLY_DEMO_SEATS)."""
     others = [c for c in companies if c.pk != demo_company.pk]
     posting = rng.sample(others, min(len(others), round(n / (1 + TWO_POSITION_SHARE))))
     rows: list[tuple[Company, str, str]] = [
         (demo_company, me_track_code, "published"),
         (demo_company, "track1" if me_track_code == "track2" else "track2", "draft"),
+        *((demo_company, code, "published") for code in EARLY_DEMO_SEATS),
     ]
     for company in posting:
         for _ in range(2 if rng.random() < TWO_POSITION_SHARE else 1):
@@ -221,6 +262,8 @@ def _positions(
                 created_by=company_user if company.pk == demo_company.pk else operator,
             )
         )
+    for position, code in zip(positions[2:], EARLY_DEMO_SEATS, strict=False):
+        position.seats = EARLY_DEMO_SEATS[code]
     return positions
 
 
@@ -263,9 +306,11 @@ def linkage_generate(
     trainees: list[Trainee],
     seed: int,
     today: datetime.date,
+    early: EarlyRound,
 ) -> LinkageFigures:
-    """Positions, trainees' skills, the open national round with choices, rankings and
-    interviews (see the module docstring); the demo accounts and training must exist."""
+    """Positions, trainees' skills, the early round published on its day, and the open second
+    round with choices, rankings and interviews (see the module docstring); the demo accounts
+    and training must exist."""
     rng, fake = generator._seeded(seed, "linkage")
     figures = LinkageFigures()
     users = {
@@ -285,20 +330,17 @@ def linkage_generate(
     }
     reviewer_of_region.update({pk: operator for pk in zone_of if pk not in reviewer_of_region})
 
-    round_ = round_create(
+    first_round = round_create(
         actor=operator,
         programme=programme,
-        title=ROUND_TITLE,
-        # A round's deadlines stay inside the programme (MatchRound.clean).
-        trainee_deadline=_kst(
-            min(today + datetime.timedelta(days=TRAINEE_DEADLINE_DAYS), programme.ends_on), 18
-        ),
-        company_deadline=_kst(
-            min(today + datetime.timedelta(days=COMPANY_DEADLINE_DAYS), programme.ends_on), 18
-        ),
+        title=EARLY_ROUND_TITLE,
+        trainee_deadline=early.trainee_deadline,
+        company_deadline=early.company_deadline,
         max_choices=MAX_CHOICES,
     )
-    eligible_ids = set(round_trainees(round_, today=today).values_list("pk", flat=True))
+    # Everyone trained by today, before either round places anyone: skills and positions follow
+    # them.
+    eligible_ids = set(round_trainees(first_round, today=today).values_list("pk", flat=True))
     # Posting companies are those the published ranking of the company call selected (the
     # rule of position_save).
     selected = set(
@@ -321,11 +363,6 @@ def linkage_generate(
     _chunked(PositionTransition, _transitions(positions, reviewer_of_region))
     figures.positions = len(positions)
 
-    open_ids = set(round_positions(round_).values_list("pk", flat=True))
-    published = [p for p in positions if p.pk in open_ids]
-    figures.published = len(published)
-    figures.seats = sum(p.seats for p in published)
-
     # Skills: from the courses each trainee completed or is finishing.
     courses: dict[int, list[str]] = {}
     for trainee_id, code in (
@@ -345,22 +382,53 @@ def linkage_generate(
     for start in range(0, len(eligible), CHUNK):
         with transaction.atomic():
             Trainee.objects.bulk_update(eligible[start : start + CHUNK], ["skills"])
-    figures.eligible = len(eligible)
     figures.skilled = sum(1 for t in eligible if t.skills)
 
+    figures.early_choices, figures.early_placements = _early_round_run(
+        rng,
+        first_round,
+        eligible,
+        positions,
+        early=early,
+        operator=operator,
+        zone_of=zone_of,
+    )
+
+    round_ = round_create(
+        actor=operator,
+        programme=programme,
+        title=ROUND_TITLE,
+        # A round's deadlines stay inside the programme (MatchRound.clean).
+        trainee_deadline=_kst(
+            min(today + datetime.timedelta(days=TRAINEE_DEADLINE_DAYS), programme.ends_on), 18
+        ),
+        company_deadline=_kst(
+            min(today + datetime.timedelta(days=COMPANY_DEADLINE_DAYS), programme.ends_on), 18
+        ),
+        max_choices=MAX_CHOICES,
+        follows=first_round,
+    )
+    open_seats = dict(round_positions(round_).values_list("pk", "free_seats"))
+    published = [p for p in positions if p.pk in open_seats]
+    figures.published = len(published)
+    figures.seats = sum(open_seats.values())
+    open_ids = set(round_trainees(round_, today=today).values_list("pk", flat=True))
+    eligible = [t for t in eligible if t.pk in open_ids]
+    figures.eligible = len(eligible)
+
     track_of = {
-        pk: track.pk
-        for pk, track in trainee_tracks(round_, today=today, trainees=eligible_ids).items()
+        pk: track.pk for pk, track in trainee_tracks(round_, today=today, trainees=open_ids).items()
     }
+    mine = [p for p in published if p.company_id == demo_company.pk]
     choices = _choices(
         rng,
         round_,
         eligible,
         published,
-        me=me,
-        demo_company=demo_company,
+        firsts={me.pk: mine[0]} if mine else {},
         zone_of=zone_of,
         track_of=track_of,
+        share=CHOOSER_SHARE,
     )
     _chunked(TraineeChoice, choices)
     figures.choosers = len({c.trainee_id for c in choices})
@@ -383,6 +451,72 @@ def linkage_generate(
     return figures
 
 
+def _early_round_run(rng, round_, trained, positions, *, early, operator, zone_of):
+    """The early round: a share of the finished wave's trainees choose (the intern logins'
+    trainees first the demo company's early positions), every position ranks its applicants
+    (those trainees first), and the operator publishes the trainee-proposing result on its day,
+    which places them. The demo trainee's first choice in the open round is left out, so it
+    keeps its seat. Returns (choices, placements)."""
+    day = timezone.localdate(early.published_at)
+    eligible_ids = set(round_trainees(round_, today=day).values_list("pk", flat=True))
+    eligible = [t for t in trained if t.pk in eligible_ids]
+    track_of = {
+        pk: track.pk
+        for pk, track in trainee_tracks(round_, today=day, trainees=eligible_ids).items()
+    }
+    open_ids = set(round_positions(round_).values_list("pk", flat=True))
+    pool = [p for p in positions[1:] if p.pk in open_ids]
+    firsts = _early_interns(eligible, positions[2:4], track_of=track_of, zone_of=zone_of)
+    choices = _choices(
+        rng,
+        round_,
+        eligible,
+        pool,
+        firsts=firsts,
+        zone_of=zone_of,
+        track_of=track_of,
+        share=EARLY_CHOOSER_SHARE,
+    )
+    applicants: dict[int, list[Trainee]] = {}
+    for c in choices:
+        applicants.setdefault(c.position_id, []).append(c.trainee)
+    rankings = []
+    for p in pool:
+        apps = applicants.get(p.pk, [])
+        mine = [t for t in apps if t.pk in firsts and firsts[t.pk].pk == p.pk]
+        order = mine + [t for t in _ranked(rng, p, apps) if t not in mine]
+        rankings += [
+            CompanyRanking(round=round_, position=p, trainee=t, rank=rank)
+            for rank, t in enumerate(order, start=1)
+        ]
+    _chunked(TraineeChoice, choices)
+    _chunked(CompanyRanking, rankings)
+    analyze(TraineeChoice, CompanyRanking)
+    round_publish(
+        round_=round_,
+        algorithm=Algorithm.TRAINEE_PROPOSING,
+        actor=operator,
+        now=early.published_at,
+    )
+    round_.refresh_from_db(fields=["status", "published_run"])
+    return len(choices), Placement.objects.filter(position__in=pool).count()
+
+
+def _early_interns(eligible, demo_positions, *, track_of, zone_of) -> dict[int, Position]:
+    """The trainees the intern logins will be: for each of the demo company's early positions,
+    the first eligible trainee of its track, from the capital region when there is one (where the
+    demo company and staff-capital are)."""
+    firsts: dict[int, Position] = {}
+    for position in demo_positions:
+        fits = [
+            t for t in eligible if track_of.get(t.pk) == position.track_id and t.pk not in firsts
+        ]
+        near = [t for t in fits if zone_of[t.region_id] == zone_of[position.region_id]]
+        if chosen := (near or fits)[:1]:
+            firsts[chosen[0].pk] = position
+    return firsts
+
+
 class _Pool:
     """Positions to draw from, weighted by popularity."""
 
@@ -402,13 +536,13 @@ def _draw_key(rng, trainee: Trainee, position: Position, popularity: dict) -> fl
     return math.log(1 - rng.random()) / weight
 
 
-def _choices(rng, round_, eligible, published, *, me, demo_company, zone_of, track_of):
-    """Ranked choices of the trainees who have filed them: candidates drawn mostly from their
-    track near home (popular positions more often), ordered by a weighted random draw where
-    popularity, skills fit and the same region weigh in (Efraimidis–Spirakis keys)."""
+def _choices(rng, round_, eligible, published, *, firsts, zone_of, track_of, share):
+    """Ranked choices of the trainees who have filed them (``share`` of them, and always those
+    of ``firsts``, whose first choice it gives): candidates drawn mostly from their track near
+    home (popular positions more often), ordered by a weighted random draw where popularity,
+    skills fit and the same region weigh in (Efraimidis–Spirakis keys)."""
     popularity = {p.pk: rng.lognormvariate(0, 0.8) for p in published}
-    mine = [p for p in published if p.company_id == demo_company.pk]
-    for p in mine:  # the demo company's position is among the popular ones, not a magnet
+    for p in firsts.values():  # the demo company's positions are popular ones, not magnets
         popularity[p.pk] = DEMO_POPULARITY
     grouped: dict[object, list[Position]] = {}
     for p in published:
@@ -417,14 +551,14 @@ def _choices(rng, round_, eligible, published, *, me, demo_company, zone_of, tra
     pools = {key: _Pool(ps, popularity) for key, ps in grouped.items()}
     rows: list[TraineeChoice] = []
     for t in eligible:
-        is_me = t.pk == me.pk
-        if not published or (not is_me and rng.random() >= CHOOSER_SHARE):
+        first = firsts.get(t.pk)
+        if not published or (first is None and rng.random() >= share):
             continue
-        local = pools.get((track_of[t.pk], zone_of[t.region_id]))
-        national = pools.get(track_of[t.pk])
+        local = pools.get((track_of.get(t.pk), zone_of[t.region_id]))
+        national = pools.get(track_of.get(t.pk))
         if national is None:
             continue  # no published position of the trainee's track: nothing they may choose
-        want = rng.randint(2, 3) if is_me else _pick(rng, CHOICE_COUNTS)
+        want = rng.randint(2, 3) if first else _pick(rng, CHOICE_COUNTS)
         want = min(want, round_.max_choices, len(grouped[track_of[t.pk]]))
         candidates: dict[int, Position] = {}
         for _ in range(3 * want):
@@ -437,13 +571,26 @@ def _choices(rng, round_, eligible, published, *, me, demo_company, zone_of, tra
         ordered = sorted(
             candidates.values(), key=lambda p: _draw_key(rng, t, p, popularity), reverse=True
         )
-        if is_me and mine:
-            ordered = mine[:1] + [p for p in ordered if p.pk != mine[0].pk]
+        if first:
+            ordered = [first] + [p for p in ordered if p.pk != first.pk]
         rows += [
             TraineeChoice(round=round_, trainee=t, position=p, rank=rank)
             for rank, p in enumerate(ordered[:want], start=1)
         ]
     return rows
+
+
+def _ranked(rng, position: Position, applicants: list[Trainee]) -> list[Trainee]:
+    """The applicants a company would accept, best first: skills fit, then chance."""
+    scored = []
+    for t in applicants:
+        fit = skills_fit(t.skills, position)
+        if len(fit.missing_required) > 1 and rng.random() < 0.5:
+            continue  # not someone the company would accept
+        score = 2 * len(fit.matched_required) + len(fit.matched_preferred) + 3 * rng.random()
+        scored.append((score, t))
+    scored.sort(key=lambda s: -s[0])
+    return [t for _, t in scored]
 
 
 def _rankings(rng, round_, choices, published, *, demo_company, company_user, me, today):
@@ -486,19 +633,12 @@ def _rankings(rng, round_, choices, published, *, demo_company, company_user, me
             for t in apps[: rng.randint(0, 2)]:
                 interview(p, t, p.created_by)
             continue
-        scored = []
-        for t in apps:
-            fit = skills_fit(t.skills, p)
-            if len(fit.missing_required) > 1 and rng.random() < 0.5:
-                continue  # not someone the company would accept
-            score = 2 * len(fit.matched_required) + len(fit.matched_preferred) + 3 * rng.random()
-            scored.append((score, t))
-        scored.sort(key=lambda s: -s[0])
+        ranked = _ranked(rng, p, apps)
         rankings += [
             CompanyRanking(round=round_, position=p, trainee=t, rank=rank)
-            for rank, (_, t) in enumerate(scored, start=1)
+            for rank, t in enumerate(ranked, start=1)
         ]
-        if scored and rng.random() < INTERVIEW_SHARE:
-            for _, t in scored[:2]:
+        if ranked and rng.random() < INTERVIEW_SHARE:
+            for t in ranked[:2]:
                 interview(p, t, p.created_by)
     return rankings, interviews

@@ -36,7 +36,8 @@ from itda.accounts.roles import SECOND_FACTOR_ROLES, Role
 from itda.accounts.services import totp_device_create, user_create
 from itda.demo import chain, generator
 from itda.demo.analyze import analyze
-from itda.demo.linkage import LinkageFigures, linkage_generate
+from itda.demo.employment import GENERATED_PREFIX, EmploymentFigures, employment_generate
+from itda.demo.linkage import EarlyRound, LinkageFigures, linkage_generate
 from itda.demo.training import TRACK_COURSES, TrainingFigures, training_generate
 from itda.evaluation.models import (
     Evaluator,
@@ -91,6 +92,11 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     ),
     DemoAccount("company", Role.COMPANY, "기업 담당자"),
     DemoAccount("trainee", Role.TRAINEE, "교육생"),
+    # Linked by the internship stage (itda.demo.employment): the demo company's OJT and PBL
+    # interns of the early round, and their mentor.
+    DemoAccount("intern", Role.TRAINEE, "인턴(OJT)"),
+    DemoAccount("intern-pbl", Role.TRAINEE, "인턴(PBL)"),
+    DemoAccount("mentor", Role.MENTOR, "멘토"),
     DemoAccount("evaluator", Role.EVALUATOR, "평가위원"),
     DemoAccount("viewer", Role.VIEWER, "중소벤처기업부 열람자"),
 )
@@ -107,6 +113,7 @@ class DemoResult:
     created: bool
     training: TrainingFigures | None = None
     linkage: LinkageFigures | None = None
+    employment: EmploymentFigures | None = None
 
 
 def demo_world() -> generator.World:
@@ -227,7 +234,7 @@ def _accounts_create(
         name = account.display_name
         if account.role == Role.COMPANY:
             name = f"{company.representative} ({company.name})"
-        elif account.role == Role.TRAINEE:
+        elif account.username == "trainee":
             name = trainee.name
         elif account.role == Role.EVALUATOR:
             name = evaluator.name
@@ -238,7 +245,7 @@ def _accounts_create(
                 staff_rows.append(staff_through(operatinggroup_id=group.pk, user_id=user.pk))
         elif account.role == Role.COMPANY:
             company.managers.add(user)
-        elif account.role == Role.TRAINEE:
+        elif account.username == "trainee":
             trainee.user = user
             trainee.save(update_fields=["user"])
         elif account.role == Role.EVALUATOR:
@@ -342,7 +349,9 @@ def _selection_run(*, seed: int, evaluators: list, chair) -> int:
 def demo_reset() -> None:
     """Delete every company, trainee and evaluator (demo databases only), and with them the
     applications, everything evaluated about them, the demo training (courses, cohorts,
-    bookings, enrolments, attendance) and linkage (positions, placements, match rounds)."""
+    bookings, enrolments, attendance), linkage (positions, placements, match rounds) and
+    internships (start waves, mentors, agreements and all that hangs on them), and the accounts
+    the internship stage made for hosts, interns and mentors."""
     with transaction.atomic(), connection.cursor() as cursor:
         # TRUNCATE, not DELETE: the application trail is append-only by trigger, on purpose.
         # Courses and bookings take every cohort, session, enrolment and attendance with them;
@@ -352,10 +361,11 @@ def demo_reset() -> None:
         cursor.execute(
             "TRUNCATE recruitment_call, recruitment_application, evaluation_ranking, "
             "evaluation_panel, training_course, training_roombooking, matching_matchround, "
-            "internships_position CASCADE"
+            "internships_position, internships_startwave, internships_mentor CASCADE"
         )
     for model in (Trainee, Company, Evaluator):
         _delete_all(model)
+    User.objects.filter(username__startswith=GENERATED_PREFIX).delete()
 
 
 def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult:
@@ -445,9 +455,17 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
         analyze()
         allowance_compute()  # the allowance so far of every demo enrolment, as staff would run it
         analyze()
+        early = EarlyRound.after(calendar[0].ends_on)
         linkage = linkage_generate(
-            programme=programme, companies=companies, trainees=trainees, seed=seed, today=today
+            programme=programme,
+            companies=companies,
+            trainees=trainees,
+            seed=seed,
+            today=today,
+            early=early,
         )
+        analyze()
+        employment = employment_generate(programme=programme, seed=seed, today=today, early=early)
     return DemoResult(
         companies=len(companies),
         trainees=len(trainees),
@@ -457,4 +475,5 @@ def demo_generate(*, seed: int, scale: float, reset: bool = False) -> DemoResult
         created=True,
         training=training,
         linkage=linkage,
+        employment=employment,
     )

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itda.accounts.models import User
 from itda.accounts.roles import SECOND_FACTOR_ROLES, Role
+from itda.demo.employment import GENERATED_PREFIX
 from itda.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, PROGRAMME_CODE
 from itda.evaluation.models import Evaluator
 from itda.lib.brn import brn_is_valid
@@ -44,7 +45,7 @@ def demo(generated, db):
 
 
 def test_counts_are_proportional_to_scale(demo):
-    assert "기업 50, 교육생 45, 평가위원 9, 계정 12, 기수 49," in demo
+    assert "기업 50, 교육생 45, 평가위원 9, 계정 15, 기수 49," in demo
     assert len(demo.strip().splitlines()) == 1
     # Evaluators: never fewer than the company call's panel of nine.
     assert (Company.objects.count(), Trainee.objects.count(), Evaluator.objects.count()) == (
@@ -96,13 +97,22 @@ def test_rerun_changes_nothing_and_reset_gives_the_same_names(demo):
         == companies
     )
     # accounts are kept, and so are the TOTP secrets a person may have scanned
-    assert User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).count() == 12
+    assert User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).count() == 15
     assert dict(TOTPDevice.objects.values_list("user__username", "key")) == secrets
 
 
 def test_one_account_per_role_linked_to_its_records(demo):
-    # Besides the logins, the organisations that applied to the operating-group call.
-    users = {u.username: u for u in User.objects.exclude(username__startswith="org-")}
+    # Besides the logins, the organisations that applied to the operating-group call, and the
+    # accounts of the internships' hosts, interns and mentors (none of them can log in).
+    users = {
+        u.username: u
+        for u in User.objects.exclude(username__startswith="org-").exclude(
+            username__startswith=GENERATED_PREFIX
+        )
+    }
+    assert not any(
+        u.has_usable_password() for u in User.objects.filter(username__startswith=GENERATED_PREFIX)
+    )
     assert set(users) == {a.username for a in DEMO_ACCOUNTS}
     organisations = User.objects.filter(username__startswith="org-")
     assert {u.role for u in organisations} == {Role.COMPANY}
@@ -110,7 +120,8 @@ def test_one_account_per_role_linked_to_its_records(demo):
         Role.OPERATOR: 1,
         Role.GROUP_STAFF: 7,
         Role.COMPANY: 1,
-        Role.TRAINEE: 1,
+        Role.TRAINEE: 3,
+        Role.MENTOR: 1,
         Role.EVALUATOR: 1,
         Role.VIEWER: 1,
     }

@@ -35,5 +35,6 @@ class Command(BaseCommand):
             f"계정 {result.users}, 기수 {result.training.cohorts:,}, "
             f"수강 {result.training.enrollments:,}, 출결 {result.training.attendances:,}, "
             f"인턴 자리 {result.linkage.positions:,}, 지망 {result.linkage.choices:,}, "
+            f"인턴십 {result.employment.internships:,}, "
             f"{result.seconds:.1f}초"
         )
