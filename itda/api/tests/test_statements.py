@@ -96,7 +96,10 @@ def test_the_detail_carries_the_arithmetic(cast, money):
     (item,) = response.json()["items"]
     assert item["amount_krw"] == 1_428_570
     assert item["steps"][-1] == ROUNDED
-    assert "2,000,000원 × 15일 ÷ 근무일 21일 = 1,428,571원 (원 미만 버림)" in item["steps"]
+    assert (
+        "2,000,000원 × 15일 ÷ 21일(그 달 근무일) = 1,428,571.42…원 → 원 미만 버림 1,428,571원"
+        in item["steps"]
+    )
     log = PersonalDataAccess.objects.get(subject_type="payments.statement", action="view")
     assert (log.actor, log.subject_ids) == (cast["trainee"], [money["mine"].pk])
 

@@ -83,11 +83,11 @@ def test_export_then_results_then_settlement_through_the_pages(approved_batch):
     assert (paid.state, failed.state) == ("paid", "approved")
     pay = LedgerEntry.objects.filter(entry_type="pay")
     assert sum(pay.values_list("amount_krw", flat=True)) == 2_000_000
-    # The same file again changes nothing.
+    # Every line has its result: the batch is closed, and the same file again changes nothing.
     upload = io.BytesIO(result)
     upload.name = "result.xlsx"
     rerun = client.post(base + "results/", {"file": upload}, follow=True)
-    assert "지급 0건, 실패 0건" in rerun.content.decode()
+    assert "이미 모든 결과를 반영해 완료된 배치입니다" in rerun.content.decode()
     assert LedgerEntry.objects.filter(entry_type="pay").count() == pay.count()
 
     settlement = client.post(base + "settlement/")

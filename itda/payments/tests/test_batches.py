@@ -86,7 +86,7 @@ def test_a_draft_takes_the_months_approved_statements_with_the_payees_bank_detai
         (for_company.pk, 1_500_000),
     ]
     assert (lines[0].bank_name, lines[0].bank_account, lines[0].bank_holder) == (
-        "테스트은행",
+        "신한은행",
         "110-999-123456",
         "김 지급",
     )

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 FULL_MONTH = "출석 인정 16차시 / 훈련 20차시 = 80% ≥ 80% → 400,000원"
 # 2,000,000 × 15 / 21 = 1,428,571.42… → 1,428,571원 → 1,428,570원 (10원 미만 버림).
-PRORATED = "2,000,000원 × 15일 ÷ 근무일 21일 = 1,428,571원 (원 미만 버림)"
+PRORATED = "2,000,000원 × 15일 ÷ 21일(그 달 근무일) = 1,428,571.42…원 → 원 미만 버림 1,428,571원"
 ROUNDED = "10원 미만 버림(국고금 관리법 제47조) → 1,428,570원"
 
 
@@ -110,7 +110,7 @@ def test_the_company_sees_its_wage_support_per_intern(cast, login_as, money):
     client = login_as(cast["company"], Client())
     html = _html(client.get("/money/me/"))
     assert "기업 인건비 지원" in html and "3,428,570원" in html
-    assert "2,000,000원 × 21일 ÷ 근무일 21일 = 2,000,000원" in html and ROUNDED in html
+    assert "2,000,000원 × 21일 ÷ 21일(그 달 근무일) = 2,000,000원" in html and ROUNDED in html
     assert "훈련수당" not in html and "부산정밀" not in html
     assert "1,990,470원" not in html  # Busan's company: 2,000,000 × 20 / 21, cut
 

@@ -52,7 +52,7 @@ def test_the_payees_pdf_holds_the_hangul_name_amount_and_steps(
     text = _text(page)
     assert "김쀍챱" in text and "지급확인서" in text and "1,428,570원" in text
     assert "인턴수당" in text and "2026년8월" in text and "수도권사업단장" in text
-    assert "2,000,000원×15일÷근무일21일=1,428,571원(원미만버림)" in text
+    assert "2,000,000원×15일÷21일(그달근무일)=1,428,571.42…원→원미만버림1,428,571원" in text
     assert "10원미만버림(국고금관리법제47조)→1,428,570원" in text
     fonts = {f["/BaseFont"].split("+", 1)[-1] for f in page["/Resources"]["/Font"].values()}
     assert fonts and all(font.startswith("Pretendard-GOV") for font in fonts), fonts
