@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import CharField, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from itda.internships.hiring import counted_hires
@@ -38,7 +38,8 @@ from itda.internships.models import (
     PlacementState,
 )
 from itda.lib.suppression import is_suppressed, shown_count
-from itda.programs.models import OperatingGroup, Programme
+from itda.programs.models import Programme
+from itda.programs.selectors import covering_group
 from itda.recruitment.models import Application, ApplicationStatus, CallKind, Result
 from itda.training.models import Audience, Enrollment, EnrollmentStatus
 
@@ -162,13 +163,6 @@ _SPLITS = (
 )
 
 
-def _covering_group(programme: Programme, region_path: str) -> Subquery:
-    """The programme's group that covers the 시·도 at ``region_path`` (a national call's or
-    round's rows belong to it)."""
-    groups = OperatingGroup.objects.filter(programme=programme, regions=OuterRef(region_path))
-    return Subquery(groups.order_by("pk").values("pk")[:1])
-
-
 def _facts(qs: QuerySet, stage: str, *, who: str, group, track: str, region: str) -> QuerySet:
     return (
         qs.order_by()
@@ -189,7 +183,7 @@ def _stage_facts(programme: Programme) -> list[QuerySet]:
         call__programme=programme, status=ApplicationStatus.SUBMITTED
     )
     applied = calls.filter(call__kind=CallKind.TRAINEE, trainee__isnull=False)
-    call_group = Coalesce("call__operating_group", _covering_group(programme, "region"))
+    call_group = Coalesce("call__operating_group", covering_group(programme, "region"))
     person = {"who": "trainee_id", "group": call_group, "track": "call__track"}
     enrolments = Enrollment.objects.filter(
         cohort__course__operating_group__programme=programme,
@@ -217,7 +211,7 @@ def _stage_facts(programme: Programme) -> list[QuerySet]:
             "who": f"{prefix}trainee_id",
             "group": Coalesce(
                 f"{prefix}operating_group",
-                _covering_group(programme, f"{prefix}position__region"),
+                covering_group(programme, f"{prefix}position__region"),
             ),
             "track": f"{prefix}position__track",
             "region": f"{prefix}trainee__region",

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from itda.accounts.roles import PROGRAMME_STAFF
@@ -33,6 +34,7 @@ from itda.payments.models import (
     StatementTransition,
 )
 from itda.programs.models import InternshipPayee, Programme
+from itda.programs.selectors import covering_group
 
 PAYEE_KIND = {
     InternshipPayee.INTERN: StatementKind.INTERNSHIP_ALLOWANCE,
@@ -167,6 +169,14 @@ def _internship_dues(programme: Programme, month: datetime.date, kind: str) -> d
             month=month,
             internship__monthly_amount_krw__isnull=False,
         )
+        # A national round's placement has no group: the group covering the workplace's
+        # region manages it, as its scope says.
+        .annotate(
+            group_id=Coalesce(
+                "internship__placement__operating_group_id",
+                covering_group(programme, "internship__placement__position__region"),
+            )
+        )
         .order_by("internship__placement__trainee_id", "pk")
         .values_list(
             "pk",
@@ -178,7 +188,7 @@ def _internship_dues(programme: Programme, month: datetime.date, kind: str) -> d
             "internship__days_per_week",
             "internship__placement__trainee_id",
             "internship__placement__position__company_id",
-            "internship__placement__operating_group_id",
+            "group_id",
         )
     )
     cap = None

@@ -44,6 +44,13 @@ from itda.programs.services import REFERENCE_DIR
 # --- Korean number formats ---------------------------------------------------------------------
 
 
+def covering_group(programme: Programme | int, region_path: str) -> Subquery:
+    """The programme's operating group that covers the 시·도 at ``region_path``: who manages a
+    national call's or round's rows (a group whose region it is)."""
+    groups = OperatingGroup.objects.filter(programme=programme, regions=OuterRef(region_path))
+    return Subquery(groups.order_by("pk").values("pk")[:1])
+
+
 def _plain(value: Decimal | int | float) -> str:
     """63.80 → "63.8", 19577 → "19,577"."""
     text = f"{Decimal(value):,.2f}"

@@ -14,7 +14,7 @@ from django.db import transaction as db_transaction
 
 from itda import factories
 from itda.internships import ending, ojt
-from itda.internships.models import Internship
+from itda.internships.models import Internship, Placement
 from itda.internships.tests.ojt_world import AUG, SEP, activate, mentor_report
 from itda.payments.models import Statement, StatementState
 from itda.payments.services import allowance_compute
@@ -345,6 +345,19 @@ def test_a_dropouts_last_month_pays_the_days_up_to_the_last_working_day(
     assert (
         statements_compute(programme=regions["programme"], month=NOV, kind=INTERN)["created"] == 0
     )
+
+
+def test_a_national_rounds_intern_is_paid_under_the_group_covering_the_workplace(
+    august_intern, mentor, seoul_staff, regions
+):
+    # A national round's placement names no group; the workplace is in 서울 (수도권 사업단).
+    Placement.objects.filter(pk=august_intern.placement_id).update(operating_group=None)
+    [september] = _months(august_intern, mentor, seoul_staff, {SEP: 20}, regions["programme"])
+    assert (september.amount_krw, september.operating_group) == (
+        2_000_000,
+        regions["capital_group"],
+    )
+    assert Statement.objects.visible_to(seoul_staff).filter(pk=september.pk).exists()
 
 
 def test_the_programmes_income_class_withholds_by_the_engine(
