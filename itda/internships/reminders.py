@@ -271,25 +271,47 @@ def _message(day: datetime.date, items: list[Reminder]) -> tuple[str, str]:
     return f"[잇다] 인턴십 할 일 {len(items)}건", body
 
 
-def send(day: datetime.date | None = None) -> int:
-    """Send ``day``'s reminder e-mails (one per recipient, once a day) over one mail
-    connection; returns how many went."""
-    day = day or timezone.localdate()
+class Email(NamedTuple):
+    """One reminder e-mail, claimed for its day: what a delivery task needs (JSON-ready)."""
+
+    user_id: int
+    address: str
+    subject: str
+    body: str
+
+
+def claim(day: datetime.date) -> list[Email]:
+    """Decide ``day``'s reminders and claim one e-mail a recipient (recipients already written
+    to that day are left out): the e-mails to deliver."""
     plan = decide(day)
     claimed = _claim(sorted(plan), day, {u: len(items) for u, (_, items) in plan.items()})
+    return [Email(u, plan[u][0], *_message(day, plan[u][1])) for u in claimed]
+
+
+def deliver(day: datetime.date, emails: list[Email]) -> int:
+    """Send claimed e-mails over one mail connection; on a failure this and the remaining
+    claims are released, so the next run tries them again. Returns how many went."""
     sent = 0
     with get_connection() as mail:
-        for n, user_id in enumerate(claimed):
-            address, items = plan[user_id]
-            subject, body = _message(day, items)
+        for n, email in enumerate(emails):
             try:
-                EmailMessage(subject, body, None, [address], connection=mail).send()
+                EmailMessage(
+                    email.subject, email.body, None, [email.address], connection=mail
+                ).send()
             except Exception:
-                # Release this and the remaining claims so the next run tries them again.
-                ReminderSent.objects.filter(user_id__in=claimed[n:], day=day).delete()
+                ReminderSent.objects.filter(
+                    user_id__in=[e.user_id for e in emails[n:]], day=day
+                ).delete()
                 raise
             sent += 1
     return sent
+
+
+def send(day: datetime.date | None = None) -> int:
+    """Claim and send ``day``'s reminder e-mails here and now (one per recipient, once a day);
+    returns how many went. The daily task claims the same way and hands delivery to workers."""
+    day = day or timezone.localdate()
+    return deliver(day, claim(day))
 
 
 # --- the operating group's list ------------------------------------------------------------------

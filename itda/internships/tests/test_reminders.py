@@ -91,6 +91,23 @@ def test_one_email_per_recipient_per_day(ojt_internship, emails, trainee, setup)
     assert len(mail.outbox) == 4
 
 
+def test_the_daily_task_claims_then_queues_delivery_in_chunks(
+    ojt_internship, emails, monkeypatch, django_capture_on_commit_callbacks
+):
+    from itda.internships import tasks
+
+    monkeypatch.setattr(tasks, "EMAILS_PER_TASK", 1)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        claimed = tasks.internship_reminders_send_task.call(day=DAY.isoformat())
+    # Two recipients, one e-mail a delivery task: two tasks queued after the claim committed
+    # (the immediate backend runs each as it is queued).
+    assert (claimed, len(queued), len(mail.outbox)) == (2, 2, 2)
+    assert ReminderSent.objects.filter(day=DAY).count() == 2
+    with django_capture_on_commit_callbacks(execute=True) as again:
+        assert tasks.internship_reminders_send_task.call(day=DAY.isoformat()) == 0
+    assert (len(again), len(mail.outbox)) == (0, 2)
+
+
 def test_a_failed_email_releases_its_claim(ojt_internship, emails, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("SMTP down")
