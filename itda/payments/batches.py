@@ -389,7 +389,7 @@ def batch_settlement(batch: PaymentBatch) -> tuple[bytes, list[int]]:
     return bankfiles.settlement_workbook(f"{batch} 집행 내역", rows), [line.pk for line in paid]
 
 
-def _export_mark(*, batch: PaymentBatch, actor) -> list[BatchLine]:
+def _export_mark(*, batch: PaymentBatch, actor) -> list:
     batch = _locked(batch)
     _require_manager(group=batch.operating_group, actor=actor)
     if batch.state in (BatchState.EXPORTED, BatchState.CLOSED):
@@ -403,8 +403,8 @@ def _export_mark(*, batch: PaymentBatch, actor) -> list[BatchLine]:
     batch.save(update_fields=["state", "exported_at"])
     _event(batch, BatchState.APPROVED, BatchState.EXPORTED, actor)
     return list(
-        batch.lines.only("pk", "amount_krw", "bank_name", "bank_account", "bank_holder").order_by(
-            "pk"
+        batch.lines.order_by("pk").values_list(
+            "pk", "amount_krw", "bank_name", "bank_account", "bank_holder", named=True
         )
     )
 
