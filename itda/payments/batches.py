@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_otp import match_token
@@ -41,9 +41,8 @@ from itda.payments.models import (
     Statement,
     StatementKind,
     StatementState,
-    StatementTransition,
 )
-from itda.payments.statements import month_periods
+from itda.payments.statements import month_periods, statements_move
 from itda.programs.models import FundingSource, OperatingGroup, Programme
 
 BUDGET_ORDER = (FundingSource.NATIONAL, FundingSource.LOCAL, FundingSource.PRIVATE)
@@ -138,17 +137,33 @@ def _event(batch: PaymentBatch, from_state: str, to_state: str, actor, note: str
 
 
 def _move_statements(ids: list[int], *, to: str, actor, note: str) -> None:
-    """Move the statements (locked by the caller) to ``to``, one transition row each."""
-    rows = list(Statement.objects.filter(pk__in=ids).values_list("pk", "state"))
-    StatementTransition.objects.bulk_create(
-        StatementTransition(statement_id=pk, from_state=state, to_state=to, note=note, actor=actor)
-        for pk, state in rows
-    )
-    Statement.objects.filter(pk__in=ids).update(state=to)
+    """Move the statements (locked by the caller) to ``to``, one transition row each: from
+    approved into a batch, from a batch to paid or back to approved."""
+    before = StatementState.APPROVED if to == StatementState.IN_BATCH else StatementState.IN_BATCH
+    if statements_move(ids, from_state=before, to_state=to, actor=actor, note=note) != len(ids):
+        raise BatchError("다른 처리와 겹쳐 명세의 상태가 바뀌었습니다. 다시 시도하세요.")
 
 
 def _locked(batch: PaymentBatch) -> PaymentBatch:
     return PaymentBatch.objects.select_for_update().select_related("programme").get(pk=batch.pk)
+
+
+_DRAFT_LINES = """
+INSERT INTO payments_batchline (batch_id, statement_id, amount_krw, bank_name, bank_account,
+                                bank_holder, result, failure_reason)
+SELECT %(batch)s, s.id, s.amount_krw, p.bank_name, p.bank_account, p.bank_holder, %(pending)s, ''
+FROM payments_statement s
+LEFT JOIN programs_trainee t ON t.id = s.trainee_id
+LEFT JOIN programs_company c ON c.id = s.company_id
+CROSS JOIN LATERAL (
+    SELECT coalesce(t.bank_name, c.bank_name) AS bank_name,
+           coalesce(t.bank_account, c.bank_account) AS bank_account,
+           coalesce(t.bank_holder, c.bank_holder) AS bank_holder
+) p
+WHERE s.id = ANY(string_to_array(%(ids)s, ',')::bigint[]) AND p.bank_account <> ''
+ORDER BY s.id
+RETURNING statement_id
+"""
 
 
 @transaction.atomic
@@ -168,43 +183,40 @@ def batch_draft(
         raise BatchError("지급 구분을 선택하세요.")
     # Locked in primary-key order; a statement another draft took meanwhile is no longer
     # approved when its lock is granted, and drops out here.
-    statements = list(
+    candidates = list(
         batch_candidates(programme=programme, group=group, month=month, kind=kind)
         .select_for_update(of=("self",))
-        .select_related("trainee", "company")
         .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    payable = [s for s in statements if _payee(s).bank_account]
-    if not payable:
-        raise BatchError(
-            "지급할 승인 명세가 없습니다."
-            + (
-                f" 계좌가 등록되지 않은 명세 {len(statements)}건은 제외했습니다."
-                if statements
-                else ""
-            )
-        )
     batch = PaymentBatch(
         programme=programme, operating_group=group, month=month, kind=kind, maker=actor
     )
     batch.full_clean()
     batch.save()
-    BatchLine.objects.bulk_create(
-        BatchLine(
-            batch=batch,
-            statement=s,
-            amount_krw=s.amount_krw,
-            bank_name=_payee(s).bank_name,
-            bank_account=_payee(s).bank_account,
-            bank_holder=_payee(s).bank_holder,
+    # The payee's bank details are copied as stored (the account stays encrypted), set-based.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _DRAFT_LINES,
+            {
+                "batch": batch.pk,
+                "ids": ",".join(map(str, candidates)),
+                "pending": LineResult.PENDING,
+            },
         )
-        for s in payable
-    )
-    _move_statements(
-        [s.pk for s in payable], to=StatementState.IN_BATCH, actor=actor, note=f"배치 #{batch.pk}"
-    )
+        payable = [row[0] for row in cursor.fetchall()]
+    if not payable:
+        raise BatchError(
+            "지급할 승인 명세가 없습니다."
+            + (
+                f" 계좌가 등록되지 않은 명세 {len(candidates)}건은 제외했습니다."
+                if candidates
+                else ""
+            )
+        )
+    _move_statements(payable, to=StatementState.IN_BATCH, actor=actor, note=f"배치 #{batch.pk}")
     _event(batch, "", BatchState.DRAFT, actor, f"{len(payable)}건")
-    return batch, len(statements) - len(payable)
+    return batch, len(candidates) - len(payable)
 
 
 def batch_approve(*, batch: PaymentBatch, actor, token: str) -> PaymentBatch:
@@ -241,9 +253,8 @@ def _approve(batch: PaymentBatch, actor) -> PaymentBatch:
         .filter(programme=batch.programme, kind=batch.kind)
         .order_by("pk")
     )
-    lines = list(batch.lines.order_by("pk"))
-    entries = _commitments(batch, lines, actor)
-    LedgerEntry.objects.bulk_create(entries)
+    lines = list(batch.lines.order_by("pk").values_list("statement_id", "amount_krw"))
+    LedgerEntry.objects.bulk_create(_commitments(batch, lines, actor), batch_size=10_000)
     batch.state, batch.checker, batch.totp_verified = BatchState.APPROVED, actor, True
     batch.approved_at = timezone.now()
     batch.save(update_fields=["state", "checker", "totp_verified", "approved_at"])
@@ -251,14 +262,15 @@ def _approve(batch: PaymentBatch, actor) -> PaymentBatch:
     return batch
 
 
-def _commitments(batch: PaymentBatch, lines: list[BatchLine], actor) -> list[LedgerEntry]:
-    """The commit entries of the batch under the budget rule, or the refusal with the figures."""
+def _commitments(batch: PaymentBatch, lines: list[tuple[int, int]], actor) -> list[LedgerEntry]:
+    """The commit entries of the batch's (statement id, amount) lines under the budget rule, or
+    the refusal with the figures."""
     left = {
         status.source: status.remaining_krw
         for status in ledger.budget_status(batch.programme)
         if status.kind == batch.kind
     }
-    total = sum(line.amount_krw for line in lines)
+    total = sum(amount for _statement, amount in lines)
     available = sum(max(left.get(source, 0), 0) for source in BUDGET_ORDER)
     if total > available:
         parts = ", ".join(
@@ -273,8 +285,8 @@ def _commitments(batch: PaymentBatch, lines: list[BatchLine], actor) -> list[Led
     entries = []
     sources = iter(BUDGET_ORDER)
     source = next(sources)
-    for line in lines:
-        due = line.amount_krw
+    for statement_id, amount in lines:
+        due = amount
         while due:
             take = min(due, max(left.get(source, 0), 0))
             if take:
@@ -285,7 +297,7 @@ def _commitments(batch: PaymentBatch, lines: list[BatchLine], actor) -> list[Led
                         kind=batch.kind,
                         entry_type=EntryType.COMMIT,
                         amount_krw=take,
-                        statement_id=line.statement_id,
+                        statement_id=statement_id,
                         memo=f"지급 배치 #{batch.pk} 승인",
                         created_by=actor,
                     )
@@ -333,10 +345,11 @@ def batch_export(*, batch: PaymentBatch, actor) -> tuple[bytes, list[int]]:
     twice. Returns the file and its line ids (for the access log)."""
     lines = _export_mark(batch=batch, actor=actor)
     memo = f"{batch.programme.name[:6]} {StatementKind(batch.kind).label}"
+    codes = {name: bankfiles.bank_code(name) for name in {line.bank_name for line in lines}}
     transfers = [
         bankfiles.TransferLine(
             line_id=line.pk,
-            bank_code=bankfiles.bank_code(line.bank_name) or "",
+            bank_code=codes[line.bank_name] or "",
             account=line.bank_account,
             amount_krw=line.amount_krw,
             holder=line.bank_holder,
@@ -376,7 +389,7 @@ def batch_settlement(batch: PaymentBatch) -> tuple[bytes, list[int]]:
     return bankfiles.settlement_workbook(f"{batch} 집행 내역", rows), [line.pk for line in paid]
 
 
-def _export_mark(*, batch: PaymentBatch, actor) -> list[BatchLine]:
+def _export_mark(*, batch: PaymentBatch, actor) -> list:
     batch = _locked(batch)
     _require_manager(group=batch.operating_group, actor=actor)
     if batch.state in (BatchState.EXPORTED, BatchState.CLOSED):
@@ -390,7 +403,9 @@ def _export_mark(*, batch: PaymentBatch, actor) -> list[BatchLine]:
     batch.save(update_fields=["state", "exported_at"])
     _event(batch, BatchState.APPROVED, BatchState.EXPORTED, actor)
     return list(
-        batch.lines.select_related("statement__trainee", "statement__company").order_by("pk")
+        batch.lines.order_by("pk").values_list(
+            "pk", "amount_krw", "bank_name", "bank_account", "bank_holder", named=True
+        )
     )
 
 

@@ -419,19 +419,36 @@ def statement_approve(*, statement: Statement, actor, note: str = "") -> Stateme
     return statement
 
 
-# The ids travel as one comma-separated text: one parameter, quoted at once. No row locks
-# before: the UPDATE approves only what is still a draft, and the advisory lock keeps a
-# computation of the month out meanwhile.
-_APPROVE = """
-WITH approved AS (
-    UPDATE payments_statement SET state = %s
-    WHERE state = %s AND id = ANY(string_to_array(%s, ',')::bigint[])
+# The ids travel as one comma-separated text: one parameter, quoted at once.
+_MOVE = """
+WITH moved AS (
+    UPDATE payments_statement SET state = %(to)s
+    WHERE state = %(from)s AND id = ANY(string_to_array(%(ids)s, ',')::bigint[])
     RETURNING id
 )
 INSERT INTO payments_statementtransition (statement_id, from_state, to_state, note, actor_id,
                                           created_at)
-SELECT id, %s, %s, %s, %s, %s FROM approved
+SELECT id, %(from)s, %(to)s, %(note)s, %(actor)s, %(now)s FROM moved
 """
+
+
+def statements_move(ids, *, from_state: str, to_state: str, actor, note: str = "") -> int:
+    """Move the statements of ``ids`` that are in ``from_state`` to ``to_state``, one transition
+    row each: one UPDATE and one INSERT. Returns how many moved (the caller decides whether a
+    statement no longer in ``from_state`` is an error)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MOVE,
+            {
+                "to": to_state,
+                "from": from_state,
+                "ids": ",".join(map(str, ids)),
+                "note": note.strip(),
+                "actor": actor.pk,
+                "now": timezone.now(),
+            },
+        )
+        return cursor.rowcount
 
 
 @transaction.atomic
@@ -457,11 +474,12 @@ def statements_approve(
             f"승인할 수 없는 지급 명세가 {missing:,}건 있어(산정 상태가 아니거나 다른 "
             "기간·구분·사업단의 명세) 아무것도 승인하지 않았습니다."
         )
-    found = ",".join(map(str, drafts.values_list("pk", flat=True)))
-    draft, approved = StatementState.DRAFT, StatementState.APPROVED
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _APPROVE,
-            [approved, draft, found, draft, approved, note.strip(), actor.pk, timezone.now()],
-        )
-        return cursor.rowcount
+    # No row locks before: the UPDATE approves only what is still a draft, and the advisory
+    # lock keeps a computation of the month out meanwhile.
+    return statements_move(
+        drafts.values_list("pk", flat=True),
+        from_state=StatementState.DRAFT,
+        to_state=StatementState.APPROVED,
+        actor=actor,
+        note=note,
+    )
