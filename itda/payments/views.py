@@ -259,12 +259,11 @@ def batch_cancel(request, pk: int):
     return redirect("payments:batch_detail", pk=pk)
 
 
-@require_POST
-def batch_export(request, pk: int):
-    """The bulk-transfer workbook, once: the batch is marked exported with the file."""
+def _batch_file(request, pk: int, make, *, reason: str, name: str):
+    """A workbook of the batch's lines as ``make`` writes it; the download is logged."""
     batch = _batch(request, pk)
     try:
-        data, line_ids = batches.batch_export(batch=batch, actor=request.user)
+        data, line_ids = make(batch)
     except ValidationError as error:
         return _refused(request, error, pk)
     personal_data_access_record(
@@ -272,31 +271,31 @@ def batch_export(request, pk: int):
         subject_type="payments.batchline",
         subject_ids=line_ids,
         action="export",
-        reason="지급 배치 이체 파일",
+        reason=reason,
     )
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-transfer.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-{name}.xlsx"'
     return response
+
+
+@require_POST
+def batch_export(request, pk: int):
+    """The bulk-transfer workbook, once: the batch is marked exported with the file."""
+    return _batch_file(
+        request,
+        pk,
+        lambda batch: batches.batch_export(batch=batch, actor=request.user),
+        reason="지급 배치 이체 파일",
+        name="transfer",
+    )
 
 
 @require_POST
 def batch_settlement(request, pk: int):
     """The 집행 내역 workbook of the batch's paid lines (payees by name: logged as an export)."""
-    batch = _batch(request, pk)
-    try:
-        data, line_ids = batches.batch_settlement(batch)
-    except ValidationError as error:
-        return _refused(request, error, pk)
-    personal_data_access_record(
-        request=request,
-        subject_type="payments.batchline",
-        subject_ids=line_ids,
-        action="export",
-        reason="지급 배치 집행 내역",
+    return _batch_file(
+        request, pk, batches.batch_settlement, reason="지급 배치 집행 내역", name="settlement"
     )
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-settlement.xlsx"'
-    return response
 
 
 @require_POST
