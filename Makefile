@@ -54,12 +54,13 @@ lint: install
 # Production settings must pass the deploy checklist with no warning at all.
 check-deploy: install
 	ITDA_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=itda.example.kr \
-	FIELD_ENCRYPTION_KEYS=k1:$$(head -c 32 /dev/urandom | base64) && \
+	FIELD_ENCRYPTION_KEYS=k1:$$(head -c 32 /dev/urandom | base64) \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 # The production settings served locally: manifest static files collected into
-# $$ITDA_DATA_DIR/staticfiles, gunicorn and the task worker, at http://127.0.0.1:8001 (plain HTTP, so no redirect;
-# its cookies are HTTPS-only, so log in through an HTTPS proxy, as in production).
+# $$ITDA_DATA_DIR/staticfiles, gunicorn and the task worker, at http://127.0.0.1:8001 (plain
+# HTTP, so no redirect; its cookies are HTTPS-only: log in through an HTTPS proxy, as in
+# production).
 prod-check: check-deploy
 	export ITDA_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0 \
