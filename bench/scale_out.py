@@ -11,6 +11,11 @@ finished task was claimed by exactly one worker (SKIP LOCKED).
 
 The database must be migrated (after `make demo` the embedded one is; without DATABASE_URL
 the embedded one is used).
+
+Measured 2026-12-07 19:14 UTC on the 2-core development machine, otherwise idle, PostgreSQL 15
+through DATABASE_URL, 2,000 tasks of 20 ms each:
+    1 worker: 60.0 s = 33 tasks/s; 2 workers: 31.0 s = 65 tasks/s (1.94×); every task ran
+    exactly once (2,000 distinct keys, one claim each); the web answered throughout.
 """
 
 from __future__ import annotations
