@@ -26,8 +26,12 @@ DATABASE_URL, 100,000 interns, 3 runs each (``--runs 3``):
         approve all (100,000 updates and transitions): 5.0, 4.7, 5.8 s: median 5.0 s
     17:42-17:45 UTC, load average 7.6-8 (five other engineers' tests running):
         compute 31.2, 18.9, 15.0 s (median 18.9); recompute median 13.5 s; approve median 6.7 s
-Compute and approve together: median about 16 s (25.6 s under the heavier load), against
-the issue's 30 s for compute, approve and export. Where the time goes
+With the batch (set-based draft, lines read as rows for the export), 2026-12-07 19:15 UTC, the
+machine otherwise idle, 3 runs: compute 6.31, approve 3.26, batch draft 4.66, batch approve
+6.77, batch export 3.00 s (2.3 MB) — computed + approved + paid in one exported batch: median
+25.19 s. With the suite running beside it (load 3-4): 36.75 s.
+Compute and approve together (before the batch steps): median about 16 s (25.6 s under the
+heavier load), against the issue's 30 s for compute, approve and export. Where the time goes
 (cProfile): about half is the database (reading the reports, writing ~1 KB of arithmetic per
 statement); the Python half is JSON text and the loop, the engine itself runs once per
 distinct case.
