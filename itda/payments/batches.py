@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable
-from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -55,16 +54,6 @@ TOTP_REFUSED = "인증번호가 올바르지 않거나 이미 사용되었습니
 
 class BatchError(ValidationError):
     """A refused batch operation, in Korean; nothing was changed."""
-
-
-class BankResult(Protocol):
-    """One row of the bank's result file (``bankfiles.ResultRow`` has these attributes)."""
-
-    line_id: int
-    account: str
-    amount_krw: int
-    ok: bool
-    reason: str
 
 
 # --- who and what ----------------------------------------------------------------------------
@@ -409,13 +398,9 @@ def _export_mark(*, batch: PaymentBatch, actor) -> list:
     )
 
 
-def _digits(value: str) -> str:
-    return re.sub(r"\D", "", value or "")
-
-
 @transaction.atomic
 def batch_results_apply(
-    *, batch: PaymentBatch, rows: Iterable[BankResult], actor
+    *, batch: PaymentBatch, rows: Iterable[bankfiles.ResultRow], actor
 ) -> dict[str, int]:
     """Settle an exported batch from the bank's result rows: a paid line pays its statement
     (ledger PAY entries in the sources committed), a failed line returns its statement to the
@@ -441,7 +426,7 @@ def batch_results_apply(
             errors.append(
                 f"{where}: 금액 {row.amount_krw:,}원이 배치의 {line.amount_krw:,}원과 다릅니다."
             )
-        elif _digits(row.account) != _digits(line.bank_account):
+        elif bankfiles.digits(row.account) != bankfiles.digits(line.bank_account):
             errors.append(f"{where}: 계좌번호가 배치의 계좌와 다릅니다.")
         elif line.result != LineResult.PENDING:
             if line.result != (LineResult.PAID if row.ok else LineResult.FAILED):
