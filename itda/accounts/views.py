@@ -38,11 +38,11 @@ from itda.lib.qr import qr_svg
 # Each role's home is a named URL of the app that owns the data it shows.
 ROLE_HOME = {
     Role.OPERATOR: "outcomes:operator_home",
-    Role.GROUP_STAFF: "registry:group_home",
-    Role.COMPANY: "registry:company_home",
+    Role.GROUP_STAFF: "outcomes:group_home",
+    Role.COMPANY: "outcomes:company_home",
     Role.TRAINEE: "outcomes:trainee_home",
     Role.EVALUATOR: "evaluation:evaluator_home",
-    Role.VIEWER: "registry:viewer_home",
+    Role.VIEWER: "outcomes:viewer_home",
     Role.MENTOR: "internships:mentor_interns",
 }
 

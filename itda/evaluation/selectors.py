@@ -1,12 +1,23 @@
 """Reads for evaluation."""
 
+import datetime
 import json
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from itda.evaluation.engine import ranking as ranking_engine
 from itda.evaluation.models import Assignment, Panel, Ranking, RankingStatus, SheetStatus
 from itda.recruitment.models import Application, ApplicationStatus, Call, CallKind, Result
+
+# How long after a call closes its panel has to score it: the source documents set no time, so
+# this is itda's default and every page showing it says so (itda 기본값 — 운영지침 확인 필요).
+SCORING_DAYS = 14
+
+
+def scoring_due(call: Call) -> datetime.date:
+    """The day an evaluator's sheets on the call are due (itda default, SCORING_DAYS)."""
+    return timezone.localdate(call.closes_at) + datetime.timedelta(days=SCORING_DAYS)
 
 
 def panel_loads(call: Call) -> list:

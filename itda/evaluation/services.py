@@ -81,6 +81,34 @@ def conflict_declare(
     return conflict
 
 
+def scoring_started(call: Call) -> bool:
+    """Whether anyone has begun a score sheet on the call's applications."""
+    return ScoreSheet.objects.filter(assignment__application__call=call).exists()
+
+
+@transaction.atomic
+def conflict_withdraw(*, conflict: ConflictOfInterest, evaluator: Evaluator) -> None:
+    """An evaluator withdraws a conflict they declared themselves (one found from a relation or
+    the registry is not theirs to withdraw), only while nobody has begun scoring the call: once
+    scoring is under way a declared conflict stands. The application is not re-assigned here;
+    the call's staff run the assignment again."""
+    conflict = (
+        ConflictOfInterest.objects.select_for_update()
+        .select_related("application__call")
+        .filter(pk=conflict.pk)
+        .first()
+    )
+    if conflict is None or conflict.evaluator_id != evaluator.pk:
+        raise EvaluationError("본인이 신고한 이해충돌만 철회할 수 있습니다.")
+    if conflict.source != ConflictSource.DECLARED:
+        raise EvaluationError(
+            "자동으로 확인된 이해충돌은 철회할 수 없습니다. 이해관계 신고 내용을 확인하세요."
+        )
+    if scoring_started(conflict.application.call):
+        raise EvaluationError("이 공고는 평가가 시작되어 이해충돌 신고를 철회할 수 없습니다.")
+    conflict.delete()
+
+
 def _drop_unfinished_assignments(pairs) -> int:
     """Unfinished assignments (no sheet, or a draft) of conflicted (application, evaluator)
     pairs go, with their drafts; a submitted sheet stays for the panel chair to void."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +22,8 @@ from itda.evaluation import services
 from itda.evaluation.forms import ConflictForm, RelationForm, ScoreSheetForm
 from itda.evaluation.models import (
     Assignment,
+    ConflictOfInterest,
+    ConflictSource,
     Evaluator,
     EvaluatorRelation,
     Panel,
@@ -29,6 +31,7 @@ from itda.evaluation.models import (
     ScoreSheet,
     SheetStatus,
 )
+from itda.evaluation.selectors import SCORING_DAYS, scoring_due
 from itda.recruitment.forms import CompanyAnswersForm
 from itda.recruitment.models import Application, CallKind
 from itda.recruitment.snapshots import applicant_facts, applicant_label
@@ -45,10 +48,24 @@ def _evaluator(request) -> Evaluator | None:
 # --- Home ------------------------------------------------------------------------------------
 
 
+def _by_call(assignments: list[Assignment]) -> list[dict]:
+    """The assignments call by call, each call with its due day and the evaluator's progress."""
+    calls: dict[int, dict] = {}
+    for a in assignments:
+        call = a.application.call
+        row = calls.setdefault(
+            call.pk, {"call": call, "due": scoring_due(call), "rows": [], "done": 0}
+        )
+        row["rows"].append(a)
+        row["done"] += a.status_code in (SheetStatus.SUBMITTED, SheetStatus.LOCKED)
+    return list(calls.values())
+
+
 def _home(request, evaluator: Evaluator | None, *, relation_form: RelationForm | None = None):
     assignments = []
     panels = []
     relations = []
+    conflicts = []
     if evaluator is not None:
         assignments = list(
             Assignment.objects.filter(
@@ -85,12 +102,26 @@ def _home(request, evaluator: Evaluator | None, *, relation_form: RelationForm |
             .order_by("-call__opens_at", "pk")
         )
         relations = list(EvaluatorRelation.objects.visible_to(request.user).order_by("pk"))
+        conflicts = list(
+            ConflictOfInterest.objects.filter(evaluator=evaluator, source=ConflictSource.DECLARED)
+            .select_related("application__call")
+            .annotate(
+                scoring_started=Exists(
+                    ScoreSheet.objects.filter(
+                        assignment__application__call=OuterRef("application__call")
+                    )
+                )
+            )
+            .order_by("-created_at", "pk")
+        )
     return render(
         request,
         "evaluation/evaluator_home.html",
         {
             "evaluator": evaluator,
-            "assignments": assignments,
+            "calls": _by_call(assignments),
+            "conflicts": conflicts,
+            "scoring_days": SCORING_DAYS,
             "panels": panels,
             "relations": relations,
             "relation_form": relation_form or RelationForm(prefix="relation"),
@@ -124,6 +155,26 @@ def relation_add(request):
     if found:
         text += f" 이해충돌 신청서 {found}건이 확인되어 평가 대상에서 제외됩니다."
     messages.success(request, text)
+    return redirect("evaluation:evaluator_home")
+
+
+@require_POST
+def conflict_withdraw(request, pk: int):
+    """An evaluator withdraws a conflict they declared, while scoring of the call has not begun."""
+    evaluator = _evaluator(request)
+    if evaluator is None:
+        raise PermissionDenied
+    conflict = get_object_or_404(ConflictOfInterest, pk=pk, evaluator=evaluator)
+    try:
+        services.conflict_withdraw(conflict=conflict, evaluator=evaluator)
+    except services.EvaluationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "이해충돌 신고를 철회했습니다. 이 신청서는 담당자가 평가를 다시 배정하면 "
+            "배정될 수 있습니다.",
+        )
     return redirect("evaluation:evaluator_home")
 
 

@@ -16,6 +16,7 @@ from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.evaluation.models import Evaluator
 from itda.lib.suppression import RULE_TEXT
+from itda.outcomes import homes
 from itda.outcomes.dashboards import kpi_board
 from itda.outcomes.kpis import FUNNEL, KPIS, STAGE
 from itda.outcomes.selectors import trainee_steps
@@ -36,12 +37,15 @@ from itda.training.selectors import (
 
 @never_cache
 def operator_home(request):
-    """전담기관: national totals and the way to every registry."""
+    """전담기관: what needs a decision now, the programme against its targets, every stage."""
     require_role(request, Role.OPERATOR)
+    now = timezone.now()
     return render(
         request,
         "outcomes/operator_home.html",
         {
+            "queue": homes.operator_queue(request.user, now),
+            "strip": homes.progress_strip(request.user, timezone.localdate(now)),
             "regions": region_registration_counts(),
             "n_companies": Company.objects.count(),
             "n_trainees": Trainee.objects.count(),
@@ -81,7 +85,7 @@ def kpi_dashboard(request):
 
 @never_cache
 def trainee_home(request):
-    """교육생: their own record and how far along the programme's path they are."""
+    """교육생 (phone first): where they are on the path and what today holds for them."""
     require_role(request, Role.TRAINEE)
     trainee = (
         Trainee.objects.visible_to(request.user).select_related("region", "preferred_track").first()
@@ -92,6 +96,7 @@ def trainee_home(request):
             request=request, subject_type="programs.trainee", subject_ids=[trainee.pk]
         )
         context["steps"] = trainee_steps(trainee)
+        context["desk"] = homes.trainee_desk(request.user, timezone.now())
     return render(request, "outcomes/trainee_home.html", context)
 
 

@@ -5,9 +5,6 @@ from itda.programs import registry_views as views
 app_name = "registry"
 
 urlpatterns = [
-    path("group/", views.group_home, name="group_home"),
-    path("company/", views.company_home, name="company_home"),
-    path("viewer/", views.viewer_home, name="viewer_home"),
     path("registry/companies/", views.company_list, name="company_list"),
     path("registry/companies/export/", views.company_export, name="company_export"),
     path("registry/companies/<int:pk>/", views.company_detail, name="company_detail"),

@@ -1,4 +1,4 @@
-"""Role home pages and the scoped registries of companies and trainees.
+"""The scoped registries of companies and trainees (the role homes are in outcomes).
 
 Every read of a company's or a person's record goes through ``itda.accounts.access``: the scope
 rule, a 404 for what is not yours, and a 접속기록 row for what you saw.
@@ -14,96 +14,10 @@ from django.views.decorators.http import require_POST
 from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.exports import ReasonForm, personal_export_view
 from itda.accounts.roles import Role
-from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
-from itda.lib.suppression import RULE_TEXT, is_suppressed, shown_count
 from itda.programs import services
 from itda.programs.forms import RegionChangeForm, RuleOriginConfirmForm
 from itda.programs.models import Company, OriginKind, RuleOrigin, Trainee
-from itda.programs.selectors import region_registration_counts
-
-
-@never_cache
-def group_home(request):
-    """사업단: its regions and the size of its registries."""
-    require_role(request, Role.GROUP_STAFF)
-    groups = request.user.operating_groups.prefetch_related("regions")
-    return render(
-        request,
-        "programs/registry/group_home.html",
-        {
-            "groups": groups,
-            "n_companies": Company.objects.visible_to(request.user).count(),
-            "n_trainees": Trainee.objects.visible_to(request.user).count(),
-        },
-    )
-
-
-@never_cache
-def company_home(request):
-    """기업 담당자: their own company."""
-    require_role(request, Role.COMPANY)
-    companies = list(Company.objects.visible_to(request.user).select_related("region", "complex"))
-    if companies:
-        personal_data_access_record(
-            request=request, subject_type="programs.company", subject_ids=[c.pk for c in companies]
-        )
-    return render(request, "programs/registry/company_home.html", {"companies": companies})
-
-
-@never_cache
-def viewer_home(request):
-    """부처·지자체 열람자: aggregates only, counts of 1–4 shown as "<5" (itda.lib.suppression)."""
-    require_role(request, Role.VIEWER, Role.OPERATOR)
-    counted = list(region_registration_counts())
-    regions = [
-        {
-            "name": r.name,
-            "n_companies": shown_count(r.n_companies),
-            "n_trainees": shown_count(r.n_trainees),
-        }
-        for r in counted
-    ]
-
-    def bars(counts):
-        # A withheld count is left out of the chart; the table says "<5".
-        return [None if is_suppressed(n) else n for n in counts]
-
-    chart = {
-        "type": "bar",
-        "data": {
-            "labels": [r.short_name for r in counted],
-            "datasets": [
-                {
-                    "label": "등록 기업",
-                    "data": bars(r.n_companies for r in counted),
-                    "backgroundColor": "#256ef4",
-                },
-                {
-                    "label": "등록 교육생",
-                    "data": bars(r.n_trainees for r in counted),
-                    "backgroundColor": "#0b9e77",
-                },
-            ],
-        },
-        "options": {
-            "animation": False,
-            "responsive": True,
-            "plugins": {"legend": {"position": "bottom"}},
-        },
-    }
-    return render(
-        request,
-        "programs/registry/viewer_home.html",
-        {
-            "regions": regions,
-            "n_companies": shown_count(sum(r.n_companies for r in counted)),
-            "n_trainees": shown_count(sum(r.n_trainees for r in counted)),
-            "chart": chart,
-            "suppression_rule": RULE_TEXT,
-        },
-    )
-
 
 _REGISTRY_ROLES = (Role.OPERATOR, Role.GROUP_STAFF)
 

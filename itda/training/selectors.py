@@ -186,7 +186,8 @@ def enrollment_schedule(enrollment: Enrollment) -> QuerySet:
 
 def cohorts_run_by(user) -> QuerySet:
     """Cohorts whose rosters the user manages: all for the national operator, their own
-    groups' for group staff, none for anyone else."""
+    groups' for group staff, none for anyone else; with their places, waitlist and (once
+    finished) outcomes counted in the same query."""
     return (
         Cohort.objects.visible_to(user)
         .select_related("course__operating_group__programme", "course__track", "rule")
@@ -196,6 +197,24 @@ def cohorts_run_by(user) -> QuerySet:
             ),
             n_waiting=Count(
                 "enrollments", filter=Q(enrollments__status=EnrollmentStatus.WAITLISTED)
+            ),
+            # A finished cohort reads "18명 중 16명 수료 · 2명 중도탈락": everyone who held a
+            # place, those who completed and those who left.
+            n_completed=Count(
+                "enrollments", filter=Q(enrollments__status=EnrollmentStatus.COMPLETED)
+            ),
+            n_withdrawn=Count(
+                "enrollments", filter=Q(enrollments__status=EnrollmentStatus.WITHDRAWN)
+            ),
+            n_finished=Count(
+                "enrollments",
+                filter=Q(
+                    enrollments__status__in=[
+                        EnrollmentStatus.COMPLETED,
+                        EnrollmentStatus.NOT_COMPLETED,
+                        EnrollmentStatus.WITHDRAWN,
+                    ]
+                ),
             ),
         )
     )

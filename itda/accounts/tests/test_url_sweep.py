@@ -557,10 +557,10 @@ SWEEP: dict[str, Row] = {
     "outcomes:kpi_dashboard": own("admin"),
     # The national operator changes a programme's period and payee setting: no one else.
     "outcomes:programme_settings": Row(lambda w: {"code": w["regions"]["programme"].code}),
-    "registry:group_home": own("seoul_staff"),
-    "registry:company_home": own("company"),
+    "outcomes:group_home": own("seoul_staff"),
+    "outcomes:company_home": own("company"),
     "outcomes:trainee_home": own("trainee"),
-    "registry:viewer_home": own("viewer"),
+    "outcomes:viewer_home": own("viewer"),
     "registry:company_list": own("seoul_staff"),
     "registry:company_export": own("seoul_staff"),
     "registry:company_detail": Row(pk("company"), "seoul_staff", frozenset({STAFF, COMPANY})),
