@@ -36,7 +36,7 @@ from itda.accounts.models import AccountLockout, ApiToken, PersonalDataAccess
 from itda.accounts.roles import Role
 from itda.api.api import api
 from itda.evaluation import services as evaluation
-from itda.evaluation.models import Assignment, Criterion, Scheme
+from itda.evaluation.models import Assignment, ConflictOfInterest, Criterion, Scheme
 from itda.internships.models import (
     Deliverable,
     HiringOutcome,
@@ -172,6 +172,10 @@ def _build_world() -> dict:
     w["panel"] = evaluation.panel_set(call=call, members=[w["evaluator"]], chair=w["evaluator"])
     evaluation.assignment_run(call=call)
     w["assignment"] = Assignment.objects.get(application=w["application"])
+    # Evaluator A declared a conflict with the trainee call's application (withdrawable).
+    w["conflict"] = ConflictOfInterest.objects.create(
+        evaluator=w["evaluator"], application=w["trainee_application"], source="declared"
+    )
     evaluation.sheet_save(
         assignment=w["assignment"], points={"c": Decimal(80)}, comments={}, submit=True
     )
@@ -558,6 +562,8 @@ SWEEP: dict[str, Row] = {
     # The national operator changes a programme's period and payee setting: no one else.
     "outcomes:programme_settings": Row(lambda w: {"code": w["regions"]["programme"].code}),
     "outcomes:group_home": own("seoul_staff"),
+    # A trainee's whole story: staff of the region only (another region's trainee is a 404).
+    "outcomes:trainee_story": Row(pk("trainee"), "seoul_staff", STAFF_ONLY),
     "outcomes:company_home": own("company"),
     "outcomes:trainee_home": own("trainee"),
     "outcomes:viewer_home": own("viewer"),
@@ -618,6 +624,7 @@ SWEEP: dict[str, Row] = {
     "evaluation:panel_close": Row(pk("panel"), None, frozenset({EVALUATOR})),
     "evaluation:sheet": Row(pk("assignment"), "evaluator", frozenset({EVALUATOR})),
     "evaluation:conflict_declare": Row(pk("assignment"), None, frozenset({EVALUATOR})),
+    "evaluation:conflict_withdraw": Row(pk("conflict"), None, frozenset({EVALUATOR})),
     "rounds:trainee_call_open": own("seoul_staff"),
     # The national operator shares the programme's targets among the groups: no one else.
     "rounds:allocations": Row(lambda w: {"code": w["regions"]["programme"].code}),

@@ -104,3 +104,29 @@ def test_a_trainee_finds_the_interview_and_opens_their_training_on_a_phone(  # n
     expect(phone_page.locator("main")).to_contain_text(f"{today_cohort.cohort.number}기")
     screenshot(phone_page, "home-trainee-training-phone.png")
     assert_no_external_requests(phone_page)
+
+
+def test_an_evaluator_withdraws_a_declared_conflict_from_their_home(page, cast, regions):  # noqa: F811
+    from itda.evaluation import services
+    from itda.evaluation.models import ConflictOfInterest, Evaluator
+
+    call = factories.call(programme=regions["programme"], title="스마트공장 기업 모집")
+    application = factories.application(
+        call=call, company=factories.CompanyFactory(region=regions["seoul"])
+    )
+    conflict = services.conflict_declare(
+        evaluator=Evaluator.objects.get(user=cast["evaluator"]),
+        application=application,
+        note="신청 기업 자문",
+    )
+    login(page, cast["evaluator"])
+    page.goto("/home/")
+    page.wait_for_url("**/evaluator/")
+    declared = page.get_by_test_id("declared-conflicts")
+    expect(declared).to_contain_text("신청 기업 자문")
+    screenshot(page, "home-evaluator.png")
+    page.once("dialog", lambda dialog: dialog.accept())
+    declared.get_by_role("button", name="신고 철회").click()
+    expect(page.locator("main")).to_contain_text("이해충돌 신고를 철회했습니다")
+    assert not ConflictOfInterest.objects.filter(pk=conflict.pk).exists()
+    assert_no_console_errors(page)
