@@ -201,3 +201,16 @@ def test_trainees_and_companies_have_no_story_page(world, cast, login_as, client
         client.logout()
         login_as(cast[who])
         assert client.get(f"/registry/trainees/{trainee.pk}/story/").status_code == 403
+
+
+def test_the_story_and_the_viewer_home_stay_within_their_query_budget(
+    world, cast, login_as, client, django_assert_max_num_queries
+):
+    trainee = Trainee.objects.get(user=cast["trainee"])
+    login_as(cast["seoul_staff"])
+    with django_assert_max_num_queries(25):
+        assert client.get(f"/registry/trainees/{trainee.pk}/story/").status_code == 200
+    client.logout()
+    login_as(cast["viewer"])
+    with django_assert_max_num_queries(20):
+        assert client.get("/viewer/").status_code == 200
