@@ -103,6 +103,11 @@ def progress_strip(user, today: datetime.date) -> Strip | None:
     )
 
 
+def _day_start(now: datetime.datetime) -> datetime.datetime:
+    """Midnight (KST) of ``now``'s day: today's earlier interviews still show."""
+    return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def _calls_closing(user, now: datetime.datetime) -> QuerySet:
     return (
         Call.objects.visible_to(user)
@@ -265,10 +270,9 @@ class CompanyQueue:
 
 def company_queue(user, now: datetime.datetime) -> CompanyQueue:
     """기업 담당자: its applications, positions, rounds, interviews, interns and bookings."""
-    today_starts = now.replace(hour=0, minute=0, second=0, microsecond=0)
     interviews = (
         Interview.objects.visible_to(user)
-        .filter(status=InterviewStatus.SCHEDULED, scheduled_at__gte=today_starts)
+        .filter(status=InterviewStatus.SCHEDULED, scheduled_at__gte=_day_start(now))
         .select_related("position", "trainee", "round")
         .order_by("scheduled_at", "pk")
     )
@@ -319,7 +323,7 @@ def trainee_desk(user, now: datetime.datetime) -> TraineeDesk:
         .filter(
             trainee__user=user,
             status=InterviewStatus.SCHEDULED,
-            scheduled_at__gte=now - datetime.timedelta(hours=12),
+            scheduled_at__gte=_day_start(now),
         )
         .select_related("position__company")
         .order_by("scheduled_at", "pk")
