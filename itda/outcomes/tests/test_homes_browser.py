@@ -130,3 +130,29 @@ def test_an_evaluator_withdraws_a_declared_conflict_from_their_home(page, cast, 
     expect(page.locator("main")).to_contain_text("이해충돌 신고를 철회했습니다")
     assert not ConflictOfInterest.objects.filter(pk=conflict.pk).exists()
     assert_no_console_errors(page)
+
+
+def test_a_company_books_a_business_zone_room_from_its_home(page, cast, regions):  # noqa: F811
+    from itda.programs.models import RoomKind
+    from itda.training.models import RoomBooking
+
+    factories.room(
+        region=regions["seoul"], name="회의실 A", kind=RoomKind.MEETING, venue_name="비즈니스 존"
+    )
+    login(page, cast["company"])
+    page.goto("/home/")
+    page.wait_for_url("**/company/")
+    screenshot(page, "home-company-queue.png")
+    page.get_by_role("link", name="비즈니스 존 회의실 예약").click()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    form = page.locator("form", has=page.get_by_label("사용 목적"))
+    form.get_by_label("날짜").fill(tomorrow.isoformat())
+    form.get_by_label("시작 시각").fill("10:00")
+    form.get_by_label("종료 시각").fill("11:00")
+    form.get_by_label("사용 목적").fill("협력사 품질 회의")
+    form.get_by_label("참석 인원").fill("5")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("회의실 사용을 신청했습니다")
+    booking = RoomBooking.objects.get(purpose="협력사 품질 회의")
+    assert booking.company.managers.filter(pk=cast["company"].pk).exists()
+    assert_no_console_errors(page)
