@@ -156,3 +156,23 @@ def test_a_company_books_a_business_zone_room_from_its_home(page, cast, regions)
     booking = RoomBooking.objects.get(purpose="협력사 품질 회의")
     assert booking.company.managers.filter(pk=cast["company"].pk).exists()
     assert_no_console_errors(page)
+
+
+def test_the_operator_publishes_a_waiting_position_from_the_home(page, cast, regions):  # noqa: F811
+    from itda.internships.models import Position
+
+    company = Company.objects.get(managers=cast["company"])
+    waiting = position_of(
+        company, regions["seoul"], regions["track"], "품질 검사 인턴", "submitted", cast["company"]
+    )
+    login(page, cast["admin"])
+    page.goto("/home/")
+    page.wait_for_url("**/operator/")
+    decisions = page.get_by_test_id("decisions")
+    expect(decisions).to_contain_text("검토를 기다리는 인턴 자리 (1건)")
+    screenshot(page, "home-operator-queue.png")
+    decisions.get_by_role("link", name=f"{company.name} · 품질 검사 인턴").click()
+    page.get_by_role("button", name="게시 승인").click()
+    expect(page.locator("main")).to_contain_text("처리했습니다")
+    assert Position.objects.get(pk=waiting.pk).status == "published"
+    assert_no_console_errors(page)
