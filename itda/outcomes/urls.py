@@ -1,6 +1,6 @@
 from django.urls import path
 
-from itda.outcomes import views
+from itda.outcomes import plans, views
 
 app_name = "outcomes"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("trainee/", views.trainee_home, name="trainee_home"),
     path("trainee/training/", views.my_training, name="my_training"),
     path("programmes/<slug:code>/settings/", views.programme_settings, name="programme_settings"),
+    path("plans/<int:pk>/outcomes/", plans.plan_outcomes, name="plan_outcomes"),
 ]
