@@ -6,7 +6,7 @@ internships alike.
 What links a sub-project to people is ours (itda 기본값 — 운영지침 확인 필요, shown on the page):
 - the complexes it covers are the ones the operator chose for it, else every site of its plan;
 - 수강·수료: people enrolled in (not waiting for) / completing a cohort with a session booked
-  in a room of a venue inside one of those complexes;
+  (approved) in a room of a venue inside one of those complexes;
 - 연계: people placed (not cancelled) in a position of a company inside one of them;
 - 채용: those placements' hires that count at 3 and at 6 months (internships.hiring).
 Every programme's records count; a person counts once per stage.
@@ -33,7 +33,7 @@ from itda.programs.selectors import (
     plan_smart_training,
     subproject_complexes,
 )
-from itda.training.models import Cohort, Enrollment, EnrollmentStatus
+from itda.training.models import BookingStatus, Cohort, Enrollment, EnrollmentStatus
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,10 @@ def _people(queryset, path: str) -> int:
 
 def complexes_funnel(complex_ids: list[int]) -> Funnel:
     """Trained, placed and hired people of the given complexes (module docstring)."""
-    cohorts = Cohort.objects.filter(sessions__booking__room__venue__complex__in=complex_ids).values(
-        "pk"
-    )
+    cohorts = Cohort.objects.filter(
+        sessions__booking__room__venue__complex__in=complex_ids,
+        sessions__booking__status=BookingStatus.APPROVED,
+    ).values("pk")
     active = ~Q(enrollments__status=EnrollmentStatus.WAITLISTED)
     cohort_rows = list(
         Cohort.objects.filter(pk__in=cohorts)

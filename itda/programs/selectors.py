@@ -283,12 +283,13 @@ def plan_manage_detail(user, pk: int) -> TransformationPlan:
 
 
 def _in_unit(value: Decimal, unit: str, target: PlanTarget) -> Decimal | None:
-    """``value`` in the target's unit: money converts (조원, 억원, 원); other units must match."""
-    if unit == target.unit:
-        return value
-    if unit in _MONEY_IN_EOK and target.unit in _MONEY_IN_EOK:
+    """``value`` in the target's unit: money converts (조원, 억원, 원); money never compares
+    with a count; counts compare as they are ('1만 개' and '1만명' are one target, as
+    ``TargetRow.status`` reads them)."""
+    money = (unit in _MONEY_IN_EOK, target.unit in _MONEY_IN_EOK)
+    if all(money):
         return value * _MONEY_IN_EOK[unit] / _MONEY_IN_EOK[target.unit]
-    return None
+    return None if any(money) else value
 
 
 @dataclass
