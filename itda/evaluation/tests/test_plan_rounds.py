@@ -104,7 +104,8 @@ def test_the_operator_opens_a_new_round_and_registers_plans(regions, admin, seou
         purpose="5곳을 지정하고 3년간 지원.\n\n사업기간: …",
         source_document="003",
     )
-    today = timezone.localdate()
+    # Opened yesterday, so the call is open now whatever the hour (it opens at 09:00).
+    today = timezone.localdate() - datetime.timedelta(days=1)
     year = today.year
     client = login_as(admin, Client())
     response = client.post(

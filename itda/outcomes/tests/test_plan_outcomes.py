@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 KST = datetime.timezone(datetime.timedelta(hours=9))
 
 
-def _meets_in(cohort, complex_, name: str) -> None:
+def _meets_in(cohort, complex_, name: str, actor) -> None:
     """One session of ``cohort`` booked (approved) in a room of a venue inside ``complex_``."""
     room = factories.room(region=complex_.region, venue_name=name)
     Venue.objects.filter(pk=room.venue_id).update(complex=complex_)
@@ -43,6 +43,7 @@ def _meets_in(cohort, complex_, name: str) -> None:
         kind=BookingKind.SESSION,
         status=BookingStatus.APPROVED,
         purpose="교육",
+        requested_by=actor,
     )
     Session.objects.create(
         cohort=cohort,
@@ -71,7 +72,7 @@ def world(regions, admin):
 
     people = build_cast(regions, admin)
     cohort = people[0].enrollments.get().cohort
-    _meets_in(cohort, hub, "허브 교육장")
+    _meets_in(cohort, hub, "허브 교육장", admin)
     Company.objects.filter(positions__placements__trainee=people[0]).update(complex=hub)
 
     # Noise outside the covered complexes.
@@ -80,7 +81,7 @@ def world(regions, admin):
     )
     for person in factories.TraineeFactory.create_batch(2, region=seoul):
         factories.enrollment(cohort=other_cohort, trainee=person, status="completed")
-    _meets_in(other_cohort, elsewhere, "다른 교육장")
+    _meets_in(other_cohort, elsewhere, "다른 교육장", admin)
     far = factories.CompanyFactory(region=seoul, complex=elsewhere)
     position = Position.objects.create(
         company=far,
