@@ -31,6 +31,7 @@ from itda.programs.selectors import (
     plan_manage_detail,
     plan_progress_rows,
     plan_smart_training,
+    plans_visible_to,
     subproject_complexes,
 )
 from itda.training.models import BookingStatus, Cohort, Enrollment, EnrollmentStatus
@@ -132,19 +133,36 @@ def plan_outcomes_read(plan: TransformationPlan, *, suppress: bool) -> list[SubP
 @never_cache
 @require_GET
 def plan_outcomes(request, pk: int):
-    """계획 → 주요 사업 → 수료 → 연계 → 채용: another region's plan is a 404 for staff; the
-    ministry viewer sees counts of 1–4 as "<5"."""
-    require_role(request, Role.OPERATOR, Role.GROUP_STAFF, Role.VIEWER)
+    """계획 → 주요 사업 → 수강·수료 → 연계 → 채용, with target vs actual: another region's
+    plan is a 404 for staff."""
+    require_role(request, Role.OPERATOR, Role.GROUP_STAFF)
     plan = plan_manage_detail(request.user, pk)
-    suppress = request.user.role == Role.VIEWER
     return render(
         request,
         "outcomes/plan_outcomes.html",
         {
             "plan": plan,
-            "rows": plan_outcomes_read(plan, suppress=suppress),
+            "rows": plan_outcomes_read(plan, suppress=False),
             "progress_rows": plan_progress_rows(plan),
-            "suppress": suppress,
-            "suppression_rule": RULE_TEXT,
         },
+    )
+
+
+@never_cache
+@require_GET
+def plan_overview(request):
+    """Every plan the user may read with its stage and its 「스마트제조 고급인력 양성」 counts:
+    the ministry viewer's view of 산단 대개조 (counts of 1–4 shown as "<5")."""
+    require_role(request, Role.OPERATOR, Role.GROUP_STAFF, Role.VIEWER)
+    suppress = request.user.role == Role.VIEWER
+    rows = [
+        (plan, plan_outcomes_read(plan, suppress=suppress))
+        for plan in plans_visible_to(request.user)
+        .select_related("region")
+        .prefetch_related("sites__complex", "key_tasks__subprojects__complexes")
+    ]
+    return render(
+        request,
+        "outcomes/plan_overview.html",
+        {"rows": rows, "suppress": suppress, "suppression_rule": RULE_TEXT},
     )

@@ -1,6 +1,7 @@
 """Staff pages of 산단 대개조 as a process: a plan's stage and trail, its sub-projects' settled
 terms, and its progress against the targets (body and annex). The operator edits; operating
-group staff read their 시·도's plans (another region's plan is a 404); the ministry viewer reads.
+group staff read their 시·도's plans (another region's plan is a 404); the ministry viewer
+reads every plan's stage and counts on the outcomes overview (outcomes.plans).
 """
 
 from django import forms
@@ -21,7 +22,8 @@ from itda.programs.models import (
     SubProjectStatus,
 )
 
-READERS = (Role.OPERATOR, Role.GROUP_STAFF, Role.VIEWER)
+# The ministry viewer reads the plans' aggregates on outcomes.plans.plan_overview instead.
+READERS = (Role.OPERATOR, Role.GROUP_STAFF)
 
 
 class TransitionForm(forms.Form):

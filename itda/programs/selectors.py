@@ -249,9 +249,9 @@ def plan_smart_training(plan: TransformationPlan) -> list[tuple[KeyTask, SubProj
 
 
 def plans_visible_to(user) -> QuerySet[TransformationPlan]:
-    """The plans a signed-in user may open on the staff pages: staff those of their groups'
-    시·도 (the scope rule); the ministry viewer every plan, read only (a plan holds no personal
-    data, and the pages show it aggregates only); the operator every plan."""
+    """The plans a signed-in user may read: staff those of their groups' 시·도 (the scope
+    rule); the operator every plan; the ministry viewer every plan too, for the aggregate
+    overview only (a plan holds no personal data; its pages of detail are staff pages)."""
     if user.is_authenticated and user.role == Role.VIEWER:
         return TransformationPlan.objects.all()
     return TransformationPlan.objects.visible_to(user)
