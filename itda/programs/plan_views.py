@@ -65,9 +65,11 @@ class ProgressForm(BoundedDatesMixin, forms.Form):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        targets = list(plan.targets.all())
+        # A target stated without a value or unit (e.g. 디지털 레벨향상) has nothing to
+        # measure progress in: only targets with a value take entries.
+        targets = [t for t in plan.targets.all() if t.value is not None and t.unit]
         indicators = dict.fromkeys(t.indicator for t in targets)
-        units = dict.fromkeys(t.unit for t in targets if t.unit)
+        units = dict.fromkeys(t.unit for t in targets)
         self.fields["indicator"].choices = [(i, i) for i in indicators]
         self.fields["unit"].choices = [(u, u) for u in units]
 

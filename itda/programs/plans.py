@@ -196,9 +196,13 @@ def progress_record(
     """Enter how far a plan has come on one of its target indicators, in the unit one of that
     indicator's targets uses, as of a day no later than today."""
     _require_operator(actor)
-    units = set(plan.targets.filter(indicator=indicator).values_list("unit", flat=True))
+    units = set(
+        plan.targets.filter(indicator=indicator, value__isnull=False)
+        .exclude(unit="")
+        .values_list("unit", flat=True)
+    )
     if not units:
-        raise PlanError(f"이 계획에는 '{indicator}' 성과목표가 없습니다.")
+        raise PlanError(f"이 계획에는 '{indicator}' 수치 성과목표가 없습니다.")
     if unit not in units:
         raise PlanError(
             f"'{indicator}' 실적의 단위는 {', '.join(sorted(units))} 중 하나여야 합니다."

@@ -216,7 +216,7 @@ def test_jobs_compare_across_the_count_units_and_money_converts(operator):
 @pytest.mark.parametrize(
     ("fields", "says"),
     [
-        ({"indicator": "없는 지표"}, "성과목표가 없습니다"),
+        ({"indicator": "없는 지표"}, "수치 성과목표가 없습니다"),
         ({"unit": "개"}, "단위는 조원 중 하나"),
         ({"value": "-1"}, "0 이상"),
         ({"value": "많이"}, "숫자"),
