@@ -1,6 +1,6 @@
 from django.urls import path
 
-from itda.evaluation import allocation_views
+from itda.evaluation import allocation_views, plan_round_views
 from itda.evaluation import round_views as views
 
 app_name = "rounds"
@@ -9,6 +9,12 @@ urlpatterns = [
     # The operator shares the programme's national targets among the groups (their selections).
     path("programmes/<slug:code>/allocations/", allocation_views.allocations, name="allocations"),
     path("recruitment/calls/new/trainee/", views.trainee_call_open, name="trainee_call_open"),
+    path("evaluation/plan-rounds/", plan_round_views.plan_rounds, name="plan_rounds"),
+    path(
+        "evaluation/plan-rounds/<int:pk>/plans/",
+        plan_round_views.plan_register,
+        name="plan_register",
+    ),
     path("evaluation/calls/<int:pk>/", views.round_detail, name="round_detail"),
     path("evaluation/calls/<int:pk>/panel/", views.panel_save, name="panel_save"),
     path("evaluation/calls/<int:pk>/assign/", views.assign, name="assign"),

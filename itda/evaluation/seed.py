@@ -176,23 +176,39 @@ def _plan_applications_seed(call: Call) -> None:
     if owner is None:
         return
     for plan in TransformationPlan.objects.filter(round_year=2021).select_related("region"):
-        Application.objects.update_or_create(
-            call=call,
-            applicant_key=f"region:{plan.region.code}",
-            defaults={
-                "plan": plan,
-                "region": plan.region,
-                "status": ApplicationStatus.SUBMITTED,
-                "organisation_name": plan.region.name,
-                "submitted_at": call.closes_at - datetime.timedelta(days=1),
-                "receipt_number": f"{call.pk:03d}-20210225-R{plan.region.code}",
-                "created_by": owner,
-                "answers": {"source": "seed 003"},
-                "profile_snapshot": profile_snapshot(
-                    organisation_name=plan.region.name, region=plan.region
-                ),
-            },
+        plan_application_upsert(
+            call,
+            plan,
+            created_by=owner,
+            submitted_at=call.closes_at - datetime.timedelta(days=1),
+            answers={"source": "seed 003"},
         )
+
+
+def plan_application_upsert(
+    call: Call, plan: TransformationPlan, *, created_by: User, submitted_at, answers: dict
+) -> Application:
+    """A region's plan as its submitted application to a 대개조 call: one per region."""
+    application, _ = Application.objects.update_or_create(
+        call=call,
+        applicant_key=f"region:{plan.region.code}",
+        defaults={
+            "plan": plan,
+            "region": plan.region,
+            "status": ApplicationStatus.SUBMITTED,
+            "organisation_name": plan.region.name,
+            "submitted_at": submitted_at,
+            "receipt_number": (
+                f"{call.pk:03d}-{submitted_at.astimezone(KST):%Y%m%d}-R{plan.region.code}"
+            ),
+            "created_by": created_by,
+            "answers": answers,
+            "profile_snapshot": profile_snapshot(
+                organisation_name=plan.region.name, region=plan.region
+            ),
+        },
+    )
+    return application
 
 
 # The release is where the call starts, not the source of every value in it.

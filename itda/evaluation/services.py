@@ -36,6 +36,7 @@ from itda.evaluation.models import (
 )
 from itda.evaluation.selectors import selected_in_share
 from itda.lib.normalize import digits, text_key
+from itda.programs import plans
 from itda.programs import services as programs_services
 from itda.programs.models import OperatingGroup, Programme, Region, TrackAllocation
 from itda.recruitment.models import (
@@ -658,10 +659,28 @@ def ranking_publish(*, ranking: Ranking, actor: User) -> Ranking:
         _operating_groups_from(
             [a for a in applications if a.result == Result.SELECTED], ranking.call
         )
+    if ranking.call.kind == CallKind.PLAN:
+        _plans_from(applications, ranking.call, actor)
     ranking.status = RankingStatus.PUBLISHED
     ranking.published_at = timezone.now()
     ranking.save(update_fields=["status", "published_at"])
     return ranking
+
+
+def _plans_from(applications: list[Application], call: Call, actor: User) -> None:
+    """The published ranking decides the round's plans: 예비선정 or 미선정, in the same
+    transaction as the results (a plan not in 평가 refuses the whole publication)."""
+    try:
+        plans.plans_decide(
+            selected=[a.plan for a in applications if a.plan_id and a.result == Result.SELECTED],
+            not_selected=[
+                a.plan for a in applications if a.plan_id and a.result != Result.SELECTED
+            ],
+            actor=actor,
+            note=f"{call.title} 평가 결과 공개",
+        )
+    except plans.PlanError as exc:
+        raise EvaluationError(exc.messages) from exc
 
 
 def _operating_groups_from(selected: list[Application], call: Call) -> None:

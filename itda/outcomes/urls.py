@@ -1,6 +1,6 @@
 from django.urls import path
 
-from itda.outcomes import home_views, views
+from itda.outcomes import home_views, plans, views
 
 app_name = "outcomes"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("trainee/", views.trainee_home, name="trainee_home"),
     path("trainee/training/", views.my_training, name="my_training"),
     path("programmes/<slug:code>/settings/", views.programme_settings, name="programme_settings"),
+    path("plans/outcomes/", plans.plan_overview, name="plan_overview"),
+    path("plans/<int:pk>/outcomes/", plans.plan_outcomes, name="plan_outcomes"),
 ]

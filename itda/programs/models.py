@@ -218,8 +218,18 @@ class ComplexFigure(models.Model):
 
 
 class PlanStatus(models.TextChoices):
-    DESIGNATED = "designated", "지정(경쟁력강화사업지구)"
+    """The stages of seed 003, in order: 공모 → 컨설팅·보완 → 평가 → 예비선정 → 세부사업 적정성
+    검토 → 12월 최종 확정 → 3년 지원 (the 2020 round's plans, "경쟁력강화사업지구로 지정",
+    are in the last). A plan the evaluation did not select stops at 미선정."""
+
+    APPLIED = "applied", "공모 접수"
+    CONSULTING = "consulting", "컨설팅·보완"
+    EVALUATION = "evaluation", "평가"
     PRELIMINARY = "preliminary", "예비선정"
+    NOT_SELECTED = "not_selected", "미선정"
+    REVIEW = "review", "세부사업 적정성 검토"
+    CONFIRMED = "confirmed", "최종 확정"
+    DESIGNATED = "designated", "3년 지원(경쟁력강화사업지구 지정)"
 
 
 @pghistory.track()
@@ -240,6 +250,11 @@ class TransformationPlan(models.Model):
     )
     governance = models.CharField("추진체계", max_length=300, blank=True)
     source_document = models.CharField("출처", max_length=200)
+
+    # Plans are public reference data; the scope rule limits the staff pages that manage them
+    # to the plans of the 시·도 a group covers.
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(region="region")
 
     class Meta:
         verbose_name = "산단대개조 혁신계획"
@@ -346,24 +361,146 @@ class KeyTask(models.Model):
         ordering = ["plan", "order"]
 
 
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="plan_transition_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class PlanTransition(models.Model):
+    """One move of a plan from a stage to the next: who, when, from, to and why."""
+
+    plan = models.ForeignKey(
+        TransformationPlan,
+        on_delete=models.PROTECT,
+        related_name="transitions",
+        verbose_name="계획",
+    )
+    # Empty for the stage a plan was first recorded at.
+    from_status = models.CharField(
+        "이전 단계", max_length=20, choices=PlanStatus.choices, blank=True
+    )
+    to_status = models.CharField("새 단계", max_length=20, choices=PlanStatus.choices)
+    # None when the reference loader recorded the stage the seed document states.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="처리자",
+    )
+    at = models.DateTimeField("처리 일시", auto_now_add=True)
+    note = models.CharField("메모", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "혁신계획 단계 변경"
+        verbose_name_plural = "혁신계획 단계 변경"
+        ordering = ["at", "pk"]
+
+
+# A typo guard for one sub-project's budget: the largest 2021 plan asks for 5.1조원 in all.
+SUBPROJECT_BUDGET_MAX_KRW = 10**13
+
+
+class SubProjectStatus(models.TextChoices):
+    REQUESTED = "requested", "시·도 요구"
+    CONFIRMED = "confirmed", "확정"
+    EXCLUDED = "excluded", "제외"
+    IN_PROGRESS = "in_progress", "추진 중"
+    COMPLETED = "completed", "완료"
+
+
 @pghistory.track()
 class SubProject(models.Model):
-    """A main sub-project the region requested under a key task."""
+    """A main sub-project the region requested under a key task, with what the 세부사업 적정성
+    검토 settles: budget, responsible ministry, years and status."""
 
     key_task = models.ForeignKey(KeyTask, on_delete=models.CASCADE, related_name="subprojects")
     name = models.CharField("사업명", max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
+    budget_krw = models.PositiveBigIntegerField(
+        "사업비(원)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(SUBPROJECT_BUDGET_MAX_KRW)],
+    )
+    ministry = models.CharField("소관 부처", max_length=100, blank=True)
+    starts_year = models.PositiveSmallIntegerField(
+        "시작 연도", null=True, blank=True, validators=[MinValueValidator(2019)]
+    )
+    ends_year = models.PositiveSmallIntegerField(
+        "종료 연도", null=True, blank=True, validators=[MaxValueValidator(2040)]
+    )
+    status = models.CharField(
+        "상태", max_length=20, choices=SubProjectStatus.choices, default=SubProjectStatus.REQUESTED
+    )
+    # The complexes whose trainees, placements and hires the sub-project answers for.
+    complexes = models.ManyToManyField(
+        IndustrialComplex, blank=True, related_name="subprojects", verbose_name="대상 산업단지"
+    )
 
     class Meta:
         verbose_name = "주요 사업"
         verbose_name_plural = "주요 사업"
         ordering = ["key_task", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_year__isnull=True)
+                | models.Q(starts_year__isnull=True)
+                | models.Q(ends_year__gte=models.F("starts_year")),
+                name="subproject_years_ordered",
+                violation_error_message="종료 연도는 시작 연도 이후여야 합니다.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget_krw__isnull=True)
+                | models.Q(budget_krw__lte=SUBPROJECT_BUDGET_MAX_KRW),
+                name="subproject_budget_range",
+                violation_error_message="사업비가 너무 큽니다. 원 단위로 입력했는지 확인하세요.",
+            ),
+        ]
 
     @property
     def is_smart_manufacturing_training(self) -> bool:
         # The sub-project that ties 대개조 to the MSS programme, however a region spelled it.
         compact = self.name.replace(" ", "")
         return "고급인력" in compact or "제조고급" in compact
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="plan_progress_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class PlanProgress(models.Model):
+    """실적: how far a plan has come on one of its target indicators, as of a day, from a
+    source. A correction is a later entry; the latest as-of day speaks for the indicator."""
+
+    plan = models.ForeignKey(
+        TransformationPlan, on_delete=models.PROTECT, related_name="progress", verbose_name="계획"
+    )
+    # The indicator as the targets name it: one actual compares with the body's and the
+    # annex's target alike.
+    indicator = models.CharField("지표", max_length=100)
+    value = models.DecimalField("실적값", max_digits=14, decimal_places=2)
+    unit = models.CharField("단위", max_length=20)
+    as_of = models.DateField("기준일", validators=[validate_era])
+    source = models.CharField("출처", max_length=300)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="입력자"
+    )
+    entered_at = models.DateTimeField("입력 일시", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "성과 실적"
+        verbose_name_plural = "성과 실적"
+        ordering = ["plan", "indicator", "-as_of", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(source=""),
+                name="plan_progress_has_source",
+                violation_error_message="실적에는 출처가 있어야 합니다.",
+            ),
+        ]
 
 
 class InternshipPayee(models.TextChoices):

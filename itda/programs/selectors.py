@@ -17,6 +17,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from itda.accounts.roles import Role
 from itda.programs.models import (
     Company,
     ComplexFigure,
@@ -24,8 +25,10 @@ from itda.programs.models import (
     InternshipPayee,
     KeyTask,
     OperatingGroup,
+    PlanProgress,
     PlanSite,
     PlanTarget,
+    PlanTransition,
     Programme,
     ProgrammeWindow,
     Region,
@@ -240,6 +243,102 @@ def plan_smart_training(plan: TransformationPlan) -> list[tuple[KeyTask, SubProj
         for sub in task.subprojects.all()
         if sub.is_smart_manufacturing_training
     ]
+
+
+# --- A plan as a process: stage trail, sub-projects, progress against targets ----------------
+
+
+def plans_visible_to(user) -> QuerySet[TransformationPlan]:
+    """The plans a signed-in user may read: staff those of their groups' 시·도 (the scope
+    rule); the operator every plan; the ministry viewer every plan too, for the aggregate
+    overview only (a plan holds no personal data; its pages of detail are staff pages)."""
+    if user.is_authenticated and user.role == Role.VIEWER:
+        return TransformationPlan.objects.all()
+    return TransformationPlan.objects.visible_to(user)
+
+
+def plan_manage_detail(user, pk: int) -> TransformationPlan:
+    """One plan for the staff page, with its trail and sub-projects; 404 outside the user's
+    scope, so another region's plan looks like a missing one."""
+    queryset = (
+        plans_visible_to(user)
+        .select_related("region")
+        .prefetch_related(
+            Prefetch("targets", queryset=PlanTarget.objects.order_by("order", "source")),
+            Prefetch(
+                "key_tasks",
+                queryset=KeyTask.objects.prefetch_related(
+                    Prefetch(
+                        "subprojects", queryset=SubProject.objects.prefetch_related("complexes")
+                    )
+                ).order_by("order"),
+            ),
+            Prefetch("transitions", queryset=PlanTransition.objects.select_related("actor")),
+            Prefetch(
+                "sites", queryset=PlanSite.objects.select_related("complex").order_by("order")
+            ),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _in_unit(value: Decimal, unit: str, target: PlanTarget) -> Decimal | None:
+    """``value`` in the target's unit: money converts (조원, 억원, 원); money never compares
+    with a count; counts compare as they are ('1만 개' and '1만명' are one target, as
+    ``TargetRow.status`` reads them)."""
+    money = (unit in _MONEY_IN_EOK, target.unit in _MONEY_IN_EOK)
+    if all(money):
+        return value * _MONEY_IN_EOK[unit] / _MONEY_IN_EOK[target.unit]
+    return None if any(money) else value
+
+
+@dataclass
+class ProgressRow:
+    """One indicator: its body and annex targets, and the progress entered against it."""
+
+    target: TargetRow
+    entries: list[PlanProgress]  # newest as-of day first
+
+    @property
+    def latest(self) -> PlanProgress | None:
+        return self.entries[0] if self.entries else None
+
+    @property
+    def actual_display(self) -> str:
+        return format_value(self.latest.value, self.latest.unit) if self.latest else ""
+
+    def _rate(self, target: PlanTarget | None) -> str:
+        if target is None or target.value in (None, 0) or self.latest is None:
+            return ""
+        actual = _in_unit(self.latest.value, self.latest.unit, target)
+        if actual is None:
+            return "단위가 달라 비교하지 않음"
+        return f"{_plain((actual / target.value * 100).quantize(Decimal('0.1')))}%"
+
+    @property
+    def body_rate(self) -> str:
+        return self._rate(self.target.body)
+
+    @property
+    def annex_rate(self) -> str:
+        return self._rate(self.target.annex)
+
+
+def plan_progress_rows(plan: TransformationPlan) -> list[ProgressRow]:
+    """A plan's targets paired by indicator (body and annex) with their progress entries."""
+    entries: dict[str, list[PlanProgress]] = {}
+    for entry in plan.progress.select_related("entered_by").order_by("-as_of", "-pk"):
+        entries.setdefault(entry.indicator, []).append(entry)
+    return [ProgressRow(row, entries.get(row.indicator, [])) for row in plan_target_rows(plan)]
+
+
+def subproject_complexes(subproject: SubProject, plan: TransformationPlan) -> tuple[list, bool]:
+    """The complexes a sub-project answers for, and whether they are the default: the ones the
+    operator set, or else every site of its plan (itda 기본값 — 운영지침 확인 필요)."""
+    chosen = list(subproject.complexes.all())
+    if chosen:
+        return chosen, False
+    return [site.complex for site in plan.sites.all()], True
 
 
 # --- The plan diagram (server-rendered SVG, no style attributes) -------------------------------

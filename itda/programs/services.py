@@ -50,6 +50,7 @@ from itda.programs.models import (
     Venue,
     target_ceiling,
 )
+from itda.programs.plans import transition_record_initial
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference_data"
 
@@ -262,7 +263,6 @@ def _load_complexes(up: _Upserter, regions: dict[str, Region]) -> dict[str, Indu
 
 
 _PLAN_FIELDS = (
-    "status",
     "main_industries",
     "vision",
     "summary",
@@ -280,11 +280,14 @@ def _load_plans(
     complexes: dict[str, IndustrialComplex],
 ) -> None:
     for row in _read("plans.json")["plans"]:
-        plan = up(
-            TransformationPlan,
-            {"region": regions[row["region"]], "round_year": row["round_year"]},
-            {f: row.get(f, _PLAN_DEFAULTS.get(f, "")) for f in _PLAN_FIELDS},
-        )
+        key = {"region": regions[row["region"]], "round_year": row["round_year"]}
+        values = {f: row.get(f, _PLAN_DEFAULTS.get(f, "")) for f in _PLAN_FIELDS}
+        # The file gives the stage the seed states; once loaded, the stage is the process's
+        # (programs.plans), and a reload must not move a plan back.
+        if not TransformationPlan.objects.filter(**key).exists():
+            values["status"] = row["status"]
+        plan = up(TransformationPlan, key, values)
+        transition_record_initial(plan, note=f"참고자료 적재: {plan.source_document}"[:300])
         sites, targets, tasks = [], [], []
         for order, site in enumerate(row.get("sites", []), start=1):
             sites.append(

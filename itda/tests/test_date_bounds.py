@@ -17,7 +17,7 @@ from django.db import models
 import itda
 from itda import factories
 from itda.lib.dates import validate_era, validate_era_range
-from itda.programs.models import Programme
+from itda.programs.models import Programme, TransformationPlan
 from itda.training.models import Cohort
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,13 @@ def form_kwargs(regions, seoul_staff):
     """What the forms that need context are built with in their views."""
     cohort = factories.cohort(group=regions["capital_group"], track=regions["track"])
     venue = factories.room(region=regions["seoul"]).venue
+    plan = TransformationPlan.objects.create(
+        region=regions["seoul"], round_year=2021, status="applied", source_document="시험"
+    )
     return {
+        "TransitionForm": {"plan": plan},
+        "ProgressForm": {"plan": plan},
+        "SubProjectForm": {"plan": plan},
         "CourseForm": {"user": seoul_staff},
         "CohortForm": {"course": cohort.course},
         "SessionForm": {"cohort": cohort},

@@ -52,7 +52,15 @@ from itda.internships.models import (
 from itda.matching.models import MatchRound
 from itda.payments.batches import batch_draft
 from itda.payments.tests.money_world import AUGUST, internship_record, statement
-from itda.programs.models import OriginKind, PlacementKind, RuleOrigin, Track
+from itda.programs.models import (
+    KeyTask,
+    OriginKind,
+    PlacementKind,
+    RuleOrigin,
+    SubProject,
+    Track,
+    TransformationPlan,
+)
 from itda.recruitment.models import ApplicationDocument, DocumentRequirement, ImportJob
 from itda.recruitment.services import screening_run
 from itda.training.models import (
@@ -345,6 +353,13 @@ def _build_world() -> dict:
         ip_address="127.0.0.1",
     )
     w["batch"] = _batch_world(w, people)
+    # 산단 대개조: 서울's plan with a sub-project, and a plan call (a round) to register in.
+    w["plan"] = TransformationPlan.objects.create(
+        region=seoul, round_year=2021, status="preliminary", source_document="시험"
+    )
+    task = KeyTask.objects.create(plan=w["plan"], name="인력양성")
+    w["subproject"] = SubProject.objects.create(key_task=task, name="스마트제조 고급인력 양성")
+    w["plan_call"] = factories.call(programme=r["programme"], kind="plan", title="대개조 공모")
     return w
 
 
@@ -567,6 +582,17 @@ SWEEP: dict[str, Row] = {
     "outcomes:company_home": own("company"),
     "outcomes:trainee_home": own("trainee"),
     "outcomes:viewer_home": own("viewer"),
+    # 산단 대개조: staff read their 시·도's plans; the operator moves them; the viewer reads
+    # every plan's counts on the overview only.
+    "outcomes:plan_outcomes": Row(pk("plan"), "seoul_staff", STAFF_ONLY),
+    "outcomes:plan_overview": own("viewer"),
+    "plans:plan_list": own("seoul_staff"),
+    "plans:plan_manage": Row(pk("plan"), "seoul_staff", STAFF_ONLY),
+    "plans:plan_transition": Row(pk("plan"), None, post={"to": "review"}),
+    "plans:progress_add": Row(pk("plan"), None),
+    "plans:subproject_edit": Row(pk("subproject"), "admin", post={"status": "confirmed"}),
+    "rounds:plan_rounds": Row(owner="admin"),
+    "rounds:plan_register": Row(pk("plan_call"), None, post={"region": 1}),
     "registry:company_list": own("seoul_staff"),
     "registry:company_export": own("seoul_staff"),
     "registry:company_detail": Row(pk("company"), "seoul_staff", frozenset({STAFF, COMPANY})),
