@@ -19,6 +19,7 @@ from django.views.decorators.http import condition, require_GET
 from itda.lib.suppression import is_suppressed, shown_count
 from itda.outcomes.kpis import FUNNEL, STAGE, kpi_values
 from itda.outcomes.models import KpiSnapshot
+from itda.programs.models import OperatingGroup, Programme
 
 # Documented column by column in docs/open-data.md; a change there goes with a change here.
 COLUMNS = (
@@ -41,14 +42,33 @@ NO_BASE_NOTE = "분모가 0이라 산출하지 않음"
 MAX_AGE = 60 * 60  # the snapshot changes nightly
 
 
-def _latest_rows():
-    """Each programme's latest snapshot day's national and group rows."""
-    latest = KpiSnapshot.objects.values("programme").annotate(day=Max("day"))
-    days = {row["programme"]: row["day"] for row in latest}
-    rows = KpiSnapshot.objects.filter(track__isnull=True, region__isnull=True).select_related(
-        "programme", "operating_group"
+def _latest_units() -> list[tuple]:
+    """(day, programme, group or None, counts) for each programme's latest snapshot day: the
+    national row, then every operating group of the programme (a group with no rows yet
+    reads 0 throughout)."""
+    latest = dict(
+        KpiSnapshot.objects.values("programme")
+        .annotate(day=Max("day"))
+        .values_list("programme", "day")
     )
-    return [r for r in rows.filter(day__in=set(days.values())) if days[r.programme_id] == r.day]
+    counts: dict[tuple, dict[str, int]] = {}
+    rows = KpiSnapshot.objects.filter(
+        day__in=set(latest.values()), track__isnull=True, region__isnull=True
+    ).values_list("programme", "day", "operating_group", "stage", "value")
+    for programme, day, group, stage, value in rows:
+        if latest[programme] == day:
+            counts.setdefault((programme, group), {})[stage] = value
+    groups = OperatingGroup.objects.filter(programme__in=list(latest)).order_by("zone", "pk")
+    units = []
+    for programme in Programme.objects.filter(pk__in=list(latest)).order_by("code"):
+        day = latest[programme.pk]
+        units.append((day, programme, None, counts.get((programme.pk, None), {})))
+        units += [
+            (day, programme, g, counts.get((programme.pk, g.pk), {}))
+            for g in groups
+            if g.programme_id == programme.pk
+        ]
+    return units
 
 
 def _etag(request) -> str:
@@ -58,18 +78,10 @@ def _etag(request) -> str:
 
 def kpi_csv_text() -> str:
     """The CSV (without BOM): counts then KPIs, per programme, national row first."""
-    cells: dict[tuple, dict[str, int]] = {}
-    for row in _latest_rows():
-        key = (row.day, row.programme, row.operating_group)
-        cells.setdefault(key, {})[row.stage] = row.value
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    order = sorted(
-        cells, key=lambda k: (k[1].code, k[2] is not None, k[2] and k[2].zone, k[2] and k[2].pk)
-    )
-    for day, programme, group in order:
-        counts = cells[(day, programme, group)]
+    for day, programme, group, counts in _latest_units():
         unit = ("전국", "") if group is None else ("사업단", group.name)
         head = (f"{day:%Y-%m-%d}", programme.code, programme.name, *unit)
         for stage in COUNTED:
