@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -538,11 +539,15 @@ def _unit(section: str, unit) -> dict:
 @decorate_view(never_cache)
 def kpi_list(
     request,
-    programme: int = Query(..., ge=1, le=MAX_ID, description="사업 ID"),
+    programme: int | None = Query(None, ge=1, le=MAX_ID, description="사업 ID (기본: 첫 사업)"),
     day: EraDate | None = _day_param,
 ):
     require_role(request, *_KPI_READERS)
-    the_programme = get_object_or_404(Programme, pk=programme)
+    # As on the 성과 지표 page: without a choice, the first programme.
+    programmes = Programme.objects.order_by("pk")
+    the_programme = get_object_or_404(programmes, pk=programme) if programme else programmes.first()
+    if the_programme is None:
+        raise Http404
     board = kpi_board(user=request.user, programme=the_programme, day=day or timezone.localdate())
     return {
         "programme": {"id": the_programme.pk, "name": the_programme.name},
