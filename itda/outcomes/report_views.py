@@ -30,7 +30,8 @@ MONTHS_SHOWN = 12
 
 def _months(programme: Programme, today: datetime.date) -> list[datetime.date]:
     """The programme's months so far, latest first (at most MONTHS_SHOWN)."""
-    month, first = today.replace(day=1), programme.starts_on.replace(day=1)
+    month = min(today, programme.ends_on).replace(day=1)
+    first = programme.starts_on.replace(day=1)
     months = []
     while month >= first and len(months) < MONTHS_SHOWN:
         months.append(month)

@@ -124,3 +124,14 @@ def test_the_downloads_answer_each_format_and_refuse_another_group(
     assert busan.get(f"/kpis/reports/{code}/{month}/{capital}.xlsx").status_code == 404
     assert busan.get(f"/kpis/reports/{code}/{month}/national.xlsx").status_code == 404
     assert busan.get(f"/kpis/reports/{code}/2026-13/national.xlsx").status_code == 404
+
+
+def test_the_viewers_pdf_download_is_suppressed(regions, admin, viewer, login_as, pdf_engine):
+    build_cast(regions, admin)
+    code, month = regions["programme"].code, f"{timezone.localdate():%Y-%m}"
+    response = login_as(viewer).get(f"/kpis/reports/{code}/{month}/national.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = pypdf.PdfReader(io.BytesIO(response.content))
+    text = _words(" ".join(page.extract_text() for page in pdf.pages))
+    assert "전국" in text and "채용 3개월 <5 ÷ 수료 8 × 100" in text
+    assert "37.5%" not in text
