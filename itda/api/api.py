@@ -3,7 +3,15 @@
 from ninja import NinjaAPI
 
 from itda.api import docs, errors
-from itda.api.routers import accounts, internships, matching, payments, programs, recruitment
+from itda.api.routers import (
+    accounts,
+    internships,
+    matching,
+    payments,
+    pipeline,
+    programs,
+    recruitment,
+)
 
 api = NinjaAPI(
     title="itda API",
@@ -31,3 +39,4 @@ api.add_router("", recruitment.router)
 api.add_router("", matching.router)
 api.add_router("", internships.router)
 api.add_router("", payments.router)
+api.add_router("", pipeline.router)

@@ -574,6 +574,20 @@ SWEEP: dict[str, Row] = {
     "outcomes:my_training": own("trainee"),
     # Aggregates: each role sees what its scope allows (side B must not see side A's names).
     "outcomes:kpi_dashboard": own("admin"),
+    # Monthly reports hold aggregates: the viewer reads every group's (suppressed), so side B
+    # is not refused here; a group reading another's report is a 404 (test_reports).
+    "outcome_reports:list": own("admin"),
+    "outcome_reports:download": Row(
+        lambda w: {
+            "code": w["regions"]["programme"].code,
+            "month": f"{timezone.localdate():%Y-%m}",
+            "scope": w["regions"]["capital_group"].pk,
+            "fmt": "xlsx",
+        },
+        "seoul_staff",
+        signed_in=True,
+    ),
+    "outcome_reports:open_data_csv": public(),
     # The national operator changes a programme's period and payee setting: no one else.
     "outcomes:programme_settings": Row(lambda w: {"code": w["regions"]["programme"].code}),
     "outcomes:group_home": own("seoul_staff"),
@@ -921,6 +935,28 @@ SWEEP: dict[str, Row] = {
     "api:statement_detail": Row(
         pk("statement", "statement_id"), "seoul_staff", frozenset({STAFF, COMPANY, TRAINEE})
     ),
+    # The pipeline after recruitment (api.routers.pipeline).
+    "api:course_list": own("seoul_staff"),
+    "api:course_detail": Row(pk("course", "course_id"), "seoul_staff", STAFF_ONLY),
+    "api:cohort_list": own("seoul_staff"),
+    "api:cohort_detail": Row(pk("cohort", "cohort_id"), "seoul_staff", STAFF_ONLY),
+    "api:enrollment_list": own("seoul_staff"),
+    "api:enrollment_detail": Row(
+        pk("enrollment", "enrollment_id"), "trainee", frozenset({STAFF, TRAINEE})
+    ),
+    "api:position_list": own("company"),
+    "api:position_detail": Row(
+        pk("position", "position_id"), "company", frozenset({STAFF, COMPANY})
+    ),
+    "api:placement_list": own("seoul_staff"),
+    "api:placement_detail": Row(
+        pk("placement", "placement_id"), "seoul_staff", frozenset({STAFF, COMPANY, TRAINEE})
+    ),
+    "api:outcome_list": own("seoul_staff"),
+    "api:outcome_detail": Row(
+        pk("outcome", "outcome_id"), "seoul_staff", frozenset({STAFF, COMPANY, TRAINEE})
+    ),
+    "api:kpi_list": own("admin"),
     "^v1/(?P<rest>.*)$": public(lambda w: {"rest": "nothing-here"}),
 }
 

@@ -39,6 +39,19 @@ PATHS = {
     "/api/v1/internships/{internship_id}/cancel": {"post"},
     "/api/v1/statements": {"get"},
     "/api/v1/statements/{statement_id}": {"get"},
+    "/api/v1/courses": {"get"},
+    "/api/v1/courses/{course_id}": {"get"},
+    "/api/v1/cohorts": {"get"},
+    "/api/v1/cohorts/{cohort_id}": {"get"},
+    "/api/v1/enrollments": {"get"},
+    "/api/v1/enrollments/{enrollment_id}": {"get"},
+    "/api/v1/positions": {"get"},
+    "/api/v1/positions/{position_id}": {"get"},
+    "/api/v1/placements": {"get"},
+    "/api/v1/placements/{placement_id}": {"get"},
+    "/api/v1/outcomes": {"get"},
+    "/api/v1/outcomes/{outcome_id}": {"get"},
+    "/api/v1/kpis": {"get"},
 }
 
 

@@ -1,0 +1,108 @@
+"""공공데이터: the programme's national and per-group aggregates as a CSV anyone may download
+(issue 14 §5), documented in docs/open-data.md. It reads the latest nightly snapshot only,
+never the pipeline's rows, so a public hit costs one small query; it is suppressed as the
+ministry viewer's pages are (1–4 shown as "<5", rates built on them withheld) and holds
+nothing finer than an operating group (no track, no 시·도, no person)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Max
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import condition, require_GET
+
+from itda.lib.suppression import is_suppressed, shown_count
+from itda.outcomes.kpis import FUNNEL, STAGE, kpi_values
+from itda.outcomes.models import KpiSnapshot
+from itda.programs.models import OperatingGroup, Programme
+
+# Documented column by column in docs/open-data.md; a change there goes with a change here.
+COLUMNS = (
+    "기준일",
+    "사업코드",
+    "사업명",
+    "집계단위",
+    "사업단",
+    "항목구분",
+    "항목코드",
+    "항목명",
+    "값",
+    "산식",
+    "비고",
+)
+COUNTED = (*FUNNEL, "withdrawn", "companies")
+SUPPRESSED_NOTE = "5명 미만 비공개"
+WITHHELD_NOTE = "분자 또는 분모가 5명 미만이라 비공개"
+NO_BASE_NOTE = "분모가 0이라 산출하지 않음"
+MAX_AGE = 60 * 60  # the snapshot changes nightly
+
+
+def _latest_units() -> list[tuple]:
+    """(day, programme, group or None, counts) for each programme's latest snapshot day: the
+    national row, then every operating group of the programme (a group with no rows yet
+    reads 0 throughout)."""
+    latest = dict(
+        KpiSnapshot.objects.values("programme")
+        .annotate(day=Max("day"))
+        .values_list("programme", "day")
+    )
+    counts: dict[tuple, dict[str, int]] = {}
+    rows = KpiSnapshot.objects.filter(
+        day__in=set(latest.values()), track__isnull=True, region__isnull=True
+    ).values_list("programme", "day", "operating_group", "stage", "value")
+    for programme, day, group, stage, value in rows:
+        if latest[programme] == day:
+            counts.setdefault((programme, group), {})[stage] = value
+    groups = OperatingGroup.objects.filter(programme__in=list(latest)).order_by("zone", "pk")
+    units = []
+    for programme in Programme.objects.filter(pk__in=list(latest)).order_by("code"):
+        day = latest[programme.pk]
+        units.append((day, programme, None, counts.get((programme.pk, None), {})))
+        units += [
+            (day, programme, g, counts.get((programme.pk, g.pk), {}))
+            for g in groups
+            if g.programme_id == programme.pk
+        ]
+    return units
+
+
+def _etag(request) -> str:
+    marks = KpiSnapshot.objects.aggregate(day=Max("day"), at=Max("taken_at"))
+    return hashlib.sha256(f"{marks['day']}|{marks['at']}".encode()).hexdigest()[:32]
+
+
+def kpi_csv_text() -> str:
+    """The CSV (without BOM): counts then KPIs, per programme, national row first."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for day, programme, group, counts in _latest_units():
+        unit = ("전국", "") if group is None else ("사업단", group.name)
+        head = (f"{day:%Y-%m-%d}", programme.code, programme.name, *unit)
+        for stage in COUNTED:
+            value = counts.get(stage, 0)
+            note = SUPPRESSED_NOTE if is_suppressed(value) else ""
+            writer.writerow(
+                (*head, "인원", stage, STAGE[stage].label, shown_count(value), "", note)
+            )
+        for kpi in kpi_values(counts, suppress=True):
+            note = WITHHELD_NOTE if kpi.suppressed else "" if kpi.rate is not None else NO_BASE_NOTE
+            rate = "" if kpi.rate is None else f"{kpi.rate:.1f}"
+            writer.writerow((*head, "지표", kpi.kpi.key, kpi.kpi.name, rate, kpi.kpi.formula, note))
+    return out.getvalue()
+
+
+@login_not_required
+@require_GET
+@condition(etag_func=_etag)
+def kpi_csv(request):
+    """공개 CSV: UTF-8 with a BOM (Excel in Korea reads it as UTF-8 only with one)."""
+    response = HttpResponse("\ufeff" + kpi_csv_text(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="itda-kpis.csv"'
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response
