@@ -160,6 +160,10 @@ ITDA_LOGIN_LOCKOUT_MAX = timedelta(hours=24)
 # API tokens expire; a new password or a deactivation revokes them earlier.
 ITDA_API_TOKEN_LIFETIME = timedelta(days=env.number("ITDA_API_TOKEN_DAYS", 90, minimum=1))
 OTP_TOTP_ISSUER = "itda"
+# Forgotten passwords (itda 기본값 — 운영지침 확인 필요): a reset link works for one hour and
+# once; an address, and an e-mail, get at most this many links an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+ITDA_PASSWORD_RESET_PER_HOUR = 5
 
 # PIPA 제6조④: idle sessions end after 30 minutes; every request slides the window.
 SESSION_COOKIE_AGE = 30 * 60

@@ -1,7 +1,10 @@
-"""Login, second-factor and access-log search forms (Korean messages)."""
+"""Login, second-factor, password and access-log search forms (Korean messages)."""
 
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 from django_otp import match_token
 
@@ -158,8 +161,6 @@ class SignupForm(forms.Form):
         return username
 
     def clean(self):
-        from django.contrib.auth.password_validation import validate_password
-
         data = super().clean()
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", "비밀번호가 서로 다릅니다.")
@@ -175,3 +176,131 @@ class SignupForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class ReauthForm(forms.Form):
+    """The account's password once more before a sensitive change. It is checked through
+    ``authenticate``, so a wrong password counts towards the login lockouts (django-axes per
+    address, LoginThrottle per account) and a session alone cannot be used to guess it."""
+
+    password = forms.CharField(
+        label="현재 비밀번호",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "본인 확인을 위해 현재 비밀번호를 입력하세요."},
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = request.user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        username = self.user.get_username()
+        until = account_locked_until(username)
+        if until is None:
+            user = authenticate(self.request, username=username, password=password)
+            if user is not None and user.pk == self.user.pk:
+                return password
+            until = account_locked_until(username)
+        if until:
+            raise forms.ValidationError(
+                LoginForm.error_messages["locked"],
+                code="locked",
+                params={"until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M")},
+            )
+        raise forms.ValidationError("비밀번호가 올바르지 않습니다.", code="wrong_password")
+
+
+class NewPasswordMixin:
+    """Two entries of the new password, checked by the project's password validators (Korean
+    messages from Django's translation)."""
+
+    def _new_password_clean(self, data: dict) -> None:
+        new1, new2 = data.get("new_password1"), data.get("new_password2")
+        if new1 and new2 and new1 != new2:
+            self.add_error("new_password2", "새 비밀번호가 서로 다릅니다.")
+        elif new1:
+            try:
+                validate_password(new1, self.user)
+            except forms.ValidationError as exc:
+                self.add_error("new_password1", exc)
+
+
+def _new_password_fields():
+    return (
+        forms.CharField(
+            label="새 비밀번호",
+            strip=False,
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+            help_text="10자 이상, 흔한 비밀번호나 숫자만은 안 됩니다",
+            error_messages={"required": "새 비밀번호를 입력하세요."},
+        ),
+        forms.CharField(
+            label="새 비밀번호 확인",
+            strip=False,
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+            error_messages={"required": "새 비밀번호를 한 번 더 입력하세요."},
+        ),
+    )
+
+
+class PasswordChangeForm(NewPasswordMixin, ReauthForm):
+    """The current password, then the new one twice."""
+
+    new_password1, new_password2 = _new_password_fields()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") == data.get("new_password1"):
+            self.add_error("new_password1", "새 비밀번호가 현재 비밀번호와 같습니다.")
+        else:
+            self._new_password_clean(data)
+        return data
+
+
+class PasswordSetForm(NewPasswordMixin, forms.Form):
+    """The new password from a reset link (the link itself proved who the person is)."""
+
+    new_password1, new_password2 = _new_password_fields()
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        data = super().clean()
+        self._new_password_clean(data)
+        return data
+
+    def save(self, commit=True):
+        from itda.accounts.services import password_set
+
+        return password_set(user=self.user, password=self.cleaned_data["new_password1"])
+
+
+class PasswordResetRequestForm(DjangoPasswordResetForm):
+    """The e-mail address of the account whose password was forgotten."""
+
+    email = forms.EmailField(
+        label="가입할 때 등록한 이메일",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "이메일 주소를 입력하세요.",
+            "invalid": "이메일 주소 형식이 올바르지 않습니다.",
+        },
+    )
+
+
+class OtpEnrolForm(ReauthForm, OtpForm):
+    """The code the new app shows; replacing an app already registered also needs the password
+    (a session left open is not enough to move the second factor to another phone)."""
+
+    field_order = ["password", "token"]
+
+    def __init__(self, *args, replacing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not replacing:
+            del self.fields["password"]

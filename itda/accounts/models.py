@@ -133,6 +133,7 @@ class AccessAction(models.TextChoices):
     LIST = "list", "목록 조회"
     EXPORT = "export", "내보내기"
     REVEAL = "reveal", "마스킹 해제"
+    CHANGE = "change", "변경"
     DENIED = "denied", "접근 거부"
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -81,6 +83,39 @@ def user_create(
     except IntegrityError as error:
         raise ValidationError({"username": USERNAME_TAKEN}) from error
     return user
+
+
+def password_set(*, user: User, password: str) -> User:
+    """Give the user a new password (validated by the form). Saving it revokes their API tokens
+    (User.save); the caller keeps the current session with update_session_auth_hash."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def _over_limit(key: str, limit: int) -> bool:
+    # add() is a no-op when the key exists, so the window starts at the first request.
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=3600)
+        return False
+
+
+def password_reset_over_limit(*, ip_address: str) -> bool:
+    """Whether this address asked for more reset links in the past hour than
+    settings.ITDA_PASSWORD_RESET_PER_HOUR. Counted before looking up any account, so the
+    answer says nothing about which e-mails have one."""
+    return _over_limit(f"itda:pwreset:ip:{ip_address}", settings.ITDA_PASSWORD_RESET_PER_HOUR)
+
+
+def password_reset_mail_over_limit(*, email: str) -> bool:
+    """Whether links to this e-mail were asked for more often than the hourly limit (from any
+    address): further requests are answered the same way but send nothing, so a mailbox cannot
+    be flooded."""
+    digest = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+    return _over_limit(f"itda:pwreset:mail:{digest}", settings.ITDA_PASSWORD_RESET_PER_HOUR)
 
 
 @transaction.atomic

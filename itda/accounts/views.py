@@ -1,18 +1,20 @@
-"""Login with a second factor, its enrolment, the role home dispatch, the access log, account
-lockouts, API tokens."""
+"""Login with a second factor, its enrolment, the role home dispatch, the user's own page
+(password, forgotten password, authenticator app), the access log, account lockouts, API
+tokens."""
 
 import base64
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -27,8 +29,12 @@ from itda.accounts import selectors, services
 from itda.accounts.forms import (
     AccessLogSearchForm,
     LoginForm,
+    OtpEnrolForm,
     OtpForm,
     OtpRemoveForm,
+    PasswordChangeForm,
+    PasswordResetRequestForm,
+    PasswordSetForm,
     SignupForm,
 )
 from itda.accounts.models import AccountLockout, ApiToken
@@ -44,6 +50,12 @@ ROLE_HOME = {
     Role.EVALUATOR: "evaluation:evaluator_home",
     Role.VIEWER: "outcomes:viewer_home",
     Role.MENTOR: "internships:mentor_interns",
+}
+
+# The role's own records on "내 정보", kept by the app that owns them (named URLs, as above).
+ROLE_PROFILE = {
+    Role.TRAINEE: ("연락처·보유 역량·계좌", "profile:trainee"),
+    Role.COMPANY: ("인건비 지원금 받을 계좌", "profile:companies"),
 }
 
 
@@ -100,24 +112,33 @@ def otp_view(request):
     return render(request, "accounts/otp.html", {"form": form, "next": _next_url(request, "")})
 
 
-@sensitive_post_parameters("token")
+@sensitive_post_parameters("password", "token")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def otp_enrol(request):
     """Register an authenticator app: required for SECOND_FACTOR_ROLES (first login), optional
-    for companies and trainees. A user who already has one must pass it before replacing it."""
+    for companies and trainees. A user who already has one must have passed it in this session
+    and gives the password again to replace it (a new phone)."""
     user = request.user
-    if not user.is_verified() and TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if replacing and not user.is_verified():
         return redirect(f"{reverse('accounts:otp')}?next={reverse('accounts:otp_enrol')}")
     device = services.totp_enrolment_start(user=user)
-    form = OtpForm(request.POST or None)
+    form = OtpEnrolForm(request.POST or None, request=request, replacing=replacing)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             services.totp_enrolment_confirm(device=device)
             otp_login(request, device)
             request.session.cycle_key()  # as at the TOTP step: a new key for a verified session
-            messages.success(request, "2단계 인증(인증 앱)을 등록했습니다. 로그인할 때 사용합니다.")
-            return redirect("accounts:home")
+            if replacing:
+                messages.success(
+                    request, "인증 앱을 새로 등록했습니다. 이전 앱의 번호는 더 쓰이지 않습니다."
+                )
+            else:
+                messages.success(
+                    request, "2단계 인증(인증 앱)을 등록했습니다. 로그인할 때 사용합니다."
+                )
+            return redirect("accounts:profile")
         form.add_error(
             "token", "인증번호가 올바르지 않습니다. 인증 앱에 등록한 뒤 표시된 번호를 입력하세요."
         )
@@ -129,7 +150,7 @@ def otp_enrol(request):
             "qr_svg": qr_svg(device.config_url, label="인증 앱 등록 QR 코드"),
             "secret": base64.b32encode(device.bin_key).decode(),
             "required": user.role in SECOND_FACTOR_ROLES,
-            "enrolled": user.is_verified(),
+            "enrolled": replacing,
         },
     )
 
@@ -173,6 +194,101 @@ def logout_view(request):
 def home(request):
     """Send each role to its own home page."""
     return redirect(ROLE_HOME[request.user.role])
+
+
+@never_cache
+@require_safe
+def profile(request):
+    """내 정보: the account, its password and authenticator app, and the role's own records."""
+    user = request.user
+    role_page = ROLE_PROFILE.get(user.role)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "otp_enrolled": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            "otp_required": user.role in SECOND_FACTOR_ROLES,
+            "role_page": (role_page[0], reverse(role_page[1])) if role_page else None,
+        },
+    )
+
+
+@sensitive_post_parameters("password", "new_password1", "new_password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Change one's password, giving the current one; this session stays signed in, others end
+    (Django ties sessions to the password hash) and API tokens are revoked."""
+    form = PasswordChangeForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        user = services.password_set(user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        messages.success(request, "비밀번호를 바꾸었습니다. 다른 기기의 로그인은 끝났습니다.")
+        return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+def _reset_valid_minutes() -> int:
+    return settings.PASSWORD_RESET_TIMEOUT // 60
+
+
+@login_not_required
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset(request):
+    """Ask for a reset link by e-mail. Every well-formed request gets the same answer, whether
+    or not an account has the address (no account enumeration); only a real account's
+    address receives a mail."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST":
+        if services.password_reset_over_limit(ip_address=services.client_ip(request)):
+            return render(
+                request,
+                "accounts/password_reset_limited.html",
+                {"per_hour": settings.ITDA_PASSWORD_RESET_PER_HOUR},
+                status=429,
+            )
+        if form.is_valid():
+            if not services.password_reset_mail_over_limit(email=form.cleaned_data["email"]):
+                form.save(
+                    request=request,
+                    use_https=request.is_secure(),
+                    subject_template_name="accounts/password_reset_subject.txt",
+                    email_template_name="accounts/password_reset_email.txt",
+                    extra_email_context={"valid_minutes": _reset_valid_minutes()},
+                )
+            return redirect("accounts:password_reset_sent")
+    return render(
+        request,
+        "accounts/password_reset.html",
+        {"form": form, "valid_minutes": _reset_valid_minutes()},
+    )
+
+
+@login_not_required
+@require_safe
+def password_reset_sent(request):
+    """The one answer to every reset request."""
+    return render(
+        request, "accounts/password_reset_sent.html", {"valid_minutes": _reset_valid_minutes()}
+    )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link from the mail: a new password, once, within PASSWORD_RESET_TIMEOUT (Django's
+    token changes with the password and the last login, so a used link stops working)."""
+
+    form_class = PasswordSetForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@login_not_required
+@require_safe
+def password_reset_complete(request):
+    """The new password is set: log in with it."""
+    return render(request, "accounts/password_reset_complete.html")
 
 
 @never_cache

@@ -109,7 +109,7 @@ def test_not_found_page_is_friendly_and_korean(page):
 
 def test_every_header_button_has_its_own_icon(phone_page, trainee):
     """KRDS draws each header button's icon as a mask on ::before; a button without one of its
-    own shows a black square (the 2단계 인증 link did)."""
+    own shows a black square (the 2단계 인증 link, now 내 정보, did)."""
     login(phone_page, trainee)
     phone_page.goto(reverse("outcomes:trainee_home"))
     icons = phone_page.evaluate(
@@ -120,5 +120,5 @@ def test_every_header_button_has_its_own_icon(phone_page, trainee):
               return [el.textContent.trim(), style.maskImage || style.webkitMaskImage];
             })"""
     )
-    assert {name for name, _ in icons} >= {"2단계 인증", "로그아웃"}
+    assert {name for name, _ in icons} >= {"내 정보", "로그아웃"}
     assert [name for name, mask in icons if not mask or mask == "none"] == []

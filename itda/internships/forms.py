@@ -12,21 +12,8 @@ from itda.internships.models import (
     Mentor,
     Position,
 )
-from itda.lib.forms import BoundedDatesMixin, require_messages
+from itda.lib.forms import BoundedDatesMixin, SkillsField, require_messages
 from itda.programs.models import MENTOR_INTERNS_CEILING, PlacementKind, Programme, Track
-
-
-class SkillsField(forms.CharField):
-    """Skills typed as one line, separated by commas: "PLC, MES, Python"."""
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, help_text="쉼표(,)로 구분해 입력하세요.", **kwargs)
-
-    def prepare_value(self, value):
-        return ", ".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value):
-        return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
 class PositionForm(forms.ModelForm):

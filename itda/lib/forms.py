@@ -6,6 +6,7 @@ from django import forms
 
 from itda.lib.dates import EARLIEST, LATEST, validate_era
 from itda.lib.korean import josa
+from itda.lib.normalize import phone_key
 
 _TEMPORAL = (forms.DateField, forms.DateTimeField)
 
@@ -48,3 +49,25 @@ def require_messages(form: forms.BaseForm, *names: str) -> None:
     for name in names:
         field = form.fields[name]
         field.error_messages["required"] = f"{josa(field.label, '을/를')} 입력하세요."
+
+
+def mobile_phone_clean(value: str) -> str:
+    """A mobile number typed any usual way (010 1234 5678, +82 10-…) as 010-1234-5678, or a
+    Korean ValidationError."""
+    number = phone_key(value)
+    if not (len(number) == 11 and number.startswith("01")):
+        raise forms.ValidationError("휴대전화 번호는 010-0000-0000 형식입니다.")
+    return f"{number[:3]}-{number[3:7]}-{number[7:]}"
+
+
+class SkillsField(forms.CharField):
+    """Skills typed as one line, separated by commas: "PLC, MES, Python"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, help_text="쉼표(,)로 구분해 입력하세요.", **kwargs)
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [part.strip() for part in (value or "").split(",") if part.strip()]

@@ -5,8 +5,12 @@ from django.utils import timezone
 
 from itda.lib.brn import brn_clean
 from itda.lib.dates import birth_date_problem
-from itda.lib.forms import BoundedDatesMixin, change_reason_field, require_messages
-from itda.lib.normalize import phone_key
+from itda.lib.forms import (
+    BoundedDatesMixin,
+    change_reason_field,
+    mobile_phone_clean,
+    require_messages,
+)
 from itda.programs.models import (
     Company,
     EmploymentStatus,
@@ -155,10 +159,7 @@ class TraineeProfileForm(BoundedDatesMixin, RegionSetOnceMixin, forms.ModelForm)
         return day
 
     def clean_phone(self):
-        number = phone_key(self.cleaned_data["phone"])
-        if not (len(number) == 11 and number.startswith("01")):
-            raise forms.ValidationError("휴대전화 번호는 010-0000-0000 형식입니다.")
-        return f"{number[:3]}-{number[3:7]}-{number[7:]}"
+        return mobile_phone_clean(self.cleaned_data["phone"])
 
 
 class TraineeAnswersForm(forms.Form):

@@ -559,6 +559,17 @@ SWEEP: dict[str, Row] = {
     # Each user's own authenticator app; side B's empty POST fails validation.
     "accounts:otp_remove": own("company"),
     "accounts:lockouts": Row(owner="admin"),  # the national operator's
+    # 내 정보: each user's own account; side B's empty POSTs fail validation.
+    "accounts:profile": own("company"),
+    "accounts:password_change": own("company"),
+    "accounts:password_reset": public(),
+    "accounts:password_reset_sent": public(),
+    "accounts:password_reset_confirm": public(lambda w: {"uidb64": "MQ", "token": "a-b"}),
+    "accounts:password_reset_complete": public(),
+    "profile:trainee": own("trainee"),
+    "profile:trainee_bank": own("trainee"),
+    "profile:companies": own("company"),
+    "profile:company_bank": Row(pk("company"), "company", frozenset({COMPANY})),
     "accounts:lockout_release": Row(pk("lockout"), None),
     # public reference pages
     "programs:landing": public(),
