@@ -179,3 +179,15 @@ def test_the_viewer_home_suppresses_small_counts_too(regions, cast, login_as):
     assert '<th scope="row">서울특별시</th><td>&lt;5</td><td>&lt;5</td>' in page
     assert page.count('"data": [null, 0, 0]') == 2  # 서울, 부산, 경기: 기업 and 교육생
     assert "성과 지표" in page
+
+
+def test_the_viewer_home_withholds_a_second_region(regions, viewer, login_as):
+    factories.CompanyFactory.create_batch(2, region=regions["seoul"])
+    factories.CompanyFactory.create_batch(6, region=regions["busan"])
+    page = _text(login_as(viewer).get("/viewer/"))
+    # 8 = 서울 2 + 부산 6 + 경기 0: showing 부산's 6 would give 서울's 2 back.
+    assert '<th scope="row">서울특별시</th><td>&lt;5</td>' in page
+    assert '<th scope="row">부산광역시</th><td>비공개</td>' in page
+    assert "<strong>8</strong>" in page
+    assert page.count('"data": [null, null, 0]') == 1  # 기업: both left out of the chart
+    _no_small_count_shown(page)
