@@ -6,8 +6,11 @@ The funnel counts DISTINCT people at each stage, for a programme:
 
 plus two side counts the KPIs need (중도탈락, 3·6개월 모두 채용) and the selected companies
 (참여기업, counted as distinct companies). All of it comes from ONE query: every stage's rows
-as (stage, who, group, track, 시·도), unioned, then counted with GROUPING SETS for the
-national total, each operating group, each track, each 시·도, and group × track / group × 시·도.
+as (stage, who, group, track, 시·도, company kind, complex), unioned, then counted with
+GROUPING SETS for the national total, each operating group, each track, each 시·도, group ×
+track / group × 시·도, and each company kind and industrial complex, alone or within a group.
+The company is the host of the placement (from 연계 on; earlier stages have none) or the
+selected company itself. 권역 are not counted here: they add up their 시·도 (outcomes.dashboards).
 
 Which group a row belongs to is the group that ran that stage for the person (the call's, the
 cohort's course's, the linkage round's); a national call or round (no group) belongs to the
