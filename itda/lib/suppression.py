@@ -42,9 +42,9 @@ def shown_count(count: int | None) -> int | str | None:
 def suppressed_cells(values: Mapping[K, int], sums: Iterable[tuple[K, Sequence[K]]]) -> set[K]:
     """The cells of ``values`` a viewer may not see: every count of 1–4, and for each sum
     (total cell, its part cells) that would otherwise have exactly one hidden cell, one more —
-    the smallest shown non-zero part (least information lost), else a shown zero part, else
-    the total. Repeated until every sum hides none or at least two of its cells, since hiding
-    a cell can expose another sum it belongs to. Cells missing from ``values`` count as 0."""
+    the smallest shown non-zero part (least information lost), else the total. Repeated until
+    every sum hides none or at least two of its cells, since hiding a cell can expose another
+    sum it belongs to. Cells missing from ``values`` count as 0."""
     sums = [(total, list(parts)) for total, parts in sums if parts]
     hidden = {cell for cell, value in values.items() if is_suppressed(value)}
     changed = True
@@ -56,8 +56,10 @@ def suppressed_cells(values: Mapping[K, int], sums: Iterable[tuple[K, Sequence[K
                 continue
             shown = [p for p in parts if p not in hidden]
             nonzero = [p for p in shown if values.get(p, 0)]
-            # With every part hidden (a single part), the total is the one shown cell.
-            hidden.add(min(nonzero or shown or [total], key=lambda c: values.get(c, 0)))
+            # Not a zero part: a page may leave zero rows out, and a reader who sees the total
+            # and no other row would take the hidden part to be the total.
+            fallback = [total] if total not in hidden else shown
+            hidden.add(min(nonzero or fallback, key=lambda c: values.get(c, 0)))
             changed = True
     return hidden
 
