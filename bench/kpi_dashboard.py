@@ -16,8 +16,13 @@ time depends on the cells and the nights kept, which is what is filled here. Tab
 analysed, as autovacuum would have them. Prints the median and p95 of ``--runs`` requests
 per role, and the queries per request.
 
-Measured 2026-12-07 on the shared 2-core development machine, PostgreSQL 15 through
-DATABASE_URL, production settings: see the report in the commit that adds this file.
+Measured 2026-12-07 21:05 on the shared 2-core development machine (load average 12.5 from
+other work), PostgreSQL 15 through DATABASE_URL, production settings, reference data (3
+programmes, 8 groups, 17 시·도, 2 tracks, 26 complexes): 764,940 snapshot rows, 366 nights,
+filled in 130.9 s; 20 requests each:
+    /kpis/ as operator: median 239 ms, p95 280 ms; queries per request [16]
+    /kpis/ as viewer: median 226 ms, p95 256 ms; queries per request [15]
+    /kpis/ as group staff: median 140 ms, p95 192 ms; queries per request [16]
 """
 
 import argparse
@@ -69,7 +74,7 @@ def fill(day: datetime.date, days: int) -> int:
         Track,
     )
 
-    complexes = list(IndustrialComplex.objects.values_list("pk", flat=True))
+    complexes = dict(IndustrialComplex.objects.values_list("pk", "region"))
     rows = []
     for programme in Programme.objects.all():
         groups = {
@@ -84,10 +89,16 @@ def fill(day: datetime.date, days: int) -> int:
         cells += [{"region_id": r} for r in regions]
         cells += [{"operating_group_id": g, "track_id": t} for g in groups for t in tracks]
         cells += [{"operating_group_id": g, "region_id": r} for g, rs in groups.items() for r in rs]
-        for split in (None, *groups):
-            base = {} if split is None else {"operating_group_id": split}
-            cells += [base | {"company_kind": k} for k in CompanyKind.values]
-            cells += [base | {"complex_id": c} for c in complexes]
+        cells += [{"company_kind": k} for k in CompanyKind.values]
+        cells += [{"complex_id": c} for c in complexes]
+        for g, rs in groups.items():
+            cells += [{"operating_group_id": g, "company_kind": k} for k in CompanyKind.values]
+            # A group places trainees at the complexes of its own 시·도.
+            cells += [
+                {"operating_group_id": g, "complex_id": c}
+                for c, region in complexes.items()
+                if region in rs
+            ]
         for cell in cells:
             share = 1.0 if not cell else _share(programme.pk, *sorted(cell.items()))
             rows += [

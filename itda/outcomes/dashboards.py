@@ -95,15 +95,6 @@ class Board:
     history_chart: dict | None = None
 
 
-def _snapshot_days(programme: Programme, day: datetime.date) -> list[datetime.date]:
-    """The stored days up to ``day``, read from the national rows (partial index)."""
-    return sorted(
-        KpiSnapshot.objects.filter(programme=programme, day__lte=day, **_NATIONAL_ROW)
-        .values_list("day", flat=True)
-        .distinct()
-    )
-
-
 _NATIONAL_ROW = {
     "operating_group": None,
     "track": None,
@@ -111,6 +102,15 @@ _NATIONAL_ROW = {
     "company_kind": "",
     "complex": None,
 }
+
+
+def _snapshot_days(programme: Programme, day: datetime.date) -> list[datetime.date]:
+    """The stored days up to ``day``, read from the national rows (partial index)."""
+    return sorted(
+        KpiSnapshot.objects.filter(programme=programme, day__lte=day, **_NATIONAL_ROW)
+        .values_list("day", flat=True)
+        .distinct()
+    )
 
 
 def _cells_of_day(programme: Programme, day: datetime.date | None, user) -> tuple[dict, dict]:
