@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from itda.accounts.access import personal_detail, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
-from itda.lib.suppression import RULE_TEXT, is_suppressed, shown_count
+from itda.lib.suppression import RULE_TEXT, shown_value, suppressed_cells
 from itda.outcomes import homes
 from itda.outcomes.story import trainee_story as trainee_story_of
 from itda.programs.models import Company, Trainee
@@ -56,18 +56,33 @@ def viewer_home(request):
     only, counts of 1–4 shown as "<5" (itda.lib.suppression)."""
     require_role(request, Role.VIEWER, Role.OPERATOR)
     counted = list(region_registration_counts())
+    # The totals are the sums of the 시·도: a second cell is withheld wherever one hidden
+    # count could be worked out from them (itda.lib.suppression.suppressed_cells).
+    values = {}
+    for r in counted:
+        values[("n_companies", r.pk)], values[("n_trainees", r.pk)] = r.n_companies, r.n_trainees
+    for column in ("n_companies", "n_trainees"):
+        values[(column, None)] = sum(getattr(r, column) for r in counted)
+    hidden = suppressed_cells(
+        values,
+        [((c, None), [(c, r.pk) for r in counted]) for c in ("n_companies", "n_trainees")],
+    )
+
+    def shown(column, pk=None):
+        return shown_value((column, pk), values, hidden)
+
     regions = [
         {
             "name": r.name,
-            "n_companies": shown_count(r.n_companies),
-            "n_trainees": shown_count(r.n_trainees),
+            "n_companies": shown("n_companies", r.pk),
+            "n_trainees": shown("n_trainees", r.pk),
         }
         for r in counted
     ]
 
-    def bars(counts):
-        # A withheld count is left out of the chart; the table says "<5".
-        return [None if is_suppressed(n) else n for n in counts]
+    def bars(column):
+        # A withheld count is left out of the chart; the table says "<5" or "비공개".
+        return [None if (column, r.pk) in hidden else values[(column, r.pk)] for r in counted]
 
     chart = {
         "type": "bar",
@@ -76,12 +91,12 @@ def viewer_home(request):
             "datasets": [
                 {
                     "label": "등록 기업",
-                    "data": bars(r.n_companies for r in counted),
+                    "data": bars("n_companies"),
                     "backgroundColor": "#256ef4",
                 },
                 {
                     "label": "등록 교육생",
-                    "data": bars(r.n_trainees for r in counted),
+                    "data": bars("n_trainees"),
                     "backgroundColor": "#0b9e77",
                 },
             ],
@@ -98,8 +113,8 @@ def viewer_home(request):
         {
             "strip": homes.progress_strip(request.user, timezone.localdate()),
             "regions": regions,
-            "n_companies": shown_count(sum(r.n_companies for r in counted)),
-            "n_trainees": shown_count(sum(r.n_trainees for r in counted)),
+            "n_companies": shown("n_companies"),
+            "n_trainees": shown("n_trainees"),
             "chart": chart,
             "suppression_rule": RULE_TEXT,
         },

@@ -6,8 +6,11 @@ The funnel counts DISTINCT people at each stage, for a programme:
 
 plus two side counts the KPIs need (중도탈락, 3·6개월 모두 채용) and the selected companies
 (참여기업, counted as distinct companies). All of it comes from ONE query: every stage's rows
-as (stage, who, group, track, 시·도), unioned, then counted with GROUPING SETS for the
-national total, each operating group, each track, each 시·도, and group × track / group × 시·도.
+as (stage, who, group, track, 시·도, company kind, complex), unioned, then counted with
+GROUPING SETS for the national total, each operating group, each track, each 시·도, group ×
+track / group × 시·도, and each company kind and industrial complex, alone or within a group.
+The company is the host of the placement (from 연계 on; earlier stages have none) or the
+selected company itself. 권역 are not counted here: they add up their 시·도 (outcomes.dashboards).
 
 Which group a row belongs to is the group that ran that stage for the person (the call's, the
 cohort's course's, the linkage round's); a national call or round (no group) belongs to the
@@ -22,11 +25,12 @@ rates are computed from them by the definitions below, so a stored day reads bac
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import CharField, F, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, F, IntegerField, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce
 
 from itda.internships.hiring import counted_hires
 from itda.internships.models import (
@@ -37,7 +41,7 @@ from itda.internships.models import (
     Placement,
     PlacementState,
 )
-from itda.lib.suppression import is_suppressed, shown_count
+from itda.lib.suppression import WITHHELD, is_suppressed, shown_count
 from itda.programs.models import Programme
 from itda.programs.selectors import covering_group
 from itda.recruitment.models import Application, ApplicationStatus, CallKind, Result
@@ -151,8 +155,12 @@ KPI = {k.key: k for k in KPIS}
 # A cell of the breakdown: (operating group pk, track pk, 시·도 pk), None where not split by it.
 Cell = tuple[int | None, int | None, int | None]
 NATIONAL: Cell = (None, None, None)
-_COLUMNS = ("k_stage", "k_who", "k_group", "k_track", "k_region")
-# (group, track, 시·도) splits, each with the stage; () is the national total.
+# A cell of the company breakdown: (operating group pk, company kind, industrial complex pk).
+# Only the stages from 연계 on have a company (the host's), and the selected companies theirs.
+CompanyCell = tuple[int | None, str | None, int | None]
+COMPANY_STAGES = ("placed", "interned", "hired_3m", "hired_6m", "retained", "companies")
+_COLUMNS = ("k_stage", "k_who", "k_group", "k_track", "k_region", "k_kind", "k_complex")
+# The splits counted, each with the stage; () is the national total.
 _SPLITS = (
     (),
     ("k_group",),
@@ -160,10 +168,25 @@ _SPLITS = (
     ("k_region",),
     ("k_group", "k_track"),
     ("k_group", "k_region"),
+    ("k_kind",),
+    ("k_complex",),
+    ("k_group", "k_kind"),
+    ("k_group", "k_complex"),
 )
+_NO_KIND = Cast(Value(None), CharField())
+_NO_COMPLEX = Cast(Value(None), IntegerField())
 
 
-def _facts(qs: QuerySet, stage: str, *, who: str, group, track: str, region: str) -> QuerySet:
+def _facts(
+    qs: QuerySet,
+    stage: str,
+    *,
+    who: str,
+    group,
+    track: str,
+    region: str,
+    company: str | None = None,
+) -> QuerySet:
     return (
         qs.order_by()
         .annotate(
@@ -172,6 +195,8 @@ def _facts(qs: QuerySet, stage: str, *, who: str, group, track: str, region: str
             k_group=group,
             k_track=F(track),
             k_region=F(region),
+            k_kind=F(f"{company}__kind") if company else _NO_KIND,
+            k_complex=F(f"{company}__complex") if company else _NO_COMPLEX,
         )
         .values_list(*_COLUMNS)
     )
@@ -215,6 +240,7 @@ def _stage_facts(programme: Programme) -> list[QuerySet]:
             ),
             "track": f"{prefix}position__track",
             "region": f"{prefix}trainee__region",
+            "company": f"{prefix}position__company",
         }
 
     return [
@@ -247,36 +273,59 @@ def _stage_facts(programme: Programme) -> list[QuerySet]:
             group=call_group,
             track="call__track",
             region="company__region",
+            company="company",
         ),
     ]
 
 
-def funnel_counts(programme: Programme) -> dict[Cell, dict[str, int]]:
+@dataclass(frozen=True)
+class Breakdown:
+    """The funnel's counts of a programme: ``cells`` by group, track and 시·도 (national
+    included), ``company_cells`` by the host company's kind and industrial complex."""
+
+    cells: dict[Cell, dict[str, int]]
+    company_cells: dict[CompanyCell, dict[str, int]]
+
+
+def breakdown_counts(programme: Programme) -> Breakdown:
     """Distinct people (companies for "companies") at each stage of ``programme``, for the
     national total and every split, in one query. A cell holds only the stages it has rows
     of (read others as 0). Rows without a group (a 시·도 no group covers) count nationally and
-    in their track and 시·도, not in any group."""
+    in their track and 시·도, not in any group; placements at a company outside any complex
+    count in the company's kind, not in any complex."""
     first, *rest = _stage_facts(programme)
     facts_sql, params = first.union(*rest, all=True).query.sql_with_params()
     sets = ", ".join("(" + ", ".join(("k_stage", *split)) + ")" for split in _SPLITS)
     # Only constants and Django's own compiled SQL are joined here; every value is a parameter.
     sql = (
-        "SELECT k_stage, k_group, k_track, k_region, GROUPING(k_group, k_track, k_region), "  # noqa: S608
-        f"COUNT(DISTINCT k_who) FROM ({facts_sql}) AS facts GROUP BY GROUPING SETS ({sets})"
+        "SELECT k_stage, k_group, k_track, k_region, k_kind, k_complex, "  # noqa: S608
+        "GROUPING(k_group, k_track, k_region, k_kind, k_complex), COUNT(DISTINCT k_who) "
+        f"FROM ({facts_sql}) AS facts GROUP BY GROUPING SETS ({sets})"
     )
     cells: dict[Cell, dict[str, int]] = defaultdict(dict)
+    company_cells: dict[CompanyCell, dict[str, int]] = defaultdict(dict)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for stage, group, track, region, rolled, count in cursor.fetchall():
-            # GROUPING() sets a bit for each column rolled up: 4 group, 2 track, 1 시·도.
+        for stage, group, track, region, kind, complex_, rolled, count in cursor.fetchall():
+            # GROUPING() sets a bit for each column rolled up: 16 group, 8 track, 4 시·도,
+            # 2 company kind, 1 complex.
             split = [
                 (None, True) if rolled & bit else (value, False)
-                for bit, value in ((4, group), (2, track), (1, region))
+                for bit, value in ((16, group), (8, track), (4, region), (2, kind), (1, complex_))
             ]
             if any(value is None and not rolled_up for value, rolled_up in split):
-                continue  # rows no group (or track) claims: counted in the wider totals only
-            cells[tuple(value for value, _ in split)][stage] = count
-    return dict(cells)
+                continue  # rows no group (or track, company) claims: in the wider totals only
+            group, track, region, kind, complex_ = (value for value, _ in split)
+            if kind is None and complex_ is None:
+                cells[(group, track, region)][stage] = count
+            else:
+                company_cells[(group, kind, complex_)][stage] = count
+    return Breakdown(dict(cells), dict(company_cells))
+
+
+def funnel_counts(programme: Programme) -> dict[Cell, dict[str, int]]:
+    """The funnel's counts by group, track and 시·도 (``breakdown_counts``)."""
+    return breakdown_counts(programme).cells
 
 
 # --- reading a cell -----------------------------------------------------------------------------
@@ -288,6 +337,9 @@ class KpiValue:
     numerator: int
     denominator: int
     suppressed: bool
+    # How the viewer sees the two counts when the rate is withheld ("<5", "비공개" or the count).
+    numerator_shown: int | str | None = None
+    denominator_shown: int | str | None = None
 
     @property
     def rate(self) -> float | None:
@@ -299,26 +351,44 @@ class KpiValue:
     @property
     def shown(self) -> str:
         if self.suppressed:
-            return "비공개"
+            return WITHHELD
         return "—" if self.rate is None else f"{self.rate:.1f}%"
 
     @property
     def explained(self) -> str:
         """The formula with its numbers, as shown beside the rate."""
-        num = shown_count(self.numerator) if self.suppressed else self.numerator
-        den = shown_count(self.denominator) if self.suppressed else self.denominator
+        num, den = self.numerator, self.denominator
+        if self.suppressed:
+            num = shown_count(num) if self.numerator_shown is None else self.numerator_shown
+            den = shown_count(den) if self.denominator_shown is None else self.denominator_shown
         return (
             f"{STAGE[self.kpi.numerator].label} {num} ÷ {STAGE[self.kpi.denominator].label} "
             f"{den} × 100"
         )
 
 
-def kpi_values(counts: dict[str, int], *, suppress: bool) -> list[KpiValue]:
+def kpi_values(
+    counts: dict[str, int], *, suppress: bool, hidden: Collection[str] = ()
+) -> list[KpiValue]:
     """Every KPI of one cell's counts; with ``suppress`` (the viewer's pages), a KPI whose
-    numerator or denominator is 1–4 is withheld."""
+    numerator or denominator is 1–4, or is one of the ``hidden`` stages of the cell (secondary
+    suppression, ``itda.lib.suppression.suppressed_cells``), is withheld."""
     values = []
     for kpi in KPIS:
         num, den = counts.get(kpi.numerator, 0), counts.get(kpi.denominator, 0)
-        hidden = suppress and (is_suppressed(num) or is_suppressed(den))
-        values.append(KpiValue(kpi, num, den, hidden))
+
+        def shown(stage: str, count: int) -> int | str | None:
+            return WITHHELD if stage in hidden and not is_suppressed(count) else shown_count(count)
+
+        withheld = suppress and (
+            is_suppressed(num)
+            or is_suppressed(den)
+            or kpi.numerator in hidden
+            or kpi.denominator in hidden
+        )
+        values.append(
+            KpiValue(
+                kpi, num, den, withheld, shown(kpi.numerator, num), shown(kpi.denominator, den)
+            )
+        )
     return values

@@ -5,12 +5,20 @@ from django.db import models
 
 from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.lib.dates import validate_era
-from itda.programs.models import OperatingGroup, Programme, Region, Track
+from itda.programs.models import (
+    CompanyKind,
+    IndustrialComplex,
+    OperatingGroup,
+    Programme,
+    Region,
+    Track,
+)
 
 
 class KpiSnapshot(models.Model):
-    """One stage count of one day for one cell: national (no group, track or 시·도), or split
-    by operating group, track, 시·도, group × track or group × 시·도 (outcomes.kpis)."""
+    """One stage count of one day for one cell: national (no group, track, 시·도, company kind
+    or complex), or split by operating group, track, 시·도, group × track or group × 시·도, or
+    by the host company's kind or complex, alone or within a group (outcomes.kpis)."""
 
     day = models.DateField("기준일", validators=[validate_era])
     programme = models.ForeignKey(
@@ -40,6 +48,18 @@ class KpiSnapshot(models.Model):
         related_name="+",
         verbose_name="시·도",
     )
+    # "" where the cell is not split by it (a choice, so not null: Django's rule for text).
+    company_kind = models.CharField(
+        "기업 유형", max_length=20, choices=CompanyKind.choices, blank=True, default=""
+    )
+    complex = models.ForeignKey(
+        IndustrialComplex,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="산업단지",
+    )
     stage = models.CharField("단계", max_length=20)
     value = models.PositiveIntegerField("인원")
     taken_at = models.DateTimeField("집계 일시", auto_now_add=True)
@@ -55,13 +75,37 @@ class KpiSnapshot(models.Model):
         ordering = ["day", "programme", "stage"]
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "programme", "operating_group", "track", "region", "stage"],
+                fields=[
+                    "day",
+                    "programme",
+                    "operating_group",
+                    "track",
+                    "region",
+                    "company_kind",
+                    "complex",
+                    "stage",
+                ],
                 nulls_distinct=False,
                 name="kpi_snapshot_once_per_day_cell",
                 violation_error_message="이 날짜의 같은 집계 칸이 이미 저장되어 있습니다.",
             ),
         ]
-        indexes = [models.Index(fields=["programme", "day"], name="kpi_snapshot_programme_day")]
+        indexes = [
+            models.Index(fields=["programme", "day"], name="kpi_snapshot_programme_day"),
+            # The dashboards find the stored days (and the months' last ones) from the national
+            # rows alone: a dozen rows a day instead of every cell's.
+            models.Index(
+                fields=["programme", "day"],
+                condition=models.Q(
+                    operating_group=None,
+                    track=None,
+                    region=None,
+                    company_kind="",
+                    complex=None,
+                ),
+                name="kpi_snapshot_national_days",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.stage} {self.value}"

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from itda.accounts.roles import Role
-from itda.outcomes.kpis import funnel_counts
+from itda.outcomes.kpis import breakdown_counts
 from itda.outcomes.models import KpiSnapshot
 from itda.outcomes.selectors import period_strandings
 from itda.programs import services as programs
@@ -45,19 +45,34 @@ def kpi_snapshot_take(*, day: date, programmes=None) -> int:
     are the counts as they stood when taken; later days never rewrite them."""
     programmes = list(programmes if programmes is not None else Programme.objects.all())
     KpiSnapshot.objects.filter(day=day, programme__in=programmes).delete()
-    rows = [
-        KpiSnapshot(
-            day=day,
-            programme=programme,
-            operating_group_id=group,
-            track_id=track,
-            region_id=region,
-            stage=stage,
-            value=value,
-        )
-        for programme in programmes
-        for (group, track, region), counts in funnel_counts(programme).items()
-        for stage, value in counts.items()
-    ]
+    rows = []
+    for programme in programmes:
+        counted = breakdown_counts(programme)
+        rows += [
+            KpiSnapshot(
+                day=day,
+                programme=programme,
+                operating_group_id=group,
+                track_id=track,
+                region_id=region,
+                stage=stage,
+                value=value,
+            )
+            for (group, track, region), counts in counted.cells.items()
+            for stage, value in counts.items()
+        ]
+        rows += [
+            KpiSnapshot(
+                day=day,
+                programme=programme,
+                operating_group_id=group,
+                company_kind=kind or "",
+                complex_id=complex_,
+                stage=stage,
+                value=value,
+            )
+            for (group, kind, complex_), counts in counted.company_cells.items()
+            for stage, value in counts.items()
+        ]
     KpiSnapshot.objects.bulk_create(rows)
     return len(rows)

@@ -3,7 +3,7 @@ world's capital group): 10 trainees apply to its Track 1 call, all are selected 
 8 complete, 1 drops out (중도포기), 1 does not complete; 6 of the 8 completed are placed; 5
 internships are completed and 1 still runs (the intern is still subsidised); 4 are reported
 hired at 3 months — the still-subsidised one among them, so 3 count — and 2 of those 3 are
-still hired at 6 months.
+still hired at 6 months. The host is a smart-factory company in the 시·도's test complex.
 
 Hand-computed: 수료율 8/10 = 80.0%, 중도탈락률 1/10 = 10.0%, 연계율 6/8 = 75.0%,
 3개월 취업률 3/8 = 37.5%, 6개월 취업률 2/8 = 25.0%, 유지취업률 2/3 = 66.7%.
@@ -21,7 +21,7 @@ from django.utils import timezone
 from itda import factories
 from itda.accounts.models import User
 from itda.internships.models import HiringOutcome, Internship, Placement, Position, StartWave
-from itda.programs.models import Trainee
+from itda.programs.models import IndustrialComplex, Trainee
 from itda.recruitment.models import Application
 from itda.recruitment.snapshots import profile_snapshot
 
@@ -88,7 +88,11 @@ def build_cast(regions, actor: User, *, group=None, region=None, n=10) -> list[T
     waiting = factories.TraineeFactory(region=region)
     factories.enrollment(cohort=cohort, trainee=waiting, status="waitlisted", waitlist_position=1)
 
-    company = factories.CompanyFactory(region=region)
+    complex_, _ = IndustrialComplex.objects.get_or_create(
+        name=f"{region.short_name} 테스트 국가산업단지",
+        defaults={"kind": "national", "region": region},
+    )
+    company = factories.CompanyFactory(region=region, complex=complex_)
     position = Position.objects.create(
         company=company,
         track=track,

@@ -1,7 +1,9 @@
-"""The 성과 지표 page: the viewer sees national and per-group totals with small counts
-suppressed, a group's staff see their own group only, the operator sees everything; every rate
-beside its formula; a constant number of queries."""
+"""The 성과 지표 page: the viewer sees national, per-group, per-권역 and per-시·도 totals with
+small counts suppressed (and a second cell where a total would give one back), a group's staff
+see their own group only, the operator sees everything; every rate beside its formula, every
+chart beside its table; a constant number of queries."""
 
+import json
 import re
 
 import pytest
@@ -9,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from itda import factories
 from itda.outcomes.tests.kpi_cast import build_cast
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +46,64 @@ def test_the_viewer_sees_totals_with_small_counts_suppressed(regions, admin, vie
     for hidden in ("37.5%", "25.0%", "66.7%", "채용 3개월 3 ÷"):
         assert hidden not in page
     assert "채용 3개월 &lt;5 ÷ 수료 8 × 100" in kpis
-    assert "funnel-regions" not in page and "funnel-tracks" not in page  # totals only
+    # Regional aggregates, never a split by track, company or group × 시·도.
+    assert '<th scope="row">서울특별시</th><td>10</td>' in _table(page, "funnel-regions")
+    assert '<th scope="row">수도권</th><td>10</td>' in _table(page, "funnel-zones")
+    for detail in ("funnel-tracks", "funnel-company-kinds", "funnel-complexes", " · 서울"):
+        assert detail not in page
     assert "itda 기본값 — 운영지침 확인 필요" in page
+    _no_small_count_shown(page)
+
+
+def _no_small_count_shown(page: str) -> None:
+    """No table cell and no chart value of the page is a count of 1 to 4."""
+    cells = re.findall(r"<td>(\d+)</td>", page)
+    assert cells and not [n for n in cells if 0 < int(n) < 5]
+    for config in re.findall(r'<script id="[^"]*" type="application/json">(.*?)</script>', page):
+        for dataset in json.loads(config)["data"]["datasets"]:
+            assert not [n for n in dataset["data"] if n is not None and 0 < n < 5]
+
+
+def test_a_total_never_gives_a_hidden_count_back(regions, admin, viewer, login_as):
+    build_cast(regions, admin)
+    # Two applicants in 부산 to the 동남권 call: 전국 12 = 수도권 10 + 동남권 2 would give the
+    # 2 back, so 수도권's 10 is withheld too, and the same in the 권역 and 시·도 tables.
+    call = factories.call(
+        programme=regions["programme"],
+        kind="trainee",
+        track=regions["track"],
+        operating_group=regions["dongnam_group"],
+    )
+    for _ in range(2):
+        factories.application(call=call, trainee=factories.TraineeFactory(region=regions["busan"]))
+    page = _text(login_as(viewer).get(URL))
+    totals = _table(page, "funnel-totals")
+    assert '<th scope="row">전국</th><td>12</td><td>10</td>' in totals
+    assert '<th scope="row">수도권 사업단</th><td>비공개</td><td>10</td>' in totals
+    assert '<th scope="row">동남권 사업단</th><td>&lt;5</td><td>0</td>' in totals
+    zones = _table(page, "funnel-zones")
+    assert '<th scope="row">수도권</th><td>비공개</td>' in zones
+    assert '<th scope="row">동남권</th><td>&lt;5</td>' in zones
+    regions_table = _table(page, "funnel-regions")
+    assert '<th scope="row">서울특별시</th><td>비공개</td><td>10</td>' in regions_table
+    assert '<th scope="row">부산광역시</th><td>&lt;5</td>' in regions_table
+    # The charts leave both out as well.
+    chart = json.loads(re.search(r'id="kpi-totals-chart" type="application/json">(.*?)<', page)[1])
+    assert chart["data"]["datasets"][0]["data"] == [10, 10, 0]  # 선발: shown for all three
+    _no_small_count_shown(page)
+
+
+def test_every_chart_has_its_table_beside_it(regions, admin, login_as):
+    build_cast(regions, admin)
+    page = _text(login_as(admin).get(URL))
+    charts = re.findall(r'data-itda-chart="([^"]+)"', page)
+    assert {"kpi-funnel-chart", "kpi-totals-chart", "kpi-regions-chart"} <= set(charts)
+    for chart in charts:
+        # The canvas, its table in the same grid, and the JSON it is drawn from.
+        grid = re.search(rf'data-itda-chart="{chart}".*?</table>', page)[0]
+        assert "<table" in grid
+        assert f'id="{chart}" type="application/json"' in page
+    assert "vendor/chart.umd.min.js" in page and "cdn" not in page.lower()
 
 
 def test_a_group_sees_only_its_own_region(regions, admin, seoul_staff, busan_staff, login_as):
@@ -60,14 +119,41 @@ def test_a_group_sees_only_its_own_region(regions, admin, seoul_staff, busan_sta
     assert "수도권 사업단 · Track1 테스트" in _table(seoul, "funnel-tracks")
 
 
+def test_a_groups_dashboard_never_includes_another_regions_people(
+    regions, admin, seoul_staff, busan_staff, login_as
+):
+    build_cast(regions, admin)
+    build_cast(regions, admin, group=regions["dongnam_group"], region=regions["busan"])
+    factories.TraineeFactory.create_batch(3, region=regions["busan"])
+    for staff, own, other in (
+        (seoul_staff, "수도권", ("동남권", "부산", "20")),
+        (busan_staff, "동남권", ("수도권", "서울", "20")),
+    ):
+        page = _text(login_as(staff, the_client=None).get(URL))
+        assert f"{own} 사업단 · " in _table(page, "funnel-regions")
+        for word in other:
+            assert f">{word}" not in page, (own, word)
+        # The company splits (the cast's host company) are the group's own too.
+        kinds = _table(page, "funnel-company-kinds")
+        assert f"{own} 사업단 · 스마트공장 도입 제조기업</th><td>6</td>" in kinds
+
+
 def test_the_operator_sees_everything(regions, admin, login_as):
     build_cast(regions, admin)
     page = _text(login_as(admin).get(URL))
     totals = _table(page, "funnel-totals")
     assert ">전국<" in totals and "수도권 사업단" in totals and "동남권 사업단" in totals
     assert "서울특별시" in _table(page, "funnel-regions")
-    assert "Track1 테스트" in _table(page, "funnel-tracks")
-    assert "37.5%" in page and "HRD-Net" in page
+    assert '<th scope="row">수도권</th><td>10</td>' in _table(page, "funnel-zones")
+    # Against each target: the track's 400 and the national 600 (선발 10).
+    tracks = _table(page, "funnel-tracks")
+    assert "Track1 테스트</th><td>10</td>" in tracks and "<td>400</td><td>2.5%</td>" in tracks
+    assert "HRD-Net" in page and "37.5%" in page
+    # By the host company's kind: 6 placed, 5 interned, 3 and 2 hired.
+    kinds = _table(page, "funnel-company-kinds")
+    assert "스마트공장 도입 제조기업</th><td>6</td><td>5</td><td>3</td><td>2</td>" in kinds
+    complexes = _table(page, "funnel-complexes")
+    assert "서울 테스트 국가산업단지</th><td>6</td><td>5</td><td>3</td><td>2</td>" in complexes
 
 
 def test_the_page_takes_a_constant_number_of_queries(regions, admin, login_as):
@@ -93,3 +179,15 @@ def test_the_viewer_home_suppresses_small_counts_too(regions, cast, login_as):
     assert '<th scope="row">서울특별시</th><td>&lt;5</td><td>&lt;5</td>' in page
     assert page.count('"data": [null, 0, 0]') == 2  # 서울, 부산, 경기: 기업 and 교육생
     assert "성과 지표" in page
+
+
+def test_the_viewer_home_withholds_a_second_region(regions, viewer, login_as):
+    factories.CompanyFactory.create_batch(2, region=regions["seoul"])
+    factories.CompanyFactory.create_batch(6, region=regions["busan"])
+    page = _text(login_as(viewer).get("/viewer/"))
+    # 8 = 서울 2 + 부산 6 + 경기 0: showing 부산's 6 would give 서울's 2 back.
+    assert '<th scope="row">서울특별시</th><td>&lt;5</td>' in page
+    assert '<th scope="row">부산광역시</th><td>비공개</td>' in page
+    assert "<strong>8</strong>" in page
+    assert page.count('"data": [null, null, 0]') == 1  # 기업: both left out of the chart
+    _no_small_count_shown(page)

@@ -6,8 +6,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from itda import factories
-from itda.outcomes.kpis import FUNNEL, KPI, NATIONAL, funnel_counts, kpi_values
+from itda.outcomes.kpis import (
+    FUNNEL,
+    KPI,
+    NATIONAL,
+    breakdown_counts,
+    funnel_counts,
+    kpi_values,
+)
 from itda.outcomes.tests.kpi_cast import build_cast
+from itda.programs.models import IndustrialComplex
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +47,23 @@ def test_the_cast_gives_the_hand_computed_funnel_and_rates(regions, admin):
     assert _funnel(cells[(None, None, regions["seoul"].pk)]) == CAST_FUNNEL
     assert _funnel(cells[(group, None, regions["seoul"].pk)]) == CAST_FUNNEL
     assert (regions["dongnam_group"].pk, None, None) not in cells
+
+
+def test_the_cast_by_company_kind_and_complex(regions, admin):
+    build_cast(regions, admin)
+    company_cells = breakdown_counts(regions["programme"]).company_cells
+    complex_ = IndustrialComplex.objects.get()
+    group = regions["capital_group"].pk
+    # From 연계 on, at the host company: 6 placed, 5 interned, 3 and 2 hired, 2 retained.
+    expected = {"placed": 6, "interned": 5, "hired_3m": 3, "hired_6m": 2, "retained": 2}
+    for cell in (
+        (None, "smart_factory", None),
+        (None, None, complex_.pk),
+        (group, "smart_factory", None),
+        (group, None, complex_.pk),
+    ):
+        assert company_cells[cell] == expected, cell
+    assert (None, "ai_supplier", None) not in company_cells
 
 
 def test_each_kpi_shows_its_formula_and_source():
