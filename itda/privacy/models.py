@@ -5,6 +5,9 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 
+from itda.lib.dates import validate_era
+from itda.lib.fields import BoundedTextField
+
 
 class DestructionMethod(models.TextChoices):
     DELETE = "delete", "삭제"
@@ -22,7 +25,9 @@ class DestructionRecord(models.Model):
     what = models.CharField("대상", max_length=100)
     method = models.CharField("방법", max_length=10, choices=DestructionMethod.choices)
     count = models.PositiveIntegerField("건수")
-    cutoff = models.DateTimeField("기준 시각")  # rows whose period ended before this
+    cutoff = models.DateTimeField(
+        "기준 시각", validators=[validate_era]
+    )  # rows whose period ended before this
     basis = models.CharField("근거", max_length=300)
     run_at = models.DateTimeField("파기 일시", auto_now_add=True, db_index=True)
     # Empty for the scheduled task.
@@ -40,9 +45,11 @@ class AccessReview(models.Model):
     """The monthly 접속기록 점검 (안전성 확보조치 기준 제8조②), signed off once per month with the
     figures as they stood."""
 
-    month = models.DateField("점검 월", unique=True)  # the first day of the month
+    month = models.DateField(
+        "점검 월", unique=True, validators=[validate_era]
+    )  # the first day of the month
     figures = models.JSONField("점검 당시 수치")
-    note = models.TextField("점검 의견")
+    note = BoundedTextField("점검 의견", max_length=2000)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -541,6 +541,10 @@ SWEEP: dict[str, Row] = {
     "accounts:otp_remove": own("company"),
     "accounts:lockouts": Row(owner="admin"),  # the national operator's
     "accounts:lockout_release": Row(pk("lockout"), None),
+    # the privacy officer's (the national operator's) pages
+    "privacy:retention": Row(owner="admin"),
+    "privacy:retention_run": Row(owner=None),
+    "privacy:access_review": Row(owner="admin"),
     # public reference pages
     "programs:landing": public(),
     "programs:region_list": public(),
