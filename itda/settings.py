@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "itda.matching",
     "itda.payments",
     "itda.outcomes",
+    "itda.privacy",
     "itda.demo",
     "itda.api",
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("itda.payments.urls")),
     path("", include("itda.outcomes.urls")),
     path("", include("itda.outcomes.report_urls")),
+    path("", include("itda.privacy.urls")),
     path("api/", include("itda.api.urls")),
     path("admin/", admin.site.urls),
 ]

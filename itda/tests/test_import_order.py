@@ -16,6 +16,7 @@ PIPELINE = [
     "matching",
     "payments",
     "outcomes",
+    "privacy",
 ]
 # lib serves every app and imports none; demo and api sit on top of the whole pipeline.
 LIB = "lib"

@@ -571,6 +571,10 @@ SWEEP: dict[str, Row] = {
     "profile:companies": own("company"),
     "profile:company_bank": Row(pk("company"), "company", frozenset({COMPANY})),
     "accounts:lockout_release": Row(pk("lockout"), None),
+    # the privacy officer's (the national operator's) pages
+    "privacy:retention": Row(owner="admin"),
+    "privacy:retention_run": Row(owner=None),
+    "privacy:access_review": Row(owner="admin"),
     # public reference pages
     "programs:landing": public(),
     "programs:region_list": public(),
