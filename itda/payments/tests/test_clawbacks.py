@@ -4,6 +4,7 @@ the ledger carries both sides); when the payee is owed no more than they owe, no
 and the clawback waits (환수 대기) for a later batch; a failed or cancelled line frees it."""
 
 import datetime
+from html import unescape
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -82,9 +83,10 @@ def _paid(statement):
     Statement.objects.filter(pk=statement.pk).update(state="paid")
 
 
-def test_an_overpaid_month_gets_a_negative_correction_with_paid_due_and_difference(regions):
+def test_an_overpaid_month_gets_a_negative_correction_with_paid_due_and_difference(
+    regions, cast, login_as
+):
     prorate_rule(regions, note="비례")
-
     cohort = factories.cohort(group=regions["capital_group"], track=regions["track"])
     sessions = factories.sessions(cohort=cohort, days=[JULY.replace(day=d) for d in range(1, 21)])
     enrollment = factories.enrollment(
@@ -120,6 +122,11 @@ def test_an_overpaid_month_gets_a_negative_correction_with_paid_due_and_differen
         400_000,
     )
     assert record_["delta_krw"] == -120_000
+    page = login_as(cast["seoul_staff"], Client()).get(f"/money/statements/{clawback.pk}/")
+    assert (
+        "정정: 새 산정액 280,000원 − 앞서 확정된 400,000원(그중 지급 완료 400,000원) = "
+        "-120,000원 (환수: 다음 지급 배치에서 받을 금액과 상계)"
+    ) in unescape(page.content.decode())
     # A second open correction of the same statement is refused by the database.
     copy = {
         f.name: getattr(clawback, f.name)
