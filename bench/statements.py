@@ -30,6 +30,15 @@ With the batch (set-based draft, lines read as rows for the export), 2026-12-07 
 machine otherwise idle, 3 runs: compute 6.31, approve 3.26, batch draft 4.66, batch approve
 6.77, batch export 3.00 s (2.3 MB) — computed + approved + paid in one exported batch: median
 25.19 s. With the suite running beside it (load 3-4): 36.75 s.
+Batch approve with the ledger's commitments written set-based (one INSERT … SELECT over the
+lines and the budget sources, instead of 100,000 LedgerEntry objects through bulk_create; same
+rows, the append-only trigger unchanged), 2026-12-07, the machine loaded (load average 9-12,
+other engineers' suites running), 3 runs each, 100,000 interns:
+    before (20:52-21:08 UTC, two benches side by side): batch approve 71.40, 73.34, 71.18 s:
+        median 71.40 s (compute median 46.08 s, the load's yardstick)
+    after (21:05-21:15 UTC): batch approve 4.78, 5.62, 4.51 s: median 4.78 s
+        (compute median 29.94 s; draft median 23.44 s against 24.82 s before: the clawback
+        netting read adds nothing measurable)
 Compute and approve together (before the batch steps): median about 16 s (25.6 s under the
 heavier load), against the issue's 30 s for compute, approve and export. Where the time goes
 (cProfile): about half is the database (reading the reports, writing ~1 KB of arithmetic per

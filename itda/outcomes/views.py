@@ -22,10 +22,10 @@ from itda.outcomes.kpis import FUNNEL, KPIS, STAGE
 from itda.outcomes.selectors import trainee_steps
 from itda.outcomes.services import programme_period_change
 from itda.payments.selectors import line_explain, trainee_lines
-from itda.programs.forms import ProgrammePayeeForm, ProgrammePeriodForm
+from itda.programs.forms import ProgrammeIncomeClassForm, ProgrammePayeeForm, ProgrammePeriodForm
 from itda.programs.models import Company, Programme, Trainee
 from itda.programs.selectors import region_registration_counts
-from itda.programs.services import programme_payee_change
+from itda.programs.services import programme_income_class_change, programme_payee_change
 from itda.training.models import Certificate
 from itda.training.selectors import (
     Progress,
@@ -140,10 +140,18 @@ def my_training(request):
     return render(request, "outcomes/my_training.html", context)
 
 
+# What a change of the income class does to money already computed (programme_income_class_change).
+INCOME_CLASS_RECOMPUTE = (
+    "소득 구분은 앞으로 계산하는 지급 명세부터 적용됩니다. 산정 상태의 명세는 지급 명세 화면에서 "
+    "다시 계산하면 새 구분으로 바뀌고, 이미 승인·지급된 명세의 금액은 바뀌지 않습니다."
+)
+
+
 @never_cache
 def programme_settings(request, code: str):
-    """사업 설정: the operator extends or moves the programme's period and chooses who receives
-    the monthly internship money; each change needs a reason and is listed below."""
+    """사업 설정: the operator extends or moves the programme's period, chooses who receives
+    the monthly internship money and the income class withheld from payments; each change needs
+    a reason and is listed below."""
     require_role(request, Role.OPERATOR)
     programme = get_object_or_404(Programme, code=code)
     which = request.POST.get("form") if request.method == "POST" else None
@@ -157,9 +165,15 @@ def programme_settings(request, code: str):
         prefix="payee",
         initial={"payee": programme.internship_allowance_payee},
     )
+    income = ProgrammeIncomeClassForm(
+        request.POST if which == "income" else None,
+        prefix="income",
+        initial={"income_class": programme.income_class or ""},
+    )
     form, change = {
         "period": (period, programme_period_change),
         "payee": (payee, programme_payee_change),
+        "income": (income, programme_income_class_change),
     }.get(which, (None, None))
     if form is not None and form.is_valid():
         try:
@@ -168,6 +182,8 @@ def programme_settings(request, code: str):
             form.add_error(None, " ".join(exc.messages))
         else:
             messages.success(request, "사업 설정을 바꾸고 변경 기록을 남겼습니다.")
+            if which == "income":
+                messages.info(request, INCOME_CLASS_RECOMPUTE)
             return redirect("outcomes:programme_settings", code=programme.code)
     return render(
         request,
@@ -176,7 +192,9 @@ def programme_settings(request, code: str):
             "programme": programme,
             "period": period,
             "payee": payee,
+            "income": income,
+            "income_recompute": INCOME_CLASS_RECOMPUTE,
             "changes": programme.setting_changes.select_related("actor")[:50],
         },
-        status=400 if period.errors or payee.errors else 200,
+        status=400 if period.errors or payee.errors or income.errors else 200,
     )

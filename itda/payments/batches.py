@@ -22,15 +22,16 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django_otp import match_token
 
 from itda.accounts.roles import Role
-from itda.payments import bankfiles, ledger
+from itda.payments import bankfiles, clawbacks, ledger
 from itda.payments.models import (
     BatchEvent,
     BatchLine,
+    BatchOffset,
     BatchState,
     Budget,
     EntryType,
@@ -91,13 +92,18 @@ def retry_list(*, programme: Programme, group: OperatingGroup | None, kind: str)
 def batch_candidates(
     *, programme: Programme, group: OperatingGroup | None, month: datetime.date, kind: str
 ) -> QuerySet:
-    """What a new batch takes: the approved statements of the month and the retry list, with
-    money to pay (a zero statement pays nothing; a clawback is not a transfer)."""
+    """What a new batch takes: the approved statements of the month, the retry list, and the
+    earlier approved statements of payees with a clawback waiting (held back by an earlier
+    batch), with money to pay (a zero statement pays nothing; a clawback is not a transfer)."""
+    month = month.replace(day=1)
     rows = _statements_of(programme, group, kind).filter(state=StatementState.APPROVED)
     retry = BatchLine.objects.filter(result=LineResult.FAILED).values("statement")
-    return rows.filter(
-        Q(**month_periods(kind, month.replace(day=1))) | Q(pk__in=retry), amount_krw__gt=0
+    owed = clawbacks.waiting(rows)
+    owing = Q(period_start__lt=(month + datetime.timedelta(days=32)).replace(day=1)) & (
+        Q(trainee__in=owed.filter(trainee__isnull=False).values("trainee"))
+        | Q(company__in=owed.filter(company__isnull=False).values("company"))
     )
+    return rows.filter(Q(**month_periods(kind, month)) | Q(pk__in=retry) | owing, amount_krw__gt=0)
 
 
 def _payee(statement: Statement):
@@ -170,14 +176,22 @@ def batch_draft(
     month = month.replace(day=1)
     if kind not in StatementKind.values:
         raise BatchError("지급 구분을 선택하세요.")
-    # Locked in primary-key order; a statement another draft took meanwhile is no longer
-    # approved when its lock is granted, and drops out here.
-    candidates = list(
-        batch_candidates(programme=programme, group=group, month=month, kind=kind)
+    # The candidates and the clawbacks waiting in the same scope, locked together in
+    # primary-key order; a statement another draft took meanwhile is no longer approved when
+    # its lock is granted, and drops out here.
+    positives = batch_candidates(programme=programme, group=group, month=month, kind=kind)
+    owed = clawbacks.waiting(_statements_of(programme, group, kind))
+    dues = [
+        clawbacks.Due(pk, (trainee, company), amount)
+        for pk, trainee, company, amount in Statement.objects.filter(
+            Q(pk__in=positives.values("pk")) | Q(pk__in=owed.values("pk"))
+        )
         .select_for_update(of=("self",))
         .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+        .values_list("pk", "trainee_id", "company_id", "amount_krw")
+    ]
+    netting = clawbacks.netting_plan(dues)
+    candidates = [d.pk for d in dues if d.amount_krw > 0 and d.pk not in netting.held]
     batch = PaymentBatch(
         programme=programme, operating_group=group, month=month, kind=kind, maker=actor
     )
@@ -202,10 +216,55 @@ def batch_draft(
                 if candidates
                 else ""
             )
+            + (
+                f" 환수액이 받을 금액보다 많아 명세 {len(netting.held)}건은 보내지 않고 "
+                "환수 대기로 두었습니다."
+                if netting.held
+                else ""
+            )
         )
     _move_statements(payable, to=StatementState.IN_BATCH, actor=actor, note=f"배치 #{batch.pk}")
-    _event(batch, "", BatchState.DRAFT, actor, f"{len(payable)}건")
+    netted = _net_clawbacks(batch, netting, dues, actor)
+    _event(
+        batch,
+        "",
+        BatchState.DRAFT,
+        actor,
+        f"{len(payable)}건" + (f", 환수 상계 {netted}건" if netted else ""),
+    )
     return batch, len(candidates) - len(payable)
+
+
+def _net_clawbacks(batch: PaymentBatch, netting: clawbacks.Netting, dues, actor) -> int:
+    """Record the planned offsets of the batch's lines (a line whose payee has no account was
+    not drafted: its clawbacks keep waiting), send each line's net, and move the netted
+    clawbacks into the batch. Returns how many were netted."""
+    if not netting.offsets:
+        return 0
+    lines = dict(
+        batch.lines.filter(statement_id__in=netting.offsets).values_list("statement_id", "pk")
+    )
+    offsets = [
+        BatchOffset(line_id=lines[statement], statement_id=c.pk, amount_krw=c.amount_krw)
+        for statement, owed in netting.offsets.items()
+        if statement in lines
+        for c in owed
+    ]
+    if not offsets:
+        return 0
+    BatchOffset.objects.bulk_create(offsets)
+    sent = {d.pk: netting.sent(d) for d in dues if d.pk in lines}
+    BatchLine.objects.bulk_update(
+        [BatchLine(pk=lines[statement], amount_krw=amount) for statement, amount in sent.items()],
+        ["amount_krw"],
+    )
+    _move_statements(
+        [o.statement_id for o in offsets],
+        to=StatementState.IN_BATCH,
+        actor=actor,
+        note=f"배치 #{batch.pk} 환수 상계",
+    )
+    return len(offsets)
 
 
 def batch_approve(*, batch: PaymentBatch, actor, token: str) -> PaymentBatch:
@@ -242,8 +301,7 @@ def _approve(batch: PaymentBatch, actor) -> PaymentBatch:
         .filter(programme=batch.programme, kind=batch.kind)
         .order_by("pk")
     )
-    lines = list(batch.lines.order_by("pk").values_list("statement_id", "amount_krw"))
-    LedgerEntry.objects.bulk_create(_commitments(batch, lines, actor), batch_size=10_000)
+    _commit(batch, actor)
     batch.state, batch.checker, batch.totp_verified = BatchState.APPROVED, actor, True
     batch.approved_at = timezone.now()
     batch.save(update_fields=["state", "checker", "totp_verified", "approved_at"])
@@ -251,15 +309,41 @@ def _approve(batch: PaymentBatch, actor) -> PaymentBatch:
     return batch
 
 
-def _commitments(batch: PaymentBatch, lines: list[tuple[int, int]], actor) -> list[LedgerEntry]:
-    """The commit entries of the batch's (statement id, amount) lines under the budget rule, or
-    the refusal with the figures."""
+# The batch's statements laid end to end in line order, against the budget sources laid end to
+# end in the charging order: each statement takes from each source the overlap of the two
+# intervals (the budget rule, set-based: one INSERT whatever the batch's size).
+_COMMIT = """
+WITH line AS (
+    SELECT l.id, l.statement_id, s.amount_krw AS amount,
+           sum(s.amount_krw) OVER (ORDER BY l.id) AS hi
+    FROM payments_batchline l JOIN payments_statement s ON s.id = l.statement_id
+    WHERE l.batch_id = %(batch)s
+), source AS (
+    SELECT * FROM unnest(%(sources)s::text[], %(lo)s::bigint[], %(hi)s::bigint[])
+        WITH ORDINALITY AS b(source, lo, hi, n)
+)
+INSERT INTO payments_ledgerentry (programme_id, source, kind, entry_type, amount_krw,
+                                  statement_id, reverses_id, memo, created_by_id, created_at)
+SELECT %(programme)s, source.source, %(kind)s, %(commit)s,
+       least(line.hi, source.hi) - greatest(line.hi - line.amount, source.lo),
+       line.statement_id, NULL, %(memo)s, %(actor)s, %(now)s
+FROM line JOIN source ON line.hi - line.amount < source.hi AND line.hi > source.lo
+ORDER BY line.id, source.n
+"""
+
+
+def _commit(batch: PaymentBatch, actor) -> None:
+    """Commit the batch's money in the ledger under the budget rule, or refuse with the
+    figures: the netted clawbacks give budget back first (``clawbacks`` ledger rule), then each
+    line's statement is charged in full."""
     left = {
         status.source: status.remaining_krw
         for status in ledger.budget_status(batch.programme)
         if status.kind == batch.kind
     }
-    total = sum(amount for _statement, amount in lines)
+    # What the bank lines send (the statements less their netted clawbacks) against what is
+    # left before the clawbacks give any back.
+    total = batch.lines.aggregate(total=Sum("amount_krw", default=0))["total"]
     available = sum(max(left.get(source, 0), 0) for source in BUDGET_ORDER)
     if total > available:
         parts = ", ".join(
@@ -271,30 +355,70 @@ def _commitments(batch: PaymentBatch, lines: list[tuple[int, int]], actor) -> li
             f"{StatementKind(batch.kind).label} 남은 예산 {available:,}원({parts}), "
             f"부족액 {total - available:,}원. {BUDGET_RULE}"
         )
+    memo = f"지급 배치 #{batch.pk} 승인"
+    credits = _clawback_credits(batch, memo, actor)
+    LedgerEntry.objects.bulk_create(credits)
+    for entry in credits:
+        left[entry.source] = left.get(entry.source, 0) - entry.amount_krw
+    his, end = [], 0
+    for source in BUDGET_ORDER:
+        end += max(left.get(source, 0), 0)
+        his.append(end)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COMMIT,
+            {
+                "batch": batch.pk,
+                "sources": list(BUDGET_ORDER),
+                "lo": [0, *his[:-1]],
+                "hi": his,
+                "programme": batch.programme_id,
+                "kind": batch.kind,
+                "commit": EntryType.COMMIT,
+                "memo": memo,
+                "actor": actor.pk,
+                "now": timezone.now(),
+            },
+        )
+
+
+def _clawback_credits(batch: PaymentBatch, memo: str, actor) -> list[LedgerEntry]:
+    """The negative commitments of the clawbacks netted in the batch: each gives its amount
+    back from the last source of the charging order first, each source at most what the kind
+    has committed from it (what is beyond, the corrected statement being charged in this very
+    batch, goes back to the first source, which that charge uses first)."""
+    offsets = list(
+        BatchOffset.objects.filter(line__batch=batch)
+        .order_by("statement_id")
+        .values_list("statement_id", "amount_krw")
+    )
+    if not offsets:
+        return []
+    committed = {
+        status.source: status.committed_krw
+        for status in ledger.budget_status(batch.programme)
+        if status.kind == batch.kind
+    }
     entries = []
-    sources = iter(BUDGET_ORDER)
-    source = next(sources)
-    for statement_id, amount in lines:
-        due = amount
-        while due:
-            take = min(due, max(left.get(source, 0), 0))
-            if take:
+    for statement_id, amount in offsets:
+        owed = -amount
+        for source in (*reversed(BUDGET_ORDER[1:]), BUDGET_ORDER[0]):
+            take = owed if source == BUDGET_ORDER[0] else min(owed, committed.get(source, 0))
+            if take > 0:
+                committed[source] = committed.get(source, 0) - take
+                owed -= take
                 entries.append(
                     LedgerEntry(
                         programme_id=batch.programme_id,
                         source=source,
                         kind=batch.kind,
                         entry_type=EntryType.COMMIT,
-                        amount_krw=take,
+                        amount_krw=-take,
                         statement_id=statement_id,
-                        memo=f"지급 배치 #{batch.pk} 승인",
+                        memo=f"{memo}(환수 상계)",
                         created_by=actor,
                     )
                 )
-                left[source] -= take
-                due -= take
-            if due:
-                source = next(sources)
     return entries
 
 
@@ -312,6 +436,7 @@ def batch_cancel(*, batch: PaymentBatch, actor, note: str) -> PaymentBatch:
     if not note.strip():
         raise BatchError("취소 사유를 입력하세요.")
     ids = list(batch.lines.values_list("statement_id", flat=True))
+    ids += clawbacks.netted_statements(batch.lines.values("pk"))
     # Lock the statements in primary-key order before their commitments and lines move.
     list(Statement.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     ledger.ledger_reverse_many(
@@ -451,6 +576,7 @@ def _settle_paid(lines: list[BatchLine], batch: PaymentBatch, actor, now) -> Non
     if not lines:
         return
     ids = [line.statement_id for line in lines]
+    ids += clawbacks.netted_statements([line.pk for line in lines])
     list(Statement.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     ledger.ledger_pay_committed(
         entries=ledger.live_commits(ids), memo=f"지급 배치 #{batch.pk} 지급 완료", actor=actor
@@ -465,6 +591,7 @@ def _settle_failed(failed: list[tuple], batch: PaymentBatch, actor, now) -> None
     if not failed:
         return
     ids = [line.statement_id for line, _row in failed]
+    ids += clawbacks.netted_statements([line.pk for line, _row in failed])
     list(Statement.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     ledger.ledger_reverse_many(
         entries=ledger.live_commits(ids), memo=f"지급 배치 #{batch.pk} 이체 실패", actor=actor

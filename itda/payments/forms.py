@@ -54,7 +54,12 @@ class ComputeForm(BoundedDatesMixin, forms.Form):
         error_messages={"invalid_choice": "계산할 수 있는 사업을 고르세요."},
     )
     month = MonthField(label="기준 월", error_messages={"required": "기준 월을 입력하세요."})
-    kind = forms.ChoiceField(label="구분", choices=StatementKind.choices)
+    # Blank: every kind of the programme-month at once, with the cohorts' allowance lines.
+    kind = forms.ChoiceField(
+        label="구분",
+        choices=[("", "전체(사업 전체 월: 기수별 훈련수당 포함)"), *StatementKind.choices],
+        required=False,
+    )
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)

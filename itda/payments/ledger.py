@@ -139,6 +139,10 @@ class BudgetStatus:
         return self.budget_krw - self.committed_krw
 
     @property
+    def key(self) -> tuple[str, str]:
+        return (self.source, self.kind)
+
+    @property
     def source_label(self) -> str:
         return FundingSource(self.source).label
 
@@ -147,13 +151,16 @@ class BudgetStatus:
         return StatementKind(self.kind).label
 
 
-def budget_status(programme: Programme) -> list[BudgetStatus]:
+def budget_status(programme: Programme, *, groups=None) -> list[BudgetStatus]:
     """Every budget line of the programme with its figures from the ledger (one query each for
-    budgets and sums)."""
+    budgets and sums); with ``groups``, committed and paid count only the money of those
+    operating groups' statements (their share of the programme's budget)."""
+    entries = LedgerEntry.objects.filter(programme=programme)
+    if groups is not None:
+        entries = entries.filter(statement__operating_group__in=groups)
     sums = {
         (row["source"], row["kind"]): row
-        for row in LedgerEntry.objects.filter(programme=programme)
-        .values("source", "kind")
+        for row in entries.values("source", "kind")
         .annotate(
             committed=Sum("amount_krw", filter=Q(entry_type=EntryType.COMMIT), default=0),
             paid=Sum("amount_krw", filter=Q(entry_type=EntryType.PAY), default=0),
@@ -173,3 +180,29 @@ def budget_status(programme: Programme) -> list[BudgetStatus]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class BudgetTotal:
+    """Budget lines summed by one key: a funding source, a kind, or the whole programme."""
+
+    label: str
+    budget_krw: int
+    committed_krw: int
+    paid_krw: int
+
+    @property
+    def remaining_krw(self) -> int:
+        return self.budget_krw - self.committed_krw
+
+
+def budget_totals(lines: list[BudgetStatus], key) -> list[BudgetTotal]:
+    """``lines`` summed by ``key`` (a function of a line giving its label), in first-seen
+    order; ``lambda line: "합계"`` gives the programme's total."""
+    totals: dict[str, list[int]] = {}
+    for line in lines:
+        row = totals.setdefault(key(line), [0, 0, 0])
+        row[0] += line.budget_krw
+        row[1] += line.committed_krw
+        row[2] += line.paid_krw
+    return [BudgetTotal(label, *figures) for label, figures in totals.items()]

@@ -340,6 +340,15 @@ class Statement(models.Model):
                 name="statement_once_per_company_period",
                 violation_error_message="이 기업의 같은 기간·구분 지급 명세가 이미 있습니다.",
             ),
+            # Corrections hang off the one original of their key (the unique constraints above
+            # hold for originals); approved ones are final, so at most one is still open and
+            # follows the facts.
+            models.UniqueConstraint(
+                fields=["corrects"],
+                condition=Q(state="draft"),
+                name="statement_one_open_correction",
+                violation_error_message="이 명세에는 아직 승인되지 않은 정정 명세가 이미 있습니다.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -638,3 +647,33 @@ class BatchEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}: {self.from_state or '-'} → {self.to_state}"
+
+
+class BatchOffset(models.Model):
+    """A clawback (an approved negative correction) netted against one line of a batch: the
+    line sends the payee's statement less what the payee owes. The clawback moves with the
+    line — in the batch, paid when the bank pays the line, back to waiting (환수 대기) when the
+    transfer fails or the batch is cancelled."""
+
+    line = models.ForeignKey(
+        BatchLine, on_delete=models.PROTECT, related_name="offsets", verbose_name="배치 명세"
+    )
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, related_name="offsets", verbose_name="환수 명세"
+    )
+    amount_krw = models.IntegerField("상계액(원)")
+
+    class Meta:
+        verbose_name = "환수 상계"
+        verbose_name_plural = "환수 상계"
+        ordering = ["line", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_krw__lt=0),
+                name="batch_offset_negative",
+                violation_error_message="상계는 환수(음수) 금액만 할 수 있습니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.statement_id} {self.amount_krw:,}원"

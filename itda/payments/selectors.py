@@ -27,7 +27,7 @@ from itda.accounts.roles import Role
 from itda.internships.models import Internship
 from itda.lib import masking
 from itda.payments import batches, engine
-from itda.payments.ledger import BudgetStatus, budget_status
+from itda.payments.ledger import BudgetStatus, BudgetTotal, budget_status, budget_totals
 from itda.payments.models import (
     AllowanceLine,
     AllowanceRule,
@@ -387,10 +387,15 @@ def statements_explain(statements: list[Statement]) -> dict[int, StatementExplai
         correction = ""
         record = s.arithmetic
         if s.corrects_id is not None and "delta_krw" in record:
+            paid = f"(그중 지급 완료 {record['paid_krw']:,}원)" if "paid_krw" in record else ""
             correction = (
                 f"정정: 새 산정액 {record.get('amount_krw', 0):,}원 − 앞서 확정된 "
-                f"{record.get('settled_krw', 0):,}원 = {record['delta_krw']:,}원"
-                + (" (환수)" if record["delta_krw"] < 0 else " (추가 지급)")
+                f"{record.get('settled_krw', 0):,}원{paid} = {record['delta_krw']:,}원"
+                + (
+                    " (환수: 다음 지급 배치에서 받을 금액과 상계)"
+                    if record["delta_krw"] < 0
+                    else " (추가 지급)"
+                )
             )
         last = last_day(s)
         out[s.pk] = StatementExplain(
@@ -402,13 +407,48 @@ def statements_explain(statements: list[Statement]) -> dict[int, StatementExplai
     return out
 
 
-def budget_panel(user) -> list[tuple[Programme, list[BudgetStatus]]]:
+@dataclass(frozen=True)
+class BudgetPanel:
+    """One programme's budget as a page shows it: every line (source × kind), the sums by
+    funding source and by kind and the programme's total; for group staff, the share of their
+    groups' statements beside each line (``shares``: committed and paid by (source, kind))."""
+
+    programme: Programme
+    lines: list[BudgetStatus]
+    by_source: list[BudgetTotal]
+    by_kind: list[BudgetTotal]
+    total: BudgetTotal
+    shares: dict[tuple[str, str], BudgetStatus] | None
+
+
+def budget_panel(user) -> list[BudgetPanel]:
     """Each programme the user manages money for (all for the operator, their groups' for
-    staff) with its budget lines: budget, committed, paid and remaining, from the ledger."""
+    staff) with its budget from the ledger: budget, committed, paid and remaining, by line,
+    source and kind, and for staff their groups' share."""
     programmes = Programme.objects.order_by("pk")
+    groups = None
     if user.role != Role.OPERATOR:
+        groups = list(user.operating_groups.values_list("pk", flat=True))
         programmes = programmes.filter(operating_groups__staff=user).distinct()
-    return [(p, lines) for p in programmes if (lines := budget_status(p))]
+    panels = []
+    for programme in programmes:
+        lines = budget_status(programme)
+        if not lines:
+            continue
+        shares = None
+        if groups is not None:
+            shares = {(s.source, s.kind): s for s in budget_status(programme, groups=groups)}
+        panels.append(
+            BudgetPanel(
+                programme=programme,
+                lines=lines,
+                by_source=budget_totals(lines, lambda line: line.source_label),
+                by_kind=budget_totals(lines, lambda line: line.kind_label),
+                total=budget_totals(lines, lambda line: "합계")[0],
+                shares=shares,
+            )
+        )
+    return panels
 
 
 def compute_programmes(user) -> QuerySet:

@@ -12,15 +12,17 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_tasks.base import TaskResultStatus
 
 from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
-from itda.payments import selectors
+from itda.payments import batches, selectors
 from itda.payments.confirmation import confirmation_pdf
 from itda.payments.forms import ComputeForm, StatementFilterForm
-from itda.payments.models import Statement, StatementState
+from itda.payments.models import Statement, StatementKind, StatementState
 from itda.payments.statements import EngineMismatch, statement_approve, statements_compute
+from itda.payments.tasks import programme_month_compute_task
 
 PAYEES = (Role.TRAINEE, Role.COMPANY)
 READERS = (*PROGRAMME_STAFF, *PAYEES)
@@ -75,6 +77,7 @@ def statement_list(request):
             "rows": _rows(list(page.object_list)),
             "compute_form": ComputeForm(programmes=programmes, initial=request.GET.dict()),
             "budgets": selectors.budget_panel(request.user),
+            "budget_rule": batches.BUDGET_RULE,
         },
     )
 
@@ -90,6 +93,10 @@ def statement_compute(request):
             messages.error(request, " ".join(errors))
         return redirect("payments:statement_list")
     data = form.cleaned_data
+    if not data["kind"]:
+        _compute_programme_month(request, data["programme"], data["month"])
+        url = reverse("payments:statement_list")
+        return redirect(f"{url}?month={data['month']:%Y-%m}")
     try:
         counts = statements_compute(
             programme=data["programme"], month=data["month"], kind=data["kind"]
@@ -110,6 +117,36 @@ def statement_compute(request):
         )
     url = reverse("payments:statement_list")
     return redirect(f"{url}?month={data['month']:%Y-%m}&kind={data['kind']}")
+
+
+def _compute_programme_month(request, programme, month) -> None:
+    """The whole programme-month goes to the task queue (run at once in development; by a
+    worker in production, where a national month can hold a hundred thousand statements)."""
+    result = programme_month_compute_task.enqueue(
+        programme_id=programme.pk, month=month.isoformat(), actor_id=request.user.pk
+    )
+    when = f"{month.year}년 {month.month}월"
+    if not result.is_finished:
+        messages.success(
+            request,
+            f"{programme.name} {when} 전체 지급 명세 계산을 시작했습니다. "
+            "잠시 뒤 목록을 새로 고쳐 확인하세요.",
+        )
+    elif result.status == TaskResultStatus.FAILED:
+        messages.error(
+            request,
+            f"{programme.name} {when} 전체 계산이 끝나지 않아 아무것도 바꾸지 않았습니다. "
+            "기수별 훈련수당을 확인한 뒤 다시 시도하세요.",
+        )
+    else:
+        parts = [
+            f"{StatementKind(kind).label} 신규 {c['created']}건·변경 {c['updated']}건·"
+            f"정정 {c['corrections']}건·삭제 {c['removed']}건·변동 없음 {c['unchanged']}건"
+            for kind, c in result.return_value.items()
+        ]
+        messages.success(
+            request, f"{programme.name} {when} 전체 지급 명세를 계산했습니다: " + "; ".join(parts)
+        )
 
 
 def _statement(request, pk: int, **log) -> Statement:

@@ -33,8 +33,10 @@ from itda.payments.models import (
     StatementState,
     StatementTransition,
 )
+from itda.payments.services import allowance_compute
 from itda.programs.models import InternshipPayee, Programme
 from itda.programs.selectors import covering_group
+from itda.training.models import Cohort
 
 PAYEE_KIND = {
     InternshipPayee.INTERN: StatementKind.INTERNSHIP_ALLOWANCE,
@@ -318,11 +320,16 @@ def statements_compute(
             counts[_correct(pk, due, now)] += 1
         else:
             counts["unchanged"] += 1
-    gone = [
-        pk
-        for key, (pk, state, _amounts) in originals.items()
-        if key not in dues and state == StatementState.DRAFT
-    ]
+    gone, pending = [], _pending_training(programme, month, kind)
+    for key, (pk, state, _amounts) in originals.items():
+        if key in dues or key in pending:
+            continue
+        if state == StatementState.DRAFT:
+            gone.append(pk)
+        else:
+            # No longer due at all (a dropout backdated, a report withdrawn): what was
+            # settled is clawed back in full.
+            counts[_correct(pk, _Due(0, key[2], key[2]), now)] += 1
     with connection.cursor() as cursor:
         if new:
             head = [programme.pk, kind, StatementState.DRAFT, engine.RULE_VERSION, now, now]
@@ -340,20 +347,66 @@ def statements_compute(
     return counts
 
 
-def _settled(pk: int) -> tuple[int, int]:
-    """What an approved statement and its approved (or paid) corrections come to: net, gross."""
+def _pending_training(programme: Programme, month: datetime.date, kind: str) -> set[tuple]:
+    """The (trainee, None, period start) keys of the month's training periods with sessions
+    still to come: no verdict yet, so no clawback either."""
+    if kind != StatementKind.TRAINING_ALLOWANCE:
+        return set()
+    return {
+        (trainee, None, start)
+        for trainee, start in AllowanceLine.objects.filter(
+            enrollment__cohort__course__operating_group__programme=programme,
+            ended__lt=F("planned"),
+            period_end__gt=month,
+            period_end__lte=_next_month(month),
+        ).values_list("enrollment__trainee_id", "period_start")
+    }
+
+
+@transaction.atomic
+def programme_month_compute(
+    *, programme: Programme, month: datetime.date, actor=None, now=None
+) -> dict[str, dict[str, int]]:
+    """A whole programme-month in one action: the training allowance lines of every cohort of
+    the programme running in the month refreshed from attendance, then the month's statements
+    of every kind (each under its own lock), all in one transaction: nothing changes unless
+    every kind is computed. Returns each kind's counts."""
+    month = month.replace(day=1)
+    # A month's margin before: a cohort's last training month may run past its last day.
+    cohorts = list(
+        Cohort.objects.filter(
+            course__operating_group__programme=programme,
+            starts_on__lt=_next_month(month),
+            ends_on__gte=month - datetime.timedelta(days=31),
+        ).values_list("pk", flat=True)
+    )
+    if cohorts:
+        allowance_compute(actor=actor, cohorts=cohorts, as_of=now)
+    return {
+        kind: statements_compute(programme=programme, month=month, kind=kind, now=now)
+        for kind in StatementKind.values
+    }
+
+
+def _settled(pk: int) -> tuple[int, int, int]:
+    """What an approved statement and its approved (or paid) corrections come to: net, gross,
+    and the net of those of them already paid."""
     rows = Statement.objects.filter(Q(pk=pk) | Q(corrects_id=pk)).exclude(
         state=StatementState.DRAFT, corrects_id=pk
     )
-    totals = rows.aggregate(net=Sum("amount_krw"), gross=Sum("gross_krw"))
-    return totals["net"], totals["gross"]
+    totals = rows.aggregate(
+        net=Sum("amount_krw"),
+        gross=Sum("gross_krw"),
+        paid=Sum("amount_krw", filter=Q(state=StatementState.PAID), default=0),
+    )
+    return totals["net"], totals["gross"], totals["paid"]
 
 
 def _correct(pk: int, due: _Due, now) -> str:
     """An approved statement whose facts changed (or that has a correction): a draft correction
     for the difference, kept in step with the facts."""
     statement = Statement.objects.get(pk=pk)
-    settled, settled_gross = _settled(pk)
+    settled, settled_gross, paid = _settled(pk)
     draft = statement.corrections.filter(state=StatementState.DRAFT).first()
     delta, gross_delta = due.amount_krw - settled, due.gross_krw - settled_gross
     if delta == 0:
@@ -361,7 +414,12 @@ def _correct(pk: int, due: _Due, now) -> str:
             draft.delete()
             return "removed"
         return "unchanged"
-    record = json.loads(due.record()) | {"corrects": pk, "settled_krw": settled, "delta_krw": delta}
+    record = json.loads(due.record()) | {
+        "corrects": pk,
+        "settled_krw": settled,
+        "paid_krw": paid,
+        "delta_krw": delta,
+    }
     if draft is None:
         Statement.objects.create(
             programme_id=statement.programme_id,

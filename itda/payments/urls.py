@@ -27,6 +27,7 @@ urlpatterns = [
     path("money/statements/<int:pk>/pdf/", statement_views.statement_pdf, name="statement_pdf"),
     path("money/totals/", statement_views.money_totals, name="money_totals"),
     path("money/batches/", views.batch_list, name="batch_list"),
+    path("money/clawbacks/", views.clawback_list, name="clawback_list"),
     path("money/batches/new/", views.batch_new, name="batch_new"),
     path("money/batches/<int:pk>/", views.batch_detail, name="batch_detail"),
     path("money/batches/<int:pk>/approve/", views.batch_approve, name="batch_approve"),

@@ -5,6 +5,7 @@ one recomputes the allowance (training, earlier in the pipeline, may not call pa
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -17,7 +18,7 @@ from itda.accounts.forms import OtpForm
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
-from itda.payments import bankfiles, batches, selectors, services
+from itda.payments import bankfiles, batches, clawbacks, selectors, services
 from itda.payments.forms import BatchCancelForm, BatchDraftForm, ResultFileForm
 from itda.training.forms import CorrectionDecisionForm
 from itda.training.models import AttendanceCorrection
@@ -170,6 +171,26 @@ def batch_list(request):
     require_role(request, *PROGRAMME_STAFF)
     return render(
         request, "payments/batch_list.html", {"batches": list(selectors.batches_for(request.user))}
+    )
+
+
+@never_cache
+def clawback_list(request):
+    """환수 대기: approved clawbacks no batch has netted yet, with what each payee owes; the
+    next batch of the payee nets them (``clawbacks``' rule)."""
+    require_role(request, *PROGRAMME_STAFF)
+    waiting = clawbacks.waiting_rows()
+    page = personal_page(request, waiting)
+    owed = waiting.visible_to(request.user).aggregate(total=Sum("amount_krw", default=0))
+    return render(
+        request,
+        "payments/clawback_list.html",
+        {
+            "page_obj": page,
+            "rows": [(s, batches.payee_name(s)) for s in page.object_list],
+            "owed_krw": -owed["total"],
+            "netting_rule": clawbacks.NETTING_RULE,
+        },
     )
 
 

@@ -3,6 +3,7 @@
 from django import forms
 
 from itda.lib.forms import BoundedDatesMixin, change_reason_field
+from itda.payments.engine import INCOME_CLASSES
 from itda.programs.models import InternshipPayee, OperatingGroup, Region, Track
 
 
@@ -136,5 +137,19 @@ class ProgrammePayeeForm(forms.Form):
         label="인턴십 월 지원금을 받는 쪽",
         choices=InternshipPayee.choices,
         widget=forms.RadioSelect,
+    )
+    reason = change_reason_field()
+
+
+class ProgrammeIncomeClassForm(forms.Form):
+    """Which income class the programme's payments are withheld as, or none."""
+
+    income_class = forms.ChoiceField(
+        label="원천징수 소득 구분",
+        choices=[("", "원천징수 없음")]
+        + [(key, f"{label} {rate * 100:g}%") for key, (label, rate) in INCOME_CLASSES.items()],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "소득 구분을 목록에서 고르세요."},
     )
     reason = change_reason_field()

@@ -313,6 +313,9 @@ def test_the_budget_panel_reads_the_ledger(cast, login_as, money, regions):
         "800,000원",
         "400,000원",
         "9,200,000원",
+        # The group's share: entries of no statement of theirs.
+        "0원",
+        "0원",
     ]
 
 
