@@ -250,3 +250,27 @@ class TraineeCallForm(BoundedDatesMixin, forms.ModelForm):
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", "접수 마감은 접수 시작보다 늦어야 합니다.")
         return data
+
+
+# The form that asked each kind of call's answers: its labels name the stored answers.
+ANSWERS_FORMS = {
+    "company": CompanyAnswersForm,
+    "trainee": TraineeAnswersForm,
+    "operating_group": OrganisationAnswersForm,
+}
+# Stored beside the answers but shown elsewhere (the consent) or in a column of its own.
+_NOT_ANSWERS = {"consent", "employment_status"}
+
+
+def answers_labelled(application) -> list[tuple[str, str]]:
+    """The application's written answers, labelled as its form asked them (지원 동기,
+    자격증, …), for whoever may read the application: its evaluators, the staff running it."""
+    if not isinstance(application.answers, dict):
+        return []
+    form = ANSWERS_FORMS.get(application.call.kind)
+    labels = {name: field.label for name, field in form.base_fields.items()} if form else {}
+    return [
+        (labels.get(key, key), str(value))
+        for key, value in application.answers.items()
+        if key not in _NOT_ANSWERS and value not in (None, "")
+    ]
