@@ -9,9 +9,21 @@ from itda.recruitment.services import YOUTH_MAX_AGE
 
 
 def call_list() -> QuerySet[Call]:
-    """Every call, newest first, with its programme (public information)."""
-    return Call.objects.select_related("programme", "track", "operating_group").order_by(
-        "-opens_at", "pk"
+    """Every published call, newest first, with its programme (public information)."""
+    return (
+        Call.objects.published()
+        .select_related("programme", "track", "operating_group")
+        .order_by("-opens_at", "pk")
+    )
+
+
+def call_drafts(user) -> QuerySet[Call]:
+    """The unpublished calls ``user`` drafts (the call editor's own list)."""
+    return (
+        calls_run_by(user)
+        .filter(published_at__isnull=True)
+        .select_related("programme", "track")
+        .order_by("-created_at", "pk")
     )
 
 

@@ -37,7 +37,13 @@ def call_list(request):
     return render(
         request,
         "recruitment/call_list.html",
-        {"calls": selectors.call_list(), "now": timezone.now()},
+        {
+            "calls": selectors.call_list(),
+            "now": timezone.now(),
+            "drafts": selectors.call_drafts(request.user)
+            if getattr(request.user, "role", None) in PROGRAMME_STAFF
+            else [],
+        },
     )
 
 
@@ -111,7 +117,7 @@ _APPLY = {
 @require_http_methods(["GET", "POST"])
 def apply(request, pk: int):
     """An applicant writes, saves and submits their application."""
-    call = get_object_or_404(Call, pk=pk, kind__in=list(_APPLY))
+    call = get_object_or_404(Call.objects.published(), pk=pk, kind__in=list(_APPLY))
     role, profile_form, profile_start, answers_form, save, profile_title = _APPLY[call.kind]
     require_role(request, role)
     existing = Application.objects.visible_to(request.user).filter(call=call).first()
