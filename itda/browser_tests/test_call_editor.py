@@ -1,0 +1,58 @@
+"""In a real browser: the national operator writes a call and its scheme from the operator home
+(no typed URL, no /admin/), sees the public page in preview, and publishes it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from itda.browser_tests.helpers import assert_no_external_requests, login, screenshot
+from itda.recruitment.models import Call
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_operator_writes_previews_and_publishes_a_call(page, cast, regions):
+    login(page, cast["admin"])
+    page.goto("/operator/")
+    page.get_by_role("link", name="공모·모집 관리").click()
+    page.get_by_role("link", name="새 공고 작성").click()
+
+    page.get_by_label("사업", exact=True).select_option(label=regions["programme"].name)
+    page.get_by_label("모집 대상").select_option(label="참여기업")
+    page.get_by_label("공고명").fill("2026 하반기 참여기업 추가 모집")
+    page.get_by_label("접수 시작").fill("2026-06-01T09:00")
+    page.get_by_label("접수 마감").fill("2026-06-30T18:00")
+    page.get_by_label("스마트공장 도입 제조기업").first.check()
+    page.locator('[name="documents-0-name"]').fill("사업계획서")
+    page.locator("#id_documents-0-allowed_kinds").get_by_label("PDF").check()
+    page.locator("#id_documents-0-allowed_kinds").get_by_label("한글(HWP/HWPX)").check()
+    screenshot(page, "call-editor-1-call.png")
+    page.get_by_role("button", name="저장하고 평가 기준표로").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("평가 기준표")
+    page.get_by_label("기준표명").fill("참여기업 선정 평가표")
+    for i, (code, name, weight) in enumerate(
+        [("capability", "스마트제조 역량", "40"), ("hiring", "고용 연계 가능성", "60")]
+    ):
+        page.locator(f'[name="criteria-{i}-code"]').fill(code)
+        page.locator(f'[name="criteria-{i}-name"]').fill(name)
+        page.locator(f'[name="criteria-{i}-weight"]').fill(weight)
+        page.locator(f'[name="criteria-{i}-max_points"]').fill(weight)
+    screenshot(page, "call-editor-2-scheme.png")
+    page.get_by_role("button", name="저장", exact=True).click()
+
+    expect(page.get_by_test_id("call-preview")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("2026 하반기 참여기업 추가 모집")
+    expect(page.get_by_role("cell", name="고용 연계 가능성")).to_be_visible()
+    expect(page.get_by_text("사업계획서 (필수) — PDF, 한글(HWP/HWPX)")).to_be_visible()
+    screenshot(page, "call-editor-3-preview.png")
+    page.get_by_role("button", name="공고 공개").click()
+
+    expect(page.get_by_text("공고를 공개했습니다")).to_be_visible()
+    expect(page.get_by_test_id("call-preview")).to_have_count(0)
+    assert "/admin/" not in page.url
+    call = Call.objects.get(title="2026 하반기 참여기업 추가 모집")
+    assert call.published_at is not None and call.eligibility == {
+        "company_kinds": ["smart_factory"]
+    }
+    assert call.scheme.criteria.count() == 2
+    assert_no_external_requests(page)
