@@ -618,11 +618,9 @@ RULES_LOCKED = (
 )
 
 
-def call_rules_changed(call: Call) -> list[str]:
-    """The labels of the rules ``call`` (edited, unsaved) changes against its stored row."""
-    if call.pk is None:
-        return []
-    before = Call.objects.get(pk=call.pk)
+def call_rules_changed(call: Call, before: Call) -> list[str]:
+    """The labels of the rules ``call`` (edited, unsaved) changes against ``before``, its
+    stored row."""
     changed = [
         str(Call._meta.get_field(name).verbose_name)
         for name in CALL_RULES
@@ -631,6 +629,10 @@ def call_rules_changed(call: Call) -> list[str]:
     if call.closes_at < before.closes_at:
         changed.append("접수 마감(앞당기기)")
     return changed
+
+
+def _minute(moment: datetime.datetime) -> datetime.datetime:
+    return moment.replace(second=0, microsecond=0)
 
 
 def call_has_applications(call: Call) -> bool:
@@ -644,12 +646,17 @@ def call_save(*, form, documents, actor: User) -> Call:
     unpublished until its scheme is ready (evaluation.services.call_publish). Once anyone has
     applied, the rules they applied under are refused with the fields named."""
     call = form.save(commit=False)
-    if call.pk is not None:
-        Call.objects.select_for_update().filter(pk=call.pk).first()
-    else:
+    if call.pk is None:
         call.published_at = None
+    else:
+        before = Call.objects.select_for_update().get(pk=call.pk)
+        for name in ("opens_at", "closes_at"):
+            # The form carries minutes: a moment stored with seconds (seeded, imported) and
+            # shown unchanged stays as it was.
+            if _minute(getattr(call, name)) == _minute(getattr(before, name)):
+                setattr(call, name, getattr(before, name))
     if call_has_applications(call):
-        changed = call_rules_changed(call)
+        changed = call_rules_changed(call, before)
         if documents.has_changed():
             changed.append("제출 서류")
         if changed:

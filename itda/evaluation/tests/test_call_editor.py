@@ -166,6 +166,7 @@ def test_once_anyone_applied_the_rules_they_applied_under_are_locked(cast, regio
         track=regions["track"],
         operating_group=regions["capital_group"],
         eligibility={"max_age": 34},
+        days_open=3,  # inside the programme's period, which the edit checks again
     )
     scheme = Scheme.objects.create(call=call, name="평가표", method="mean")
     Criterion.objects.create(scheme=scheme, code="c", name="역량", weight=100, max_points=100)

@@ -10,6 +10,7 @@ from itda import factories
 from itda.accounts.roles import Role
 from itda.evaluation import services
 from itda.evaluation.models import Assignment, Criterion, Ranking, Scheme
+from itda.programs.models import TrackAllocation
 from itda.recruitment.models import Application
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,10 @@ def own_call(regions):
         factories.application(
             call=call, trainee=trainee, answers={"motivation": motivation, "certificates": ""}
         )
+    # The group's share of the track, which a trainee call selects within.
+    TrackAllocation.objects.create(
+        track=regions["track"], operating_group=regions["capital_group"], seats=10
+    )
     evaluator = factories.EvaluatorFactory(region=regions["seoul"])
     evaluator.user = factories.user(username="seoul_panel", role=Role.EVALUATOR)
     evaluator.save()
