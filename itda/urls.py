@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from itda.accounts.admin import restrict_admin_to_operator
+from itda.accounts.admin import restrict_admin_to_superusers
 
-restrict_admin_to_operator(admin.site)
+restrict_admin_to_superusers(admin.site)
 
 urlpatterns = [
     path("", include("itda.accounts.urls")),

@@ -1,10 +1,12 @@
-"""Django admin: the national operator only, after the second factor; every look at personal
+"""Django admin: superusers only, after the second factor (every everyday task of operators and
+staff has its own page, so the admin is a repair tool, not a workplace); every look at personal
 data there is logged (접속기록) and names are masked in its lists, as on every other page."""
 
 from collections import defaultdict
 from functools import wraps
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -19,25 +21,33 @@ from django.utils.html import format_html
 
 from itda.accounts.access import PERSONAL_FIELDS
 from itda.accounts.models import AccessAction, PersonalDataAccess, User
-from itda.accounts.roles import Role
 from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
 
+# The admin's sections for the libraries' own models, in Korean like ours (their packages name
+# them in English and ship no translation).
+LIBRARY_SECTIONS = {
+    "axes": "로그인 실패·잠금 기록",
+    "otp_totp": "2단계 인증 기기",
+    "pghistory": "변경 이력",
+    "django_tasks_database": "백그라운드 작업",
+}
 
-def restrict_admin_to_operator(site: admin.AdminSite) -> None:
-    """Only a verified national operator may open the admin site, and what the operator sees
-    of personal data there is logged and, in lists, masked."""
+
+def restrict_admin_to_superusers(site: admin.AdminSite) -> None:
+    """Only a verified superuser may open the admin site (``is_staff`` alone is not enough),
+    and what they see of personal data there is logged and, in lists, masked."""
 
     def has_permission(request) -> bool:
         user = request.user
         return bool(
-            user.is_active
-            and user.is_authenticated
-            and user.role == Role.OPERATOR
-            and user.is_verified()
+            user.is_active and user.is_authenticated and user.is_superuser and user.is_verified()
         )
 
     site.has_permission = has_permission
+    for label, name in LIBRARY_SECTIONS.items():
+        if label in apps.app_configs:
+            apps.get_app_config(label).verbose_name = name
     site.site_header = "잇다 itda 관리"
     site.site_title = "잇다 관리"
     site.login = lambda request, extra_context=None: _to_login(request)
@@ -167,8 +177,8 @@ def _logged_object_view(model_admin, view):
 
 
 def _to_login(request):
-    # A signed-in user who is not the operator is refused, not sent round the login loop.
-    if request.user.is_authenticated and request.user.role != Role.OPERATOR:
+    # A signed-in user who is not a superuser is refused, not sent round the login loop.
+    if request.user.is_authenticated and not request.user.is_superuser:
         raise PermissionDenied
     return redirect_to_login(request.get_full_path())
 

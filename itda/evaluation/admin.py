@@ -1,4 +1,5 @@
-"""Schemes and the evaluator pool in the admin (national operator only)."""
+"""Schemes and the evaluator pool in the Django admin (superusers only); schemes are written in
+the call editor (evaluation.call_views)."""
 
 from django.contrib import admin
 

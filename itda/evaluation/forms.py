@@ -1,10 +1,11 @@
-"""Evaluator forms: the score sheet, a conflict declaration, a declared relation."""
+"""Evaluation forms: the scheme editor, the score sheet, a conflict declaration, a declared
+relation."""
 
 from decimal import Decimal
 
 from django import forms
 
-from itda.evaluation.models import EvaluatorRelation
+from itda.evaluation.models import Criterion, EvaluatorRelation, Scheme
 from itda.lib.brn import brn_clean
 
 STEP = Decimal("0.5")
@@ -175,3 +176,76 @@ class RelationForm(forms.ModelForm):
                 "organisation_name", "기관·기업명이나 사업자등록번호 중 하나는 입력하세요."
             )
         return data
+
+
+# The weights of a scheme share 100: the sheet total is on a 0–100 scale (engine.ranking) and
+# every published scheme of the programme is written so (40·30·30, 25×4, …).
+WEIGHT_TOTAL = 100
+WEIGHT_TOTAL_ORIGIN = "itda 기본값 — 운영지침 확인 필요"
+
+
+class SchemeForm(forms.ModelForm):
+    """How a call's applications are judged: aggregation, panel size, cut-off and seats."""
+
+    class Meta:
+        model = Scheme
+        fields = [
+            "name",
+            "method",
+            "evaluators_per_application",
+            "cutoff",
+            "total_seats",
+            "waitlist_size",
+        ]
+        help_texts = {
+            "cutoff": "총점 100점 기준, 비워 두면 기준 점수 없음",
+            "total_seats": "비워 두면 기준 점수 이상 모두 선정",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = "기준표명을 입력하세요."
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["code", "name", "description", "weight", "max_points", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"code": "영문 소문자·숫자·밑줄 (예: job_fit)"}
+        error_messages = {"code": {"invalid": "코드는 영문 소문자·숫자·밑줄·하이픈만 씁니다."}}
+
+
+class BaseCriterionFormSet(forms.BaseInlineFormSet):
+    """The criteria of a scheme: at least one, codes distinct, weights summing to 100."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if not kept:
+            raise forms.ValidationError("평가 항목을 하나 이상 입력하세요.")
+        codes = [c["code"] for c in kept]
+        if len(set(codes)) != len(codes):
+            raise forms.ValidationError("평가 항목의 코드가 겹칩니다. 항목마다 다른 코드를 쓰세요.")
+        total = sum(c["weight"] for c in kept)
+        if total != WEIGHT_TOTAL:
+            raise forms.ValidationError(
+                f"가중치의 합계는 {WEIGHT_TOTAL}이어야 합니다 (지금 {total}). "
+                f"({WEIGHT_TOTAL_ORIGIN})"
+            )
+
+
+CriterionFormSet = forms.inlineformset_factory(
+    Scheme,
+    Criterion,
+    form=CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=3,
+    can_delete=True,
+)

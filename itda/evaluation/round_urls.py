@@ -1,6 +1,6 @@
 from django.urls import path
 
-from itda.evaluation import allocation_views, plan_round_views
+from itda.evaluation import allocation_views, call_views, plan_round_views
 from itda.evaluation import round_views as views
 
 app_name = "rounds"
@@ -15,6 +15,12 @@ urlpatterns = [
         plan_round_views.plan_register,
         name="plan_register",
     ),
+    # The call editor: call and documents, scheme and criteria, preview, publication.
+    path("recruitment/calls/new/", call_views.call_new, name="call_new"),
+    path("recruitment/calls/<int:pk>/edit/", call_views.call_edit, name="call_edit"),
+    path("recruitment/calls/<int:pk>/scheme/", call_views.scheme_edit, name="scheme_edit"),
+    path("recruitment/calls/<int:pk>/preview/", call_views.call_preview, name="call_preview"),
+    path("recruitment/calls/<int:pk>/publish/", call_views.call_publish, name="call_publish"),
     path("evaluation/calls/<int:pk>/", views.round_detail, name="round_detail"),
     path("evaluation/calls/<int:pk>/panel/", views.panel_save, name="panel_save"),
     path("evaluation/calls/<int:pk>/assign/", views.assign, name="assign"),

@@ -1,4 +1,5 @@
-"""Running an evaluation round (national operator), results for applicants, and appeals."""
+"""Running an evaluation round (the national operator, or the operating group that runs the
+call), results for applicants, and appeals."""
 
 from django import forms
 from django.contrib import messages
@@ -12,15 +13,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from itda.accounts.access import personal_detail, require_role
 from itda.accounts.exports import personal_export_view
-from itda.accounts.roles import Role
+from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.evaluation import selectors, services
 from itda.evaluation.engine import ranking as ranking_engine
 from itda.evaluation.models import Appeal, AppealStatus, Evaluator, Panel, Ranking
 from itda.evaluation.seed import trainee_scheme_create
 from itda.lib import masking
+from itda.recruitment import selectors as recruitment_selectors
 from itda.recruitment import services as recruitment_services
 from itda.recruitment.forms import TraineeCallForm
-from itda.recruitment.models import Application, Call
+from itda.recruitment.models import Application
 
 
 class EvaluatorChoice(forms.ModelMultipleChoiceField):
@@ -31,27 +33,47 @@ class EvaluatorChoice(forms.ModelMultipleChoiceField):
 
 
 class PanelForm(forms.Form):
+    """A call's committee, chosen from the evaluators the user may see (the whole pool for the
+    operator, the pool of its regions for an operating group)."""
+
     members = EvaluatorChoice(
         label="평가위원",
-        queryset=Evaluator.objects.order_by("name"),
+        queryset=Evaluator.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "평가위원을 선택하세요."},
     )
     chair = forms.ModelChoiceField(
         label="위원장",
-        queryset=Evaluator.objects.order_by("name"),
+        queryset=Evaluator.objects.none(),
         error_messages={"required": "위원장을 선택하세요."},
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        pool = Evaluator.objects.visible_to(user).order_by("name")
+        self.fields["members"].queryset = pool
+        self.fields["chair"].queryset = pool
+
+
+def _calls(request):
+    """The calls whose round the user runs: any for the operator, their own groups' for
+    operating-group staff (anything else is a 404)."""
+    require_role(request, *PROGRAMME_STAFF)
+    return recruitment_selectors.calls_run_by(request.user)
+
+
+def _rankings(request):
+    return Ranking.objects.filter(call__in=_calls(request))
 
 
 @never_cache
 def round_detail(request, pk: int):
     """One call's round: panel, assignment progress, rankings and their publication."""
-    require_role(request, Role.OPERATOR)
-    call = get_object_or_404(Call.objects.select_related("scheme", "programme"), pk=pk)
+    call = get_object_or_404(_calls(request).select_related("scheme", "programme"), pk=pk)
     panel = Panel.objects.filter(call=call).select_related("chair").first()
     form = PanelForm(
-        initial={"members": panel.members.all(), "chair": panel.chair} if panel else None
+        initial={"members": panel.members.all(), "chair": panel.chair} if panel else None,
+        user=request.user,
     )
     return render(
         request,
@@ -70,9 +92,9 @@ def round_detail(request, pk: int):
 
 def _run(request, pk: int, action, success: str):
     """Call one service for the round and come back with its outcome in Korean."""
-    require_role(request, Role.OPERATOR)
+    call = get_object_or_404(_calls(request), pk=pk)
     try:
-        result = action(get_object_or_404(Call, pk=pk))
+        result = action(call)
         messages.success(request, success.format(result=result))
     except services.EvaluationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -81,8 +103,8 @@ def _run(request, pk: int, action, success: str):
 
 @require_POST
 def panel_save(request, pk: int):
-    require_role(request, Role.OPERATOR)
-    form = PanelForm(request.POST)
+    get_object_or_404(_calls(request), pk=pk)
+    form = PanelForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("rounds:round_detail", pk=pk)
@@ -128,8 +150,7 @@ class IrreversibleForm(forms.Form):
 
 
 def _ranking_action(request, pk: int, action, success: str):
-    require_role(request, Role.OPERATOR)
-    ranking = get_object_or_404(Ranking, pk=pk)
+    ranking = get_object_or_404(_rankings(request), pk=pk)
     form = IrreversibleForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["confirm"]))
@@ -145,9 +166,8 @@ def _ranking_action(request, pk: int, action, success: str):
 @never_cache
 def ranking_detail(request, pk: int):
     """A computed ranking: every row with its score, status and reason."""
-    require_role(request, Role.OPERATOR)
     ranking = get_object_or_404(
-        Ranking.objects.select_related("call__operating_group", "call__track"), pk=pk
+        _rankings(request).select_related("call__operating_group", "call__track"), pk=pk
     )
     return render(
         request,
@@ -242,8 +262,11 @@ class DecisionForm(forms.Form):
 
 @require_POST
 def appeal_decide(request, pk: int):
-    require_role(request, Role.OPERATOR)
-    appeal = get_object_or_404(Appeal, pk=pk, status=AppealStatus.FILED)
+    appeal = get_object_or_404(
+        Appeal.objects.filter(application__call__in=_calls(request)),
+        pk=pk,
+        status=AppealStatus.FILED,
+    )
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "결정과 처리 사유(5자 이상)를 입력하세요.")
@@ -287,8 +310,7 @@ def trainee_call_open(request):
 @require_http_methods(["GET", "POST"])
 def ranking_export(request, pk: int):
     """The ranking as Excel, in rank order: a reason first, names masked unless asked, logged."""
-    require_role(request, Role.OPERATOR)
-    ranking = get_object_or_404(Ranking.objects.select_related("call__scheme"), pk=pk)
+    ranking = get_object_or_404(_rankings(request).select_related("call__scheme"), pk=pk)
     result = ranking_engine.result_from_json(ranking.result_json)
     rows = {int(r.application_id): r for r in result.rows}
     codes = [c.code for c in ranking.call.scheme.criteria.all()]

@@ -249,7 +249,7 @@ TRAINEE_SCHEME = {
 
 def trainee_scheme_create(call: Call) -> Scheme:
     """The default selection scheme of an operating group's trainee call (the operator may
-    change it in the admin before the round)."""
+    change it in the scheme editor until anyone has applied)."""
     # The group's share of the track's national target, once the operator has set it (the
     # track's national figure is every group's together, never one group's).
     allocation = TrackAllocation.objects.filter(

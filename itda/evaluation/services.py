@@ -24,12 +24,14 @@ from itda.evaluation.models import (
     Assignment,
     ConflictOfInterest,
     ConflictSource,
+    Criterion,
     Evaluator,
     EvaluatorRelation,
     Panel,
     PanelStatus,
     Ranking,
     RankingStatus,
+    Scheme,
     Score,
     ScoreSheet,
     SheetStatus,
@@ -48,7 +50,7 @@ from itda.recruitment.models import (
     Result,
     Screening,
 )
-from itda.recruitment.services import require_closed
+from itda.recruitment.services import call_has_applications, require_closed
 
 
 class EvaluationError(ValidationError):
@@ -765,3 +767,58 @@ def panel_set(*, call: Call, members: list[Evaluator], chair: Evaluator) -> Pane
     panel.save(update_fields=["chair"])
     panel.members.set(members)
     return panel
+
+
+# Applicants read the published criteria, weights, cut-off and seats: once anyone has applied,
+# only the scheme's name and the panel size (how many evaluators read each application) change.
+SCHEME_EDITABLE_AFTER_APPLICATIONS = frozenset({"name", "evaluators_per_application"})
+
+
+@transaction.atomic
+def scheme_save(*, call: Call, form, criteria, actor: User) -> Scheme:
+    """Create or edit a call's scheme and its criteria from the scheme editor; once anyone has
+    applied, what applicants were told (criteria, weights, cut-off, seats) is refused."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call_has_applications(call):
+        changed = [
+            str(form.fields[name].label)
+            for name in form.changed_data
+            if name not in SCHEME_EDITABLE_AFTER_APPLICATIONS
+        ]
+        if criteria.has_changed():
+            changed.append("평가 항목·가중치")
+        if changed:
+            raise EvaluationError(
+                "신청서가 접수된 공모입니다. 공고된 평가 기준"
+                f"({', '.join(changed)})은 바꿀 수 없습니다. "
+                "기준표명과 신청서당 평가위원 수만 고칠 수 있습니다."
+            )
+    scheme = form.save(commit=False)
+    scheme.call = call
+    scheme.full_clean()
+    scheme.save()
+    criteria.instance = scheme
+    changed = criteria.save(commit=False)
+    # Deleted first: a new criterion may take the code of one removed in the same edit.
+    for criterion in criteria.deleted_objects:
+        criterion.delete()
+    for criterion in changed:
+        criterion.scheme = scheme
+        criterion.full_clean()
+        criterion.save()
+    return scheme
+
+
+@transaction.atomic
+def call_publish(*, call: Call, actor: User, now: datetime.datetime | None = None) -> Call:
+    """Publish a drafted call: from now on it is on the public list and open to applicants in
+    its window. It needs a scheme with criteria, because the call page publishes them."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.published_at is not None:
+        raise EvaluationError("이미 공개된 공고입니다.")
+    if not Criterion.objects.filter(scheme__call=call).exists():
+        raise EvaluationError("평가 기준표와 평가 항목을 먼저 저장하세요. 공고에 함께 공개됩니다.")
+    call.published_at = now or timezone.now()
+    call.full_clean()
+    call.save(update_fields=["published_at"])
+    return call

@@ -32,8 +32,8 @@ from itda.evaluation.models import (
     SheetStatus,
 )
 from itda.evaluation.selectors import SCORING_DAYS, scoring_due
-from itda.recruitment.forms import CompanyAnswersForm
-from itda.recruitment.models import Application, CallKind
+from itda.recruitment.forms import answers_labelled
+from itda.recruitment.models import Application
 from itda.recruitment.snapshots import applicant_facts, applicant_label
 
 NOT_STARTED = "미작성"
@@ -220,19 +220,6 @@ def _own_assignment(request, pk: int) -> tuple[Assignment, Application]:
     return assignment, application
 
 
-def _answers(application: Application) -> list[tuple[str, str]]:
-    """The application's written answers, labelled (company and organisation calls only: a
-    trainee's answers may hold personal data the scheme does not need)."""
-    if application.call.kind == CallKind.TRAINEE or not isinstance(application.answers, dict):
-        return []
-    labels = {name: field.label for name, field in CompanyAnswersForm.base_fields.items()}
-    return [
-        (labels.get(key, key), str(value))
-        for key, value in application.answers.items()
-        if key != "consent" and value not in (None, "")
-    ]
-
-
 def _sheet_page(
     request,
     assignment: Assignment,
@@ -266,7 +253,7 @@ def _sheet_page(
             "assignment": assignment,
             "application": application,
             "facts": applicant_facts(application),
-            "answers": _answers(application),
+            "answers": answers_labelled(application),
             "scheme": scheme,
             "criteria": criteria,
             "rows": rows,

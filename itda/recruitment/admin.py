@@ -1,4 +1,5 @@
-"""Calls are opened by the national operator in the admin (window in KST, documents)."""
+"""Calls in the Django admin, for superusers repairing data; everyday calls are written in the
+call editor (evaluation.call_views)."""
 
 from django.contrib import admin
 

@@ -5,6 +5,7 @@ from django.db.models.signals import post_delete
 class RecruitmentConfig(AppConfig):
     name = "itda.recruitment"
     label = "recruitment"
+    verbose_name = "공모·신청"
 
     def ready(self):
         from itda.lib.files import delete_files_on_commit

@@ -13,6 +13,8 @@ from itda.lib.forms import (
 )
 from itda.programs.models import (
     Company,
+    CompanyKind,
+    CompanySize,
     EmploymentStatus,
     Region,
     SmartFactoryLevel,
@@ -20,7 +22,7 @@ from itda.programs.models import (
     Trainee,
     Zone,
 )
-from itda.recruitment.models import Call
+from itda.recruitment.models import Call, CallKind, DocumentRequirement, FileKind
 from itda.recruitment.services import YOUTH_MAX_AGE, YOUTH_MAX_AGE_ORIGIN
 
 
@@ -251,3 +253,189 @@ class TraineeCallForm(BoundedDatesMixin, forms.ModelForm):
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", "접수 마감은 접수 시작보다 늦어야 합니다.")
         return data
+
+
+# The form that asked each kind of call's answers: its labels name the stored answers.
+ANSWERS_FORMS = {
+    "company": CompanyAnswersForm,
+    "trainee": TraineeAnswersForm,
+    "operating_group": OrganisationAnswersForm,
+}
+# Stored beside the answers but shown elsewhere (the consent) or in a column of its own.
+_NOT_ANSWERS = {"consent", "employment_status"}
+
+
+def answers_labelled(application) -> list[tuple[str, str]]:
+    """The application's written answers, labelled as its form asked them (지원 동기,
+    자격증, …), for whoever may read the application: its evaluators, the staff running it."""
+    if not isinstance(application.answers, dict):
+        return []
+    form = ANSWERS_FORMS.get(application.call.kind)
+    labels = {name: field.label for name, field in form.base_fields.items()} if form else {}
+    return [
+        (labels.get(key, key), str(value))
+        for key, value in application.answers.items()
+        if key not in _NOT_ANSWERS and value not in (None, "")
+    ]
+
+
+_WINDOW_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+# The eligibility rules the call editor offers, each a key of Call.eligibility that
+# services.screening_reasons checks: (key, is a list).
+ELIGIBILITY_KEYS = (
+    ("company_kinds", True),
+    ("company_sizes", True),
+    ("size_exempt_kinds", True),
+    ("min_employees", False),
+    ("requires_smart_factory", False),
+    ("birth_year_min", False),
+    ("max_age", False),
+    ("regions", True),
+)
+
+
+class CallForm(BoundedDatesMixin, forms.ModelForm):
+    """A call in the call editor: what it is, its window (KST) and its eligibility rules as
+    fields, stored in ``Call.eligibility``. An operating group's staff write trainee calls of
+    their own group only (programme, kind and group are fixed by the view)."""
+
+    class Meta:
+        model = Call
+        fields = [
+            "programme",
+            "kind",
+            "title",
+            "track",
+            "operating_group",
+            "description",
+            "opens_at",
+            "closes_at",
+            "appeal_days",
+            "consent_text",
+            "consent_version",
+            "source_note",
+        ]
+        widgets = {
+            "opens_at": _WINDOW_WIDGET,
+            "closes_at": _WINDOW_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "consent_text": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "opens_at": "한국 표준시",
+            "closes_at": "한국 표준시, 이 시각부터 접수 불가",
+            "operating_group": "비워 두면 전담기관이 직접 운영하는 전국 공모입니다.",
+        }
+
+    company_kinds = forms.MultipleChoiceField(
+        label="신청 가능 기업 유형",
+        choices=CompanyKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="고르지 않으면 유형 제한 없음",
+    )
+    company_sizes = forms.MultipleChoiceField(
+        label="신청 가능 기업 규모",
+        choices=CompanySize.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    size_exempt_kinds = forms.MultipleChoiceField(
+        label="규모와 관계없이 신청 가능한 유형",
+        choices=CompanyKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    min_employees = forms.IntegerField(
+        label="상시근로자 하한 (명, 선택)", required=False, min_value=1, max_value=100000
+    )
+    requires_smart_factory = forms.BooleanField(
+        label="스마트공장 구축 수준 정보가 있어야 함", required=False
+    )
+    birth_year_min = forms.IntegerField(
+        label="출생연도 하한 (선택)", required=False, min_value=1950, max_value=2015
+    )
+    max_age = forms.IntegerField(
+        label="연령 상한 (만 나이, 선택)",
+        required=False,
+        min_value=15,
+        max_value=99,
+        help_text=(
+            f"접수 마감일 기준 만 나이. 청년만 모집하려면 {YOUTH_MAX_AGE} ({YOUTH_MAX_AGE_ORIGIN})"
+        ),
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label="모집 지역 (시·도)",
+        queryset=Region.objects.order_by("code"),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="고르지 않으면 전국",
+    )
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        rules = self.instance.eligibility or {}
+        for key, _ in ELIGIBILITY_KEYS:
+            if key in rules:
+                self.initial.setdefault(key, rules[key])
+        require_messages(self, "title")
+        self.fields["kind"].choices = CallKind.choices
+        self.fields["kind"].error_messages["required"] = "모집 대상을 고르세요."
+        if group is not None:
+            # Known before validation, so the model's clean() holds the window to its period.
+            self.instance.programme = group.programme
+            self.instance.kind = CallKind.TRAINEE
+            self.instance.operating_group = group
+            for name in ("programme", "kind", "operating_group"):
+                del self.fields[name]
+            self.fields["track"].queryset = Track.objects.filter(programme=group.programme)
+        else:
+            self.fields["programme"].error_messages["required"] = "사업을 고르세요."
+            self.fields["track"].queryset = Track.objects.select_related("programme")
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", "접수 마감은 접수 시작보다 늦어야 합니다.")
+        programme, track = data.get("programme"), data.get("track")
+        if programme and track and track.programme_id != programme.pk:
+            self.add_error("track", "고른 사업의 트랙이 아닙니다.")
+        self.instance.eligibility = self.eligibility()
+        return data
+
+    def eligibility(self) -> dict:
+        """The rules as ``Call.eligibility`` holds them; empty rules are left out."""
+        rules = {}
+        for key, is_list in ELIGIBILITY_KEYS:
+            value = self.cleaned_data.get(key)
+            if key == "regions" and value is not None:
+                value = [region.code for region in value]
+            if value:
+                rules[key] = list(value) if is_list else value
+        return rules
+
+
+class DocumentRequirementForm(forms.ModelForm):
+    """One document a call asks for; its kinds of file are ticked, not typed."""
+
+    allowed_kinds = forms.MultipleChoiceField(
+        label="허용 형식",
+        choices=FileKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "허용할 파일 형식을 하나 이상 고르세요."},
+    )
+
+    class Meta:
+        model = DocumentRequirement
+        fields = ["name", "required", "allowed_kinds", "max_size_mb"]
+
+
+DocumentRequirementFormSet = forms.inlineformset_factory(
+    Call,
+    DocumentRequirement,
+    form=DocumentRequirementForm,
+    extra=2,
+    can_delete=True,
+)

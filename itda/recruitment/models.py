@@ -30,6 +30,9 @@ class CallKind(models.TextChoices):
 
 
 class CallQuerySet(ScopedQuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
     def open_at(self, moment):
         return self.filter(opens_at__lte=moment, closes_at__gt=moment)
 
@@ -69,6 +72,11 @@ class Call(models.Model):
     consent_version = models.CharField("동의문 버전", max_length=20, blank=True)
     appeal_days = models.PositiveSmallIntegerField("이의신청 기간(일)", default=7)
     source_note = models.CharField("근거", max_length=200, blank=True)
+    # Empty while the call is drafted in the call editor (only its staff see it, in preview);
+    # calls seeded, imported or opened in one step are published as they are made.
+    published_at = models.DateTimeField(
+        "공개 일시", null=True, blank=True, default=timezone.now, validators=[validate_era]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CallQuerySet.as_manager()

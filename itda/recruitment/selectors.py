@@ -2,16 +2,40 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from itda.accounts.roles import Role
 from itda.programs.models import CompanyKind, CompanySize
 from itda.recruitment.models import Application, Call, CallKind
 from itda.recruitment.services import YOUTH_MAX_AGE
 
 
 def call_list() -> QuerySet[Call]:
-    """Every call, newest first, with its programme (public information)."""
-    return Call.objects.select_related("programme", "track", "operating_group").order_by(
-        "-opens_at", "pk"
+    """Every published call, newest first, with its programme (public information)."""
+    return (
+        Call.objects.published()
+        .select_related("programme", "track", "operating_group")
+        .order_by("-opens_at", "pk")
     )
+
+
+def call_drafts(user) -> QuerySet[Call]:
+    """The unpublished calls ``user`` drafts (the call editor's own list)."""
+    return (
+        calls_run_by(user)
+        .filter(published_at__isnull=True)
+        .select_related("programme", "track")
+        .order_by("-created_at", "pk")
+    )
+
+
+def calls_run_by(user) -> QuerySet[Call]:
+    """The calls whose selection ``user`` runs (screening, committee, assignment, ranking,
+    publication): every call for the national operator; for operating-group staff the calls
+    their own groups run. A national call is visible to every group (its applications are
+    shared out by region) but decided by the operator alone."""
+    calls = Call.objects.visible_to(user)
+    if user.role != Role.OPERATOR:
+        calls = calls.filter(operating_group__isnull=False)
+    return calls
 
 
 def call_counts(call: Call, user) -> dict[str, int]:

@@ -599,6 +599,82 @@ def organisation_application_save(
     return application
 
 
+# What applicants applied under: once a call has an application these no longer change (the
+# title and description may be corrected, the deadline moved later, never earlier).
+CALL_RULES = (
+    "programme",
+    "kind",
+    "track",
+    "operating_group",
+    "opens_at",
+    "eligibility",
+    "consent_text",
+    "consent_version",
+    "appeal_days",
+)
+RULES_LOCKED = (
+    "신청서가 접수된 공모입니다. 신청자가 신청한 조건({fields})은 바꿀 수 없습니다. "
+    "고칠 수 있는 것은 공고명·공고 내용·근거와 마감 연장뿐입니다."
+)
+
+
+def call_rules_changed(call: Call, before: Call) -> list[str]:
+    """The labels of the rules ``call`` (edited, unsaved) changes against ``before``, its
+    stored row."""
+    changed = [
+        str(Call._meta.get_field(name).verbose_name)
+        for name in CALL_RULES
+        if getattr(before, name) != getattr(call, name)
+    ]
+    if call.closes_at < before.closes_at:
+        changed.append("접수 마감(앞당기기)")
+    return changed
+
+
+def _minute(moment: datetime.datetime) -> datetime.datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def call_has_applications(call: Call) -> bool:
+    """Whether anyone has applied to (or started an application for) ``call``."""
+    return call.pk is not None and call.applications.exists()
+
+
+@transaction.atomic
+def call_save(*, form, documents, actor: User) -> Call:
+    """Create or edit a call and its documents from the call editor. A new call stays
+    unpublished until its scheme is ready (evaluation.services.call_publish). Once anyone has
+    applied, the rules they applied under are refused with the fields named."""
+    call = form.save(commit=False)
+    if call.pk is None:
+        call.published_at = None
+    else:
+        before = Call.objects.select_for_update().get(pk=call.pk)
+        for name in ("opens_at", "closes_at"):
+            # The form carries minutes: a moment stored with seconds (seeded, imported) and
+            # shown unchanged stays as it was.
+            if _minute(getattr(call, name)) == _minute(getattr(before, name)):
+                setattr(call, name, getattr(before, name))
+    if call_has_applications(call):
+        changed = call_rules_changed(call, before)
+        if documents.has_changed():
+            changed.append("제출 서류")
+        if changed:
+            raise ApplicationError(RULES_LOCKED.format(fields=", ".join(changed)))
+    call.full_clean()
+    call.save()
+    documents.instance = call
+    changed = documents.save(commit=False)
+    # Deleted first: a new document may take the name of one removed in the same edit.
+    for requirement in documents.deleted_objects:
+        requirement.delete()
+    for requirement in changed:
+        requirement.call = call
+        requirement.full_clean()
+        requirement.save()
+    return call
+
+
 @transaction.atomic
 def trainee_call_open(*, group: OperatingGroup, actor: User, form) -> Call:
     """An operating group opens a trainee call for its region, for one track."""

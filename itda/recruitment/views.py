@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from itda.accounts.access import personal_detail, personal_page, require_role
-from itda.accounts.roles import Role
+from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.lib.files import private_download
 from itda.lib.korean import josa
 from itda.programs.models import Company, Trainee
@@ -25,6 +25,7 @@ from itda.recruitment.forms import (
     TraineeAnswersForm,
     TraineeProfileForm,
     WithdrawForm,
+    answers_labelled,
 )
 from itda.recruitment.models import Application, ApplicationStatus, Call, CallKind
 
@@ -36,7 +37,13 @@ def call_list(request):
     return render(
         request,
         "recruitment/call_list.html",
-        {"calls": selectors.call_list(), "now": timezone.now()},
+        {
+            "calls": selectors.call_list(),
+            "now": timezone.now(),
+            "drafts": selectors.call_drafts(request.user)
+            if getattr(request.user, "role", None) in PROGRAMME_STAFF
+            else [],
+        },
     )
 
 
@@ -110,7 +117,7 @@ _APPLY = {
 @require_http_methods(["GET", "POST"])
 def apply(request, pk: int):
     """An applicant writes, saves and submits their application."""
-    call = get_object_or_404(Call, pk=pk, kind__in=list(_APPLY))
+    call = get_object_or_404(Call.objects.published(), pk=pk, kind__in=list(_APPLY))
     role, profile_form, profile_start, answers_form, save, profile_title = _APPLY[call.kind]
     require_role(request, role)
     existing = Application.objects.visible_to(request.user).filter(call=call).first()
@@ -172,6 +179,10 @@ def application_detail(request, pk: int):
             "documents": {d.requirement_id: d for d in application.documents.all()},
             "transitions": application.transitions.select_related("actor"),
             "is_applicant": _is_applicant(request.user, application),
+            "answers": answers_labelled(application),
+            "runs_selection": selectors.calls_run_by(request.user)
+            .filter(pk=application.call_id)
+            .exists(),
         },
     )
 
@@ -250,8 +261,15 @@ def my_applications(request):
 
 def _staff_call(request, pk: int) -> Call:
     """A call the user's groups run (or a national one); another group's call is a 404."""
-    require_role(request, Role.OPERATOR, Role.GROUP_STAFF)
+    require_role(request, *PROGRAMME_STAFF)
     return get_object_or_404(Call.objects.visible_to(request.user), pk=pk)
+
+
+def _selection_call(request, pk: int) -> Call:
+    """A call whose selection the user runs; another group's call, or a national one for
+    staff, is a 404."""
+    require_role(request, *PROGRAMME_STAFF)
+    return get_object_or_404(selectors.calls_run_by(request.user), pk=pk)
 
 
 @never_cache
@@ -273,6 +291,7 @@ def call_applications(request, pk: int):
             "status": status,
             "screening": screening,
             "is_open": call.is_open(timezone.now()),
+            "runs_selection": selectors.calls_run_by(request.user).filter(pk=call.pk).exists(),
             "close_form": CloseEarlyForm(),
             "closures": call.closures.select_related("actor"),
         },
@@ -301,9 +320,8 @@ def call_close_early(request, pk: int):
 
 @require_POST
 def screening_run(request, pk: int):
-    """Run the automatic eligibility checks of a call (national operator)."""
-    require_role(request, Role.OPERATOR)
-    call = _staff_call(request, pk)
+    """Run the automatic eligibility checks of a call (the operator, or the group running it)."""
+    call = _selection_call(request, pk)
     try:
         counts = services.screening_run(call=call, actor=request.user)
     except services.ApplicationError as exc:
@@ -319,9 +337,12 @@ def screening_run(request, pk: int):
 
 @require_POST
 def screening_override(request, pk: int):
-    """An operator overrides the automatic check for one application, with a reason."""
-    require_role(request, Role.OPERATOR)
-    application = get_object_or_404(Application, pk=pk)
+    """Whoever runs the call's selection overrides the automatic check for one application,
+    with a reason."""
+    require_role(request, *PROGRAMME_STAFF)
+    application = get_object_or_404(
+        Application.objects.filter(call__in=selectors.calls_run_by(request.user)), pk=pk
+    )
     form = OverrideForm(request.POST)
     if form.is_valid():
         try:

@@ -71,6 +71,7 @@ def form_kwargs(regions, seoul_staff):
         "StaffBookingForm": {"venue": venue},
         "TraineeCallForm": {"programme": regions["programme"]},
         "ScoreSheetForm": {"criteria": []},
+        "PanelForm": {"user": seoul_staff},
         "OtpRemoveForm": {"user": seoul_staff},
         "RegionChangeForm": {"place": "거주지"},
         "AllocationForm": {"programme": regions["programme"]},

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from itda import factories
+from itda.accounts.roles import Role
 from itda.conftest import totp_now
 
 HOME_TEXT = {
@@ -121,14 +122,29 @@ def test_missing_csrf_token_is_refused_and_changes_nothing(cast, login_as):
 
 
 @pytest.mark.django_db
-def test_admin_is_for_the_national_operator_only(cast, login_as, client):
+def test_admin_is_for_superusers_only(cast, login_as, client):
     login_as(cast["seoul_staff"])
     refused = client.get("/admin/", follow=True)
     assert refused.status_code == 403 and "권한" in refused.content.decode()
     other = Client()
     login_as(cast["admin"], other)
     response = other.get("/admin/")
-    assert response.status_code == 200 and "잇다 itda 관리" in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 200 and "잇다 itda 관리" in body
+    # The sections are named in Korean (each app's verbose_name).
+    assert "공모·신청" in body and "평가·선정" in body and "2단계 인증 기기" in body
+    assert "Otp_Totp" not in body and "Axes" not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.OPERATOR, Role.GROUP_STAFF])
+def test_is_staff_without_superuser_is_refused_at_the_admin(regions, login_as, role):
+    user = factories.user(username="staff_flag", role=role)
+    user.is_staff, user.is_superuser = True, False
+    user.save(update_fields=["is_staff", "is_superuser"])
+    c = login_as(user, Client())
+    assert c.get("/admin/", follow=True).status_code == 403
+    assert c.get("/admin/recruitment/call/add/", follow=True).status_code == 403
 
 
 @pytest.mark.django_db

@@ -657,10 +657,11 @@ SWEEP: dict[str, Row] = {
         None,
         frozenset({COMPANY}),
     ),
-    "recruitment:screening_override": Row(pk("application"), None),  # the operator's
+    # The operator's, and the staff of the group that runs the call.
+    "recruitment:screening_override": Row(pk("application"), None, STAFF_ONLY),
     "recruitment:call_applications": Row(pk("call"), "seoul_staff", STAFF_ONLY),
     "recruitment:call_close_early": Row(pk("call"), None),  # the operator's
-    "recruitment:screening_run": Row(pk("call"), None),  # the operator's
+    "recruitment:screening_run": Row(pk("call"), None, STAFF_ONLY),
     # Group staff import the lists of their own trainee calls.
     "recruitment_excel:template": Row(pk("trainee_call", "call_id"), "seoul_staff", STAFF_ONLY),
     "recruitment_excel:import": Row(pk("trainee_call", "call_id"), "seoul_staff", STAFF_ONLY),
@@ -684,17 +685,24 @@ SWEEP: dict[str, Row] = {
     # The national operator shares the programme's targets among the groups: no one else.
     "rounds:allocations": Row(lambda w: {"code": w["regions"]["programme"].code}),
     # The evaluation round is the national operator's (every other role: 403).
-    "rounds:round_detail": Row(pk("call"), "admin"),
-    "rounds:panel_save": Row(pk("call"), None),
-    "rounds:assign": Row(pk("call"), None),
-    "rounds:rank": Row(pk("call"), None),
-    "rounds:ranking_detail": Row(pk("ranking"), "admin"),
-    "rounds:ranking_export": Row(pk("ranking"), "admin"),
-    "rounds:ranking_confirm": Row(pk("ranking"), None),
-    "rounds:ranking_publish": Row(pk("ranking"), None),
+    # A group's own call's round is its staff's (and the operator's).
+    "rounds:round_detail": Row(pk("call"), "seoul_staff", STAFF_ONLY),
+    "rounds:panel_save": Row(pk("call"), None, STAFF_ONLY),
+    "rounds:assign": Row(pk("call"), None, STAFF_ONLY),
+    "rounds:rank": Row(pk("call"), None, STAFF_ONLY),
+    "rounds:ranking_detail": Row(pk("ranking"), "seoul_staff", STAFF_ONLY),
+    "rounds:ranking_export": Row(pk("ranking"), "seoul_staff", STAFF_ONLY),
+    "rounds:ranking_confirm": Row(pk("ranking"), None, STAFF_ONLY),
+    "rounds:ranking_publish": Row(pk("ranking"), None, STAFF_ONLY),
+    # The call editor: the operator's, and a group's own calls' staff.
+    "rounds:call_new": own("seoul_staff"),
+    "rounds:call_edit": Row(pk("call"), "seoul_staff", STAFF_ONLY),
+    "rounds:scheme_edit": Row(pk("call"), "seoul_staff", STAFF_ONLY),
+    "rounds:call_preview": Row(pk("call"), "seoul_staff", STAFF_ONLY),
+    "rounds:call_publish": Row(pk("call"), None, STAFF_ONLY),
     "rounds:application_result": Row(pk("application"), "company", frozenset({COMPANY})),
     "rounds:appeal_file": Row(pk("application"), None, frozenset({COMPANY})),
-    "rounds:appeal_decide": Row(pk("appeal"), None),
+    "rounds:appeal_decide": Row(pk("appeal"), None, STAFF_ONLY),
     # training
     "training:course_list": own("seoul_staff"),
     "training:course_create": own("seoul_staff"),

@@ -59,10 +59,12 @@ def test_operator_runs_the_round_and_the_company_sees_its_breakdown(world, cast,
 
 
 @pytest.mark.django_db
-def test_round_pages_are_for_the_national_operator(world, cast, login_as):
+def test_a_national_calls_round_pages_are_the_national_operators(world, cast, login_as):
     staff = login_as(cast["seoul_staff"], Client())
-    assert staff.get(f"/evaluation/calls/{world['call'].pk}/").status_code == 403
-    assert staff.post(f"/evaluation/calls/{world['call'].pk}/assign/").status_code == 403
+    assert staff.get(f"/evaluation/calls/{world['call'].pk}/").status_code == 404
+    assert staff.post(f"/evaluation/calls/{world['call'].pk}/assign/").status_code == 404
+    company = login_as(cast["company"], Client())
+    assert company.get(f"/evaluation/calls/{world['call'].pk}/").status_code == 403
 
 
 @pytest.mark.django_db

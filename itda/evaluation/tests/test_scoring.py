@@ -220,6 +220,27 @@ def test_sheet_of_a_trainee_call_masks_the_name_and_hides_contact_details(
 
 
 @pytest.mark.django_db
+def test_a_trainees_sheet_shows_the_application_answers(cast, regions, world, login_as, client):
+    call = factories.call(programme=regions["programme"], kind="trainee", track=regions["track"])
+    _scheme(call)
+    Panel.objects.create(call=call, chair=world["me"]).members.set([world["me"]])
+    trainee = factories.TraineeFactory(region=regions["seoul"])
+    answers = {
+        "certificates": "전기기능사, 정보처리기사",
+        "motivation": "설비 예지보전을 배우고 싶습니다",
+        "consent": True,
+    }
+    assignment = _assign(
+        factories.application(call=call, trainee=trainee, answers=answers), world["me"]
+    )
+    login_as(cast["evaluator"])
+    html = client.get(_url(assignment)).content.decode()
+    assert "지원 동기" in html and "설비 예지보전을 배우고 싶습니다" in html
+    assert "자격증" in html and "전기기능사, 정보처리기사" in html
+    assert "consent" not in html
+
+
+@pytest.mark.django_db
 def test_another_evaluators_assignment_is_a_404_and_is_logged(cast, world, login_as, client):
     application = world["applications"][0]
     _assign(application, world["me"])  # even on the same application
