@@ -8,6 +8,12 @@ the bank says so, back to approved when the transfer failed (the retry list) or 
 cancelled. A statement is in at most one line waiting for the bank or paid (a partial unique
 index), so nothing is ever paid twice. Every move leaves an event row.
 
+The files are kept with the batch (``BatchFile``, encrypted): the transfer workbook in the
+export's own transaction, so a batch marked exported always has the one file the operator may
+download again, byte for byte; the bank's result file before it is applied, in chunks of lines
+that each commit on their own, so an application cut short (a killed worker, a lost database)
+is finished by applying the kept file again, which skips the settled lines.
+
 Budget rule (itda 기본값 — 운영지침 확인 필요): a batch is charged to the programme's budget
 lines of its kind in the order 국비 → 지방비 → 민간, each line taking what the earlier sources
 leave (a statement may be split across two sources); the approval is refused when the batch
@@ -16,7 +22,9 @@ exceeds what is left of all of them together.
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -30,6 +38,8 @@ from itda.accounts.roles import Role
 from itda.payments import bankfiles, clawbacks, ledger
 from itda.payments.models import (
     BatchEvent,
+    BatchFile,
+    BatchFileKind,
     BatchLine,
     BatchOffset,
     BatchState,
@@ -453,10 +463,11 @@ def batch_cancel(*, batch: PaymentBatch, actor, note: str) -> PaymentBatch:
 
 @transaction.atomic
 def batch_export(*, batch: PaymentBatch, actor) -> tuple[bytes, list[int]]:
-    """Mark an approved batch exported and write its bulk-transfer workbook, in one
-    transaction: a file that cannot be written (a bank without a code, an account that is not
-    digits) leaves the batch approved. Once only: a second transfer file could be uploaded
-    twice. Returns the file and its line ids (for the access log)."""
+    """Mark an approved batch exported, write its bulk-transfer workbook and store it with the
+    batch, in one transaction: a file that cannot be written (a bank without a code, an account
+    that is not digits) leaves the batch approved, and an exported batch always has its file
+    (``batch_transfer_file`` hands it out again). Once only: a second, different transfer file
+    could be uploaded twice. Returns the file and its line ids (for the access log)."""
     lines = _export_mark(batch=batch, actor=actor)
     memo = f"{batch.programme.name[:6]} {StatementKind(batch.kind).label}"
     codes = {name: bankfiles.bank_code(name) for name in {line.bank_name for line in lines}}
@@ -474,7 +485,33 @@ def batch_export(*, batch: PaymentBatch, actor) -> tuple[bytes, list[int]]:
     unknown = [t.line_id for t in transfers if not t.bank_code]
     if unknown:
         raise BatchError(f"은행 코드를 알 수 없는 행이 있어 내보낼 수 없습니다(행 번호 {unknown}).")
-    return bankfiles.transfer_workbook(str(batch), transfers), [line.pk for line in lines]
+    workbook = bankfiles.transfer_workbook(str(batch), transfers)
+    _store(batch, BatchFileKind.TRANSFER, workbook, actor)
+    return workbook, [line.pk for line in lines]
+
+
+def _store(batch: PaymentBatch, kind: str, content: bytes, actor) -> BatchFile:
+    return BatchFile.objects.create(
+        batch=batch,
+        kind=kind,
+        content=base64.b64encode(content).decode(),
+        sha256=hashlib.sha256(content).hexdigest(),
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def batch_transfer_file(*, batch: PaymentBatch, actor) -> tuple[bytes, list[int]]:
+    """The transfer workbook stored at export, byte for byte, for an operator who did not get
+    it (a lost download, a crash after the export committed); the hand-out is an event of the
+    batch. Returns the file and its line ids (for the access log)."""
+    batch = _locked(batch)
+    _require_manager(group=batch.operating_group, actor=actor)
+    stored = batch.files.filter(kind=BatchFileKind.TRANSFER).first()
+    if stored is None:
+        raise BatchError("아직 이체 파일을 만들지 않은 배치입니다.")
+    _event(batch, batch.state, batch.state, actor, f"이체 파일 다시 받기 (SHA-256 {stored.sha256})")
+    return stored.data, list(batch.lines.order_by("pk").values_list("pk", flat=True))
 
 
 def batch_settlement(batch: PaymentBatch) -> tuple[bytes, list[int]]:
@@ -523,22 +560,50 @@ def _export_mark(*, batch: PaymentBatch, actor) -> list:
     )
 
 
-@transaction.atomic
+# Lines settled per transaction: a crash between two leaves every line either settled with its
+# money or waiting, and the rerun skips the settled ones.
+RESULT_CHUNK = 1_000
+
+
 def batch_results_apply(
     *, batch: PaymentBatch, rows: Iterable[bankfiles.ResultRow], actor
 ) -> dict[str, int]:
     """Settle an exported batch from the bank's result rows: a paid line pays its statement
     (ledger PAY entries in the sources committed), a failed line returns its statement to the
     retry list (its commitment reversed). A row already applied the same way is skipped, so a
-    rerun of the same file changes nothing; any row that does not match its line refuses the
-    whole file. The batch closes when no line waits. Returns counts: paid, failed, skipped."""
+    rerun of the same file, whole or after an interruption, changes nothing twice; any row that
+    does not match its line refuses the whole file before anything changes. The rows are
+    settled ``RESULT_CHUNK`` lines per transaction; the batch closes when no line waits.
+    Returns counts: paid, failed, skipped."""
+    rows = list(rows)
+    with transaction.atomic():
+        _check_results(batch, rows, actor)
+    return _apply_rows(batch, rows, actor)
+
+
+def _check_results(batch: PaymentBatch, rows: list[bankfiles.ResultRow], actor) -> None:
     batch = _locked(batch)
     _require_manager(group=batch.operating_group, actor=actor)
     if batch.state == BatchState.CLOSED:
         raise BatchError("이미 모든 결과를 반영해 완료된 배치입니다.")
     if batch.state != BatchState.EXPORTED:
         raise BatchError("이체 파일을 만든 배치에만 은행 결과를 반영할 수 있습니다.")
-    lines = {line.pk: line for line in batch.lines.select_for_update().order_by("pk")}
+    _sorted_rows(batch.lines.all(), rows)
+
+
+def _apply_rows(batch: PaymentBatch, rows: list[bankfiles.ResultRow], actor) -> dict[str, int]:
+    counts = {"paid": 0, "failed": 0, "skipped": 0}
+    for start in range(0, len(rows), RESULT_CHUNK):
+        for key, count in _apply_chunk(batch, rows[start : start + RESULT_CHUNK], actor).items():
+            counts[key] += count
+    _close_when_settled(batch, actor)
+    return counts
+
+
+def _sorted_rows(lines: QuerySet, rows: list[bankfiles.ResultRow]) -> tuple[list, list, int]:
+    """The rows to pay and to fail (each with its line of ``lines``) and how many were applied
+    already; a row that does not match its line refuses them all (BatchError naming each)."""
+    lines = {line.pk: line for line in lines}
     paid, failed, skipped, errors, seen = [], [], 0, [], set()
     for row in rows:
         line = lines.get(row.line_id)
@@ -562,14 +627,62 @@ def batch_results_apply(
         seen.add(row.line_id)
     if errors:
         raise BatchError(errors)
+    return paid, failed, skipped
+
+
+@transaction.atomic
+def _apply_chunk(batch: PaymentBatch, rows: list[bankfiles.ResultRow], actor) -> dict[str, int]:
+    # The batch row first, as every move of the batch: two applications of the same file
+    # take turns, and the second finds the first one's lines settled.
+    batch = _locked(batch)
+    lines = batch.lines.select_for_update().filter(pk__in=[row.line_id for row in rows])
+    paid, failed, skipped = _sorted_rows(lines.order_by("pk"), rows)
     now = timezone.now()
     _settle_paid([line for line, _row in paid], batch, actor, now)
     _settle_failed(failed, batch, actor, now)
-    if not batch.lines.filter(result=LineResult.PENDING).exists():
-        batch.state, batch.closed_at = BatchState.CLOSED, now
+    return {"paid": len(paid), "failed": len(failed), "skipped": skipped}
+
+
+@transaction.atomic
+def _close_when_settled(batch: PaymentBatch, actor) -> None:
+    batch = _locked(batch)
+    if (
+        batch.state == BatchState.EXPORTED
+        and not batch.lines.filter(result=LineResult.PENDING).exists()
+    ):
+        batch.state, batch.closed_at = BatchState.CLOSED, timezone.now()
         batch.save(update_fields=["state", "closed_at"])
         _event(batch, BatchState.EXPORTED, BatchState.CLOSED, actor, "모든 행 결과 반영")
-    return {"paid": len(paid), "failed": len(failed), "skipped": skipped}
+
+
+def batch_results_upload(*, batch: PaymentBatch, data: bytes, actor) -> dict[str, int]:
+    """Keep the bank's result file with the batch (the same file twice is kept once), then
+    apply it. A file that cannot be read or does not match the batch is refused and not kept."""
+    rows = bankfiles.parse_result_file(data)
+    with transaction.atomic():
+        _check_results(batch, rows, actor)
+        sha256 = hashlib.sha256(data).hexdigest()
+        stored = batch.files.filter(kind=BatchFileKind.RESULT, sha256=sha256).first()
+        stored = stored or _store(batch, BatchFileKind.RESULT, data, actor)
+    return _apply_stored(stored, rows, actor)
+
+
+def batch_result_file_apply(*, stored: BatchFile, actor) -> dict[str, int]:
+    """Apply a kept result file, or finish applying it after an interruption (a killed worker,
+    a lost database): what was settled is skipped. Marks the file applied."""
+    return _apply_stored(stored, bankfiles.parse_result_file(stored.data), actor)
+
+
+def _apply_stored(stored: BatchFile, rows: list[bankfiles.ResultRow], actor) -> dict[str, int]:
+    if PaymentBatch.objects.filter(pk=stored.batch_id, state=BatchState.CLOSED).exists():
+        # Interrupted after the last line closed the batch: nothing is left to settle.
+        counts = {"paid": 0, "failed": 0, "skipped": len(rows)}
+    else:
+        counts = _apply_rows(stored.batch, rows, actor)
+    BatchFile.objects.filter(pk=stored.pk, applied_at__isnull=True).update(
+        applied_at=timezone.now()
+    )
+    return counts
 
 
 def _settle_paid(lines: list[BatchLine], batch: PaymentBatch, actor, now) -> None:

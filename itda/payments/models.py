@@ -4,6 +4,8 @@ nothing in this app pays them."""
 
 from __future__ import annotations
 
+import base64
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -677,3 +679,61 @@ class BatchOffset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id}: {self.statement_id} {self.amount_krw:,}원"
+
+
+class BatchFileKind(models.TextChoices):
+    TRANSFER = "transfer", "이체 파일"
+    RESULT = "result", "은행 결과 파일"
+
+
+class BatchFile(models.Model):
+    """A file of a batch kept as it left or reached itda: the one transfer workbook, stored in
+    the transaction that marks the batch exported (a process that dies before the operator has
+    it loses nothing, and the download again is this very file, never a second export), and
+    each result file the bank sent, stored before it is applied so an interrupted application
+    resumes from the same rows."""
+
+    batch = models.ForeignKey(
+        PaymentBatch, on_delete=models.PROTECT, related_name="files", verbose_name="배치"
+    )
+    kind = models.CharField("종류", max_length=20, choices=BatchFileKind.choices)
+    # The file names accounts: kept encrypted as the accounts are (base64 inside), under the
+    # same keys and their rotation.
+    content = EncryptedCharField("파일")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="작성자"
+    )
+    created_at = models.DateTimeField("생성 시각", auto_now_add=True)
+    # A result file: when every one of its rows had been applied.
+    applied_at = models.DateTimeField(
+        "반영 완료 시각", null=True, blank=True, validators=[validate_era]
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopePaths(group="batch__operating_group")
+
+    class Meta:
+        verbose_name = "지급 배치 파일"
+        verbose_name_plural = "지급 배치 파일"
+        ordering = ["batch", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch"],
+                condition=Q(kind="transfer"),
+                name="batch_file_one_transfer",
+                violation_error_message="배치의 이체 파일은 하나뿐입니다.",
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "kind", "sha256"],
+                name="batch_file_once",
+                violation_error_message="같은 파일이 이미 저장되어 있습니다.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.get_kind_display()} {self.sha256[:12]}"
+
+    @property
+    def data(self) -> bytes:
+        return base64.b64decode(self.content)

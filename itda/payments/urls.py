@@ -33,6 +33,11 @@ urlpatterns = [
     path("money/batches/<int:pk>/approve/", views.batch_approve, name="batch_approve"),
     path("money/batches/<int:pk>/cancel/", views.batch_cancel, name="batch_cancel"),
     path("money/batches/<int:pk>/export/", views.batch_export, name="batch_export"),
+    path(
+        "money/batches/<int:pk>/transfer-file/",
+        views.batch_transfer_file,
+        name="batch_transfer_file",
+    ),
     path("money/batches/<int:pk>/results/", views.batch_results, name="batch_results"),
     path("money/batches/<int:pk>/settlement/", views.batch_settlement, name="batch_settlement"),
 ]

@@ -18,7 +18,7 @@ from itda.accounts.forms import OtpForm
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
-from itda.payments import bankfiles, batches, clawbacks, selectors, services
+from itda.payments import batches, clawbacks, selectors, services
 from itda.payments.forms import BatchCancelForm, BatchDraftForm, ResultFileForm
 from itda.training.forms import CorrectionDecisionForm
 from itda.training.models import AttendanceCorrection
@@ -312,6 +312,18 @@ def batch_export(request, pk: int):
 
 
 @require_POST
+def batch_transfer_file(request, pk: int):
+    """The transfer workbook stored at export, again, byte for byte (a lost download)."""
+    return _batch_file(
+        request,
+        pk,
+        lambda batch: batches.batch_transfer_file(batch=batch, actor=request.user),
+        reason="지급 배치 이체 파일 다시 받기",
+        name="transfer",
+    )
+
+
+@require_POST
 def batch_settlement(request, pk: int):
     """The 집행 내역 workbook of the batch's paid lines (payees by name: logged as an export)."""
     return _batch_file(
@@ -328,8 +340,9 @@ def batch_results(request, pk: int):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("payments:batch_detail", pk=pk)
     try:
-        rows = bankfiles.parse_result_file(form.cleaned_data["file"].read())
-        counts = batches.batch_results_apply(batch=batch, rows=rows, actor=request.user)
+        counts = batches.batch_results_upload(
+            batch=batch, data=form.cleaned_data["file"].read(), actor=request.user
+        )
     except ValidationError as error:
         return _refused(request, error, pk)
     messages.success(

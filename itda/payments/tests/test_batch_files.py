@@ -2,6 +2,7 @@
 cells), the bank's result file applied line by line (paid, failed to the retry list, a rerun
 changing nothing), and the settlement of what was paid — each download logged."""
 
+import hashlib
 import io
 
 import pytest
@@ -118,3 +119,28 @@ def test_a_result_file_that_is_not_a_bank_file_changes_nothing(approved_batch):
     # Nothing paid yet: no settlement.
     refused = client.post(base + "settlement/", follow=True)
     assert "지급 완료된 행이 없어" in refused.content.decode()
+
+
+def test_the_stored_transfer_file_downloads_again_byte_for_byte_and_is_logged(approved_batch):
+    batch, client, _paid, _failed = approved_batch
+    base = f"/money/batches/{batch.pk}/"
+    before = client.post(base + "transfer-file/", follow=True)
+    assert "아직 이체 파일을 만들지 않은 배치입니다" in before.content.decode()
+
+    first = client.post(base + "export/")
+    stored = batch.files.get(kind="transfer")
+    assert stored.sha256 == hashlib.sha256(first.content).hexdigest()
+    assert stored.created_by == batch.maker
+    again = client.post(base + "transfer-file/")
+    assert again.status_code == 200
+    assert again.content == first.content
+    # Never a second, different export.
+    refused = client.post(base + "export/", follow=True)
+    assert "이미 이체 파일을 만든 배치입니다" in refused.content.decode()
+    assert batch.files.filter(kind="transfer").count() == 1
+    logged = PersonalDataAccess.objects.filter(subject_type="payments.batchline", action="export")
+    assert list(logged.values_list("reason", flat=True).order_by("pk")) == [
+        "지급 배치 이체 파일",
+        "지급 배치 이체 파일 다시 받기",
+    ]
+    assert batch.events.filter(note__contains=stored.sha256).count() == 1

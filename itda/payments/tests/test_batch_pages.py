@@ -91,7 +91,7 @@ def test_another_regions_staff_get_404_on_every_batch_url_and_others_403(drafted
     base = f"/money/batches/{batch.pk}/"
     for suffix in ("", "approve/"):
         assert busan.get(base + suffix).status_code == 404, suffix
-    for suffix in ("approve/", "cancel/", "export/", "results/"):
+    for suffix in ("approve/", "cancel/", "export/", "transfer-file/", "results/", "settlement/"):
         assert busan.post(base + suffix, {"note": "x", "token": "123456"}).status_code == 404
     trainee = login_as(cast["trainee"], Client())
     assert trainee.get(base).status_code == 403
