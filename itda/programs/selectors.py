@@ -17,6 +17,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from itda.lib.search import phone_alias, phone_suffix_q, reversed_digits, typed_number
 from itda.programs.models import (
     Company,
     ComplexFigure,
@@ -40,6 +41,41 @@ from itda.programs.models import (
     target_ceiling,
 )
 from itda.programs.services import REFERENCE_DIR
+
+# --- Registry search ---------------------------------------------------------------------------
+
+
+def trainee_search(*, q: str = "", region: Region | None = None, status: str = "") -> QuerySet:
+    """Trainees for the registry list, by name or mobile number, region and employment
+    status (scope them with visible_to: ``personal_page`` does)."""
+    rows = Trainee.objects.select_related("region", "preferred_track")
+    if number := typed_number(q):
+        rows = rows.alias(**{phone_alias("phone"): reversed_digits("phone")}).filter(
+            phone_suffix_q("phone", number)
+        )
+    elif q := q.strip():
+        rows = rows.filter(name__icontains=q)
+    if region is not None:
+        rows = rows.filter(region=region)
+    if status:
+        rows = rows.filter(employment_status=status)
+    return rows
+
+
+def company_search(*, q: str = "", region: Region | None = None, status: str = "") -> QuerySet:
+    """Companies for the registry list, by name or 사업자등록번호 (any part of its digits),
+    region and kind."""
+    rows = Company.objects.select_related("region")
+    if number := typed_number(q):
+        rows = rows.filter(business_number__contains=number)
+    elif q := q.strip():
+        rows = rows.filter(name__icontains=q)
+    if region is not None:
+        rows = rows.filter(region=region)
+    if status:
+        rows = rows.filter(kind=status)
+    return rows
+
 
 # --- Korean number formats ---------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from itda.lib.brn import brn_clean
 from itda.lib.dates import birth_date_problem
 from itda.lib.forms import BoundedDatesMixin, change_reason_field, require_messages
 from itda.lib.normalize import phone_key
+from itda.programs.forms import RegistrySearchForm
 from itda.programs.models import (
     Company,
     EmploymentStatus,
@@ -16,7 +17,7 @@ from itda.programs.models import (
     Trainee,
     Zone,
 )
-from itda.recruitment.models import Call
+from itda.recruitment.models import ApplicationStatus, Call, Result, Screening
 from itda.recruitment.services import YOUTH_MAX_AGE, YOUTH_MAX_AGE_ORIGIN
 
 
@@ -250,3 +251,22 @@ class TraineeCallForm(BoundedDatesMixin, forms.ModelForm):
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", "접수 마감은 접수 시작보다 늦어야 합니다.")
         return data
+
+
+class ApplicationSearchForm(RegistrySearchForm):
+    """A call's applications by applicant (name, phone or BRN), region, status, screening and
+    result."""
+
+    status = forms.ChoiceField(
+        label="상태", choices=[("", "전체"), *ApplicationStatus.choices], required=False
+    )
+    screening = forms.ChoiceField(
+        label="자격 검토", choices=[("", "전체"), *Screening.choices], required=False
+    )
+    result = forms.ChoiceField(
+        label="결과", choices=[("", "전체"), *Result.choices], required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = "신청자 이름, 휴대전화 또는 사업자등록번호"

@@ -2,7 +2,8 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from itda.programs.models import CompanyKind, CompanySize
+from itda.lib.search import phone_alias, phone_suffix_q, reversed_digits, typed_number
+from itda.programs.models import CompanyKind, CompanySize, Region
 from itda.recruitment.models import Application, Call, CallKind
 from itda.recruitment.services import YOUTH_MAX_AGE
 
@@ -31,13 +32,32 @@ def call_counts(call: Call, user) -> dict[str, int]:
     )
 
 
-def applications_of(call: Call, *, status: str = "", screening: str = "") -> QuerySet:
-    """The applications of a call for list pages (scope them with visible_to)."""
+def applications_of(
+    call: Call,
+    *,
+    q: str = "",
+    region: Region | None = None,
+    status: str = "",
+    screening: str = "",
+    result: str = "",
+) -> QuerySet:
+    """The applications of a call for list pages (scope them with visible_to), searched by
+    the applicant's name, mobile number (trainees) or business registration number."""
     qs = Application.objects.filter(call=call).select_related("company", "trainee", "region")
-    if status:
-        qs = qs.filter(status=status)
-    if screening:
-        qs = qs.filter(screening=screening)
+    if number := typed_number(q):
+        qs = qs.alias(**{phone_alias("trainee__phone"): reversed_digits("trainee__phone")}).filter(
+            phone_suffix_q("trainee__phone", number)
+            | Q(company__business_number__contains=number)
+            | Q(organisation_number__contains=number)
+        )
+    elif q := q.strip():
+        qs = qs.filter(
+            Q(trainee__name__icontains=q)
+            | Q(company__name__icontains=q)
+            | Q(organisation_name__icontains=q)
+        )
+    chosen = {"region": region, "status": status, "screening": screening, "result": result}
+    qs = qs.filter(**{field: value for field, value in chosen.items() if value})
     return qs.order_by("submitted_at", "pk")
 
 
