@@ -9,11 +9,13 @@ reversed digits make that a prefix search, which a b-tree expression index answe
 
 from __future__ import annotations
 
+import operator
 import re
+from functools import reduce
 
 from django.contrib.postgres.indexes import OpClass
 from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db.models import F, Func, Q, QuerySet, Value
 from django.db.models.functions import Reverse
 
 from itda.lib.normalize import digits, phone_key
@@ -53,3 +55,18 @@ def phone_suffix_q(field: str, number: str) -> Q:
 def phone_alias(field: str) -> str:
     """The alias under which a queryset carries ``reversed_digits(field)``."""
     return f"_{field.replace('__', '_')}_rev_digits"
+
+
+def search(rows: QuerySet, text: str, *, names=(), phones=(), numbers=()) -> QuerySet:
+    """``rows`` matching what was typed in one box: a number against the ``phones`` fields
+    (by their tail) and the ``numbers`` fields (BRN: any part of the digits); anything else
+    against the ``names`` fields. Nothing typed: every row."""
+    if number := typed_number(text):
+        rows = rows.alias(**{phone_alias(field): reversed_digits(field) for field in phones})
+        matches = [phone_suffix_q(field, number) for field in phones]
+        matches += [Q(**{f"{field}__contains": number}) for field in numbers]
+    elif text := (text or "").strip():
+        matches = [Q(**{f"{field}__icontains": text}) for field in names]
+    else:
+        return rows
+    return rows.filter(reduce(operator.or_, matches)) if matches else rows.none()

@@ -17,7 +17,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from itda.lib.search import phone_alias, phone_suffix_q, reversed_digits, typed_number
+from itda.lib.search import search
 from itda.programs.models import (
     Company,
     ComplexFigure,
@@ -49,12 +49,7 @@ def trainee_search(*, q: str = "", region: Region | None = None, status: str = "
     """Trainees for the registry list, by name or mobile number, region and employment
     status (scope them with visible_to: ``personal_page`` does)."""
     rows = Trainee.objects.select_related("region", "preferred_track")
-    if number := typed_number(q):
-        rows = rows.alias(**{phone_alias("phone"): reversed_digits("phone")}).filter(
-            phone_suffix_q("phone", number)
-        )
-    elif q := q.strip():
-        rows = rows.filter(name__icontains=q)
+    rows = search(rows, q, names=["name"], phones=["phone"])
     if region is not None:
         rows = rows.filter(region=region)
     if status:
@@ -66,10 +61,7 @@ def company_search(*, q: str = "", region: Region | None = None, status: str = "
     """Companies for the registry list, by name or 사업자등록번호 (any part of its digits),
     region and kind."""
     rows = Company.objects.select_related("region")
-    if number := typed_number(q):
-        rows = rows.filter(business_number__contains=number)
-    elif q := q.strip():
-        rows = rows.filter(name__icontains=q)
+    rows = search(rows, q, names=["name"], numbers=["business_number"])
     if region is not None:
         rows = rows.filter(region=region)
     if status:

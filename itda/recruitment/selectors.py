@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from itda.lib.search import phone_alias, phone_suffix_q, reversed_digits, typed_number
+from itda.lib.search import search
 from itda.programs.models import CompanyKind, CompanySize, Region
 from itda.recruitment.models import Application, Call, CallKind
 from itda.recruitment.services import YOUTH_MAX_AGE
@@ -44,18 +44,13 @@ def applications_of(
     """The applications of a call for list pages (scope them with visible_to), searched by
     the applicant's name, mobile number (trainees) or business registration number."""
     qs = Application.objects.filter(call=call).select_related("company", "trainee", "region")
-    if number := typed_number(q):
-        qs = qs.alias(**{phone_alias("trainee__phone"): reversed_digits("trainee__phone")}).filter(
-            phone_suffix_q("trainee__phone", number)
-            | Q(company__business_number__contains=number)
-            | Q(organisation_number__contains=number)
-        )
-    elif q := q.strip():
-        qs = qs.filter(
-            Q(trainee__name__icontains=q)
-            | Q(company__name__icontains=q)
-            | Q(organisation_name__icontains=q)
-        )
+    qs = search(
+        qs,
+        q,
+        names=["trainee__name", "company__name", "organisation_name"],
+        phones=["trainee__phone"],
+        numbers=["company__business_number", "organisation_number"],
+    )
     chosen = {"region": region, "status": status, "screening": screening, "result": result}
     qs = qs.filter(**{field: value for field, value in chosen.items() if value})
     return qs.order_by("submitted_at", "pk")
