@@ -26,6 +26,7 @@ from itda.internships.models import (
     PositionStatus,
     StartWave,
 )
+from itda.lib.search import search
 from itda.programs.models import PlacementKind
 
 
@@ -54,15 +55,23 @@ _LIST_DETAILS = (
 
 
 def internship_rows(
-    *, state: str = "", programme=None, wave=None, details: bool = True
+    *, state: str = "", programme=None, wave=None, q: str = "", details: bool = True
 ) -> QuerySet:
     """Internships with what a list shows, in one query, optionally of one state, programme or
-    start wave (ids or objects). Not scoped: pass it through ``visible_to`` or
+    start wave (ids or objects), or with ``q``: an intern's name or phone, a company's name or
+    BRN. Not scoped: pass it through ``visible_to`` or
     ``personal_page``, which apply the scope rule and log the page. ``details=False`` leaves
     out the joined rows, for a page whose rows ``with_details`` fills afterwards."""
     rows = Internship.objects.select_related(*_LIST_DETAILS) if details else Internship.objects
     if state:
         rows = rows.filter(state=state)
+    rows = search(
+        rows,
+        q,
+        names=["placement__trainee__name", "placement__position__company__name"],
+        phones=["placement__trainee__phone"],
+        numbers=["placement__position__company__business_number"],
+    )
     if programme:
         rows = rows.filter(programme=programme)
     if wave:
