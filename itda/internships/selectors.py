@@ -39,10 +39,12 @@ def company_positions(user) -> QuerySet:
     )
 
 
-def positions_for_review(user, *, status: str = PositionStatus.SUBMITTED) -> QuerySet:
-    """Positions in the staff member's regions, by state (the review queue by default)."""
+def positions_for_review(user, *, status: str = PositionStatus.SUBMITTED, q: str = "") -> QuerySet:
+    """Positions in the staff member's regions, by state (the review queue by default) and
+    the company's name or BRN or the position's title."""
     rows = Position.objects.visible_to(user).select_related("company", "track", "region")
-    return rows.filter(status=status) if status else rows
+    rows = search(rows, q, names=["company__name", "title"], numbers=["company__business_number"])
+    return (rows.filter(status=status) if status else rows).order_by("company__name", "pk")
 
 
 _LIST_DETAILS = (
