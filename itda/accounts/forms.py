@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 from django_otp import match_token
 
-from itda.accounts.models import AccessAction, User
+from itda.accounts.models import AccessAction, User, subject_type_choices
 from itda.accounts.selectors import account_locked_until
 from itda.accounts.services import USERNAME_TAKEN
 from itda.lib.forms import BoundedDatesMixin
@@ -100,7 +100,9 @@ class AccessLogSearchForm(BoundedDatesMixin, forms.Form):
     action = forms.ChoiceField(
         label="수행업무", required=False, choices=[("", "전체"), *AccessAction.choices]
     )
-    subject_type = forms.CharField(label="정보주체 유형", required=False, max_length=50)
+    subject_type = forms.ChoiceField(
+        label="정보주체 유형", required=False, choices=subject_type_choices
+    )
     # The IDs are bigint: a larger number cannot match and would fail in the database.
     subject_id = forms.IntegerField(
         label="정보주체 ID",

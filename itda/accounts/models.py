@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pghistory
 import pgtrigger
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
@@ -137,6 +138,25 @@ class AccessAction(models.TextChoices):
     DENIED = "denied", "접근 거부"
 
 
+def subject_type_label(subject_type: str) -> str:
+    """The kind of record a 접속기록 row is about, in Korean: "training.enrollment" → "수강".
+    (Looked up by name so that accounts imports no later app.)"""
+    try:
+        return str(apps.get_model(subject_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return subject_type
+
+
+def subject_type_choices() -> list[tuple[str, str]]:
+    """Every kind of scoped record, for the 접속기록 search, by its Korean name."""
+    scoped = {
+        model._meta.label_lower: str(model._meta.verbose_name)
+        for model in apps.get_models()
+        if isinstance(getattr(model, "scope", None), ScopePaths)
+    }
+    return [("", "전체"), *sorted(scoped.items(), key=lambda item: item[1])]
+
+
 @pgtrigger.register(
     pgtrigger.Protect(name="access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete)
 )
@@ -170,6 +190,10 @@ class PersonalDataAccess(models.Model):
                 violation_error_message="개인정보를 내려받으려면 사유를 적어야 합니다.",
             ),
         ]
+
+    @property
+    def subject_label(self) -> str:
+        return subject_type_label(self.subject_type)
 
 
 class LoginThrottle(models.Model):

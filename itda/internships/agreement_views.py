@@ -51,7 +51,8 @@ def internship_list(request):
     state = request.GET.get("state", "")
     if state not in InternshipState.values:
         state = ""
-    page = personal_page(request, selectors.internship_rows(state=state, details=False))
+    q = request.GET.get("q", "")[:50]
+    page = personal_page(request, selectors.internship_rows(state=state, q=q, details=False))
     page.object_list = selectors.with_details(page.object_list)
     standing = reminders.standings([i.pk for i in page.object_list], timezone.localdate())
     for internship in page.object_list:
@@ -62,6 +63,7 @@ def internship_list(request):
         {
             "page_obj": page,
             "state": state,
+            "q": q,
             "states": InternshipState.choices,
             "is_staff": request.user.role in PROGRAMME_STAFF,
         },

@@ -26,6 +26,7 @@ from itda.internships.models import (
     PositionStatus,
     StartWave,
 )
+from itda.lib.search import search
 from itda.programs.models import PlacementKind
 
 
@@ -38,10 +39,12 @@ def company_positions(user) -> QuerySet:
     )
 
 
-def positions_for_review(user, *, status: str = PositionStatus.SUBMITTED) -> QuerySet:
-    """Positions in the staff member's regions, by state (the review queue by default)."""
+def positions_for_review(user, *, status: str = PositionStatus.SUBMITTED, q: str = "") -> QuerySet:
+    """Positions in the staff member's regions, by state (the review queue by default) and
+    the company's name or BRN or the position's title."""
     rows = Position.objects.visible_to(user).select_related("company", "track", "region")
-    return rows.filter(status=status) if status else rows
+    rows = search(rows, q, names=["company__name", "title"], numbers=["company__business_number"])
+    return (rows.filter(status=status) if status else rows).order_by("company__name", "pk")
 
 
 _LIST_DETAILS = (
@@ -54,15 +57,23 @@ _LIST_DETAILS = (
 
 
 def internship_rows(
-    *, state: str = "", programme=None, wave=None, details: bool = True
+    *, state: str = "", programme=None, wave=None, q: str = "", details: bool = True
 ) -> QuerySet:
     """Internships with what a list shows, in one query, optionally of one state, programme or
-    start wave (ids or objects). Not scoped: pass it through ``visible_to`` or
+    start wave (ids or objects), or with ``q``: an intern's name or phone, a company's name or
+    BRN. Not scoped: pass it through ``visible_to`` or
     ``personal_page``, which apply the scope rule and log the page. ``details=False`` leaves
     out the joined rows, for a page whose rows ``with_details`` fills afterwards."""
     rows = Internship.objects.select_related(*_LIST_DETAILS) if details else Internship.objects
     if state:
         rows = rows.filter(state=state)
+    rows = search(
+        rows,
+        q,
+        names=["placement__trainee__name", "placement__position__company__name"],
+        phones=["placement__trainee__phone"],
+        numbers=["placement__position__company__business_number"],
+    )
     if programme:
         rows = rows.filter(programme=programme)
     if wave:

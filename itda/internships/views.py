@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -116,11 +117,16 @@ def review_queue(request):
     status = request.GET.get("status", PositionStatus.SUBMITTED)
     if status and status not in PositionStatus.values:
         status = PositionStatus.SUBMITTED
+    q = request.GET.get("q", "")[:50]
+    rows = selectors.positions_for_review(request.user, status=status, q=q)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "internships/review_queue.html",
         {
-            "positions": selectors.positions_for_review(request.user, status=status),
+            "positions": page.object_list,
+            "page_obj": page,
+            "q": q,
             "status": status,
             "statuses": PositionStatus.choices,
         },

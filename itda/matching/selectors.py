@@ -157,11 +157,15 @@ def position_search(
     region: str = "",
     track: str = "",
     skill: str = "",
+    q: str = "",
     open_to: Track | None = None,
 ) -> QuerySet:
-    """The round's positions filtered by region code, track code and one skill (as listed);
-    with ``open_to``, only those a trainee of that track may be linked to."""
+    """The round's positions filtered by region code, track code, one skill (as listed) and
+    words in the company's name or the position's title; with ``open_to``, only those a
+    trainee of that track may be linked to."""
     rows = round_positions(round_)
+    if q := q.strip():
+        rows = rows.filter(Q(company__name__icontains=q) | Q(title__icontains=q))
     if open_to is not None:
         rows = rows.filter(track__code__in=track_links(round_.programme).get(open_to.code, []))
     if region:

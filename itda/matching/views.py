@@ -3,6 +3,7 @@ and rank; staff open rounds and follow them."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,9 @@ from itda.matching import exports, selectors, services
 from itda.matching.forms import InterviewForm, PublishForm, RoundForm
 from itda.matching.models import MatchRound, RoundStatus
 from itda.programs.models import OperatingGroup, Region, Trainee
+
+# Cards are tall on a phone: a page the trainee can scroll through (issue 15: 142 on one page).
+POSITIONS_PER_PAGE = 20
 
 
 def _me_as_trainee(request) -> Trainee:
@@ -54,22 +58,23 @@ def trainee_rounds(request):
 def round_positions(request, pk: int):
     """Published positions of a round, filtered, each with the trainee's skills fit."""
     round_, trainee = _trainee_round(request, pk)
-    filters = {key: request.GET.get(key, "") for key in ("region", "track", "skill")}
+    filters = {key: request.GET.get(key, "") for key in ("region", "track", "skill", "q")}
     chosen = selectors.trainee_choice_list(round_, trainee)
     # Only the positions of the trainee's own track kind are offered (Track 1 → OJT, 2 → PBL).
     track = selectors.trainee_tracks(round_, today=timezone.localdate(), trainees=[trainee.pk]).get(
         trainee.pk
     )
-    cards = [
-        (position, selectors.skills_fit(trainee.skills, position))
-        for position in selectors.position_search(round_, **filters, open_to=track)
-    ]
+    page = Paginator(
+        selectors.position_search(round_, **filters, open_to=track), POSITIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    cards = [(position, selectors.skills_fit(trainee.skills, position)) for position in page]
     return render(
         request,
         "matching/round_positions.html",
         {
             "round": round_,
             "cards": cards,
+            "page_obj": page,
             "chosen_ids": {p.pk for p in chosen},
             "filters": filters,
             "regions": Region.objects.filter(positions__in=selectors.round_positions(round_))

@@ -4,7 +4,14 @@ from django import forms
 
 from itda.lib.forms import BoundedDatesMixin, change_reason_field
 from itda.payments.engine import INCOME_CLASSES
-from itda.programs.models import InternshipPayee, OperatingGroup, Region, Track
+from itda.programs.models import (
+    CompanyKind,
+    EmploymentStatus,
+    InternshipPayee,
+    OperatingGroup,
+    Region,
+    Track,
+)
 
 
 class RegionChangeForm(forms.Form):
@@ -24,6 +31,50 @@ class RegionChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].label = f"새 {place}"
         self.fields["region"].error_messages["required"] = f"새 {place}를 선택하세요."
+
+
+class RegistrySearchForm(forms.Form):
+    """One search box (name, or a number: phone or BRN) and a region, for a registry list."""
+
+    q = forms.CharField(label="검색어", required=False, max_length=50)
+    region = forms.ModelChoiceField(
+        label="시·도",
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label="전체",
+        error_messages={"invalid_choice": "시·도를 목록에서 고르세요."},
+    )
+
+    def filters(self) -> dict:
+        """The search as selector arguments; nothing filtered when the input is invalid."""
+        return self.cleaned_data if self.is_valid() else {}
+
+
+class TraineeSearchForm(RegistrySearchForm):
+    """Trainees by name or mobile number (any part of it from the end), region and status."""
+
+    status = forms.ChoiceField(
+        label="고용 상태",
+        choices=[("", "전체"), *EmploymentStatus.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = "성명 또는 휴대전화(뒷자리도 가능)"
+
+
+class CompanySearchForm(RegistrySearchForm):
+    """Companies by name or 사업자등록번호, region and kind."""
+
+    status = forms.ChoiceField(
+        label="유형", choices=[("", "전체"), *CompanyKind.choices], required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = "기업명 또는 사업자등록번호"
 
 
 class RuleOriginConfirmForm(forms.Form):

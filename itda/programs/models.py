@@ -15,6 +15,7 @@ from itda.accounts.access import ScopedQuerySet, ScopePaths
 from itda.lib.dates import validate_era
 from itda.lib.fields import BoundedTextField, EncryptedCharField
 from itda.lib.korean import josa
+from itda.lib.search import phone_suffix_index
 from itda.payments.engine import INCOME_CLASSES
 
 # Programme periods are whole days in Korea.
@@ -1172,6 +1173,8 @@ class Trainee(models.Model):
         verbose_name = "교육생"
         verbose_name_plural = "교육생"
         ordering = ["name", "pk"]
+        # Staff find a person by any tail of the number they were told (lib.search).
+        indexes = [phone_suffix_index("phone", name="trainee_phone_suffix")]
         constraints = [
             models.UniqueConstraint(
                 fields=["phone"],

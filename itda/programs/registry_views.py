@@ -16,18 +16,25 @@ from itda.accounts.exports import ReasonForm, personal_export_view
 from itda.accounts.roles import Role
 from itda.lib import masking
 from itda.programs import services
-from itda.programs.forms import RegionChangeForm, RuleOriginConfirmForm
+from itda.programs.forms import (
+    CompanySearchForm,
+    RegionChangeForm,
+    RuleOriginConfirmForm,
+    TraineeSearchForm,
+)
 from itda.programs.models import Company, OriginKind, RuleOrigin, Trainee
+from itda.programs.selectors import company_search, trainee_search
 
 _REGISTRY_ROLES = (Role.OPERATOR, Role.GROUP_STAFF)
 
 
 @never_cache
 def company_list(request):
-    """Companies in the user's scope, masked where personal."""
+    """Companies in the user's scope, searched and masked where personal."""
     require_role(request, *_REGISTRY_ROLES, Role.COMPANY)
-    page = personal_page(request, Company.objects.select_related("region"))
-    return render(request, "programs/registry/company_list.html", {"page_obj": page})
+    form = CompanySearchForm(request.GET)
+    page = personal_page(request, company_search(**form.filters()))
+    return render(request, "programs/registry/company_list.html", {"page_obj": page, "form": form})
 
 
 @never_cache
@@ -44,10 +51,11 @@ def _company_page(request, company: Company) -> dict:
 
 @never_cache
 def trainee_list(request):
-    """Trainees in the user's scope, masked."""
+    """Trainees in the user's scope, searched by name or phone, masked."""
     require_role(request, *_REGISTRY_ROLES)
-    page = personal_page(request, Trainee.objects.select_related("region", "preferred_track"))
-    return render(request, "programs/registry/trainee_list.html", {"page_obj": page})
+    form = TraineeSearchForm(request.GET)
+    page = personal_page(request, trainee_search(**form.filters()))
+    return render(request, "programs/registry/trainee_list.html", {"page_obj": page, "form": form})
 
 
 @never_cache

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from itda.accounts.roles import Role
+from itda.lib.search import search
 from itda.programs.models import (
     Company,
     ComplexFigure,
@@ -43,6 +44,33 @@ from itda.programs.models import (
     target_ceiling,
 )
 from itda.programs.services import REFERENCE_DIR
+
+# --- Registry search ---------------------------------------------------------------------------
+
+
+def trainee_search(*, q: str = "", region: Region | None = None, status: str = "") -> QuerySet:
+    """Trainees for the registry list, by name or mobile number, region and employment
+    status (scope them with visible_to: ``personal_page`` does)."""
+    rows = Trainee.objects.select_related("region", "preferred_track")
+    rows = search(rows, q, names=["name"], phones=["phone"])
+    if region is not None:
+        rows = rows.filter(region=region)
+    if status:
+        rows = rows.filter(employment_status=status)
+    return rows
+
+
+def company_search(*, q: str = "", region: Region | None = None, status: str = "") -> QuerySet:
+    """Companies for the registry list, by name or 사업자등록번호 (any part of its digits),
+    region and kind."""
+    rows = Company.objects.select_related("region")
+    rows = search(rows, q, names=["name"], numbers=["business_number"])
+    if region is not None:
+        rows = rows.filter(region=region)
+    if status:
+        rows = rows.filter(kind=status)
+    return rows
+
 
 # --- Korean number formats ---------------------------------------------------------------------
 

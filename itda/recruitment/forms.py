@@ -11,6 +11,7 @@ from itda.lib.forms import (
     mobile_phone_clean,
     require_messages,
 )
+from itda.programs.forms import RegistrySearchForm
 from itda.programs.models import (
     Company,
     CompanyKind,
@@ -22,7 +23,15 @@ from itda.programs.models import (
     Trainee,
     Zone,
 )
-from itda.recruitment.models import Call, CallKind, DocumentRequirement, FileKind
+from itda.recruitment.models import (
+    ApplicationStatus,
+    Call,
+    CallKind,
+    DocumentRequirement,
+    FileKind,
+    Result,
+    Screening,
+)
 from itda.recruitment.services import YOUTH_MAX_AGE, YOUTH_MAX_AGE_ORIGIN
 
 
@@ -439,3 +448,22 @@ DocumentRequirementFormSet = forms.inlineformset_factory(
     extra=2,
     can_delete=True,
 )
+
+
+class ApplicationSearchForm(RegistrySearchForm):
+    """A call's applications by applicant (name, phone or BRN), region, status, screening and
+    result."""
+
+    status = forms.ChoiceField(
+        label="상태", choices=[("", "전체"), *ApplicationStatus.choices], required=False
+    )
+    screening = forms.ChoiceField(
+        label="자격 검토", choices=[("", "전체"), *Screening.choices], required=False
+    )
+    result = forms.ChoiceField(
+        label="결과", choices=[("", "전체"), *Result.choices], required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = "신청자 이름, 휴대전화 또는 사업자등록번호"

@@ -402,6 +402,25 @@ class ApplicationTransition(models.Model):
         verbose_name_plural = "신청 이력"
         ordering = ["application", "at", "pk"]
 
+    # The fields a transition records, with their Korean names and values.
+    FIELDS = {"status": ApplicationStatus, "screening": Screening, "result": Result}
+
+    @property
+    def field_label(self) -> str:
+        return str(Application._meta.get_field(self.field).verbose_name)
+
+    def _value_label(self, value: str) -> str:
+        choices = self.FIELDS.get(self.field)
+        return str(choices(value).label) if choices and value in choices.values else value
+
+    @property
+    def old_label(self) -> str:
+        return self._value_label(self.old)
+
+    @property
+    def new_label(self) -> str:
+        return self._value_label(self.new)
+
 
 class ImportJobStatus(models.TextChoices):
     QUEUED = "queued", "대기 중"

@@ -3,7 +3,8 @@
 from django.db.models import Count, Q, QuerySet
 
 from itda.accounts.roles import Role
-from itda.programs.models import CompanyKind, CompanySize
+from itda.lib.search import search
+from itda.programs.models import CompanyKind, CompanySize, Region
 from itda.recruitment.models import Application, Call, CallKind
 from itda.recruitment.services import YOUTH_MAX_AGE
 
@@ -55,13 +56,27 @@ def call_counts(call: Call, user) -> dict[str, int]:
     )
 
 
-def applications_of(call: Call, *, status: str = "", screening: str = "") -> QuerySet:
-    """The applications of a call for list pages (scope them with visible_to)."""
+def applications_of(
+    call: Call,
+    *,
+    q: str = "",
+    region: Region | None = None,
+    status: str = "",
+    screening: str = "",
+    result: str = "",
+) -> QuerySet:
+    """The applications of a call for list pages (scope them with visible_to), searched by
+    the applicant's name, mobile number (trainees) or business registration number."""
     qs = Application.objects.filter(call=call).select_related("company", "trainee", "region")
-    if status:
-        qs = qs.filter(status=status)
-    if screening:
-        qs = qs.filter(screening=screening)
+    qs = search(
+        qs,
+        q,
+        names=["trainee__name", "company__name", "organisation_name"],
+        phones=["trainee__phone"],
+        numbers=["company__business_number", "organisation_number"],
+    )
+    chosen = {"region": region, "status": status, "screening": screening, "result": result}
+    qs = qs.filter(**{field: value for field, value in chosen.items() if value})
     return qs.order_by("submitted_at", "pk")
 
 

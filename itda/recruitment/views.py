@@ -15,6 +15,7 @@ from itda.lib.korean import josa
 from itda.programs.models import Company, Trainee
 from itda.recruitment import selectors, services
 from itda.recruitment.forms import (
+    ApplicationSearchForm,
     CloseEarlyForm,
     CompanyAnswersForm,
     CompanyProfileForm,
@@ -276,11 +277,8 @@ def _selection_call(request, pk: int) -> Call:
 def call_applications(request, pk: int):
     """The applications of a call in the user's scope (staff), masked and logged."""
     call = _staff_call(request, pk)
-    status = request.GET.get("status", "")
-    screening = request.GET.get("screening", "")
-    page = personal_page(
-        request, selectors.applications_of(call, status=status, screening=screening)
-    )
+    form = ApplicationSearchForm(request.GET)
+    page = personal_page(request, selectors.applications_of(call, **form.filters()))
     return render(
         request,
         "recruitment/call_applications.html",
@@ -288,8 +286,7 @@ def call_applications(request, pk: int):
             "call": call,
             "counts": selectors.call_counts(call, request.user),
             "page_obj": page,
-            "status": status,
-            "screening": screening,
+            "form": form,
             "is_open": call.is_open(timezone.now()),
             "runs_selection": selectors.calls_run_by(request.user).filter(pk=call.pk).exists(),
             "close_form": CloseEarlyForm(),

@@ -121,6 +121,25 @@ def test_the_group_list_filters_by_state(setup, login_as, seoul_staff, company, 
     assert "이 상태의 인턴십이 없습니다." in empty
 
 
+def test_the_group_list_finds_an_intern_by_name_and_phone(
+    setup, login_as, seoul_staff, company, admin, regions
+):
+    kept = propose(setup, seoul_staff)
+    (other,) = more_internships(setup, seoul_staff, company, admin, regions, 1)
+    trainee = kept.placement.trainee
+    client = login_as(seoul_staff, Client())
+
+    def listed(q):
+        html = client.get("/internships/", {"q": q}).content.decode()
+        return {i.pk for i in (kept, other) if f"/internships/{i.pk}/" in html}
+
+    assert other.placement.trainee.phone != trainee.phone
+    assert listed(trainee.name) == {kept.pk}
+    digits = "".join(ch for ch in trainee.phone if ch.isdigit())
+    assert listed(digits) == {kept.pk}
+    assert listed(f"{digits[3:7]}-{digits[7:]}") == {kept.pk}
+
+
 def test_another_groups_staff_see_none_of_them(setup, login_as, seoul_staff, busan_staff):
     internship = propose(setup, seoul_staff)
     html = login_as(busan_staff, Client()).get("/internships/").content.decode()

@@ -165,3 +165,26 @@ def test_a_position_for_51_interns_is_refused_in_korean(
     response = client.post("/company/positions/new/", _form(regions, seats="51"))
     assert "모집 인원은 1명에서 50명 사이여야 합니다." in response.content.decode()
     assert not Position.objects.exists()
+
+
+def test_the_review_queue_is_searched_by_title_and_company(
+    client, login_as, seoul_staff, selected, regions, company
+):
+    for title in ("설비 보전", "품질 검사"):
+        Position.objects.create(
+            company=selected,
+            track=regions["track"],
+            title=title,
+            duties="-",
+            seats=1,
+            region=regions["seoul"],
+            site_address="-",
+            mentor_name="-",
+            status="submitted",
+            created_by=company,
+        )
+    login_as(seoul_staff)
+    html = client.get("/positions/review/", {"q": "보전"}).content.decode()
+    assert "설비 보전" in html and "품질 검사" not in html
+    html = client.get("/positions/review/", {"q": selected.business_number[-5:]}).content.decode()
+    assert "설비 보전" in html and "품질 검사" in html

@@ -179,7 +179,8 @@ def test_the_position_list_costs_constant_queries(
         client.get(url)
     _more_positions(round_world, company, regions, 20)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert client.get(url).content.decode().count('data-testid="position-card"') == 23
+        html = client.get(url).content.decode()
+    assert html.count('data-testid="position-card"') == 20 and "전체 23건" in html  # a full page
 
 
 def test_the_applicant_list_costs_constant_queries(
@@ -271,3 +272,23 @@ def test_staff_of_another_group_cannot_open_or_see_a_group_round(
     )
     assert response.status_code == 200  # the group is not among the choices
     assert "올바르게 선택" in response.content.decode()
+
+
+def test_the_position_list_comes_in_pages_that_keep_the_filters(
+    client, login_as, trainee, company, regions, round_world
+):
+    round_, _, positions = round_world
+    template = positions["품질 관리"]
+    for n in range(25):
+        template.pk = None
+        template.title = f"추가 자리 {n:02d}"
+        template.save()
+    login_as(trainee)
+    url = f"/trainee/rounds/{round_.pk}/positions/"
+    first = client.get(url).content.decode()
+    assert first.count('data-testid="position-card"') == 20
+    assert "전체 28건 중 1–20건" in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('data-testid="position-card"') == 8
+    found = client.get(url, {"q": "추가 자리 1", "region": "11"}).content.decode()
+    assert found.count('data-testid="position-card"') == 10 and "설비 운영" not in found
