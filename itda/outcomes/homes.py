@@ -90,9 +90,10 @@ def progress_strip(user, today: datetime.date) -> Strip | None:
     if programme is None:
         return None
     board = kpi_board(user=user, programme=programme, day=today)
-    if not board.totals:
+    totals = next((s for s in board.sections if s.key == "totals"), None)
+    if totals is None:
         return None
-    unit = board.totals[0]
+    unit = totals.units[0]  # the national row, or the group's own
     return Strip(
         programme=programme,
         cells=[StripCell(STAGE[key].label, n) for key, n in zip(FUNNEL, unit.counts, strict=True)],
