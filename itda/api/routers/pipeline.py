@@ -491,7 +491,10 @@ class KpiOut(Schema):
 
 
 class UnitOut(Schema):
-    section: str = Field(description="totals(전국·사업단) · by_track · by_region")
+    section: str = Field(
+        description="totals(전국·사업단) · zones(권역) · regions(시·도) · tracks(트랙), "
+        "성과 지표 화면의 표와 같음"
+    )
     label: str
     target: int | None = Field(description="선발 목표 (문서가 정한 곳만)")
     counts: dict[str, int | str] = Field(description="단계별 인원 (열람자에게 1~4는 '<5')")
@@ -554,9 +557,11 @@ def kpi_list(
         "day": board.day,
         "live": board.live,
         "suppressed": board.suppress,
+        # The people's sections (the company ones count other stages and carry no rates).
         "units": [
-            _unit(section, unit)
-            for section in ("totals", "by_track", "by_region")
-            for unit in getattr(board, section)
+            _unit(section.key, unit)
+            for section in board.sections
+            if section.with_kpis
+            for unit in section.units
         ],
     }

@@ -109,13 +109,17 @@ def test_the_viewer_reads_kpis_suppressed_and_no_registry(people, regions, viewe
     rates = {k["key"]: k for k in national["kpis"]}
     assert rates["completion_rate"]["rate_pct"] == 80.0
     assert rates["employment_3m"]["rate_pct"] is None
-    assert {u["section"] for u in body["units"]} == {"totals"}
+    # Aggregates only, as on the viewer's page: no count of 1–4 anywhere.
+    assert {u["section"] for u in body["units"]} <= {"totals", "zones", "regions", "tracks"}
+    counts = [n for u in body["units"] for n in u["counts"].values()]
+    assert counts and not any(isinstance(n, int) and 1 <= n <= 4 for n in counts)
 
 
 def test_a_groups_kpis_are_its_own(people, regions, busan_staff, seoul_staff):
     query = {"programme": regions["programme"].pk}
     busan = token_client(busan_staff).get("/api/v1/kpis", query).json()
-    assert {u["label"] for u in busan["units"]} == {"동남권 사업단"}
+    assert {u["label"] for u in busan["units"] if u["section"] == "totals"} == {"동남권 사업단"}
+    assert not any("수도권" in u["label"] or "서울" in u["label"] for u in busan["units"])
     seoul = token_client(seoul_staff).get("/api/v1/kpis", query).json()
     labels = {u["label"] for u in seoul["units"]}
     assert "수도권 사업단" in labels and "전국" not in labels
