@@ -13,6 +13,7 @@ from django import forms
 from django.apps import apps
 from django.contrib.postgres.fields import DateTimeRangeField
 from django.db import models
+from django.test import RequestFactory
 
 import itda
 from itda import factories
@@ -61,7 +62,14 @@ def form_kwargs(regions, seoul_staff):
     plan = TransformationPlan.objects.create(
         region=regions["seoul"], round_year=2021, status="applied", source_document="시험"
     )
+    request = RequestFactory().get("/")
+    request.user = seoul_staff
     return {
+        "ReauthForm": {"request": request},
+        "PasswordChangeForm": {"request": request},
+        "OtpEnrolForm": {"request": request, "replacing": True},
+        "BankAccountForm": {"request": request},
+        "PasswordSetForm": {"user": seoul_staff},
         "TransitionForm": {"plan": plan},
         "ProgressForm": {"plan": plan},
         "SubProjectForm": {"plan": plan},
