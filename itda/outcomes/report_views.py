@@ -25,6 +25,8 @@ FORMATS = {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
 }
+# How the links name each format.
+FORMAT_LABELS = {"pdf": "PDF", "hwpx": "한글(HWPX)", "xlsx": "엑셀"}
 MONTHS_SHOWN = 12
 
 
@@ -65,7 +67,7 @@ def report_list(request):
             "programme": programme,
             "scopes": scopes,
             "months": months,
-            "formats": list(FORMATS),
+            "formats": list(FORMAT_LABELS.items()),
             "cutoff_note": reports.CUTOFF_NOTE,
         },
     )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from itda.accounts.access import personal_detail, personal_page, require_role
 from itda.accounts.roles import Role
 from itda.lib.banks import bank_code
+from itda.lib.korean import josa
 from itda.lib.masking import mask_account
 from itda.programs import profiles
 from itda.programs.models import Company, EmploymentStatus, Trainee
@@ -45,7 +46,7 @@ def _bank_saved(request, payee) -> None:
         messages.warning(
             request,
             f"계좌를 저장했습니다. 다만 예금주({payee.bank_holder})가 "
-            f"{payee.name}와(과) 다릅니다. 명의가 다르면 이체가 반려될 수 있습니다.",
+            f"{josa(payee.name, '과/와')} 다릅니다. 명의가 다르면 이체가 반려될 수 있습니다.",
         )
     else:
         messages.success(request, "계좌를 저장했습니다.")

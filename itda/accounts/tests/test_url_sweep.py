@@ -899,6 +899,9 @@ SWEEP: dict[str, Row] = {
     "payments:batch_export": Row(pk("batch"), None, STAFF_ONLY),
     "payments:batch_results": Row(pk("batch"), None, STAFF_ONLY),
     "payments:batch_settlement": Row(pk("batch"), None, STAFF_ONLY),
+    # The stored transfer file again (POST): the batch's own group only.
+    "payments:batch_transfer_file": Row(pk("batch"), None, STAFF_ONLY),
+    "payments:clawback_list": own("seoul_staff"),
     # the API (one operation per path; a wrong method answers 405)
     "api:openapi-json": public(),
     "api:openapi-view": public(),
