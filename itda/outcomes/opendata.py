@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_GET
 
-from itda.lib.suppression import is_suppressed, shown_count
+from itda.lib.suppression import SUPPRESSED, WITHHELD, shown_value, suppressed_cells
 from itda.outcomes.kpis import FUNNEL, STAGE, kpi_values
 from itda.outcomes.models import KpiSnapshot
 from itda.programs.models import OperatingGroup, Programme
@@ -37,7 +37,8 @@ COLUMNS = (
 )
 COUNTED = (*FUNNEL, "withdrawn", "companies")
 SUPPRESSED_NOTE = "5명 미만 비공개"
-WITHHELD_NOTE = "분자 또는 분모가 5명 미만이라 비공개"
+WITHHELD_NOTE = "분자 또는 분모가 비공개라 비공개"
+SUM_NOTE = "합계에서 다른 값이 드러나지 않도록 비공개"
 NO_BASE_NOTE = "분모가 0이라 산출하지 않음"
 MAX_AGE = 60 * 60  # the snapshot changes nightly
 
@@ -76,21 +77,45 @@ def _etag(request) -> str:
     return hashlib.sha256(f"{marks['day']}|{marks['at']}".encode()).hexdigest()[:32]
 
 
+def _hidden(units: list[tuple]) -> tuple[dict, set]:
+    """Every count of the CSV and the ones it withholds: 1–4, and a second cell wherever the
+    national row (the sum of its groups) would give a withheld group's count back."""
+    values = {
+        (programme.pk, group and group.pk, stage): counts.get(stage, 0)
+        for _day, programme, group, counts in units
+        for stage in COUNTED
+    }
+    groups: dict[int, list[int]] = {}
+    for _day, programme, group, _counts in units:
+        if group is not None:
+            groups.setdefault(programme.pk, []).append(group.pk)
+    sums = [
+        ((programme, None, stage), [(programme, g, stage) for g in members])
+        for programme, members in groups.items()
+        for stage in COUNTED
+    ]
+    return values, suppressed_cells(values, sums)
+
+
 def kpi_csv_text() -> str:
     """The CSV (without BOM): counts then KPIs, per programme, national row first."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for day, programme, group, counts in _latest_units():
+    units = _latest_units()
+    values, hidden = _hidden(units)
+    for day, programme, group, counts in units:
         unit = ("전국", "") if group is None else ("사업단", group.name)
         head = (f"{day:%Y-%m-%d}", programme.code, programme.name, *unit)
+        withheld = set()
         for stage in COUNTED:
-            value = counts.get(stage, 0)
-            note = SUPPRESSED_NOTE if is_suppressed(value) else ""
-            writer.writerow(
-                (*head, "인원", stage, STAGE[stage].label, shown_count(value), "", note)
-            )
-        for kpi in kpi_values(counts, suppress=True):
+            cell = (programme.pk, group and group.pk, stage)
+            shown = shown_value(cell, values, hidden)
+            note = {SUPPRESSED: SUPPRESSED_NOTE, WITHHELD: SUM_NOTE}.get(shown, "")
+            if cell in hidden:
+                withheld.add(stage)
+            writer.writerow((*head, "인원", stage, STAGE[stage].label, shown, "", note))
+        for kpi in kpi_values(counts, suppress=True, hidden=withheld):
             note = WITHHELD_NOTE if kpi.suppressed else "" if kpi.rate is not None else NO_BASE_NOTE
             rate = "" if kpi.rate is None else f"{kpi.rate:.1f}"
             writer.writerow((*head, "지표", kpi.kpi.key, kpi.kpi.name, rate, kpi.kpi.formula, note))

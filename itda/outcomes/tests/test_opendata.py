@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from itda.outcomes.models import KpiSnapshot
 from itda.outcomes.opendata import COLUMNS
 from itda.outcomes.services import kpi_snapshot_take
 from itda.outcomes.tests.kpi_cast import build_cast
@@ -76,3 +77,28 @@ def test_a_repeat_request_is_answered_from_the_etag(regions, admin):
 def test_before_any_snapshot_only_the_header(regions, admin):
     build_cast(regions, admin)
     assert _rows(Client().get(URL)) == []
+
+
+def test_a_group_count_cannot_be_had_back_from_the_national_total(regions):
+    """전국 = Σ 사업단: with 수도권 100 and 동남권 3, hiding 3 alone would leave 103 − 100."""
+    day = timezone.localdate()
+    for group, value in (
+        (None, 103),
+        (regions["capital_group"], 100),
+        (regions["dongnam_group"], 3),
+    ):
+        KpiSnapshot.objects.create(
+            day=day,
+            programme=regions["programme"],
+            operating_group=group,
+            stage="enrolled",
+            value=value,
+        )
+    rows = _rows(Client().get(URL))
+    dongnam = _row(rows, "사업단", "동남권 사업단", "enrolled")
+    capital = _row(rows, "사업단", "수도권 사업단", "enrolled")
+    assert (dongnam["값"], dongnam["비고"]) == ("<5", "5명 미만 비공개")
+    assert capital["값"] == "비공개" and "합계" in capital["비고"]
+    assert _row(rows, "전국", "", "enrolled")["값"] == "103"
+    body = Client().get(URL).content.decode("utf-8-sig")
+    assert ",100," not in body
