@@ -9,7 +9,8 @@ taken. Who may read which report, and how much of it:
 - national operator: the national report (by group, track and 시·도) and any group's;
 - operating-group staff: their own group's report only (another group's is a 404);
 - ministry / city viewer: the national report and any group's totals, with counts of 1–4
-  shown as "<5" and the rates built on them withheld (itda.lib.suppression).
+  shown as "<5", a second group's withheld where the national total would give one back, and
+  the rates built on them withheld (itda.lib.suppression).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.utils import timezone
 from itda.accounts.roles import Role
 from itda.lib.excel import workbook_sheets_bytes
 from itda.lib.pdf import render_pdf
-from itda.lib.suppression import RULE_TEXT, shown_count
+from itda.lib.suppression import RULE_TEXT, shown_value, suppressed_cells
 from itda.outcomes.kpis import FUNNEL, KPIS, NATIONAL, STAGE, Cell, funnel_counts, kpi_values
 from itda.outcomes.models import KpiSnapshot
 from itda.programs.models import OperatingGroup, Programme, Region, Track, TrackAllocation
@@ -150,9 +151,20 @@ def report_figures(
             if (key, None, r.pk) in cells
         ]
 
-    def shown(counts: dict, stage: str):
-        value = counts.get(stage, 0)
-        return shown_count(value) if suppress else value
+    # The viewer's cells: 1–4 withheld, and a second group's wherever the national total (the
+    # sum of the groups) would give one back — worked out over every group whatever the scope,
+    # so the national report and a group's report withhold the same cells.
+    counted = (*FUNNEL, "companies")
+    values, hidden = {}, set()
+    if suppress:
+        parts = [(g.pk, None, None) for g in groups]
+        values = {(c, s): cells.get(c, {}).get(s, 0) for c in (NATIONAL, *parts) for s in counted}
+        hidden = suppressed_cells(
+            values, [((NATIONAL, s), [(c, s) for c in parts]) for s in counted]
+        )
+
+    def shown(cell, counts: dict, stage: str):
+        return shown_value((cell, stage), values, hidden) if suppress else counts.get(stage, 0)
 
     funnel_rows = []
     kpi_rows = []
@@ -162,11 +174,12 @@ def report_figures(
             (
                 label,
                 "" if target is None else target,
-                *(shown(counts, s) for s in FUNNEL),
-                shown(counts, "companies"),
+                *(shown(cell, counts, s) for s in FUNNEL),
+                shown(cell, counts, "companies"),
             )
         )
-        for value in kpi_values(counts, suppress=suppress):
+        withheld = {s for s in FUNNEL if (cell, s) in hidden}
+        for value in kpi_values(counts, suppress=suppress, hidden=withheld):
             kpi_rows.append((label, value.kpi.name, value.shown, value.explained))
 
     tables = [

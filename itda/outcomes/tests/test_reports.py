@@ -135,3 +135,28 @@ def test_the_viewers_pdf_download_is_suppressed(regions, admin, viewer, login_as
     text = _words(" ".join(page.extract_text() for page in pdf.pages))
     assert "전국" in text and "채용 3개월 <5 ÷ 수료 8 × 100" in text
     assert "37.5%" not in text
+
+
+def test_the_viewer_cannot_subtract_a_group_back_from_the_national_total(regions, viewer):
+    """전국 103 = 수도권 100 + 동남권 3: with 3 shown as <5, 100 is withheld too, in the national
+    report and in the group's own."""
+    from itda.outcomes.models import KpiSnapshot
+
+    day = reports.month_day(timezone.localdate().replace(day=1), timezone.localdate())
+    for group, value in (
+        (None, 103),
+        (regions["capital_group"], 100),
+        (regions["dongnam_group"], 3),
+    ):
+        KpiSnapshot.objects.create(
+            day=day,
+            programme=regions["programme"],
+            operating_group=group,
+            stage="enrolled",
+            value=value,
+        )
+    enrolled = 1 + reports.FUNNEL.index("enrolled") + 1  # after 구분 and 선발 목표
+    national = {row[0]: row[enrolled] for row in _figures(regions, viewer).tables[0].rows}
+    assert national == {"전국": 103, "수도권 사업단": "비공개", "동남권 사업단": "<5"}
+    own = _figures(regions, viewer, scope=str(regions["capital_group"].pk)).tables[0].rows
+    assert own[0][enrolled] == "비공개"
