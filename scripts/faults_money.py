@@ -44,6 +44,11 @@ mid-task. Every run: 1,974-1,984 of 2,000 lines paid (1 % refused by the bank), 
 bank paid total == sum of the paid lines (e.g. 3,651,900,000 won), no statement paid twice.
 compute, 8 runs, 0 violations: 2,000 statements, 3,700,200,000 won, identical checksum each
 time (kill -9 mid-task 2 of 5, pgstop and terminate mid-task).
+With faults in the first 80 % of the clean run's time, 2026-12-07 22:30 UTC, the machine idle,
+``--statements 2000 --targets money``: baseline export 0.1 s, import 1.0 s; every fault of the
+8 runs landed mid-task (kill -9 at 0.01-0.07 s of the export and 0.01-0.68 s of the import,
+pgstop and terminate likewise); 0 violations; each run 1,974-1,984 lines paid and ledger PAY ==
+bank paid total (3,651,900,000-3,671,000,000 won).
 """
 
 from __future__ import annotations
