@@ -41,6 +41,27 @@ def _bank_form(request, payee) -> BankAccountForm:
     return BankAccountForm(request.POST or None, request=request, initial=initial)
 
 
+def _bank_page(request, payee, *, back: str):
+    """The bank form of a trainee or a company: saved (password again, logged) then back to
+    ``back``, or shown with its errors."""
+    form = _bank_form(request, payee)
+    if request.method == "POST" and form.is_valid():
+        payee = profiles.bank_account_set(
+            request=request,
+            payee=payee,
+            bank_code=form.cleaned_data["bank"],
+            account=form.cleaned_data["account"],
+            holder=form.cleaned_data["holder"],
+        )
+        _bank_saved(request, payee)
+        return redirect(back)
+    return render(
+        request,
+        "programs/profile/bank.html",
+        {"payee": payee, "form": form, "back": back, **_bank_context(payee)},
+    )
+
+
 def _bank_saved(request, payee) -> None:
     if profiles.holder_differs(payee):
         messages.warning(
@@ -102,22 +123,7 @@ def trainee_bank(request):
     trainee = _own_trainee(request)
     if trainee is None or trainee.employment_status != EmploymentStatus.JOB_SEEKER:
         return redirect("profile:trainee")
-    form = _bank_form(request, trainee)
-    if request.method == "POST" and form.is_valid():
-        trainee = profiles.bank_account_set(
-            request=request,
-            payee=trainee,
-            bank_code=form.cleaned_data["bank"],
-            account=form.cleaned_data["account"],
-            holder=form.cleaned_data["holder"],
-        )
-        _bank_saved(request, trainee)
-        return redirect("profile:trainee")
-    return render(
-        request,
-        "programs/profile/bank.html",
-        {"payee": trainee, "form": form, "back": "profile:trainee", **_bank_context(trainee)},
-    )
+    return _bank_page(request, trainee, back="profile:trainee")
 
 
 @never_cache
@@ -138,19 +144,4 @@ def company_bank(request, pk: int):
     company's id is a 404)."""
     require_role(request, Role.COMPANY)
     company = personal_detail(request, Company.objects, pk)
-    form = _bank_form(request, company)
-    if request.method == "POST" and form.is_valid():
-        company = profiles.bank_account_set(
-            request=request,
-            payee=company,
-            bank_code=form.cleaned_data["bank"],
-            account=form.cleaned_data["account"],
-            holder=form.cleaned_data["holder"],
-        )
-        _bank_saved(request, company)
-        return redirect("profile:companies")
-    return render(
-        request,
-        "programs/profile/bank.html",
-        {"payee": company, "form": form, "back": "profile:companies", **_bank_context(company)},
-    )
+    return _bank_page(request, company, back="profile:companies")
