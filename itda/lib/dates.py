@@ -20,6 +20,8 @@ import datetime
 import re
 import unicodedata
 
+from django.utils import timezone
+
 # Excel's day 0 for serials after its 1900-02-29 bug (serial 60); every real date since
 # 1900-03-01 (serial 61) is this epoch plus the serial.
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
@@ -152,3 +154,13 @@ def validate_era_range(value) -> None:
 def era_clamp(day: datetime.date) -> datetime.date:
     """``day`` moved into EARLIEST..LATEST: a page asked for year 1 or 9999 shows the edge."""
     return min(max(day, EARLIEST), LATEST)
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    """The first day of the month after ``day``'s."""
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def month_start(day: datetime.date) -> datetime.datetime:
+    """The first instant of ``day``'s month in Korean time, the month as staff live it."""
+    return datetime.datetime(day.year, day.month, 1, tzinfo=timezone.get_default_timezone())

@@ -24,6 +24,7 @@ from django.utils import timezone
 from itda.accounts.roles import PROGRAMME_STAFF
 from itda.internships import workdays
 from itda.internships.models import OjtReport, OjtReportKind, OjtReportState
+from itda.lib.dates import next_month
 from itda.lib.korean import josa
 from itda.payments import engine
 from itda.payments.models import (
@@ -79,15 +80,11 @@ _encoded = DjangoJSONEncoder(ensure_ascii=False).encode
 _RULE_VERSION = _encoded(engine.RULE_VERSION)
 
 
-def _next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-
-
 def month_periods(kind: str, month: datetime.date) -> dict:
     """The filter of a month's statements of ``kind``: a training month belongs to the month it
     ends in (it starts on any day of the cohort's calendar), internship money to its month."""
     if kind == StatementKind.TRAINING_ALLOWANCE:
-        return {"period_end__gt": month, "period_end__lte": _next_month(month)}
+        return {"period_end__gt": month, "period_end__lte": next_month(month)}
     return {"period_start": month}
 
 
@@ -113,7 +110,7 @@ def _training_dues(programme: Programme, month: datetime.date) -> dict[tuple, _D
             enrollment__cohort__course__operating_group__programme=programme,
             ended=F("planned"),
             period_end__gt=month,
-            period_end__lte=_next_month(month),
+            period_end__lte=next_month(month),
         )
         .order_by("pk")
         .values_list(
@@ -204,7 +201,7 @@ def _internship_dues(programme: Programme, month: datetime.date, kind: str) -> d
         .annotate(total=Sum("gross_krw"))
     )
     working = len(workdays.month_working_days(month))
-    period_end = _next_month(month)
+    period_end = next_month(month)
 
     # Interns of one intake share their facts: each distinct case is worked out once.
     @functools.cache
@@ -358,7 +355,7 @@ def _pending_training(programme: Programme, month: datetime.date, kind: str) -> 
             enrollment__cohort__course__operating_group__programme=programme,
             ended__lt=F("planned"),
             period_end__gt=month,
-            period_end__lte=_next_month(month),
+            period_end__lte=next_month(month),
         ).values_list("enrollment__trainee_id", "period_start")
     }
 
@@ -376,7 +373,7 @@ def programme_month_compute(
     cohorts = list(
         Cohort.objects.filter(
             course__operating_group__programme=programme,
-            starts_on__lt=_next_month(month),
+            starts_on__lt=next_month(month),
             ends_on__gte=month - datetime.timedelta(days=31),
         ).values_list("pk", flat=True)
     )

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 
+from itda.accounts import partitions
 from itda.accounts.models import AccountLockout, PersonalDataAccess
 from itda.evaluation.models import Appeal, AppealStatus, Ranking, RankingStatus
 from itda.payments.models import BatchLine
@@ -38,6 +39,9 @@ class RetentionRule:
     method: DestructionMethod
     expired: Callable[[datetime.datetime], models.QuerySet]
     destroy: Callable[[models.QuerySet], int]
+    # Where the data is kept in monthly partitions: drop the months wholly past their period
+    # (returns the rows they held) before ``destroy`` deletes what is left of the period.
+    drop_months: Callable[[datetime.datetime], int] | None = None
 
     @property
     def is_default(self) -> bool:
@@ -62,8 +66,16 @@ def _delete(rows: models.QuerySet) -> int:
 # --- 접속기록 -------------------------------------------------------------------------------
 
 
+def _access_log_cutoff(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(days=2 * 365 + 1)
+
+
 def _access_log_expired(now: datetime.datetime) -> models.QuerySet:
-    return PersonalDataAccess.objects.filter(at__lt=now - datetime.timedelta(days=2 * 365 + 1))
+    return PersonalDataAccess.objects.filter(at__lt=_access_log_cutoff(now))
+
+
+def _access_log_drop_months(now: datetime.datetime) -> int:
+    return partitions.drop_months_before(_access_log_cutoff(now))
 
 
 def _access_log_destroy(rows: models.QuerySet) -> int:
@@ -155,6 +167,7 @@ RULES: tuple[RetentionRule, ...] = (
         method=DestructionMethod.DELETE,
         expired=_access_log_expired,
         destroy=_access_log_destroy,
+        drop_months=_access_log_drop_months,
     ),
     RetentionRule(
         key="unsuccessful_applications",

@@ -11,6 +11,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
 from itda.accounts.models import AccessAction, PersonalDataAccess
+from itda.lib.dates import month_start, next_month
 from itda.privacy.retention import RULES, RetentionRule
 
 # itda 기본값 — 운영지침 확인 필요: what the review flags.
@@ -18,14 +19,6 @@ VOLUME_THRESHOLD = 1_000  # people whose data one account touched in a month
 WORK_HOURS = (7, 22)  # local time; access outside it (or on a weekend) is after hours
 
 KST = zoneinfo.ZoneInfo(settings.TIME_ZONE)  # the day as staff live it
-
-
-def month_start(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime(day.year, day.month, 1, tzinfo=KST)
-
-
-def next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ def retention_rule_run(rule: RetentionRule, *, now: datetime.datetime, actor=Non
         # finds nothing left and records nothing.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [rule.key])
+        count = rule.drop_months(now) if rule.drop_months else 0
         rows = rule.expired(now)
-        count = rule.destroy(rows) if rows.exists() else 0
+        count += rule.destroy(rows) if rows.exists() else 0
         if count:
             DestructionRecord.objects.create(
                 rule=rule.key,
