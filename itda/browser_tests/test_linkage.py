@@ -87,6 +87,17 @@ def test_rank_dry_run_publish_and_explain(page, linkage, trainee, company, seoul
     page.get_by_role("link", name="모의 실행").click()
     expect(page.get_by_test_id("placed-trainee-proposing")).to_have_text("2")
     expect(page.get_by_test_id("blocking-trainee-proposing")).to_have_text("0")
+    # The breakdowns are drawn from the local Chart.js, the algorithms' bars told apart by a
+    # fill pattern as well as by colour.
+    page.wait_for_function(
+        "() => window.Chart && [...document.querySelectorAll('canvas[data-itda-chart]')]"
+        ".every(c => Chart.getChart(c))"
+    )
+    patterned = page.evaluate(
+        "() => Chart.getChart(document.querySelector('[data-itda-chart=\"dry-match-rank-chart\"]'))"
+        ".data.datasets.map(d => d.backgroundColor instanceof CanvasPattern)"
+    )
+    assert patterned == [False, True, True]
     assert not MatchRun.objects.exists()  # a dry run stores nothing
     screenshot(page, "linkage-dry-run.png")
     page.locator("label", has_text="발표하면 되돌릴 수 없고").click()

@@ -18,6 +18,7 @@ from itda.internships.models import (
     Position,
     PositionStatus,
 )
+from itda.lib.charts import bar_chart, bar_series
 from itda.matching.models import (
     CompanyRanking,
     Interview,
@@ -360,6 +361,76 @@ def run_stats(data: dict, result: dict, labels: RoundLabels) -> dict:
         ],
         "blocking_pairs": result["blocking_pairs"],
     }
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One breakdown of a dry run: a row per category (region, track, choice rank), a column
+    and a chart series per algorithm, and the Chart.js configuration of the same numbers."""
+
+    key: str
+    title: str
+    category: str
+    unit: str
+    columns: list[str]
+    rows: list[tuple[str, list[int]]]
+    chart: dict
+
+    @property
+    def chart_id(self) -> str:
+        return f"dry-{self.key}-chart"
+
+
+# key, title, first column, unit, the run_stats entry, how a category is keyed and labelled.
+_BREAKDOWNS = (
+    ("unplaced-region", "미배정 교육생 · 지역별", "지역", "명", "unplaced_by_region", None),
+    ("unplaced-track", "미배정 교육생 · 트랙별", "트랙", "명", "unplaced_by_track", None),
+    ("empty-region-track", "빈자리 · 지역·트랙별", "지역·트랙", "석", "empty_by_region_track", "·"),
+    ("match-rank", "배정된 교육생 · 지망 순위별", "지망", "명", "match_rank", "지망"),
+)
+
+
+def _category_counts(entries, how: str | None) -> dict:
+    if how == "·":  # (region, track, n): keyed by the pair, labelled 서울특별시·Track1
+        return {(region, track): n for region, track, n in entries}
+    return dict(entries)
+
+
+def _category_label(key, how: str | None) -> str:
+    if how == "·":
+        return "·".join(key)
+    if how == "지망":
+        return f"{key}지망"
+    return str(key)
+
+
+def dry_run_breakdowns(runs: list[dict]) -> list[Breakdown]:
+    """The dry run's breakdowns (``round_dry_run``'s runs) for charts with a table beside them:
+    every category any algorithm has, in order (ranks by number), 0 where a run has none."""
+    breakdowns = []
+    for key, title, category, unit, stat, how in _BREAKDOWNS:
+        counts = [_category_counts(run["stats"][stat], how) for run in runs]
+        keys = sorted(set().union(*counts))
+        labels = [_category_label(k, how) for k in keys]
+        series = [[c.get(k, 0) for k in keys] for c in counts]
+        breakdowns.append(
+            Breakdown(
+                key=key,
+                title=title,
+                category=category,
+                unit=unit,
+                columns=[run["label"] for run in runs],
+                rows=[(label, [s[i] for s in series]) for i, label in enumerate(labels)],
+                chart=bar_chart(
+                    labels,
+                    [
+                        bar_series(f"{run['label']}({unit})", data, i)
+                        for i, (run, data) in enumerate(zip(runs, series, strict=True))
+                    ],
+                ),
+            )
+        )
+    return breakdowns
 
 
 def _position_name(labels: RoundLabels, position_id: str) -> str:

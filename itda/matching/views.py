@@ -321,6 +321,7 @@ def round_dry_run(request, pk: int):
         {
             "round": round_,
             "dry": dry,
+            "breakdowns": selectors.dry_run_breakdowns(dry["runs"]),
             "publish_form": PublishForm(),
             "deadline_passed": timezone.now() >= round_.company_deadline,
         },

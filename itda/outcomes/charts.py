@@ -1,5 +1,4 @@
-"""Chart.js configurations for the KPI dashboard (built by itda.js from json_script; Chart.js
-itself is served from static_build/vendor, nothing is fetched at run time).
+"""Chart.js configurations for the KPI dashboard (the shared parts in itda.lib.charts).
 
 Readable without colour: a bar chart carries one series, named on its axis; where a target
 stands beside the counts it is drawn as a different mark (a cross, no bar); the history's
@@ -8,18 +7,8 @@ A withheld count is left out (null); the table beside every chart says "<5" or "
 
 from __future__ import annotations
 
+from itda.lib.charts import COLOURS, DASHES, OPTIONS, POINTS, bar_chart, bar_series
 from itda.outcomes.kpis import FUNNEL, STAGE
-
-# KRDS primary, secondary and point colours; the shapes below carry the difference.
-_COLOURS = ("#256ef4", "#0b9e77", "#e8590c", "#6b4fc7", "#1d1d1d", "#b3261e", "#8a6d00", "#0e7490")
-_POINTS = ("circle", "rect", "triangle", "rectRot", "cross", "crossRot", "star", "rectRounded")
-_DASHES = ([], [6, 3], [2, 2], [10, 4, 2, 4], [], [6, 3], [2, 2], [10, 4, 2, 4])
-
-_OPTIONS = {
-    "animation": False,
-    "responsive": True,
-    "plugins": {"legend": {"position": "bottom", "labels": {"usePointStyle": True}}},
-}
 
 
 def _number(value):
@@ -28,20 +17,11 @@ def _number(value):
 
 def funnel_chart(unit) -> dict:
     """The funnel of one row (national, or the group's own) as bars, stage by stage."""
-    return {
-        "type": "bar",
-        "data": {
-            "labels": [STAGE[k].label for k in FUNNEL],
-            "datasets": [
-                {
-                    "label": f"{unit.label} 단계별 인원(명)",
-                    "data": [unit.raw[k] for k in FUNNEL],
-                    "backgroundColor": _COLOURS[0],
-                }
-            ],
-        },
-        "options": _OPTIONS,
-    }
+    return bar_chart(
+        [STAGE[k].label for k in FUNNEL],
+        [bar_series(f"{unit.label} 단계별 인원(명)", [unit.raw[k] for k in FUNNEL])],
+        horizontal=False,
+    )
 
 
 def section_chart(title: str, units, *, company: bool) -> dict:
@@ -53,7 +33,7 @@ def section_chart(title: str, units, *, company: bool) -> dict:
             "type": "bar",
             "label": f"{STAGE[stage].label}(명)",
             "data": [u.raw[stage] for u in units],
-            "backgroundColor": _COLOURS[0],
+            "backgroundColor": COLOURS[0],
             "pointStyle": "rect",
         }
     ]
@@ -67,14 +47,14 @@ def section_chart(title: str, units, *, company: bool) -> dict:
                 "pointStyle": "crossRot",
                 "pointRadius": 9,
                 "pointBorderWidth": 3,
-                "borderColor": _COLOURS[4],
-                "backgroundColor": _COLOURS[4],
+                "borderColor": COLOURS[4],
+                "backgroundColor": COLOURS[4],
             }
         )
     return {
         "type": "bar",
         "data": {"labels": [u.label for u in units], "datasets": datasets},
-        "options": _OPTIONS | {"indexAxis": "y" if len(units) > 6 else "x"},
+        "options": OPTIONS | {"indexAxis": "y" if len(units) > 6 else "x"},
     }
 
 
@@ -92,14 +72,14 @@ def history_chart(history) -> dict | None:
                 {
                     "label": STAGE[k].label,
                     "data": [_number(counts[i]) for _, counts in rows],
-                    "borderColor": _COLOURS[i],
-                    "backgroundColor": _COLOURS[i],
-                    "pointStyle": _POINTS[i],
+                    "borderColor": COLOURS[i],
+                    "backgroundColor": COLOURS[i],
+                    "pointStyle": POINTS[i],
                     "pointRadius": 6,
-                    "borderDash": _DASHES[i],
+                    "borderDash": DASHES[i],
                 }
                 for i, k in enumerate(FUNNEL)
             ],
         },
-        "options": _OPTIONS,
+        "options": OPTIONS,
     }

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from itda.accounts.access import personal_detail, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
+from itda.lib.charts import bar_chart, bar_series
 from itda.lib.suppression import RULE_TEXT, shown_value, suppressed_cells
 from itda.outcomes import homes
 from itda.outcomes.story import trainee_story as trainee_story_of
@@ -84,29 +85,14 @@ def viewer_home(request):
         # A withheld count is left out of the chart; the table says "<5" or "비공개".
         return [None if (column, r.pk) in hidden else values[(column, r.pk)] for r in counted]
 
-    chart = {
-        "type": "bar",
-        "data": {
-            "labels": [r.short_name for r in counted],
-            "datasets": [
-                {
-                    "label": "등록 기업",
-                    "data": bars("n_companies"),
-                    "backgroundColor": "#256ef4",
-                },
-                {
-                    "label": "등록 교육생",
-                    "data": bars("n_trainees"),
-                    "backgroundColor": "#0b9e77",
-                },
-            ],
-        },
-        "options": {
-            "animation": False,
-            "responsive": True,
-            "plugins": {"legend": {"position": "bottom"}},
-        },
-    }
+    chart = bar_chart(
+        [r.short_name for r in counted],
+        [
+            bar_series("등록 기업", bars("n_companies"), 0),
+            bar_series("등록 교육생", bars("n_trainees"), 1),
+        ],
+        horizontal=False,
+    )
     return render(
         request,
         "outcomes/viewer_home.html",

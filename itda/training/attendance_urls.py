@@ -17,6 +17,7 @@ urlpatterns = [
         name="roll_call_mark",
     ),
     path("sessions/<int:pk>/correction/", views.correction_request, name="correction_request"),
+    path("cohorts/<int:pk>/attendance/", views.cohort_attendance, name="cohort_attendance"),
     path("corrections/", views.corrections, name="corrections"),
     path("corrections/<int:pk>/", views.correction_detail, name="correction_detail"),
     path("corrections/<int:pk>/evidence/", views.correction_evidence, name="correction_evidence"),

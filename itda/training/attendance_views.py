@@ -22,17 +22,20 @@ from itda.accounts.services import client_ip, personal_data_access_record
 from itda.lib.files import private_download
 from itda.training import attendance as svc
 from itda.training import checkin_codes
+from itda.training.completion import cohort_end
 from itda.training.forms import CorrectionDecisionForm
 from itda.training.models import (
     Attendance,
     AttendanceCorrection,
     AttendanceStatus,
     Audience,
+    Cohort,
     CorrectionReason,
     CorrectionStatus,
     Enrollment,
     Session,
 )
+from itda.training.selectors import MARKS, attendance_heatmap
 
 
 def _errors(exc: ValidationError) -> str:
@@ -247,6 +250,44 @@ def roll_call(request, pk: int):
         request,
         "training/attendance/roll_call.html",
         {"session": session, "rows": rows, "choices": _ROLL_CALL_CHOICES},
+    )
+
+
+@never_cache
+@require_safe
+def cohort_attendance(request, pk: int):
+    """출결 현황: the cohort's sessions × its trainees as a heat map, each cell a state in colour,
+    symbol and word, each row the rate so far against the completion rate (masked, logged)."""
+    require_role(request, *PROGRAMME_STAFF)
+    cohort = get_object_or_404(
+        Cohort.objects.visible_to(request.user).select_related("rule", "course"), pk=pk
+    )
+    as_of = min(timezone.now(), cohort_end(cohort))
+    sessions, rows = attendance_heatmap(
+        cohort,
+        Enrollment.objects.visible_to(request.user)
+        .filter(cohort=cohort, status__in=svc.IN_CLASS)
+        .order_by("trainee__name", "pk"),
+        as_of=as_of,
+    )
+    if rows:
+        personal_data_access_record(
+            request=request,
+            subject_type="training.enrollment",
+            subject_ids=[row.enrollment.pk for row in rows],
+            action="list",
+        )
+    return render(
+        request,
+        "training/attendance/cohort_heatmap.html",
+        {
+            "cohort": cohort,
+            "rule": cohort.rule,
+            "sessions": sessions,
+            "held": sum(s.ends_at <= as_of for s in sessions),
+            "rows": rows,
+            "marks": MARKS.values(),
+        },
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
@@ -135,34 +136,55 @@ def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
+# The hours a venue's week always shows (a working day); bookings outside widen the grid.
+DAY_HOURS = (9, 18)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One booking in one hour of one day: ``first`` in the hour it starts that day (where the
+    page shows its times, room and purpose), a continuation in the hours after."""
+
+    booking: RoomBooking
+    first: bool
+
+
 def venue_week(venue: Venue, monday: datetime.date) -> dict:
-    """A venue's rooms × seven days from ``monday``, each cell the approved and requested
-    bookings that touch that KST day. Three queries whatever the number of bookings."""
+    """A venue's week as a calendar: seven KST days × hourly slots (09–18, widened to every
+    booking of the week), each cell the approved and requested bookings of any of the venue's
+    rooms holding part of that hour. One query whatever the number of bookings."""
     days = [monday + datetime.timedelta(days=i) for i in range(7)]
     start = datetime.datetime.combine(monday, datetime.time(), KST)
     end = start + datetime.timedelta(days=7)
-    rooms = list(venue.rooms.order_by("kind", "name"))
+    hour = datetime.timedelta(hours=1)
     bookings = (
         RoomBooking.objects.filter(
             room__venue=venue,
             status__in=(BookingStatus.APPROVED, BookingStatus.REQUESTED),
             during__overlap=(start, end),
         )
-        .select_related("company", "session__cohort__course")
-        .order_by("during")
+        .select_related("room", "company", "session__cohort__course")
+        .order_by("during", "room__name")
     )
     cells: dict = defaultdict(list)
     for booking in bookings:
-        first = max(booking.during.lower, start).astimezone(KST).date()
-        last = (min(booking.during.upper, end) - datetime.timedelta(microseconds=1)).astimezone(KST)
-        day = first
-        while day <= last.date():
-            cells[(booking.room_id, day)].append(booking)
-            day += datetime.timedelta(days=1)
+        # Walk the booking hour by hour in KST (clipped to the week): each hour it touches on
+        # each day is one cell; the first of each day carries the details.
+        lower = max(booking.during.lower, start).astimezone(KST)
+        upper = min(booking.during.upper, end).astimezone(KST)
+        at = lower.replace(minute=0, second=0, microsecond=0)
+        shown_on = None
+        while at < upper:
+            day = at.date()
+            cells[(day, at.hour)].append(Slot(booking=booking, first=shown_on != day))
+            shown_on = day
+            at += hour
+    first_hour = min([DAY_HOURS[0], *(h for _, h in cells)])
+    last_hour = max([DAY_HOURS[1] - 1, *(h for _, h in cells)])
     return {
         "days": days,
-        "rows": [
-            {"room": room, "cells": [cells.get((room.pk, day), []) for day in days]}
-            for room in rooms
+        "slots": [
+            {"hour": h, "cells": [cells.get((day, h), []) for day in days]}
+            for h in range(first_hour, last_hour + 1)
         ],
     }

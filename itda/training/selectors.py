@@ -232,3 +232,74 @@ def cohort_roster(cohort: Cohort) -> QuerySet:
         .select_related("trainee__region", "application")
         .order_by(order, "waitlist_position", "trainee__name", "pk")
     )
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How one attendance state reads in the heat map: a colour class, and a symbol and a
+    word so that it reads without colour."""
+
+    key: str
+    label: str
+    symbol: str
+
+
+# Every state of AttendanceStatus, then a session not yet held; 결석 with no record is the same
+# absence as a recorded one (a session that ended with no row is an absence).
+MARKS = {
+    "present": Mark("present", "출석", "○"),
+    "late": Mark("late", "지각", "△"),
+    "left_early": Mark("left_early", "조퇴", "▽"),
+    "late_left_early": Mark("late_left_early", "지각·조퇴", "◇"),
+    "absent": Mark("absent", "결석", "✕"),
+    "excused": Mark("excused", "공결", "☆"),
+    "upcoming": Mark("upcoming", "예정", "·"),
+}
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    """One trainee's row: each session with its mark, and the rate over the sessions held so
+    far."""
+
+    enrollment: Enrollment
+    cells: list[tuple[Session, Mark]]
+    held: int
+    credited: int
+    rate: Decimal
+    meets: bool
+
+
+def attendance_heatmap(
+    cohort: Cohort, enrollments: QuerySet, *, as_of: datetime.datetime
+) -> tuple[list[Session], list[HeatRow]]:
+    """The cohort's sessions × the given enrolments (already scoped by the caller), each cell
+    the trainee's state for the session; rows carry the one tally's rate against the cohort's
+    completion rate, over the sessions held by ``as_of``. Three queries, any size."""
+    sessions = list(Session.objects.filter(cohort=cohort).order_by("starts_at", "number"))
+    rows = list(attendance_tally(enrollments.select_related("trainee"), as_of=as_of))
+    records = {
+        (enrollment, session): status
+        for enrollment, session, status in Attendance.objects.filter(
+            enrollment__in=[r.pk for r in rows], session__cohort=cohort
+        ).values_list("enrollment_id", "session_id", "status")
+    }
+    min_rate = cohort.rule.completion_min_rate
+
+    def mark(row, session) -> Mark:
+        status = records.get((row.pk, session.pk))
+        if status:
+            return MARKS[status]
+        return MARKS["absent"] if session.ends_at <= as_of else MARKS["upcoming"]
+
+    return sessions, [
+        HeatRow(
+            enrollment=row,
+            cells=[(s, mark(row, s)) for s in sessions],
+            held=row.scheduled,
+            credited=row.credited,
+            rate=attendance_rate(row.credited, row.scheduled),
+            meets=rate_meets(row.credited, row.scheduled, min_rate),
+        )
+        for row in rows
+    ]

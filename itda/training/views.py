@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from itda.accounts.access import require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
-from itda.lib.dates import EARLIEST, LATEST, era_clamp
+from itda.lib.dates import EARLIEST, ERA_MESSAGE, LATEST, era_clamp
 from itda.lib.korean import josa
 from itda.training import schedule, services
 from itda.training.forms import (
@@ -291,13 +291,24 @@ def venue_list(request):
 
 @never_cache
 def venue_calendar(request, pk: int):
-    """One week of a venue's rooms: approved bookings, and requests shown apart."""
+    """One week of a venue as a calendar (days × hours): approved bookings, and requests shown
+    apart. A week that is no date, or outside the era, shows this week or the nearest one, and
+    says so."""
     require_role(request, *PROGRAMME_STAFF)
     venue = get_object_or_404(schedule.venues_for(request.user), pk=pk)
+    today = timezone.localdate()
+    asked_week = request.GET.get("week", "")
     try:
-        day = era_clamp(datetime.date.fromisoformat(request.GET.get("week", "")))
+        asked = datetime.date.fromisoformat(asked_week)
     except ValueError:
-        day = timezone.localdate()
+        asked = today
+        if asked_week:
+            messages.error(
+                request, f"주는 {today:%Y-%m-%d}처럼 날짜로 지정하세요. 이번 주를 보여 드립니다."
+            )
+    day = era_clamp(asked)
+    if day != asked:
+        messages.error(request, f"{ERA_MESSAGE} 가장 가까운 주를 보여 드립니다.")
     monday = schedule.week_start(day)
     week = datetime.timedelta(days=7)
     # No links past the era: a week outside it cannot be booked, and year 1 or 9999 overflows.
@@ -308,6 +319,7 @@ def venue_calendar(request, pk: int):
         "training/rooms/venue_calendar.html",
         {
             "venue": venue,
+            "today": today,
             "monday": monday,
             "sunday": monday + datetime.timedelta(days=6),
             "previous": previous,

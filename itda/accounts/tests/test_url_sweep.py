@@ -749,6 +749,7 @@ SWEEP: dict[str, Row] = {
         lambda w: {"pk": w["session"].pk, "enrollment_id": w["enrollment"].pk}, None, STAFF_ONLY
     ),
     "attendance:correction_request": Row(pk("session"), "trainee", frozenset({TRAINEE})),
+    "attendance:cohort_attendance": Row(pk("cohort"), "seoul_staff", STAFF_ONLY),
     "attendance:corrections": own("seoul_staff"),
     "attendance:correction_detail": Row(pk("correction"), "seoul_staff", STAFF_ONLY),
     "attendance:correction_evidence": Row(pk("correction"), None, frozenset({STAFF, TRAINEE})),

@@ -84,6 +84,43 @@
     });
   }
 
+  // A fill pattern over a series' colour (white marks on it), so bars read without colour; the
+  // legend draws the same pattern. Kinds: solid, diagonal, dots, cross, horizontal, vertical.
+  function fillPattern(kind, colour) {
+    if (!kind || kind === "solid") return colour;
+    var tile = document.createElement("canvas");
+    tile.width = tile.height = 10;
+    var ctx = tile.getContext("2d");
+    ctx.fillStyle = colour;
+    ctx.fillRect(0, 0, 10, 10);
+    ctx.strokeStyle = ctx.fillStyle = "#ffffff";
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    if (kind === "dots") {
+      ctx.arc(5, 5, 2, 0, 2 * Math.PI);
+      ctx.fill();
+    } else {
+      if (kind === "diagonal" || kind === "cross") {
+        ctx.moveTo(0, 10);
+        ctx.lineTo(10, 0);
+      }
+      if (kind === "cross") {
+        ctx.moveTo(0, 0);
+        ctx.lineTo(10, 10);
+      }
+      if (kind === "horizontal") {
+        ctx.moveTo(0, 5);
+        ctx.lineTo(10, 5);
+      }
+      if (kind === "vertical") {
+        ctx.moveTo(5, 0);
+        ctx.lineTo(5, 10);
+      }
+      ctx.stroke();
+    }
+    return ctx.createPattern(tile, "repeat");
+  }
+
   function initCharts(root) {
     if (typeof window.Chart === "undefined") return;
     var Chart = window.Chart;
@@ -100,7 +137,11 @@
       if (!source) return;
       canvas.dataset.itdaReady = "1";
       try {
-        new Chart(canvas, JSON.parse(source.textContent));
+        var config = JSON.parse(source.textContent);
+        ((config.data && config.data.datasets) || []).forEach(function (set) {
+          if (set.itdaPattern) set.backgroundColor = fillPattern(set.itdaPattern, set.backgroundColor);
+        });
+        new Chart(canvas, config);
       } catch (err) {
         canvas.dataset.itdaReady = "";
         if (window.console) console.error("itda: chart failed", err);
