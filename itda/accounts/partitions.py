@@ -75,17 +75,19 @@ def _make_month(cursor, month: datetime.date) -> str:
     return name
 
 
-def ensure_monthly_partitions(*, through: datetime.date) -> list[str]:
+def ensure_monthly_partitions(
+    *, through: datetime.date, since: datetime.date | None = None
+) -> list[str]:
     """Make every month's partition from the earliest row waiting in the default partition (or
-    this month) through ``through``'s month; rows waiting for a made month move into it.
-    Returns the partitions made."""
+    ``since``'s month, or this month) through ``through``'s month; rows waiting for a made month
+    move into it. Returns the partitions made."""
     made = []
     with transaction.atomic(), connection.cursor() as cursor, pgtrigger.ignore(APPEND_ONLY):
         _lock()
         existing = monthly_partitions()
         cursor.execute(f"SELECT min(at) FROM {DEFAULT_PARTITION}")  # noqa: S608 - constant
         waiting = cursor.fetchone()[0]
-        month = timezone.localdate().replace(day=1)
+        month = (since or timezone.localdate()).replace(day=1)
         if waiting is not None:
             month = min(month, timezone.localtime(waiting).date().replace(day=1))
         while month <= through:
