@@ -24,6 +24,7 @@ from itda.matching.models import (
     RoundStatus,
     TraineeChoice,
 )
+from itda.matching.notices import interview_notify
 from itda.matching.selectors import (
     cross_track_error,
     round_input,
@@ -182,7 +183,8 @@ def interview_schedule(
     actor: User,
 ) -> Interview:
     """Schedule an interview with a trainee who chose the position (one per pair), no later
-    than the round's company deadline: the company ranks the applicants it has met."""
+    than the round's company deadline: the company ranks the applicants it has met. The trainee
+    is told (inbox now, e-mail after commit)."""
     _require_manager(position, actor)
     if not TraineeChoice.objects.filter(round=round_, position=position, trainee=trainee).exists():
         raise MatchError("이 인턴 자리를 지망한 교육생만 면접할 수 있습니다.")
@@ -197,6 +199,7 @@ def interview_schedule(
     interview.scheduled_at, interview.place, interview.created_by = scheduled_at, place, actor
     interview.full_clean(validate_unique=False, validate_constraints=False)
     interview.save()
+    interview_notify(interview)
     return interview
 
 

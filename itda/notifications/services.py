@@ -20,6 +20,11 @@ from django.utils import timezone
 from itda.accounts.models import User
 from itda.notifications.models import EmailStatus, Kind, Notification
 
+# itda 기본값 (the issue names deadlines, not when to announce them): a deadline — a call
+# closing on a draft, a round's choices — is announced this many days ahead, once, saying so.
+DEADLINE_NOTICE_DAYS = 3
+DEADLINE_NOTE = f"(마감 {DEADLINE_NOTICE_DAYS}일 전 알림: itda 기본값 — 운영지침 확인 필요)"
+
 # One e-mail task sends this many: one ends in seconds, and a publication to thousands of
 # applicants queues a handful of tasks, not thousands.
 EMAILS_PER_TASK = 200
