@@ -1,6 +1,6 @@
-"""What linkage tells trainees (itda.notifications): an interview a company scheduled with them
-(date, place and company, which they otherwise never see), and a round's choice deadline while
-they have chosen nothing.
+"""What linkage tells people (itda.notifications): a trainee, an interview a company scheduled
+with them (date, place and company, which they otherwise never see) and a round's choice
+deadline while they have chosen nothing; the trainees and companies of a round, its result.
 The choice deadline is announced ``DEADLINE_NOTICE_DAYS`` ahead, once per round and deadline,
 to trainees who may rank in the round and have no choice yet (an itda 기본값, said in the text).
 """
@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from itda.matching.models import Interview, MatchRound, RoundStatus, TraineeChoice
+from itda.matching.models import (
+    CompanyRanking,
+    Interview,
+    MatchRound,
+    RoundStatus,
+    TraineeChoice,
+)
 from itda.matching.selectors import round_trainees
 from itda.notifications.models import Kind
 from itda.notifications.services import (
@@ -23,6 +29,7 @@ from itda.notifications.services import (
     notify,
     notify_many,
 )
+from itda.programs.models import Company
 
 
 def interview_notify(interview: Interview) -> None:
@@ -78,3 +85,30 @@ def choice_deadline_notify(*, now: datetime.datetime | None = None) -> int:
             for user in users
         ]
     return len(notify_many(notes))
+
+
+def round_results_notify(round_: MatchRound) -> list[int]:
+    """Tell the round's participants its result is published: each trainee who chose (their
+    result page) and the managers of each company chosen or ranking (theirs); once a round."""
+    subject = f"[잇다] 「{round_.title}」 연계 결과 안내"
+    body = f"「{round_.title}」 인턴십 연계 결과가 발표되었습니다.\n결과는 잇다에서 확인하세요."
+    key = f"match-result:{round_.pk}"
+    trainees = (
+        TraineeChoice.objects.filter(round=round_, trainee__user__is_active=True)
+        .values_list("trainee__user_id", flat=True)
+        .distinct()
+    )
+    positions = TraineeChoice.objects.filter(round=round_).values("position__company")
+    ranked = CompanyRanking.objects.filter(round=round_).values("position__company")
+    managers = (
+        Company.managers.through.objects.filter(user__is_active=True)
+        .filter(Q(company__in=positions) | Q(company__in=ranked))
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    mine = reverse("matching:trainee_result", args=[round_.pk])
+    theirs = reverse("matching:company_result", args=[round_.pk])
+    return notify_many(
+        [Note(u, Kind.RESULT, key, subject, body, mine) for u in trainees]
+        + [Note(u, Kind.RESULT, key, subject, body, theirs) for u in managers]
+    )

@@ -24,7 +24,7 @@ from itda.matching.models import (
     RoundStatus,
     TraineeChoice,
 )
-from itda.matching.notices import interview_notify
+from itda.matching.notices import interview_notify, round_results_notify
 from itda.matching.selectors import (
     cross_track_error,
     round_input,
@@ -271,7 +271,8 @@ def round_publish(
 ) -> MatchRun:
     """Publish one algorithm's result: freeze the input (canonical JSON, sha256, engine version)
     with the result and its explanations in an append-only run, mark the round published and
-    place every assigned trainee; all in one transaction, once per round."""
+    place every assigned trainee and tell the participants; all in one transaction, once per
+    round."""
     now = now or timezone.now()
     round_ = _lock_round(round_)
     _require_runner(round_, actor)
@@ -309,4 +310,5 @@ def round_publish(
         )
     except PositionError as exc:
         raise MatchError(exc.messages) from exc
+    round_results_notify(round_)
     return run

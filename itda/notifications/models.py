@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from itda.lib.dates import validate_era
+from itda.lib.fields import BoundedTextField
 
 
 class Kind(models.TextChoices):
@@ -42,7 +43,8 @@ class Notification(models.Model):
     # The event, for this recipient ("ranking-result:17", "interview:5:202609011400:본사 3층").
     key = models.CharField(max_length=300)
     subject = models.CharField("제목", max_length=200)
-    body = models.TextField("내용")
+    # Generous: a group's daily internship reminders list every item waiting for its staff.
+    body = BoundedTextField("내용", max_length=100_000)
     link = models.CharField("바로 가기", max_length=300)
     created_at = models.DateTimeField("알린 시각", auto_now_add=True)
     read_at = models.DateTimeField("읽은 시각", null=True, blank=True, validators=[validate_era])
