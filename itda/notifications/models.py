@@ -69,6 +69,7 @@ class Notification(models.Model):
                 condition=Q(email_status="sent", emailed_at__isnull=False)
                 | ~Q(email_status="sent"),
                 name="notification_sent_has_time",
+                violation_error_message="메일을 보낸 알림에는 보낸 시각이 있어야 합니다.",
             ),
         ]
         indexes = [
