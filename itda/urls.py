@@ -9,6 +9,7 @@ restrict_admin_to_superusers(admin.site)
 
 urlpatterns = [
     path("", include("itda.accounts.urls")),
+    path("", include("itda.notifications.urls")),
     path("", include("itda.programs.urls")),
     path("", include("itda.programs.registry_urls")),
     path("", include("itda.programs.plan_urls")),

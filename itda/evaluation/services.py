@@ -50,6 +50,7 @@ from itda.recruitment.models import (
     Result,
     Screening,
 )
+from itda.recruitment.notices import results_notify
 from itda.recruitment.services import call_has_applications, require_closed
 
 
@@ -620,7 +621,8 @@ def allocation_change(
 
 @transaction.atomic
 def ranking_publish(*, ranking: Ranking, actor: User) -> Ranking:
-    """Publish a confirmed ranking: every applicant's result is set and trailed."""
+    """Publish a confirmed ranking: every applicant's result is set and trailed, and each
+    applicant is told (inbox now, e-mail after commit)."""
     # The call's row first: two publications of one call's rankings queue here, and the second
     # finds the first instead of the database's one-published-ranking constraint.
     Call.objects.select_for_update().filter(pk=ranking.call_id).first()
@@ -666,6 +668,10 @@ def ranking_publish(*, ranking: Ranking, actor: User) -> Ranking:
     ranking.status = RankingStatus.PUBLISHED
     ranking.published_at = timezone.now()
     ranking.save(update_fields=["status", "published_at"])
+    results_notify(
+        call=ranking.call,
+        applications=Application.objects.filter(pk__in=[a.pk for a in applications]),
+    )
     return ranking
 
 

@@ -18,7 +18,9 @@ in the e-mail line and on the home card.
 Idempotency: a ``ReminderSent`` row per (recipient, day) is claimed with one
 ``INSERT … ON CONFLICT DO NOTHING RETURNING`` before the e-mail goes; only the recipients it
 returns are written to, so a second run the same day, or two workers at once, send nothing
-new. An e-mail that fails releases its claim, so the next run tries again.
+new. An e-mail that fails releases its claim, so the next run tries again. The day's e-mail is
+also the recipient's notification (itda.notifications, one per recipient and day): it stays
+in their inbox, and the notification's own claim keeps it from going twice.
 
 Decisions the issue left open (itda 기본값): "due soon" is ``DUE_SOON_DAYS`` (7) days, the
 same window as the PBL board; a day's e-mail lists everything open that day (not only what
@@ -32,9 +34,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from itda.accounts.models import User
@@ -48,6 +50,8 @@ from itda.internships.models import (
 )
 from itda.internships.selectors import accepted_by, ojt_months
 from itda.lib.masking import mask_name
+from itda.notifications.models import EmailStatus, Kind, Notification
+from itda.notifications.services import Note, emails_send, notify_many
 from itda.programs.models import Company, OperatingGroup
 
 DUE_SOON_DAYS = pbl.DUE_SOON_DAYS
@@ -271,40 +275,34 @@ def _message(day: datetime.date, items: list[Reminder]) -> tuple[str, str]:
     return f"[잇다] 인턴십 할 일 {len(items)}건", body
 
 
-class Email(NamedTuple):
-    """One reminder e-mail, claimed for its day: what a delivery task needs (JSON-ready)."""
-
-    user_id: int
-    address: str
-    subject: str
-    body: str
-
-
-def claim(day: datetime.date) -> list[Email]:
+def claim(day: datetime.date) -> list[int]:
     """Decide ``day``'s reminders and claim one e-mail a recipient (recipients already written
-    to that day are left out): the e-mails to deliver."""
+    to that day are left out); each also goes to the recipient's inbox, linking their home page
+    where the same list is. Returns the notifications whose e-mails to deliver."""
     plan = decide(day)
     claimed = _claim(sorted(plan), day, {u: len(items) for u, (_, items) in plan.items()})
-    return [Email(u, plan[u][0], *_message(day, plan[u][1])) for u in claimed]
+    home = reverse("accounts:home")
+    return notify_many(
+        [
+            Note(
+                u, Kind.REPORT_DUE, f"internship-reminders:{day}", *_message(day, plan[u][1]), home
+            )
+            for u in claimed
+        ],
+        email=False,
+    )
 
 
-def deliver(day: datetime.date, emails: list[Email]) -> int:
-    """Send claimed e-mails over one mail connection; on a failure this and the remaining
-    claims are released, so the next run tries them again. Returns how many went."""
-    sent = 0
-    with get_connection() as mail:
-        for n, email in enumerate(emails):
-            try:
-                EmailMessage(
-                    email.subject, email.body, None, [email.address], connection=mail
-                ).send()
-            except Exception:
-                ReminderSent.objects.filter(
-                    user_id__in=[e.user_id for e in emails[n:]], day=day
-                ).delete()
-                raise
-            sent += 1
-    return sent
+def deliver(day: datetime.date, ids: list[int]) -> int:
+    """Send claimed reminder e-mails over one mail connection (notifications.emails_send); on a
+    failure the day's claims of those not sent are released, so the next run claims and sends
+    them again. Returns how many went."""
+    try:
+        return emails_send(ids)
+    except Exception:
+        unsent = Notification.objects.filter(pk__in=ids, email_status=EmailStatus.PENDING)
+        ReminderSent.objects.filter(user__in=unsent.values("recipient"), day=day).delete()
+        raise
 
 
 def send(day: datetime.date | None = None) -> int:

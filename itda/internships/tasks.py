@@ -24,23 +24,18 @@ def internship_reminders_send_task(day: str = "") -> int:
     safe to run twice the same day. Returns how many e-mails were claimed."""
     when = datetime.date.fromisoformat(day) if day else timezone.localdate()
     with transaction.atomic():
-        emails = reminders.claim(when)
-        for start in range(0, len(emails), EMAILS_PER_TASK):
-            chunk = [list(e) for e in emails[start : start + EMAILS_PER_TASK]]
+        ids = reminders.claim(when)
+        for start in range(0, len(ids), EMAILS_PER_TASK):
+            chunk = ids[start : start + EMAILS_PER_TASK]
             transaction.on_commit(
                 lambda chunk=chunk: reminder_emails_deliver_task.enqueue(
-                    day=when.isoformat(), emails=chunk
+                    day=when.isoformat(), ids=chunk
                 )
             )
-    return len(emails)
-
-
-def _deliver_later(day: datetime.date, chunk: list[list]) -> None:
-    reminder_emails_deliver_task.enqueue(day=day.isoformat(), emails=chunk)
+    return len(ids)
 
 
 @task()
-def reminder_emails_deliver_task(day: str, emails: list[list]) -> int:
+def reminder_emails_deliver_task(day: str, ids: list[int]) -> int:
     """Send one chunk of a day's claimed reminder e-mails; returns how many went."""
-    chunk = [reminders.Email(*email) for email in emails]
-    return reminders.deliver(datetime.date.fromisoformat(day), chunk)
+    return reminders.deliver(datetime.date.fromisoformat(day), ids)

@@ -24,6 +24,7 @@ from itda.matching.models import (
     RoundStatus,
     TraineeChoice,
 )
+from itda.matching.notices import interview_notify, round_results_notify
 from itda.matching.selectors import (
     cross_track_error,
     round_input,
@@ -182,7 +183,8 @@ def interview_schedule(
     actor: User,
 ) -> Interview:
     """Schedule an interview with a trainee who chose the position (one per pair), no later
-    than the round's company deadline: the company ranks the applicants it has met."""
+    than the round's company deadline: the company ranks the applicants it has met. The trainee
+    is told (inbox now, e-mail after commit)."""
     _require_manager(position, actor)
     if not TraineeChoice.objects.filter(round=round_, position=position, trainee=trainee).exists():
         raise MatchError("이 인턴 자리를 지망한 교육생만 면접할 수 있습니다.")
@@ -197,6 +199,7 @@ def interview_schedule(
     interview.scheduled_at, interview.place, interview.created_by = scheduled_at, place, actor
     interview.full_clean(validate_unique=False, validate_constraints=False)
     interview.save()
+    interview_notify(interview)
     return interview
 
 
@@ -268,7 +271,8 @@ def round_publish(
 ) -> MatchRun:
     """Publish one algorithm's result: freeze the input (canonical JSON, sha256, engine version)
     with the result and its explanations in an append-only run, mark the round published and
-    place every assigned trainee; all in one transaction, once per round."""
+    place every assigned trainee and tell the participants; all in one transaction, once per
+    round."""
     now = now or timezone.now()
     round_ = _lock_round(round_)
     _require_runner(round_, actor)
@@ -306,4 +310,5 @@ def round_publish(
         )
     except PositionError as exc:
         raise MatchError(exc.messages) from exc
+    round_results_notify(round_)
     return run

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from itda.evaluation.models import Appeal, AppealStatus, Ranking, RankingStatus
@@ -32,7 +32,7 @@ from itda.training.models import (
     RoomBooking,
     Session,
 )
-from itda.training.selectors import attendance_tally
+from itda.training.selectors import enrollments_at_risk
 
 # A call, a round deadline or a scoring due date this close is on the home's "now" list.
 SOON = datetime.timedelta(days=7)
@@ -191,16 +191,7 @@ def cohorts_at_risk(user, now: datetime.datetime) -> list[dict]:
     """Running cohorts the user runs with trainees whose attendance over the sessions held so
     far is below the cohort's completion rate (sessions still to come are not absences), with
     how many, in one query."""
-    today = timezone.localdate(now)
-    rows = Enrollment.objects.visible_to(user).filter(
-        status=EnrollmentStatus.ENROLLED,
-        cohort__starts_on__lte=today,
-        cohort__ends_on__gte=today,
-        cohort__completed_at__isnull=True,
-    )
-    below = attendance_tally(rows, as_of=now).filter(
-        scheduled__gt=0, credited__lt=F("scheduled") * F("cohort__rule__completion_min_rate")
-    )
+    below = enrollments_at_risk(Enrollment.objects.visible_to(user), now=now)
     return list(
         below.values(
             "cohort",

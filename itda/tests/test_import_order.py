@@ -8,6 +8,7 @@ import itda
 
 PIPELINE = [
     "accounts",
+    "notifications",
     "programs",
     "recruitment",
     "evaluation",

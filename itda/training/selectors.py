@@ -22,6 +22,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
 from itda.training.models import (
     ATTENDED,
@@ -100,6 +101,22 @@ def attendance_tally(
     )
 
 
+def enrollments_at_risk(rows: QuerySet, *, now: datetime.datetime) -> QuerySet:
+    """Enrolments of ``rows`` in running cohorts whose attendance over the sessions held so far
+    is below their cohort's completion rate (sessions still to come are not absences): the
+    group home's cohorts at risk and the trainee's attendance notice."""
+    today = timezone.localdate(now)
+    running = rows.filter(
+        status=EnrollmentStatus.ENROLLED,
+        cohort__starts_on__lte=today,
+        cohort__ends_on__gte=today,
+        cohort__completed_at__isnull=True,
+    )
+    return attendance_tally(running, as_of=now).filter(
+        scheduled__gt=0, credited__lt=F("scheduled") * F("cohort__rule__completion_min_rate")
+    )
+
+
 def rate_meets(credited: int, scheduled: int, min_rate: Decimal) -> bool:
     """Whether credited/scheduled reaches the rate, compared exactly (no float): 79.9% fails and
     80.0% passes an 80% rule."""
@@ -155,8 +172,6 @@ class Progress:
 def trainee_enrollments(user) -> QuerySet:
     """The user's own enrolments, newest cohort first, each with its attendance so far and
     ``planned``, the cohort's sessions in all (held or not)."""
-    from django.utils import timezone
-
     rows = (
         Enrollment.objects.visible_to(user)
         .filter(trainee__user=user)

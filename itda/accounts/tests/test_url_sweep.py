@@ -50,6 +50,7 @@ from itda.internships.models import (
     StartWave,
 )
 from itda.matching.models import MatchRound
+from itda.notifications.models import Kind, Notification
 from itda.payments.batches import batch_draft
 from itda.payments.tests.money_world import AUGUST, internship_record, statement
 from itda.programs.models import (
@@ -145,6 +146,14 @@ def _build_world() -> dict:
     factories.EvaluatorFactory(user=people[EVALUATOR], region=busan)
     w["token"] = ApiToken.objects.create(
         user=people["seoul_staff"], name="A", digest="a" * 64, prefix="itda_aaa"
+    )
+    w["notification"] = Notification.objects.create(
+        recipient=people["trainee"],
+        kind=Kind.RESULT,
+        key="sweep",
+        subject="[잇다] 김가람A님의 선정 결과 안내",
+        body="선정 결과가 공개되었습니다.",
+        link="/applications/",
     )
 
     # Recruitment: a company call and a trainee call run by 수도권 사업단.
@@ -566,6 +575,10 @@ SWEEP: dict[str, Row] = {
     "accounts:password_reset_sent": public(),
     "accounts:password_reset_confirm": public(lambda w: {"uidb64": "MQ", "token": "a-b"}),
     "accounts:password_reset_complete": public(),
+    # 알림함: each user's own; another's notification is a 404 to everyone.
+    "notifications:inbox": own("trainee"),
+    "notifications:read_all": own("trainee"),
+    "notifications:detail": Row(pk("notification"), "trainee", frozenset(SIDE_B)),
     "profile:trainee": own("trainee"),
     "profile:trainee_bank": own("trainee"),
     "profile:companies": own("company"),

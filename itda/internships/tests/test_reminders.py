@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.test import Client
 
@@ -112,7 +113,7 @@ def test_a_failed_email_releases_its_claim(ojt_internship, emails, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("SMTP down")
 
-    monkeypatch.setattr(reminders.EmailMessage, "send", broken)
+    monkeypatch.setattr(EmailMessage, "send", broken)
     with pytest.raises(OSError):
         reminders.send(DAY)
     assert not ReminderSent.objects.filter(day=DAY).exists()
