@@ -5,8 +5,9 @@ nothing).
 
 - ministry / city viewer: national, per operating group, per 권역 and per 시·도 aggregates
   only, with counts of 1–4 shown as "<5", a second cell of every total withheld where the
-  first could be worked out by subtraction, and the rates built on withheld counts withheld
-  (itda.lib.suppression);
+  first could be worked out by subtraction, a count 1–4 away from the one shown at the end of
+  the month before withheld (so today minus the history gives no small increase back), and
+  the rates built on withheld counts withheld (itda.lib.suppression);
 - operating-group staff: their own group(s) in detail (by track, 시·도, company kind and
   industrial complex), never the national total or another group's numbers;
 - national operator: everything, by group, 권역, 시·도, track, company kind and complex.
@@ -22,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from itda.accounts.roles import Role
-from itda.lib.suppression import shown_value, suppressed_cells
+from itda.lib.suppression import series_suppressed, shown_value
 from itda.outcomes import charts
 from itda.outcomes.kpis import (
     COMPANY_STAGES,
@@ -36,6 +37,7 @@ from itda.outcomes.kpis import (
     kpi_values,
 )
 from itda.outcomes.models import KpiSnapshot
+from itda.outcomes.selectors import month_ends, snapshot_days, total_cells
 from itda.programs.models import (
     CompanyKind,
     IndustrialComplex,
@@ -93,24 +95,9 @@ class Board:
     funnel_rows: list[tuple[Stage, int | str]] = field(default_factory=list)
     history: list[tuple[datetime.date, str, list]] = field(default_factory=list)
     history_chart: dict | None = None
-
-
-_NATIONAL_ROW = {
-    "operating_group": None,
-    "track": None,
-    "region": None,
-    "company_kind": "",
-    "complex": None,
-}
-
-
-def _snapshot_days(programme: Programme, day: datetime.date) -> list[datetime.date]:
-    """The stored days up to ``day``, read from the national rows (partial index)."""
-    return sorted(
-        KpiSnapshot.objects.filter(programme=programme, day__lte=day, **_NATIONAL_ROW)
-        .values_list("day", flat=True)
-        .distinct()
-    )
+    # The selected companies against the programme's company target (national readers only):
+    # (count as shown, 선정 ÷ 목표 as text).
+    companies_progress: tuple[int | str, str] | None = None
 
 
 def _cells_of_day(programme: Programme, day: datetime.date | None, user) -> tuple[dict, dict]:
@@ -156,7 +143,7 @@ def kpi_board(*, user, programme: Programme, day: datetime.date) -> Board:
     if staff:
         shown_groups = shown_groups.filter(staff=user)
     groups = {g.pk: g for g in shown_groups}
-    days = _snapshot_days(programme, day)
+    days = snapshot_days(programme, day)
     shown_day = days[-1] if days else None
     cells, company_cells = _cells_of_day(programme, shown_day, user)
     cells = {c: v for c, v in cells.items() if _visible(c[0], c[1:], role, set(groups))}
@@ -178,15 +165,12 @@ def kpi_board(*, user, programme: Programme, day: datetime.date) -> Board:
     # twice); for a group's staff their own group is the 권역.
     zones = {z: [pk for pk, r in regions.items() if r.zone == z] for z in Zone.values}
     if not staff:
-        for z, members in zones.items():
-            total: dict[str, int] = defaultdict(int)
-            for pk in members:
-                for stage, n in cells.get((None, None, pk), {}).items():
-                    total[stage] += n
-            if total:
-                cells[("zone", z)] = dict(total)
-
-    hidden = _viewer_hidden(cells, list(groups), zones, list(regions)) if suppress else set()
+        cells = _with_zones(cells, zones)
+    hidden, hidden_on = set(), {}
+    if suppress:
+        hidden, hidden_on = _viewer_series(
+            programme, days, shown_day, cells, list(groups), zones, list(regions)
+        )
 
     def unit(label: str, key, stages, counts: dict, target: int | None = None) -> Unit:
         def shown(stage):
@@ -318,16 +302,42 @@ def kpi_board(*, user, programme: Programme, day: datetime.date) -> Board:
         board.funnel_chart = charts.funnel_chart(first.units[0])
         board.funnel_label = first.units[0].label
         board.funnel_rows = list(zip(first.stages, first.units[0].counts, strict=True))
-    board.history = _history(programme, days, user, groups, suppress)
+    if not staff:
+        companies = cells.get(NATIONAL, {}).get("companies", 0)
+        target = programme.target_companies
+        withheld = (NATIONAL, "companies") in hidden
+        board.companies_progress = (
+            shown_value((NATIONAL, "companies"), {(NATIONAL, "companies"): companies}, hidden),
+            f"{companies * 100 / target:.1f}%" if target and not withheld else "—",
+        )
+    board.history = _history(programme, days, user, groups, hidden_on if suppress else None)
     board.history_chart = charts.history_chart(board.history)
     return board
 
 
-def _viewer_hidden(cells: dict, groups: list, zones: dict, regions: list) -> set:
-    """The (cell, stage) pairs the viewer may not see: small counts, and a second cell of
-    every total (전국 = Σ 사업단 = Σ 권역 = Σ 시·도, 권역 = Σ 시·도) that would give one back.
+def _with_zones(cells: dict, zones: dict) -> dict:
+    """``cells`` with a ("zone", 권역) cell for each 권역 holding people: the sum of its 시·도
+    (each person lives in one 시·도, so the sum counts no one twice)."""
+    cells = dict(cells)
+    for z, members in zones.items():
+        total: dict[str, int] = defaultdict(int)
+        for pk in members:
+            for stage, n in cells.get((None, None, pk), {}).items():
+                total[stage] += n
+        if total:
+            cells[("zone", z)] = dict(total)
+    return cells
+
+
+def _viewer_series(programme, days, shown_day, cells, groups, zones, regions) -> tuple[set, dict]:
+    """The (cell, stage) pairs the viewer may not see today, and on each month's published
+    day: small counts; a second cell of every total (전국 = Σ 사업단 = Σ 권역 = Σ 시·도, 권역 =
+    Σ 시·도) that would give one back; and a count 1–4 away from the one shown the month
+    before (itda.lib.suppression.series_suppressed), over every month the programme stored.
     All stages count, the ones only shown through a rate (중도탈락, 3·6개월 모두 채용) too."""
-    values = {(cell, stage): n for cell, counts in cells.items() for stage, n in counts.items()}
+    earlier = month_ends([d for d in days if shown_day and d < shown_day.replace(day=1)])
+    by_day = total_cells(programme, earlier, regions=True) if earlier else {}
+    points = [_with_zones(by_day[d], zones) for d in earlier] + [cells]
     sums = []
     for stage in (s.key for s in STAGES):
 
@@ -343,16 +353,16 @@ def _viewer_hidden(cells: dict, groups: list, zones: dict, regions: list) -> set
                 for z, members in zones.items()
             ],
         ]
-    return suppressed_cells(values, sums)
+    flat = [{(c, st): n for c, counts in p.items() for st, n in counts.items()} for p in points]
+    withheld = series_suppressed(flat, sums)
+    return withheld[-1], dict(zip([*earlier, shown_day], withheld, strict=True))
 
 
-def _history(programme, days, user, groups, suppress) -> list[tuple[datetime.date, str, list]]:
+def _history(programme, days, user, groups, hidden_on) -> list[tuple[datetime.date, str, list]]:
     """The last stored day of each of the latest HISTORY_MONTHS months: the national row
-    (groups' rows for their staff), in the funnel's order, newest first."""
-    month_ends: dict[tuple[int, int], datetime.date] = {}
-    for d in days:
-        month_ends[(d.year, d.month)] = d
-    shown_days = sorted(month_ends.values())[-HISTORY_MONTHS:]
+    (groups' rows for their staff), in the funnel's order, newest first. ``hidden_on`` (the
+    viewer's) holds each day's withheld (cell, stage) pairs."""
+    shown_days = month_ends(days)[-HISTORY_MONTHS:]
     rows = KpiSnapshot.objects.filter(
         programme=programme,
         day__in=shown_days,
@@ -370,18 +380,18 @@ def _history(programme, days, user, groups, suppress) -> list[tuple[datetime.dat
         "day", "operating_group", "stage", "value"
     ):
         table.setdefault((snap_day, group), {})[stage] = value
+
+    def withheld(snap_day) -> set[str]:
+        pairs = (hidden_on or {}).get(snap_day, set())
+        return {stage for cell, stage in pairs if cell == NATIONAL}
+
     return [
         (
             snap_day,
             "전국" if group is None else groups[group].name,
-            # No total is shown beside a month's row: primary suppression is enough.
-            [shown_value(k, c, _small(c) if suppress else set()) for k in FUNNEL],
+            [shown_value(k, c, withheld(snap_day)) for k in FUNNEL],
         )
         for (snap_day, group), c in sorted(
             table.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0), reverse=True
         )
     ]
-
-
-def _small(counts: dict[str, int]) -> set[str]:
-    return suppressed_cells(counts, ())

@@ -41,6 +41,7 @@ from itda.internships.models import (
     Placement,
     PlacementState,
 )
+from itda.lib.db import without_jit
 from itda.lib.suppression import WITHHELD, is_suppressed, shown_count
 from itda.programs.models import Programme
 from itda.programs.selectors import covering_group
@@ -304,7 +305,7 @@ def breakdown_counts(programme: Programme) -> Breakdown:
     )
     cells: dict[Cell, dict[str, int]] = defaultdict(dict)
     company_cells: dict[CompanyCell, dict[str, int]] = defaultdict(dict)
-    with connection.cursor() as cursor:
+    with without_jit(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         for stage, group, track, region, kind, complex_, rolled, count in cursor.fetchall():
             # GROUPING() sets a bit for each column rolled up: 16 group, 8 track, 4 시·도,

@@ -1,12 +1,14 @@
 """공공데이터: the programme's national and per-group aggregates as a CSV anyone may download
 (issue 14 §5), documented in docs/open-data.md. It reads the latest nightly snapshot only,
 never the pipeline's rows, so a public hit costs one small query; it is suppressed as the
-ministry viewer's pages are (1–4 shown as "<5", rates built on them withheld) and holds
+ministry viewer's pages are (1–4 shown as "<5", a second cell where a total or last month's
+figure would give one back, rates built on them withheld) and holds
 nothing finer than an operating group (no track, no 시·도, no person)."""
 
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 
@@ -16,9 +18,10 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_GET
 
-from itda.lib.suppression import SUPPRESSED, WITHHELD, shown_value, suppressed_cells
+from itda.lib.suppression import SUPPRESSED, WITHHELD, series_suppressed, shown_value
 from itda.outcomes.kpis import FUNNEL, STAGE, kpi_values
 from itda.outcomes.models import KpiSnapshot
+from itda.outcomes.selectors import month_ends, snapshot_days, total_cells
 from itda.programs.models import OperatingGroup, Programme
 
 # Documented column by column in docs/open-data.md; a change there goes with a change here.
@@ -38,7 +41,7 @@ COLUMNS = (
 COUNTED = (*FUNNEL, "withdrawn", "companies")
 SUPPRESSED_NOTE = "5명 미만 비공개"
 WITHHELD_NOTE = "분자 또는 분모가 비공개라 비공개"
-SUM_NOTE = "합계에서 다른 값이 드러나지 않도록 비공개"
+SUM_NOTE = "합계나 지난달 값에서 다른 값이 드러나지 않도록 비공개"
 NO_BASE_NOTE = "분모가 0이라 산출하지 않음"
 MAX_AGE = 60 * 60  # the snapshot changes nightly
 
@@ -54,7 +57,11 @@ def _latest_units() -> list[tuple]:
     )
     counts: dict[tuple, dict[str, int]] = {}
     rows = KpiSnapshot.objects.filter(
-        day__in=set(latest.values()), track__isnull=True, region__isnull=True
+        day__in=set(latest.values()),
+        track__isnull=True,
+        region__isnull=True,
+        company_kind="",
+        complex__isnull=True,
     ).values_list("programme", "day", "operating_group", "stage", "value")
     for programme, day, group, stage, value in rows:
         if latest[programme] == day:
@@ -78,23 +85,39 @@ def _etag(request) -> str:
 
 
 def _hidden(units: list[tuple]) -> tuple[dict, set]:
-    """Every count of the CSV and the ones it withholds: 1–4, and a second cell wherever the
-    national row (the sum of its groups) would give a withheld group's count back."""
+    """Every count of the CSV and the ones it withholds: 1–4; a second cell wherever the
+    national row (the sum of its groups) would give a withheld group's count back; and a count
+    1–4 away from the one the CSV showed at the end of an earlier month (each month's last
+    snapshot, lib.suppression.series_suppressed), so two downloads a month apart do not give
+    a small increase back."""
     values = {
         (programme.pk, group and group.pk, stage): counts.get(stage, 0)
         for _day, programme, group, counts in units
         for stage in COUNTED
     }
-    groups: dict[int, list[int]] = {}
-    for _day, programme, group, _counts in units:
+    programmes: dict[Programme, tuple] = {}
+    for day, programme, group, _counts in units:
+        members = programmes.setdefault(programme, (day, []))[1]
         if group is not None:
-            groups.setdefault(programme.pk, []).append(group.pk)
-    sums = [
-        ((programme, None, stage), [(programme, g, stage) for g in members])
-        for programme, members in groups.items()
-        for stage in COUNTED
-    ]
-    return values, suppressed_cells(values, sums)
+            members.append(group.pk)
+    hidden = set()
+    for programme, (day, members) in programmes.items():
+        earlier = month_ends(snapshot_days(programme, day.replace(day=1) - datetime.timedelta(1)))
+        points = [
+            {
+                (programme.pk, group, stage): cells.get((group, None, None), {}).get(stage, 0)
+                for group in (None, *members)
+                for stage in COUNTED
+            }
+            for cells in total_cells(programme, earlier).values()
+        ]
+        points.append({k: v for k, v in values.items() if k[0] == programme.pk})
+        sums = [
+            ((programme.pk, None, stage), [(programme.pk, g, stage) for g in members])
+            for stage in COUNTED
+        ]
+        hidden |= series_suppressed(points, sums)[-1]
+    return values, hidden
 
 
 def kpi_csv_text() -> str:

@@ -25,6 +25,7 @@ from itda.accounts.access import require_role
 from itda.accounts.roles import Role
 from itda.internships.hiring import counted_hires
 from itda.internships.models import Checkpoint, HiringOutcome, Placement, PlacementState
+from itda.lib.db import without_jit
 from itda.lib.suppression import RULE_TEXT, shown_count
 from itda.programs.models import SubProject, TransformationPlan
 from itda.programs.selectors import (
@@ -66,10 +67,6 @@ class Funnel:
 _COUNTS = ("enrolled", "completed", "placed", "hired_3m", "hired_6m")
 
 
-def _people(queryset, path: str) -> int:
-    return queryset.values(path).distinct().count()
-
-
 def complexes_funnel(complex_ids: list[int]) -> Funnel:
     """Trained, placed and hired people of the given complexes (module docstring)."""
     cohorts = Cohort.objects.filter(
@@ -90,21 +87,35 @@ def complexes_funnel(complex_ids: list[int]) -> Funnel:
         )
         .order_by("starts_on", "pk")
     )
-    enrolments = Enrollment.objects.filter(cohort__in=cohorts)
+    # Three counting queries for the five stages, each of distinct people under filters.
+    trained = Enrollment.objects.filter(cohort__in=cohorts).aggregate(
+        enrolled=Count("trainee", distinct=True, filter=~Q(status=EnrollmentStatus.WAITLISTED)),
+        completed=Count("trainee", distinct=True, filter=Q(status=EnrollmentStatus.COMPLETED)),
+    )
     placements = Placement.objects.filter(position__company__complex__in=complex_ids).exclude(
         state=PlacementState.CANCELLED
     )
-    hires = counted_hires(HiringOutcome.objects.filter(internship__placement__in=placements))
+    hired = counted_hires(
+        HiringOutcome.objects.filter(internship__placement__in=placements)
+    ).aggregate(
+        **{
+            key: Count(
+                "internship__placement__trainee",
+                distinct=True,
+                filter=Q(checkpoint=checkpoint),
+            )
+            for key, checkpoint in (
+                ("hired_3m", Checkpoint.MONTH_3),
+                ("hired_6m", Checkpoint.MONTH_6),
+            )
+        }
+    )
     return Funnel(
-        enrolled=_people(enrolments.exclude(status=EnrollmentStatus.WAITLISTED), "trainee"),
-        completed=_people(enrolments.filter(status=EnrollmentStatus.COMPLETED), "trainee"),
-        placed=_people(placements, "trainee"),
-        hired_3m=_people(
-            hires.filter(checkpoint=Checkpoint.MONTH_3), "internship__placement__trainee"
-        ),
-        hired_6m=_people(
-            hires.filter(checkpoint=Checkpoint.MONTH_6), "internship__placement__trainee"
-        ),
+        enrolled=trained["enrolled"],
+        completed=trained["completed"],
+        placed=placements.values("trainee").distinct().count(),
+        hired_3m=hired["hired_3m"],
+        hired_6m=hired["hired_6m"],
         cohorts=[
             {"cohort": c, "n_enrolled": c.n_enrolled, "n_completed": c.n_completed}
             for c in cohort_rows
@@ -123,10 +134,12 @@ class SubProjectOutcome:
 
 def plan_outcomes_read(plan: TransformationPlan, *, suppress: bool) -> list[SubProjectOutcome]:
     rows = []
-    for task, sub in plan_smart_training(plan):
-        complexes, is_default = subproject_complexes(sub, plan)
-        funnel = complexes_funnel([c.pk for c in complexes]).shown(suppress)
-        rows.append(SubProjectOutcome(task.name, sub, complexes, is_default, funnel))
+    # Distinct people over every trainee of a complex: large reads (lib.db.without_jit).
+    with without_jit():
+        for task, sub in plan_smart_training(plan):
+            complexes, is_default = subproject_complexes(sub, plan)
+            funnel = complexes_funnel([c.pk for c in complexes]).shown(suppress)
+            rows.append(SubProjectOutcome(task.name, sub, complexes, is_default, funnel))
     return rows
 
 

@@ -9,8 +9,10 @@ taken. Who may read which report, and how much of it:
 - national operator: the national report (by group, track and 시·도) and any group's;
 - operating-group staff: their own group's report only (another group's is a 404);
 - ministry / city viewer: the national report and any group's totals, with counts of 1–4
-  shown as "<5", a second group's withheld where the national total would give one back, and
-  the rates built on them withheld (itda.lib.suppression).
+  shown as "<5", a second group's withheld where the national total would give one back, a
+  count 1–4 away from the one last month's report showed withheld (so two months' reports do
+  not give the month's small increase back), and the rates built on them withheld
+  (itda.lib.suppression).
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from django.utils import timezone
 from itda.accounts.roles import Role
 from itda.lib.excel import workbook_sheets_bytes
 from itda.lib.pdf import render_pdf
-from itda.lib.suppression import RULE_TEXT, shown_value, suppressed_cells
+from itda.lib.suppression import RULE_TEXT, series_suppressed, shown_value
 from itda.outcomes.kpis import FUNNEL, KPIS, NATIONAL, STAGE, Cell, funnel_counts, kpi_values
 from itda.outcomes.models import KpiSnapshot
+from itda.outcomes.selectors import month_ends, snapshot_days, total_cells
 from itda.programs.models import OperatingGroup, Programme, Region, Track, TrackAllocation
 
 REPORT_ROLES = (Role.OPERATOR, Role.GROUP_STAFF, Role.VIEWER)
@@ -89,9 +92,11 @@ def report_groups(user, programme: Programme):
 
 
 def _cells(programme: Programme, day: datetime.date) -> tuple[dict[Cell, dict[str, int]], bool]:
-    rows = KpiSnapshot.objects.filter(programme=programme, day=day).values_list(
-        "operating_group", "track", "region", "stage", "value"
-    )
+    # The (group, track, 시·도) cells only: a company kind's or complex's row has no track
+    # and no 시·도 either, and would overwrite its group's total.
+    rows = KpiSnapshot.objects.filter(
+        programme=programme, day=day, company_kind="", complex__isnull=True
+    ).values_list("operating_group", "track", "region", "stage", "value")
     cells: dict[Cell, dict[str, int]] = {}
     for group, track, region, stage, value in rows:
         cells.setdefault((group, track, region), {})[stage] = value
@@ -151,17 +156,26 @@ def report_figures(
             if (key, None, r.pk) in cells
         ]
 
-    # The viewer's cells: 1–4 withheld, and a second group's wherever the national total (the
-    # sum of the groups) would give one back — worked out over every group whatever the scope,
-    # so the national report and a group's report withhold the same cells.
+    # The viewer's cells: 1–4 withheld, a second group's wherever the national total (the
+    # sum of the groups) would give one back, and a count 1–4 away from the one the month
+    # before showed (lib.suppression.series_suppressed) — worked out over every group and
+    # every earlier month whatever the scope, so the national report and a group's report,
+    # and this month's and last month's, withhold the same cells.
     counted = (*FUNNEL, "companies")
     values, hidden = {}, set()
     if suppress:
         parts = [(g.pk, None, None) for g in groups]
-        values = {(c, s): cells.get(c, {}).get(s, 0) for c in (NATIONAL, *parts) for s in counted}
-        hidden = suppressed_cells(
-            values, [((NATIONAL, s), [(c, s) for c in parts]) for s in counted]
-        )
+        before = month.replace(day=1) - datetime.timedelta(days=1)
+        earlier = month_ends(snapshot_days(programme, before))
+        points = [*total_cells(programme, earlier).values(), cells]
+        flat = [
+            {(c, s): point.get(c, {}).get(s, 0) for c in (NATIONAL, *parts) for s in counted}
+            for point in points
+        ]
+        values = flat[-1]
+        hidden = series_suppressed(
+            flat, [((NATIONAL, s), [(c, s) for c in parts]) for s in counted]
+        )[-1]
 
     def shown(cell, counts: dict, stage: str):
         return shown_value((cell, stage), values, hidden) if suppress else counts.get(stage, 0)

@@ -19,6 +19,7 @@ from itda.internships.models import (
     PlacementState,
 )
 from itda.matching.models import MatchRound
+from itda.outcomes.models import KpiSnapshot
 from itda.programs.models import Programme, Trainee
 from itda.recruitment.models import ApplicationStatus, Call, Result
 from itda.training.models import Cohort, EnrollmentStatus
@@ -197,3 +198,44 @@ def period_strandings(
             for i in internships.order_by("starts_on", "pk")
         ),
     ]
+
+
+# --- the published monthly series (lib.suppression.series_suppressed) --------------------------
+
+# A snapshot row that is a total: not split by track, company kind or complex.
+_TOTAL_ROW = {"track": None, "company_kind": "", "complex": None}
+
+
+def snapshot_days(programme: Programme, until: datetime.date) -> list[datetime.date]:
+    """The stored snapshot days of ``programme`` up to ``until``, oldest first, read from the
+    national rows alone (a partial index: a dozen rows a day, not every cell's)."""
+    return sorted(
+        KpiSnapshot.objects.filter(
+            programme=programme, day__lte=until, operating_group=None, region=None, **_TOTAL_ROW
+        )
+        .values_list("day", flat=True)
+        .distinct()
+    )
+
+
+def month_ends(days: list[datetime.date]) -> list[datetime.date]:
+    """The last of ``days`` in each month, oldest first: a month's published point."""
+    ends = {(d.year, d.month): d for d in sorted(days)}
+    return sorted(ends.values())
+
+
+def total_cells(
+    programme: Programme, days: list[datetime.date], *, regions: bool = False
+) -> dict[datetime.date, dict[tuple, dict[str, int]]]:
+    """The total cells of each stored day of ``days`` that a viewer may see, in one query:
+    national and each operating group's as (group, None, None), with ``regions`` each 시·도's
+    as (None, None, 시·도); a day with no rows maps to {}."""
+    rows = KpiSnapshot.objects.filter(programme=programme, day__in=days, **_TOTAL_ROW).filter(
+        Q(operating_group=None) | Q(region=None) if regions else Q(region=None)
+    )
+    by_day: dict[datetime.date, dict[tuple, dict[str, int]]] = {d: {} for d in days}
+    for day, group, region, stage, value in rows.values_list(
+        "day", "operating_group", "region", "stage", "value"
+    ):
+        by_day[day].setdefault((group, None, region), {})[stage] = value
+    return by_day

@@ -132,4 +132,5 @@ def test_the_endpoints_are_in_the_openapi_schema(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for name in ENDPOINTS:
         assert f"/api/v1/{name}" in paths and f"/api/v1/{name}/{{{name[:-1]}_id}}" in paths
-    assert "/api/v1/kpis" in paths and "/api/v1/statements" in paths
+    for listed in ("kpis", "statements", "internships"):
+        assert f"/api/v1/{listed}" in paths

@@ -1,6 +1,7 @@
 """Small-count suppression: every count of 1–4 is hidden, and no hidden count can be worked
 out by subtraction from the totals and cells left shown (secondary suppression), on
-hierarchical tables like the dashboards' (national = Σ 권역 = Σ 시·도, national = Σ 사업단)."""
+hierarchical tables like the dashboards' (national = Σ 권역 = Σ 시·도, national = Σ 사업단);
+nor, over a monthly series of cumulative counts, by subtracting one month from another."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 from itda.lib.suppression import (
     SUPPRESSED,
     WITHHELD,
+    series_suppressed,
     shown_value,
     suppressed_cells,
 )
@@ -93,3 +95,33 @@ def test_hiding_a_second_cell_can_expose_another_sum():
     hidden = suppressed_cells(values, sums)
     assert hidden == {"seoul", "gyeonggi", "gangwon"}
     assert _recover(values, sums, hidden) == set()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(-2, 9), st.integers(-2, 9)), min_size=1, max_size=8))
+def test_two_shown_months_never_differ_by_one_to_four(steps):
+    # Two groups' cumulative counts and their national total, month after month (a count may
+    # fall: a cancelled placement).
+    points, a, b = [], 0, 0
+    for da, db in steps:
+        a, b = max(0, a + da), max(0, b + db)
+        points.append({"a": a, "b": b, "national": a + b})
+    sums = [("national", ["a", "b"])]
+    withheld = series_suppressed(points, sums)
+    for cell in ("a", "b", "national"):
+        shown = [p[cell] for p, hidden in zip(points, withheld, strict=True) if cell not in hidden]
+        for earlier, later in zip([0, *shown], shown, strict=False):
+            assert not 0 < abs(later - earlier) < 5
+    for values, hidden in zip(points, withheld, strict=True):
+        assert {c for c, v in values.items() if 0 < v < 5} <= hidden
+        assert _recover(values, sums, hidden) == set()
+
+
+def test_a_month_is_compared_with_the_last_one_shown():
+    # 100, then 103 (withheld: +3), then 106 (+6 on the 100 shown: shown), then 107 (+1).
+    points = [{"n": 100}, {"n": 103}, {"n": 106}, {"n": 107}]
+    assert series_suppressed(points, []) == [set(), {"n"}, set(), {"n"}]
+    shown = [
+        shown_value("n", p, h) for p, h in zip(points, series_suppressed(points, []), strict=True)
+    ]
+    assert shown == [100, WITHHELD, 106, WITHHELD]

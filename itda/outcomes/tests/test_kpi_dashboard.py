@@ -13,6 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from itda import factories
 from itda.outcomes.tests.kpi_cast import build_cast
+from itda.programs.models import Programme
+from itda.recruitment.models import Application
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +193,24 @@ def test_the_viewer_home_withholds_a_second_region(regions, viewer, login_as):
     assert "<strong>8</strong>" in page
     assert page.count('"data": [null, null, 0]') == 1  # 기업: both left out of the chart
     _no_small_count_shown(page)
+
+
+def test_the_selected_companies_are_measured_against_the_company_target(
+    regions, admin, viewer, login_as
+):
+    programme = regions["programme"]
+    Programme.objects.filter(pk=programme.pk).update(target_companies=480)
+    call = factories.call(programme=programme, kind="company")
+    for _ in range(6):
+        factories.application(
+            call=call, company=factories.CompanyFactory(region=regions["seoul"]), result="selected"
+        )
+    factories.application(
+        call=call, company=factories.CompanyFactory(region=regions["seoul"]), result="not_selected"
+    )
+    page = _text(login_as(admin).get(URL))
+    assert "참여기업 선정 6개사, 달성률(참여기업 선정 ÷ 참여기업 목표 × 100) 1.2%" in page
+    Application.objects.filter(call=call, result="selected").first().delete()
+    viewer_page = _text(login_as(viewer, the_client=None).get(URL))
+    # 5 selected: shown; the viewer reads the same measure.
+    assert "참여기업 선정 5개사, 달성률(참여기업 선정 ÷ 참여기업 목표 × 100) 1.0%" in viewer_page

@@ -14,7 +14,11 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from itda import factories
+from itda.internships.models import Placement, Position
 from itda.outcomes import reports
+from itda.outcomes.opendata import kpi_csv_text
+from itda.outcomes.services import kpi_snapshot_take
 from itda.outcomes.tests.kpi_cast import build_cast
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +164,19 @@ def test_the_viewer_cannot_subtract_a_group_back_from_the_national_total(regions
     assert national == {"전국": 103, "수도권 사업단": "비공개", "동남권 사업단": "<5"}
     own = _figures(regions, viewer, scope=str(regions["capital_group"].pk)).tables[0].rows
     assert own[0][enrolled] == "비공개"
+
+
+def test_a_stored_day_reads_its_totals_not_a_company_kinds_cell(regions, admin):
+    # Two of the six placements move to a 제조AI company: the kind cells hold 4 and 2 on the
+    # same (no group, no track, no 시·도) cell as the national 6 — the report and the CSV read
+    # from the stored day must still say 6.
+    people = build_cast(regions, admin)
+    other = Position.objects.get(placements__trainee=people[0])
+    other.pk = None
+    other.company = factories.CompanyFactory(region=regions["seoul"], kind="ai_supplier")
+    other.save()
+    Placement.objects.filter(trainee__in=people[:2]).update(position=other)
+    kpi_snapshot_take(day=timezone.localdate())
+    placed = 2 + reports.FUNNEL.index("placed")  # after 구분 and 선발 목표
+    assert _figures(regions, admin).tables[0].rows[0][placed] == 6
+    assert ",전국,,인원,placed,연계,6,," in kpi_csv_text()
