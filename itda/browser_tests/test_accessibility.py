@@ -94,10 +94,11 @@ def _links(page, selector: str) -> list[str]:
     return out
 
 
-def _sweep(page, home: str, shared_seen: set[str]) -> dict[str, list[str]]:
-    """axe on the home, the pages it and the menu link to, and one page of each kind those pages
-    link to: {path: violations} for every page checked. A page every role has (SHARED) is checked
-    once per screen size: ``shared_seen`` carries its kind to the next role."""
+def _sweep(page, home: str, shared_seen: set[str], extra=()) -> dict[str, list[str]]:
+    """axe on the home, the pages it and the menu link to (and ``extra``, main pages deeper down),
+    and one page of each kind those pages link to: {path: violations} for every page checked. A
+    page every role has (SHARED) is checked once per screen size: ``shared_seen`` carries its kind
+    to the next role."""
     seen: set[str] = set()
     found: dict[str, list[str]] = {}
 
@@ -128,7 +129,7 @@ def _sweep(page, home: str, shared_seen: set[str]) -> dict[str, list[str]]:
         return True
 
     visit(home)
-    first = _links(page, "main a[href], #itda-nav a[href], #krds-header a[href]")
+    first = _links(page, "main a[href], #itda-nav a[href], #krds-header a[href]") + list(extra)
     further = []
     for path in first:
         if visit(path):
@@ -170,6 +171,8 @@ ROLES = [
     ("evaluator", "/evaluator/", False),
     ("viewer", "/viewer/", False),
 ]
+# The cohort's page (its schedule and attendance) is two lists deep from the staff's homes.
+DEEPER = {"admin": "/training/cohorts/{pk}/", "seoul_staff": "/training/cohorts/{pk}/"}
 
 
 def test_every_main_page_of_every_role_has_no_serious_axe_violation(browser, live_url, cast, world):
@@ -178,7 +181,8 @@ def test_every_main_page_of_every_role_has_no_serious_axe_violation(browser, liv
     for who, home, phone in ROLES:
         page = _new_page(browser, live_url, phone=phone)
         helpers.login(page, cast[who])
-        found = _sweep(page, home, shared_seen[phone])
+        deeper = [DEEPER[who].format(pk=world["seoul"]["cohort"].pk)] if who in DEEPER else []
+        found = _sweep(page, home, shared_seen[phone], deeper)
         page.context.close()
         print(f"{who}: {len(found)} pages: {' '.join(sorted(found))}")
         assert home in found
