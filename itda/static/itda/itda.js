@@ -10,6 +10,10 @@
  *   [data-itda-confirm]       on a form: asks window.confirm(<text>) before submitting
  *   canvas[data-itda-chart]   builds a Chart.js chart from the JSON in #<data-itda-chart>
  *                             (write it with {{ config|json_script:"<id>" }})
+ *   .itda-table-wrap          (added around a bare table.itda-table) while its table is wider
+ *                             than the box (it scrolls sideways), the
+ *                             box takes keyboard focus (arrow keys scroll it) and is a named
+ *                             region (WCAG 2.1.1; axe scrollable-region-focusable)
  */
 (function () {
   "use strict";
@@ -149,16 +153,53 @@
     });
   }
 
+  function markScrollRegion(wrap) {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      if (wrap.hasAttribute("tabindex")) return;
+      var caption = wrap.querySelector("caption");
+      var name = caption ? caption.textContent.trim().replace(/\s+/g, " ") : "";
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", name ? "표: " + name + " (옆으로 스크롤)" : "표 (옆으로 스크롤)");
+    } else if (wrap.getAttribute("tabindex") === "0") {
+      wrap.removeAttribute("tabindex");
+      wrap.removeAttribute("role");
+      wrap.removeAttribute("aria-label");
+    }
+  }
+
+  function initScrollRegions(root) {
+    // A table written without its wrapper gets one, so that it too scrolls in a box of its own.
+    root.querySelectorAll("table.itda-table").forEach(function (table) {
+      if (table.parentElement.classList.contains("itda-table-wrap")) return;
+      var wrap = document.createElement("div");
+      wrap.className = "itda-table-wrap";
+      table.parentElement.insertBefore(wrap, table);
+      wrap.appendChild(table);
+    });
+    root.querySelectorAll(".itda-table-wrap").forEach(markScrollRegion);
+    if (root.classList && root.classList.contains("itda-table-wrap")) markScrollRegion(root);
+  }
+
   function init(root) {
     initMenuToggle(root);
     initDismiss(root);
     initBack(root);
     initConfirm(root);
     initCharts(root);
+    initScrollRegions(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     init(document);
+  });
+  // A turned phone or a resized window changes which tables overflow.
+  var resizing = 0;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () {
+      initScrollRegions(document);
+    }, 200);
   });
   // htmx fires htmx:load for every piece of content it swaps in.
   document.addEventListener("htmx:load", function (event) {
