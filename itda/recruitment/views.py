@@ -362,9 +362,10 @@ def screening_override(request, pk: int):
 @require_safe
 def document_download(request, pk: int, document_id: int):
     """A submitted file, for whoever may see the application (applicant, scoped staff, an
-    assigned evaluator without a conflict); always a download, never rendered inline."""
+    assigned evaluator without a conflict): a real PDF opens in the browser (sandboxed),
+    anything else is a download."""
     application = personal_detail(
         request, Application.objects.all(), pk, action="export", reason="제출 서류 내려받기"
     )
     document = get_object_or_404(application.documents, pk=document_id)
-    return private_download(document.file, document.original_name)
+    return private_download(document.file, document.original_name, inline_pdf=True)
