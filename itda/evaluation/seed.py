@@ -125,18 +125,21 @@ PLAN_CALL = {
 }
 
 
+def _scheme_fields(s: dict) -> dict:
+    """A seed spec's scheme fields, by the model's names."""
+    return {
+        "name": s["name"],
+        "method": Method.TRIMMED_MEAN,
+        "evaluators_per_application": s["k"],
+        "total_seats": s["seats"],
+        "waitlist_size": s["waitlist"],
+        "cutoff": s["cutoff"],
+    }
+
+
 def _scheme_seed(call: Call, s: dict) -> Scheme:
     scheme, _ = Scheme.objects.update_or_create(
-        call=call,
-        defaults={
-            "name": s["name"],
-            "method": Method.TRIMMED_MEAN,
-            "evaluators_per_application": s["k"],
-            "total_seats": s["seats"],
-            "waitlist_size": s["waitlist"],
-            "cutoff": s["cutoff"],
-            "quotas": s["quotas"],
-        },
+        call=call, defaults={**_scheme_fields(s), "quotas": s["quotas"]}
     )
     for order, (code, name, points) in enumerate(s["criteria"]):
         Criterion.objects.update_or_create(
@@ -266,16 +269,8 @@ def trainee_scheme_initial(call: Call) -> tuple[dict, list[dict]]:
     """The default trainee scheme as the scheme editor's starting values: the scheme's fields
     and one row per criterion."""
     s = _trainee_scheme(call)
-    scheme = {
-        "name": s["name"],
-        "method": Method.TRIMMED_MEAN,
-        "evaluators_per_application": s["k"],
-        "total_seats": s["seats"],
-        "waitlist_size": s["waitlist"],
-        "cutoff": s["cutoff"],
-    }
     criteria = [
         {"code": code, "name": name, "weight": points, "max_points": points, "order": order}
         for order, (code, name, points) in enumerate(s["criteria"])
     ]
-    return scheme, criteria
+    return _scheme_fields(s), criteria
