@@ -298,6 +298,8 @@ PGHISTORY_DEFAULT_TRACKERS = (
     pghistory.DeleteEvent(),
 )
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+# The admin's list of changes names records, fields and values in Korean.
+PGHISTORY_ADMIN_CLASS = "itda.accounts.history.KoreanEventsAdmin"
 # Triggers on Django's auto-created M2M tables have no migration of their own: install them
 # (idempotently) after every migrate.
 PGTRIGGER_INSTALL_ON_MIGRATE = True

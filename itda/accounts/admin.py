@@ -20,7 +20,7 @@ from django.urls import path
 from django.utils.html import format_html
 
 from itda.accounts.access import PERSONAL_FIELDS
-from itda.accounts.models import AccessAction, PersonalDataAccess, User
+from itda.accounts.models import AccessAction, PersonalDataAccess, User, subject_type_choices
 from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
 
@@ -190,10 +190,37 @@ class ItdaUserAdmin(UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("역할", {"fields": ("role", "display_name")}))
 
 
+class SubjectKindFilter(admin.SimpleListFilter):
+    """The kinds of record by their Korean names, not "training.enrollment"."""
+
+    title = "정보주체 종류"
+    parameter_name = "subject_type"
+
+    def lookups(self, request, model_admin):
+        return [choice for choice in subject_type_choices() if choice[0]]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(subject_type=self.value()) if self.value() else queryset
+
+
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor_username", "ip_address", "action", "subject_type", "reason")
-    list_filter = ("action", "subject_type")
+    list_display = ("at", "actor_username", "ip_address", "action", "subject_kind", "reason")
+    list_filter = ("action", SubjectKindFilter)
+    fields = readonly_fields = (
+        "at",
+        "actor_username",
+        "ip_address",
+        "action",
+        "subject_kind",
+        "subject_ids",
+        "path",
+        "reason",
+    )
+
+    @admin.display(description="정보주체 종류", ordering="subject_type")
+    def subject_kind(self, obj):
+        return obj.subject_label
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -1,4 +1,5 @@
-"""Reads for the demo: one login per role, with the TOTP secret for roles that need one."""
+"""Reads for the demo: one login per role, with the TOTP secret for roles that need one, and
+the links to try a QR roll call and a certificate's verification."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itda.accounts.models import User
 from itda.accounts.roles import Role
 from itda.accounts.views import ROLE_HOME
 from itda.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD
+from itda.training.models import Certificate, Session
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,22 @@ def demo_logins(*, base_url: str = "") -> list[DemoLogin]:
             )
         )
     return logins
+
+
+def demo_links(*, base_url: str = "") -> list[tuple[str, str]]:
+    """(label, address) of the pages a visitor tries beside the logins: the QR roll call of the
+    next session (staff open it in the room) and a certificate's public verification page (the
+    address its QR code holds); only those the demo data has."""
+    base_url = base_url or settings.ITDA_PUBLIC_URL
+    links = []
+    sessions = Session.objects.order_by("starts_at", "pk")
+    session = sessions.filter(ends_at__gte=timezone.now()).first() or sessions.last()
+    if session is not None:
+        links.append(
+            ("출석 QR 화면", base_url + reverse("attendance:qr_display", args=[session.pk]))
+        )
+    certificate = Certificate.objects.order_by("pk").first()
+    if certificate is not None:
+        path = reverse("completion:verify", args=[certificate.verification_code])
+        links.append(("수료증 진위 확인(QR)", base_url + path))
+    return links

@@ -15,12 +15,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from itda.accounts.access import require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.evaluation import services
-from itda.evaluation.forms import WEIGHT_TOTAL, WEIGHT_TOTAL_ORIGIN, CriterionFormSet, SchemeForm
+from itda.evaluation.forms import (
+    WEIGHT_TOTAL,
+    WEIGHT_TOTAL_ORIGIN,
+    CriterionFormSet,
+    QuotaFormSet,
+    SchemeForm,
+)
 from itda.evaluation.models import Scheme
+from itda.evaluation.seed import trainee_scheme_initial
 from itda.recruitment import selectors as recruitment_selectors
 from itda.recruitment import services as recruitment_services
 from itda.recruitment.forms import CallForm, DocumentRequirementFormSet
-from itda.recruitment.models import Call
+from itda.recruitment.models import Call, CallKind
 
 
 def _own_call(request, pk: int) -> Call:
@@ -45,7 +52,16 @@ def _group(request, call: Call | None = None):
 def _call_page(request, call: Call | None):
     group = _group(request, call)
     posted = request.POST if request.method == "POST" else None
-    form = CallForm(posted, instance=call, group=group)
+    # A group's new trainee call starts with the trainee consent notice (editable).
+    initial = (
+        {
+            "consent_text": recruitment_services.TRAINEE_CONSENT_TEXT,
+            "consent_version": recruitment_services.TRAINEE_CONSENT_VERSION,
+        }
+        if call is None and group is not None
+        else None
+    )
+    form = CallForm(posted, instance=call, group=group, initial=initial)
     documents = DocumentRequirementFormSet(posted, instance=call or Call(), prefix="documents")
     if posted is not None and form.is_valid() and documents.is_valid():
         try:
@@ -89,15 +105,31 @@ def call_edit(request, pk: int):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def scheme_edit(request, pk: int):
-    """평가 기준표: aggregation, cut-off, seats, and the criteria with weights summing to 100."""
+    """평가 기준표: aggregation, cut-off, seats, the criteria with weights summing to 100, and
+    the quotas as rows (a 권역, track or kind of company and its seats). A trainee call without
+    a scheme starts from the default trainee scheme."""
     call = _own_call(request, pk)
     scheme = Scheme.objects.filter(call=call).first()
     posted = request.POST if request.method == "POST" else None
-    form = SchemeForm(posted, instance=scheme)
-    criteria = CriterionFormSet(posted, instance=scheme or Scheme(), prefix="criteria")
-    if posted is not None and form.is_valid() and criteria.is_valid():
+    start, start_criteria = (
+        trainee_scheme_initial(call)
+        if scheme is None and call.kind == CallKind.TRAINEE
+        else (None, [])
+    )
+    form = SchemeForm(posted, instance=scheme, initial=start)
+    criteria = CriterionFormSet(
+        posted, instance=scheme or Scheme(), prefix="criteria", initial=start_criteria
+    )
+    quotas = QuotaFormSet(posted, programme=call.programme, scheme=scheme, prefix="quotas")
+    if posted is not None and all([form.is_valid(), criteria.is_valid(), quotas.is_valid()]):
         try:
-            services.scheme_save(call=call, form=form, criteria=criteria, actor=request.user)
+            services.scheme_save(
+                call=call,
+                form=form,
+                criteria=criteria,
+                quotas=quotas.quotas,
+                actor=request.user,
+            )
         except services.EvaluationError as exc:
             form.add_error(None, " ".join(exc.messages))
         else:
@@ -112,6 +144,8 @@ def scheme_edit(request, pk: int):
             "call": call,
             "form": form,
             "criteria": criteria,
+            "quotas": quotas,
+            "trainee_default": start is not None,
             "weight_total": WEIGHT_TOTAL,
             "weight_total_origin": WEIGHT_TOTAL_ORIGIN,
             "locked": recruitment_services.call_has_applications(call),

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 from django import forms
 
+from itda.evaluation.engine.ranking import DIMENSION_LABELS
 from itda.evaluation.models import Criterion, EvaluatorRelation, Scheme
 from itda.lib.brn import brn_clean
+from itda.programs.models import CompanyKind, Track, Zone
 
 STEP = Decimal("0.5")
 
@@ -249,3 +251,81 @@ CriterionFormSet = forms.inlineformset_factory(
     extra=3,
     can_delete=True,
 )
+
+
+def quota_targets(programme) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What a quota can hold seats for, grouped as a select shows them: each 권역, each track of
+    the programme, each kind of company; a choice's value is "dimension:value" as the ranking
+    reads the applicant's groups (``evaluation.services``)."""
+    tracks = Track.objects.filter(programme=programme).order_by("code")
+    groups = (
+        ("region", [(z.value, z.label) for z in Zone]),
+        ("track", [(t.code, t.name) for t in tracks]),
+        ("company_type", [(k.value, k.label) for k in CompanyKind]),
+    )
+    return [
+        (DIMENSION_LABELS[dimension], [(f"{dimension}:{v}", label) for v, label in choices])
+        for dimension, choices in groups
+    ]
+
+
+class QuotaForm(forms.Form):
+    """One quota row: at most ``seats`` selected from one 권역, track or kind of company."""
+
+    target = forms.ChoiceField(label="대상", error_messages={"required": "정원 대상을 고르세요."})
+    seats = forms.IntegerField(
+        label="정원(명)",
+        min_value=1,
+        max_value=100_000,
+        error_messages={
+            "required": "정원 인원을 입력하세요.",
+            "min_value": "정원은 1명 이상이어야 합니다.",
+            "max_value": "정원은 100,000명 이하여야 합니다.",
+        },
+    )
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [("", "선택"), *targets]
+
+
+class BaseQuotaFormSet(forms.BaseFormSet):
+    """The quotas of a scheme, each target at most once; ``quotas`` is ``Scheme.quotas``."""
+
+    def __init__(self, *args, programme, scheme=None, **kwargs):
+        stored = scheme.quotas if scheme is not None else []
+        kwargs.setdefault(
+            "initial",
+            [{"target": f"{q['dimension']}:{q['value']}", "seats": q["seats"]} for q in stored],
+        )
+        self.targets = quota_targets(programme)
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "targets": self.targets}
+
+    def _rows(self) -> list[dict]:
+        return [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        targets = [row["target"] for row in self._rows()]
+        if len(set(targets)) != len(targets):
+            raise forms.ValidationError("같은 대상의 정원이 두 번 있습니다. 한 줄로 합치세요.")
+
+    @property
+    def quotas(self) -> list[dict]:
+        rows = []
+        for row in self._rows():
+            dimension, value = row["target"].split(":", 1)
+            rows.append({"dimension": dimension, "value": value, "seats": row["seats"]})
+        return sorted(rows, key=lambda q: (q["dimension"], q["value"]))
+
+
+QuotaFormSet = forms.formset_factory(QuotaForm, formset=BaseQuotaFormSet, extra=2, can_delete=True)

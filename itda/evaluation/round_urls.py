@@ -8,7 +8,6 @@ app_name = "rounds"
 urlpatterns = [
     # The operator shares the programme's national targets among the groups (their selections).
     path("programmes/<slug:code>/allocations/", allocation_views.allocations, name="allocations"),
-    path("recruitment/calls/new/trainee/", views.trainee_call_open, name="trainee_call_open"),
     path("evaluation/plan-rounds/", plan_round_views.plan_rounds, name="plan_rounds"),
     path(
         "evaluation/plan-rounds/<int:pk>/plans/",

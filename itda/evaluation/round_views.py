@@ -3,8 +3,6 @@ call), results for applicants, and appeals."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Case, IntegerField, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,11 +15,8 @@ from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.evaluation import selectors, services
 from itda.evaluation.engine import ranking as ranking_engine
 from itda.evaluation.models import Appeal, AppealStatus, Evaluator, Panel, Ranking
-from itda.evaluation.seed import trainee_scheme_create
 from itda.lib import masking
 from itda.recruitment import selectors as recruitment_selectors
-from itda.recruitment import services as recruitment_services
-from itda.recruitment.forms import TraineeCallForm
 from itda.recruitment.models import Application
 
 
@@ -282,28 +277,6 @@ def appeal_decide(request, pk: int):
         except services.EvaluationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("rounds:round_detail", pk=appeal.application.call_id)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def trainee_call_open(request):
-    """Operating-group staff open a trainee call for their region, with the default scheme."""
-    require_role(request, Role.GROUP_STAFF)
-    group = request.user.operating_groups.select_related("programme").first()
-    if group is None:
-        raise PermissionDenied
-    form = TraineeCallForm(request.POST or None, programme=group.programme)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            call = recruitment_services.trainee_call_open(
-                group=group, actor=request.user, form=form
-            )
-            trainee_scheme_create(call)
-        messages.success(request, "교육생 모집 공고를 열었습니다.")
-        return redirect("recruitment:call_detail", pk=call.pk)
-    return render(
-        request, "evaluation/operator/trainee_call_open.html", {"form": form, "group": group}
-    )
 
 
 @never_cache

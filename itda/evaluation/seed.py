@@ -125,18 +125,21 @@ PLAN_CALL = {
 }
 
 
+def _scheme_fields(s: dict) -> dict:
+    """A seed spec's scheme fields, by the model's names."""
+    return {
+        "name": s["name"],
+        "method": Method.TRIMMED_MEAN,
+        "evaluators_per_application": s["k"],
+        "total_seats": s["seats"],
+        "waitlist_size": s["waitlist"],
+        "cutoff": s["cutoff"],
+    }
+
+
 def _scheme_seed(call: Call, s: dict) -> Scheme:
     scheme, _ = Scheme.objects.update_or_create(
-        call=call,
-        defaults={
-            "name": s["name"],
-            "method": Method.TRIMMED_MEAN,
-            "evaluators_per_application": s["k"],
-            "total_seats": s["seats"],
-            "waitlist_size": s["waitlist"],
-            "cutoff": s["cutoff"],
-            "quotas": s["quotas"],
-        },
+        call=call, defaults={**_scheme_fields(s), "quotas": s["quotas"]}
     )
     for order, (code, name, points) in enumerate(s["criteria"]):
         Criterion.objects.update_or_create(
@@ -247,12 +250,27 @@ TRAINEE_SCHEME = {
 }
 
 
-def trainee_scheme_create(call: Call) -> Scheme:
-    """The default selection scheme of an operating group's trainee call (the operator may
-    change it in the scheme editor until anyone has applied)."""
+def _trainee_scheme(call: Call) -> dict:
     # The group's share of the track's national target, once the operator has set it (the
     # track's national figure is every group's together, never one group's).
     allocation = TrackAllocation.objects.filter(
         track=call.track_id, operating_group=call.operating_group_id
     ).first()
-    return _scheme_seed(call, {**TRAINEE_SCHEME, "seats": allocation and allocation.seats})
+    return {**TRAINEE_SCHEME, "seats": allocation and allocation.seats}
+
+
+def trainee_scheme_create(call: Call) -> Scheme:
+    """The default selection scheme of an operating group's trainee call (the operator may
+    change it in the scheme editor until anyone has applied)."""
+    return _scheme_seed(call, _trainee_scheme(call))
+
+
+def trainee_scheme_initial(call: Call) -> tuple[dict, list[dict]]:
+    """The default trainee scheme as the scheme editor's starting values: the scheme's fields
+    and one row per criterion."""
+    s = _trainee_scheme(call)
+    criteria = [
+        {"code": code, "name": name, "weight": points, "max_points": points, "order": order}
+        for order, (code, name, points) in enumerate(s["criteria"])
+    ]
+    return _scheme_fields(s), criteria

@@ -781,9 +781,10 @@ SCHEME_EDITABLE_AFTER_APPLICATIONS = frozenset({"name", "evaluators_per_applicat
 
 
 @transaction.atomic
-def scheme_save(*, call: Call, form, criteria, actor: User) -> Scheme:
-    """Create or edit a call's scheme and its criteria from the scheme editor; once anyone has
-    applied, what applicants were told (criteria, weights, cut-off, seats) is refused."""
+def scheme_save(*, call: Call, form, criteria, quotas: list[dict], actor: User) -> Scheme:
+    """Create or edit a call's scheme, its criteria and its quotas from the scheme editor; once
+    anyone has applied, what applicants were told (criteria, weights, cut-off, seats, quotas)
+    is refused."""
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call_has_applications(call):
         changed = [
@@ -793,6 +794,9 @@ def scheme_save(*, call: Call, form, criteria, actor: User) -> Scheme:
         ]
         if criteria.has_changed():
             changed.append("평가 항목·가중치")
+        before = form.instance.quotas if form.instance.pk else []
+        if quotas != sorted(before, key=lambda q: (q["dimension"], q["value"])):
+            changed.append("정원")
         if changed:
             raise EvaluationError(
                 "신청서가 접수된 공모입니다. 공고된 평가 기준"
@@ -801,6 +805,7 @@ def scheme_save(*, call: Call, form, criteria, actor: User) -> Scheme:
             )
     scheme = form.save(commit=False)
     scheme.call = call
+    scheme.quotas = quotas
     scheme.full_clean()
     scheme.save()
     criteria.instance = scheme

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import os
+import re
 from pathlib import Path
 
 from django.apps import apps
@@ -28,15 +29,46 @@ def delete_files_on_commit(sender, instance: models.Model, **kwargs) -> None:
                 transaction.on_commit(functools.partial(file.storage.delete, file.name))
 
 
-def private_download(file, filename: str) -> FileResponse:
-    """An uploaded file handed to a scoped, logged view's caller: always a download under its
-    original name, typed as bytes and never sniffed, so a browser does not render it inline."""
-    response = FileResponse(
-        file.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/octet-stream",
-    )
+PDF_MAGIC = b"%PDF-"
+# Characters a filename in a Content-Disposition header must not carry: controls (a header
+# cannot hold a newline), path separators and quotes.
+_UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f"\\/]+')
+
+
+def safe_filename(name: str, *, fallback: str = "file") -> str:
+    """``name`` as a header may carry it: no controls, separators or quotes, at most 150
+    characters, never empty."""
+    cleaned = _UNSAFE_FILENAME.sub("_", name).strip(" .")[-150:]
+    return cleaned or fallback
+
+
+def is_pdf(file) -> bool:
+    """Whether the stored file is a PDF by its first bytes (its name and the type the browser
+    sent can be anything)."""
+    with file.open("rb") as handle:
+        return handle.read(len(PDF_MAGIC)) == PDF_MAGIC
+
+
+def private_download(file, filename: str, *, inline_pdf: bool = False) -> FileResponse:
+    """An uploaded file handed to a scoped, logged view's caller, never sniffed. With
+    ``inline_pdf`` a real PDF (by its magic bytes) opens in the browser, typed as a PDF and in a
+    CSP sandbox (an opaque origin: nothing in it can reach itda's pages or cookies); anything
+    else, a PDF in name only included, is a download typed as bytes."""
+    name = safe_filename(filename)
+    if inline_pdf and is_pdf(file):
+        response = FileResponse(
+            file.open("rb"), as_attachment=False, filename=name, content_type="application/pdf"
+        )
+        # "allow-scripts" only because Safari's viewer will not draw some PDFs without it; the
+        # sandbox still gives the document an opaque origin.
+        response["Content-Security-Policy"] = "sandbox allow-scripts"
+    else:
+        response = FileResponse(
+            file.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type="application/octet-stream",
+        )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -10,7 +10,7 @@ from django import forms
 from itda.accounts.roles import Role
 from itda.lib.dates import EARLIEST, LATEST
 from itda.lib.forms import BoundedDatesMixin
-from itda.payments.models import StatementKind, StatementState
+from itda.payments.models import BatchState, StatementKind, StatementState
 from itda.programs.models import OperatingGroup, Programme
 
 RESULT_FILE_MAX_BYTES = 5 * 1024 * 1024
@@ -42,6 +42,20 @@ class StatementFilterForm(BoundedDatesMixin, forms.Form):
     state = forms.ChoiceField(
         label="상태", choices=[("", "전체"), *StatementState.choices], required=False
     )
+
+
+class BatchFilterForm(StatementFilterForm):
+    """The batch list's filters, as the statement list's with the batch's states; a bad value
+    is dropped, not an error page."""
+
+    state = forms.ChoiceField(
+        label="상태", choices=[("", "전체"), *BatchState.choices], required=False
+    )
+
+    def filters(self) -> dict:
+        """The chosen filters that hold a value (none when the input is invalid)."""
+        chosen = self.cleaned_data if self.is_valid() else {}
+        return {name: value for name, value in chosen.items() if value}
 
 
 class ComputeForm(BoundedDatesMixin, forms.Form):

@@ -5,6 +5,7 @@ one recomputes the allowance (training, earlier in the pipeline, may not call pa
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,9 +20,16 @@ from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.accounts.services import personal_data_access_record
 from itda.lib import masking
 from itda.payments import batches, clawbacks, selectors, services
-from itda.payments.forms import BatchCancelForm, BatchDraftForm, ResultFileForm
+from itda.payments.forms import (
+    BatchCancelForm,
+    BatchDraftForm,
+    BatchFilterForm,
+    ResultFileForm,
+)
 from itda.training.forms import CorrectionDecisionForm
 from itda.training.models import AttendanceCorrection
+
+BATCHES_PER_PAGE = 20
 
 
 def _staff_cohort(request, pk: int):
@@ -167,11 +175,13 @@ def _refused(request, error: ValidationError, pk: int):
 
 @never_cache
 def batch_list(request):
-    """지급 배치: the group's batches (and the national ones) or, for the operator, all."""
+    """지급 배치: the group's batches (and the national ones) or, for the operator, all;
+    filtered by month, kind and state, a page at a time."""
     require_role(request, *PROGRAMME_STAFF)
-    return render(
-        request, "payments/batch_list.html", {"batches": list(selectors.batches_for(request.user))}
-    )
+    form = BatchFilterForm(request.GET or None)
+    batches_ = selectors.batches_for(request.user).filter(**form.filters())
+    page = Paginator(batches_, BATCHES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "payments/batch_list.html", {"page_obj": page, "form": form})
 
 
 @never_cache

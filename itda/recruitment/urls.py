@@ -15,6 +15,13 @@ urlpatterns = [
         views.document_download,
         name="document_download",
     ),
+    path("applications/<int:pk>/receipt/", views.application_receipt, name="application_receipt"),
+    path(
+        "applications/<int:pk>/receipt.pdf",
+        views.application_receipt_pdf,
+        name="application_receipt_pdf",
+    ),
+    path("receipts/verify/<str:token>/", views.receipt_verify, name="receipt_verify"),
     path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
     path(
         "applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -13,7 +13,7 @@ from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.lib.files import private_download
 from itda.lib.korean import josa
 from itda.programs.models import Company, Trainee
-from itda.recruitment import selectors, services
+from itda.recruitment import receipts, selectors, services
 from itda.recruitment.forms import (
     ApplicationSearchForm,
     CloseEarlyForm,
@@ -180,6 +180,8 @@ def application_detail(request, pk: int):
             "documents": {d.requirement_id: d for d in application.documents.all()},
             "transitions": application.transitions.select_related("actor"),
             "is_applicant": _is_applicant(request.user, application),
+            "can_print_receipt": bool(application.receipt_number)
+            and (request.user.role in PROGRAMME_STAFF or _is_applicant(request.user, application)),
             "answers": answers_labelled(application),
             "runs_selection": selectors.calls_run_by(request.user)
             .filter(pk=application.call_id)
@@ -362,9 +364,70 @@ def screening_override(request, pk: int):
 @require_safe
 def document_download(request, pk: int, document_id: int):
     """A submitted file, for whoever may see the application (applicant, scoped staff, an
-    assigned evaluator without a conflict); always a download, never rendered inline."""
+    assigned evaluator without a conflict): a real PDF opens in the browser (sandboxed),
+    anything else is a download."""
     application = personal_detail(
         request, Application.objects.all(), pk, action="export", reason="제출 서류 내려받기"
     )
     document = get_object_or_404(application.documents, pk=document_id)
-    return private_download(document.file, document.original_name)
+    return private_download(document.file, document.original_name, inline_pdf=True)
+
+
+def _receipt(request, pk: int) -> tuple[Application, bool]:
+    """A submitted application's receipt for its applicant or scoped staff (an evaluator, or
+    anyone else, gets a 404), logged; and whether the viewer is the applicant."""
+    application = personal_detail(
+        request,
+        Application.objects.select_related("call", "company", "trainee", "region"),
+        pk,
+        reason="접수증 열람",
+    )
+    is_applicant = _is_applicant(request.user, application)
+    if not application.receipt_number or not (is_applicant or request.user.role in PROGRAMME_STAFF):
+        raise Http404
+    return application, is_applicant
+
+
+@never_cache
+@require_safe
+def application_receipt(request, pk: int):
+    """The receipt (접수증) as a page to print."""
+    application, is_applicant = _receipt(request, pk)
+    return render(
+        request,
+        "recruitment/receipt/receipt_page.html",
+        receipts.receipt_context(application, full_name=is_applicant),
+    )
+
+
+@never_cache
+@require_safe
+def application_receipt_pdf(request, pk: int):
+    """The receipt as a PDF."""
+    application, is_applicant = _receipt(request, pk)
+    pdf = receipts.receipt_pdf(receipts.receipt_context(application, full_name=is_applicant))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="receipt_{application.receipt_number}.pdf"'
+    )
+    return response
+
+
+@login_not_required
+@never_cache
+@require_safe
+def receipt_verify(request, token: str):
+    """Public confirmation by the signed token in a receipt's QR: the call, the time and the
+    applicant masked; nothing more."""
+    application = receipts.receipt_from_token(token)
+    if application is None:
+        return render(request, "recruitment/receipt/verify.html", status=404)
+    return render(
+        request,
+        "recruitment/receipt/verify.html",
+        {
+            "application": application,
+            "applicant": receipts.masked_applicant(application),
+            "documents": application.documents.count(),
+        },
+    )

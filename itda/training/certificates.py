@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import base64
-import io
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from itda.lib.pdf import fonts_missing, render_pdf
+from itda.lib.qr import qr_png_data_uri
 from itda.training.models import Certificate
 
 __all__ = ["certificate_context", "certificate_pdf", "fonts_missing", "verification_url"]
@@ -20,21 +18,6 @@ def verification_url(certificate: Certificate) -> str:
     """The public address the certificate's QR code opens."""
     path = reverse("completion:verify", args=[certificate.verification_code])
     return settings.ITDA_PUBLIC_URL.rstrip("/") + path
-
-
-def _qr_data_uri(url: str) -> str:
-    """The QR code as a PNG of one pixel per module, drawn sharp at print size (a vector path of
-    the same code costs WeasyPrint more to parse than the rest of the page)."""
-    import qrcode
-
-    # Any mask pattern scans; fixing one skips trying all eight (most of qrcode's time).
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=2, mask_pattern=0
-    )
-    code.add_data(url)
-    buffer = io.BytesIO()
-    code.make_image().save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def certificate_context(certificate: Certificate) -> dict:
@@ -51,7 +34,7 @@ def certificate_context(certificate: Certificate) -> dict:
         "issuer": f"{cohort.course.operating_group.name}장",
         "issued_on": timezone.localtime(certificate.issued_at).date(),
         "verification_url": url,
-        "qr": _qr_data_uri(url),
+        "qr": qr_png_data_uri(url),
     }
 
 

@@ -2,8 +2,10 @@
 logged), bulk enrolment of the selected, one trainee by hand, and withdrawal with promotion."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Func, Value
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -13,9 +15,11 @@ from itda.accounts.services import personal_data_access_record
 from itda.lib.masking import mask_name
 from itda.programs.models import Trainee
 from itda.training import enrolment
-from itda.training.enrolment_forms import EnrolOneForm, WithdrawForm
+from itda.training.enrolment_forms import CohortSearchForm, EnrolOneForm, WithdrawForm
 from itda.training.models import Cohort, Enrollment
-from itda.training.selectors import cohort_roster, cohorts_run_by
+from itda.training.selectors import cohort_roster, cohorts_run_by, cohorts_search
+
+COHORTS_PER_PAGE = 30
 
 
 def _cohort(request, pk: int) -> Cohort:
@@ -26,12 +30,15 @@ def _cohort(request, pk: int) -> Cohort:
 
 @never_cache
 def cohort_list(request):
-    """The cohorts the user runs, with places taken and people waiting."""
+    """The cohorts the user runs, with places taken and people waiting: searched by course and
+    state, a page at a time."""
     require_role(request, *PROGRAMME_STAFF)
-    cohorts = cohorts_run_by(request.user).order_by(
-        "course__operating_group__zone", "-starts_on", "course__code", "number"
-    )
-    return render(request, "training/enrolment/cohort_list.html", {"cohorts": cohorts})
+    form = CohortSearchForm(request.GET)
+    cohorts = cohorts_search(
+        cohorts_run_by(request.user), today=timezone.localdate(), **form.filters()
+    ).order_by("course__operating_group__zone", "-starts_on", "course__code", "number", "pk")
+    page = Paginator(cohorts, COHORTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "training/enrolment/cohort_list.html", {"page_obj": page, "form": form})
 
 
 @never_cache

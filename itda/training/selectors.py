@@ -235,6 +235,23 @@ def cohorts_run_by(user) -> QuerySet:
     )
 
 
+def cohorts_search(
+    cohorts: QuerySet, *, today: datetime.date, q: str = "", state: str = ""
+) -> QuerySet:
+    """``cohorts`` whose course title or code holds ``q`` and that stand where ``state`` says
+    on ``today``: upcoming (not started), running, or finished (ended or completed)."""
+    if q := q.strip():
+        cohorts = cohorts.filter(Q(course__title__icontains=q) | Q(course__code__icontains=q))
+    finished = Q(completed_at__isnull=False) | Q(ends_on__lt=today)
+    if state == "upcoming":
+        cohorts = cohorts.filter(starts_on__gt=today, completed_at__isnull=True)
+    elif state == "running":
+        cohorts = cohorts.filter(starts_on__lte=today).exclude(finished)
+    elif state == "finished":
+        cohorts = cohorts.filter(finished)
+    return cohorts
+
+
 def cohort_roster(cohort: Cohort) -> QuerySet:
     """The cohort's enrolments: places, then the waitlist in order, then those who left."""
     order = Case(

@@ -663,6 +663,15 @@ SWEEP: dict[str, Row] = {
         "company",
         frozenset({STAFF, COMPANY}),
     ),
+    # The receipt: its applicant and scoped staff (an evaluator gets a 404); its public check
+    # takes a signed token, which a forged one fails (404).
+    "recruitment:application_receipt": Row(
+        pk("application"), "company", frozenset({STAFF, COMPANY})
+    ),
+    "recruitment:application_receipt_pdf": Row(
+        pk("application"), "company", frozenset({STAFF, COMPANY})
+    ),
+    "recruitment:receipt_verify": public(lambda w: {"token": "forged"}),
     "recruitment:application_submit": Row(pk("application"), None, frozenset({COMPANY})),
     "recruitment:application_withdraw": Row(pk("application"), None, frozenset({COMPANY})),
     "recruitment:document_upload": Row(
@@ -694,7 +703,6 @@ SWEEP: dict[str, Row] = {
     "evaluation:sheet": Row(pk("assignment"), "evaluator", frozenset({EVALUATOR})),
     "evaluation:conflict_declare": Row(pk("assignment"), None, frozenset({EVALUATOR})),
     "evaluation:conflict_withdraw": Row(pk("conflict"), None, frozenset({EVALUATOR})),
-    "rounds:trainee_call_open": own("seoul_staff"),
     # The national operator shares the programme's targets among the groups: no one else.
     "rounds:allocations": Row(lambda w: {"code": w["regions"]["programme"].code}),
     # The evaluation round is the national operator's (every other role: 403).

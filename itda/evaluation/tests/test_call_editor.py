@@ -43,6 +43,8 @@ def _scheme_post(weights=(40, 30, 30), **overrides):
         "waitlist_size": "",
         "criteria-TOTAL_FORMS": str(len(weights)),
         "criteria-INITIAL_FORMS": "0",
+        "quotas-TOTAL_FORMS": "0",
+        "quotas-INITIAL_FORMS": "0",
     }
     for i, weight in enumerate(weights):
         data |= {
@@ -204,3 +206,74 @@ def test_once_anyone_applied_the_rules_they_applied_under_are_locked(cast, regio
     weights = staff.post(f"/recruitment/calls/{call.pk}/scheme/", _scheme_post(weights=(50, 50)))
     assert "공고된 평가 기준" in weights.content.decode()
     assert list(scheme.criteria.values_list("code", flat=True)) == ["c"]
+
+
+def _quota_rows(*rows):
+    data = {"quotas-TOTAL_FORMS": str(len(rows)), "quotas-INITIAL_FORMS": "0"}
+    for i, (target, seats) in enumerate(rows):
+        data |= {f"quotas-{i}-target": target, f"quotas-{i}-seats": seats}
+    return data
+
+
+def test_quotas_are_rows_of_a_target_and_seats_not_typed_json(cast, regions, login_as):
+    op = login_as(cast["admin"], Client())
+    call = factories.call(programme=regions["programme"])
+    url = f"/recruitment/calls/{call.pk}/scheme/"
+    page = op.get(url).content.decode()
+    # The targets are chosen from a list: each 권역, the programme's tracks, each kind of company.
+    assert 'value="region:capital"' in page and "수도권" in page
+    assert f'value="track:{regions["track"].code}"' in page
+    assert 'value="company_type:smart_factory"' in page
+    assert 'name="quotas"' not in page  # no JSON box
+
+    duplicate = op.post(
+        url, _scheme_post(**_quota_rows(("region:capital", "3"), ("region:capital", "2")))
+    )
+    assert duplicate.status_code == 400
+    assert "같은 대상의 정원이 두 번 있습니다" in duplicate.content.decode()
+    zero = op.post(url, _scheme_post(**_quota_rows(("region:capital", "0"))))
+    assert "정원은 1명 이상이어야 합니다." in zero.content.decode()
+    forged = op.post(url, _scheme_post(**_quota_rows(("region:atlantis", "3"))))
+    assert forged.status_code == 400
+    assert not Scheme.objects.filter(call=call).exists()
+
+    saved = op.post(
+        url,
+        _scheme_post(
+            **_quota_rows(
+                ("track:" + regions["track"].code, "5"), ("region:dongnam", "2"), ("", "")
+            )
+        ),
+    )
+    assert saved.status_code == 302
+    scheme = Scheme.objects.get(call=call)
+    assert scheme.quotas == [
+        {"dimension": "region", "value": "dongnam", "seats": 2},
+        {"dimension": "track", "value": regions["track"].code, "seats": 5},
+    ]
+    # Shown again as rows, and removed by ticking 삭제.
+    page = op.get(url).content.decode()
+    assert 'value="region:dongnam" selected' in page
+    again = _scheme_post(
+        **_quota_rows(("track:" + regions["track"].code, "5"), ("region:dongnam", "2")),
+        **{"quotas-1-DELETE": "on", "criteria-INITIAL_FORMS": "3"},
+    )
+    # The saved criteria are posted back as the page shows them.
+    for i, criterion in enumerate(scheme.criteria.order_by("order")):
+        again |= {f"criteria-{i}-id": criterion.pk, f"criteria-{i}-scheme": scheme.pk}
+    removed = op.post(url, again)
+    assert removed.status_code == 302
+    scheme.refresh_from_db()
+    assert scheme.quotas == [{"dimension": "track", "value": regions["track"].code, "seats": 5}]
+
+
+def test_quotas_are_locked_once_anyone_applied(cast, regions, login_as):
+    op = login_as(cast["admin"], Client())
+    call = factories.call(programme=regions["programme"])
+    url = f"/recruitment/calls/{call.pk}/scheme/"
+    assert op.post(url, _scheme_post(**_quota_rows(("region:capital", "3")))).status_code == 302
+    company = factories.CompanyFactory(region=regions["seoul"])
+    factories.application(call=call, company=company)
+    refused = op.post(url, _scheme_post(**_quota_rows(("region:capital", "9"))))
+    assert "정원)은 바꿀 수 없습니다" in refused.content.decode()
+    assert Scheme.objects.get(call=call).quotas[0]["seats"] == 3

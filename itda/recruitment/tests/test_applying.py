@@ -273,7 +273,9 @@ def test_documents_download_only_for_those_who_may_see_the_application(
     url = f"/applications/{app.pk}/files/{doc.pk}/"
     owner = login_as(cast["company"], Client()).get(url)
     assert owner.status_code == 200 and b"".join(owner.streaming_content) == b"%PDF-1.7 plan"
-    assert owner["Content-Disposition"].startswith("attachment")
+    # A real PDF opens in the browser, sandboxed (test_document_inline.py).
+    assert owner["Content-Disposition"].startswith("inline")
+    assert owner["Content-Security-Policy"].startswith("sandbox")
     assert login_as(cast["busan_staff"], Client()).get(url).status_code == 404
     evaluator = Evaluator.objects.get(user=cast["evaluator"])
     judge = login_as(cast["evaluator"], Client())

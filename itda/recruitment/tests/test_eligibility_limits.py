@@ -135,16 +135,21 @@ def test_the_apply_form_asks_and_records_the_employment_status(regions, trainee,
 
 def test_staff_set_the_youth_age_on_a_trainee_call(cast, regions, login_as):
     client = login_as(cast["seoul_staff"], Client())
-    page = client.get("/recruitment/calls/new/trainee/").content.decode()
+    page = client.get("/recruitment/calls/new/").content.decode()
     assert "itda 기본값 — 운영지침 확인 필요" in page
     response = client.post(
-        "/recruitment/calls/new/trainee/",
+        "/recruitment/calls/new/",
         {
             "title": "수도권 Track1 청년 교육생 모집",
             "track": regions["track"].pk,
             "opens_at": "2026-12-08T09:00",
             "closes_at": "2026-12-18T18:00",
+            "appeal_days": "7",
+            "consent_text": "개인정보 수집·이용에 동의합니다.",
+            "consent_version": "v1",
             "max_age": "34",
+            "documents-TOTAL_FORMS": "0",
+            "documents-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302

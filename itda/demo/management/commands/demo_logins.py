@@ -5,7 +5,7 @@ import unicodedata
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from itda.demo.selectors import demo_logins
+from itda.demo.selectors import demo_links, demo_logins
 
 
 def _width(text: str) -> int:
@@ -23,8 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", default="", help="기본 ITDA_PUBLIC_URL")
 
     def handle(self, *args, base_url, **options):
-        base_url = base_url or settings.ITDA_PUBLIC_URL
-        logins = demo_logins(base_url=base_url.rstrip("/"))
+        base_url = (base_url or settings.ITDA_PUBLIC_URL).rstrip("/")
+        logins = demo_logins(base_url=base_url)
         if not logins:
             raise CommandError(
                 "데모 계정이 없습니다. 먼저 `python manage.py generate_demo`를 실행하세요."
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         ]
         widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
         out = self.stdout
-        out.write(f"데모 계정 — 로그인: {base_url.rstrip('/')}/accounts/login/")
+        out.write(f"데모 계정 — 로그인: {base_url}/accounts/login/")
         out.write("  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip())
         out.write("  ".join("-" * w for w in widths))
         for row in rows:
@@ -51,3 +51,8 @@ class Command(BaseCommand):
             for lg in with_totp:
                 out.write(f"{_pad(lg.username, name_width)}  {lg.totp_secret}")
                 out.write(f"{' ' * name_width}  {lg.totp_uri}")
+        links = demo_links(base_url=base_url)
+        if links:
+            out.write("")
+            for label, url in links:
+                out.write(f"{label}: {url}")
