@@ -617,9 +617,12 @@ def _inject(fault: str, cluster: Cluster, database: str, kill: Callable[[], None
     elif fault == "terminate":
         _terminate_backends(cluster, database)
     elif fault == "pgstop":
+        from django.db import connections
+
         cluster.stop_immediately()
         time.sleep(0.5)
         cluster.start_after_crash()
+        connections.close_all()  # this script's own connection died with the server
     # The fault may leave the worker alive, dead (its task's failure could not be written) or
     # wedged on a dead connection: a worker that is not alive a moment later is restarted.
     time.sleep(0.5)
