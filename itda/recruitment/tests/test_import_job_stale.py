@@ -120,6 +120,21 @@ class _Killed(BaseException):
     """Stands for SIGKILL: no ``except Exception`` in the worker sees it."""
 
 
+def _die() -> None:
+    """The worker's death: its connection ended from outside (the server rolls back what it
+    had not committed), then nothing more of it runs."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        worker_pid = cursor.fetchone()[0]
+    outside = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with outside.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [worker_pid])
+    finally:
+        outside.close()
+    raise _Killed
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_after_a_written_batch_leaves_nothing_and_its_job_fails(
     seoul_staff, trainee_call, monkeypatch
@@ -136,16 +151,7 @@ def test_a_worker_killed_after_a_written_batch_leaves_nothing_and_its_job_fails(
 
     def write_then_die(self, done, total):
         write(self, done, total)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            worker_pid = cursor.fetchone()[0]
-        outside = connections.create_connection(DEFAULT_DB_ALIAS)
-        try:
-            with outside.cursor() as cursor:
-                cursor.execute("SELECT pg_terminate_backend(%s)", [worker_pid])
-        finally:
-            outside.close()
-        raise _Killed
+        _die()
 
     monkeypatch.setattr(import_jobs._ProgressWriter, "__call__", write_then_die)
     killed = []
@@ -237,16 +243,7 @@ def test_a_worker_killed_as_its_import_ends_leaves_a_job_the_upload_again_comple
     def die_when_done(jobs, status, **kwargs):
         if status != ImportJobStatus.DONE:
             return finish(jobs, status, **kwargs)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            worker_pid = cursor.fetchone()[0]
-        outside = connections.create_connection(DEFAULT_DB_ALIAS)
-        try:
-            with outside.cursor() as cursor:
-                cursor.execute("SELECT pg_terminate_backend(%s)", [worker_pid])
-        finally:
-            outside.close()
-        raise _Killed
+        _die()
 
     def upload() -> ImportJob:
         return ImportJob.objects.create(
