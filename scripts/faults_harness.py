@@ -212,6 +212,17 @@ def world(cluster: Cluster, name: str, build: Callable[[], dict]) -> dict:
     return built
 
 
+def _stop(process: subprocess.Popen | None) -> None:
+    """SIGTERM, and SIGKILL when it has not ended 15 s later."""
+    if process is not None and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class Worker:
     """One ``manage.py db_worker`` process on ``database``."""
 
@@ -252,12 +263,7 @@ class Worker:
             self.process.wait()
 
     def stop(self) -> None:
-        if self.alive():
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        _stop(self.process)
 
 
 def _free_port() -> int:
@@ -363,13 +369,7 @@ class Web:
             return type(error).__name__
 
     def stop(self) -> None:
-        if self.alive():
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        _stop(self.process)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

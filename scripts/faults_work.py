@@ -155,9 +155,7 @@ def match_run(cluster, world, *, number, fault, window, rng, keep, **_):
     violations = verify_match(world, sha, expected)
     if fault == "none" and not step.first.startswith("302 /rounds/"):
         violations.append(f"the publish answered {step.first}")
-    harness.use_database(harness.WORLD)
-    if not keep:
-        cluster.drop(name)
+    _done(cluster, name, keep)
     return {
         "step": step,
         "placed": len(expected),
@@ -300,34 +298,44 @@ def verify_import(world: dict) -> list[str]:
     return violations
 
 
-def import_run(cluster, world, *, number, fault, window, rng, keep, **_):
-    from django.conf import settings
-
-    name = f"faults_import_{number}"
-    cluster.copy("faults_import_world", name)
+def _worker_run(cluster, world, *, target, number, fault, window, rng, keep, files, **task):
+    """One run of a worker's task on a copy of ``target``'s world (``files`` emptied first):
+    the fault, the rerun; the step and the database, still in use, to check."""
+    name = f"faults_{target}_{number}"
+    cluster.copy(f"faults_{target}_world", name)
     harness.use_database(name)
-    shutil.rmtree(settings.DATA_DIR / "uploads" / "imports", ignore_errors=True)
+    shutil.rmtree(files, ignore_errors=True)
     worker = harness.Worker(cluster, name, cluster.root / f"{name}.log")
-    started = time.monotonic()
     try:
         step = harness.run_task(
-            name="import",
-            enqueue=lambda: _upload(world),
-            rerun=lambda: _upload_again(world),
-            worker=worker,
-            fault=fault,
-            within=window.get("within", 1.0),
-            rng=rng,
-        )
+            name=target, worker=worker, fault=fault, within=window.get("within", 1.0), rng=rng,
+            **task,
+        )  # fmt: skip
     finally:
         worker.stop()
-    violations = verify_import(world)
-    from itda.recruitment.models import ImportJob
+    return step, name
 
-    jobs = ImportJob.objects.count()
+
+def _done(cluster, name: str, keep: bool) -> None:
     harness.use_database(harness.WORLD)
     if not keep:
         cluster.drop(name)
+
+
+def import_run(cluster, world, *, keep, **run):
+    from django.conf import settings
+
+    from itda.recruitment.models import ImportJob
+
+    started = time.monotonic()
+    step, name = _worker_run(
+        cluster, world, target="import", keep=keep,
+        files=settings.DATA_DIR / "uploads" / "imports",
+        enqueue=lambda: _upload(world), rerun=lambda: _upload_again(world), **run,
+    )  # fmt: skip
+    violations = verify_import(world)
+    jobs = ImportJob.objects.count()
+    _done(cluster, name, keep)
     return {
         "step": step,
         "placed": f"{world['expected']:,} rows, {jobs} job(s)",
@@ -388,33 +396,19 @@ def verify_certificates(world: dict) -> list[str]:
     return violations
 
 
-def certificates_run(cluster, world, *, number, fault, window, rng, keep, **_):
-    import faults_tasks  # noqa: F401 - the worker's task modules are the project's own
+def certificates_run(cluster, world, *, keep, **run):
     from django.conf import settings
 
     from itda.training.tasks import cohort_certificates_issue_task
 
-    name = f"faults_certificates_{number}"
-    cluster.copy("faults_certificates_world", name)
-    harness.use_database(name)
-    shutil.rmtree(Path(settings.MEDIA_ROOT) / "certificates", ignore_errors=True)
-    worker = harness.Worker(cluster, name, cluster.root / f"{name}.log")
     started = time.monotonic()
-    try:
-        step = harness.run_task(
-            name="certificates",
-            enqueue=lambda: cohort_certificates_issue_task.enqueue(cohort_id=world["cohort"]),
-            worker=worker,
-            fault=fault,
-            within=window.get("within", 1.0),
-            rng=rng,
-        )
-    finally:
-        worker.stop()
+    step, name = _worker_run(
+        cluster, world, target="certificates", keep=keep,
+        files=Path(settings.MEDIA_ROOT) / "certificates",
+        enqueue=lambda: cohort_certificates_issue_task.enqueue(cohort_id=world["cohort"]), **run,
+    )  # fmt: skip
     violations = verify_certificates(world)
-    harness.use_database(harness.WORLD)
-    if not keep:
-        cluster.drop(name)
+    _done(cluster, name, keep)
     return {
         "step": step,
         "placed": f"{world['trainees']} certificates",
