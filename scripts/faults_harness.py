@@ -635,6 +635,13 @@ def _settled_status(result_id) -> str:
         return type(error).__name__
 
 
+def plan(faults: str, runs: int) -> list[str]:
+    """The faults of a script's runs: ``faults`` (comma-separated) or ``runs`` × kill9, then
+    pgstop and terminate; always after a baseline ('none'), which times what the faults hit."""
+    chosen = faults.split(",") if faults else ["kill9"] * runs + ["pgstop", "terminate"]
+    return chosen if chosen[0] == "none" else ["none", *chosen]
+
+
 def check(condition: bool, message: str, violations: list[str]) -> None:
     if not condition:
         violations.append(message)

@@ -446,13 +446,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the cluster and run databases")
     parser.add_argument("--cluster", default="", help="the cluster's directory, kept and reused")
     args = parser.parse_args()
-    plan = (
-        args.faults.split(",")
-        if args.faults
-        else ["none"] + ["kill9"] * args.runs + ["pgstop", "terminate"]
-    )
-    if plan[0] != "none":
-        plan.insert(0, "none")
+    plan = harness.plan(args.faults, args.runs)
     rng = random.Random(args.seed)  # noqa: S311 - fault timing, not secrets
     cluster = harness.start(root=args.cluster)
     from django.conf import settings
