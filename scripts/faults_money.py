@@ -491,13 +491,7 @@ def main() -> int:
         "world (the --statements of the first run)",
     )
     args = parser.parse_args()
-    plan = (
-        args.faults.split(",")
-        if args.faults
-        else ["none"] + ["kill9"] * args.runs + ["pgstop", "terminate"]
-    )
-    if plan[0] != "none":
-        plan.insert(0, "none")  # the baseline: it times the tasks the faults hit
+    plan = harness.plan(args.faults, args.runs)
     rng = random.Random(args.seed)  # noqa: S311 - fault timing, not secrets
     cluster = harness.start(root=args.cluster)
     targets = {

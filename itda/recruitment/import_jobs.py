@@ -1,9 +1,10 @@
 """Large Excel imports run by the task queue, with progress the staff page can poll.
 
-The import itself is ``imports.import_commit``: one transaction, all rows or none. Progress is
-written on a second database connection in autocommit, because rows written by the import's
-own transaction are invisible to the polling page until it commits; a job row is never written
-inside that transaction, so the two connections never wait for each other.
+The import itself is ``imports.import_commit``: one transaction, all rows or none, which also
+marks the job done as its last write. Progress is written on a second database connection in
+autocommit, because rows written by the import's own transaction are invisible to the polling
+page until it commits; the import's transaction writes the job row only after the last
+progress write, so the two connections never wait for each other.
 
 A worker killed mid-import takes its transaction with it (PostgreSQL rolls back what a lost
 connection had not committed), so such a job wrote nothing; only its row still says running.
@@ -79,7 +80,10 @@ def import_job_run(job_id: int) -> None:
     progress = _ProgressWriter(job_id)
     jobs = ImportJob.objects.filter(pk=job_id)
     try:
-        with storage.open(job.file_name) as fh:
+        # The job is marked done in the import's own transaction: a worker killed between the
+        # two would otherwise leave the rows in and the job running, then failed by the sweep
+        # ("nothing imported, upload again"), and the upload again refused as duplicates.
+        with transaction.atomic(), storage.open(job.file_name) as fh:
             created = import_commit(
                 call=job.call,
                 file=fh,
@@ -87,6 +91,8 @@ def import_job_run(job_id: int) -> None:
                 exclude_rows=job.exclude_rows,
                 on_progress=progress,
             )
+            if not _finish(jobs, ImportJobStatus.DONE, done=created):
+                raise _JobFailedMeanwhile
     except _JobFailedMeanwhile:
         pass  # the sweep has said so already; the import rolled back
     except ApplicationError as exc:
@@ -98,8 +104,6 @@ def import_job_run(job_id: int) -> None:
             ImportJobStatus.FAILED,
             error="예기치 않은 오류로 아무것도 가져오지 않았습니다. 관리자에게 문의해 주세요.",
         )
-    else:
-        _finish(jobs, ImportJobStatus.DONE, done=created)
     finally:
         progress.close()
         storage.delete(job.file_name)

@@ -264,6 +264,10 @@ def certificates_render(*, certificate_ids: list[int]) -> int:
         )
         for certificate in certificates:
             content = certificate_pdf(certificate)
+            name = certificate.pdf.field.generate_filename(certificate, f"{certificate.serial}.pdf")
+            # A file already there is an interrupted run's (its rows never committed; this run
+            # holds the row, which has no PDF): replaced, not kept beside a second name.
+            certificate.pdf.storage.delete(name)
             certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(content), save=False)
             certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
         Certificate.objects.bulk_update(certificates, ["pdf", "pdf_sha256"])

@@ -5,7 +5,6 @@ again: every line is paid once and the ledger sums to the bank's file. A small v
 import random
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -45,13 +44,8 @@ def test_a_worker_killed_during_the_result_import_and_the_rerun_pay_each_line_on
     answer, bank = faults_money.bank_answer(workbook, 0.05, random.Random(7))
     path = tmp_path / "result.csv"
     path.write_bytes(answer)
-    db = connection.settings_dict
-    # The embedded server listens on a socket in a folder: a URL carries its path encoded.
-    host = quote(db["HOST"], safe="") if db["HOST"].startswith("/") else db["HOST"]
-    cluster = harness.Cluster(
-        root=tmp_path, url=f"postgres://{db['USER']}@{host}:{db['PORT']}/postgres"
-    )
-    worker = harness.Worker(cluster, db["NAME"], tmp_path / "worker.log")
+    cluster = harness.Cluster.serving(connection.settings_dict, tmp_path)
+    worker = harness.Worker(cluster, connection.settings_dict["NAME"], tmp_path / "worker.log")
     try:
         step = harness.run_task(
             name="import",

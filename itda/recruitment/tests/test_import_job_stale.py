@@ -120,6 +120,21 @@ class _Killed(BaseException):
     """Stands for SIGKILL: no ``except Exception`` in the worker sees it."""
 
 
+def _die() -> None:
+    """The worker's death: its connection ended from outside (the server rolls back what it
+    had not committed), then nothing more of it runs."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        worker_pid = cursor.fetchone()[0]
+    outside = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with outside.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [worker_pid])
+    finally:
+        outside.close()
+    raise _Killed
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_after_a_written_batch_leaves_nothing_and_its_job_fails(
     seoul_staff, trainee_call, monkeypatch
@@ -136,16 +151,7 @@ def test_a_worker_killed_after_a_written_batch_leaves_nothing_and_its_job_fails(
 
     def write_then_die(self, done, total):
         write(self, done, total)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            worker_pid = cursor.fetchone()[0]
-        outside = connections.create_connection(DEFAULT_DB_ALIAS)
-        try:
-            with outside.cursor() as cursor:
-                cursor.execute("SELECT pg_terminate_backend(%s)", [worker_pid])
-        finally:
-            outside.close()
-        raise _Killed
+        _die()
 
     monkeypatch.setattr(import_jobs._ProgressWriter, "__call__", write_then_die)
     killed = []
@@ -223,3 +229,53 @@ def test_a_slow_worker_failed_by_the_sweep_stops_before_it_commits(
     assert job.error == import_jobs.STALE_ERROR
     assert not Application.objects.exists() and not Trainee.objects.exists()
     assert not import_jobs.import_storage().exists(job.file_name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_as_its_import_ends_leaves_a_job_the_upload_again_completes(
+    seoul_staff, trainee_call, monkeypatch
+):
+    """Killed after the last row is written, as the job is marked done: the rows and the mark
+    commit together or not at all, so the sweep's 'upload again' is true and the upload again
+    imports every row once (the rows alone committed would refuse it as duplicates)."""
+    finish = import_jobs._finish
+
+    def die_when_done(jobs, status, **kwargs):
+        if status != ImportJobStatus.DONE:
+            return finish(jobs, status, **kwargs)
+        _die()
+
+    def upload() -> ImportJob:
+        return ImportJob.objects.create(
+            call=trainee_call,
+            file_name=import_jobs.import_storage().save("jobs/list.xlsx", xlsx(FIVE)),
+            original_name="명단.xlsx",
+            created_by=seoul_staff,
+        )
+
+    killed = upload()
+    monkeypatch.setattr(import_jobs, "_finish", die_when_done)
+
+    def worker():
+        try:
+            import_jobs.import_job_run(killed.pk)
+        except _Killed:
+            pass
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    monkeypatch.setattr(import_jobs, "_finish", finish)
+    assert not Application.objects.exists() and not Trainee.objects.exists()
+    ImportJob.objects.filter(pk=killed.pk).update(
+        heartbeat_at=timezone.now() - datetime.timedelta(minutes=6)
+    )
+    assert import_jobs.import_jobs_fail_stale() == 1
+    again = upload()
+    import_jobs.import_job_run(again.pk)
+    statuses = dict(ImportJob.objects.values_list("pk", "status"))
+    assert statuses == {killed.pk: ImportJobStatus.FAILED, again.pk: ImportJobStatus.DONE}
+    assert Application.objects.filter(call=trainee_call).count() == 5
+    assert Trainee.objects.count() == 5

@@ -245,3 +245,21 @@ def test_staff_downloads_are_logged_and_other_groups_see_nothing(
     assert other.post(f"/training/cohorts/{cohort.pk}/completion/certificates/").status_code == 404
     certificate.refresh_from_db()
     assert certificate.revoked_at is None
+
+
+def test_a_batch_rerun_after_an_interrupted_one_keeps_one_file_per_certificate(
+    certificate_pdfs, cohort
+):
+    """A worker killed mid-chunk leaves PDFs on disk whose rows never committed; the rerun
+    writes each certificate's file under its own name, and no file of no certificate stays."""
+    completion.certificates_allocate(cohort=cohort, now=ISSUED)
+    certificate = Certificate.objects.order_by("serial").first()
+    name = certificate.pdf.field.generate_filename(certificate, f"{certificate.serial}.pdf")
+    certificate.pdf.storage.save(name, io.BytesIO(b"%PDF- an interrupted run's"))
+    assert cohort_certificates_issue_task.enqueue(cohort_id=cohort.pk).return_value == 3
+    certificate.refresh_from_db()
+    assert certificate.pdf.name == name
+    with certificate.pdf.open("rb") as f:
+        assert hashlib.sha256(f.read()).hexdigest() == certificate.pdf_sha256
+    files = {str(p.relative_to(certificate_pdfs)) for p in certificate_pdfs.rglob("*.pdf")}
+    assert files == set(Certificate.objects.values_list("pdf", flat=True))
