@@ -1,12 +1,13 @@
 """Load: 50 concurrent users on the main pages of every role, a batch job running (issue 16).
 
     DATABASE_URL=postgres://... .venv/bin/python bench/locustfile.py [--users 50] [--seconds 60]
+        [--scale 1] [--keep]
 
 Run as a script, it creates a fresh database (``bench_load_<name>`` on DATABASE_URL's server,
 dropped at the end; ``--keep`` keeps and reuses it) with production settings, loads the
-reference data and the demo (``generate_demo --seed 1 --scale 1``), serves itda as production
-does (``manage.py serve``: gunicorn sync ×2 and the database task worker) and the bare project
-of bench/bare/ (gunicorn sync ×2) on loopback, recomputes every cohort's allowances
+reference data and the demo (``generate_demo --seed 1 --scale 1`` by default), serves itda as
+production does (``manage.py serve``: gunicorn sync ×2 and the database task worker), the
+bare project of bench/bare/ (gunicorn sync ×2) on loopback, recomputes every cohort's allowances
 (``compute_allowances``) over and over while the load runs, and runs locust headless on this
 file for ``--seconds`` with ``--users`` users.
 
@@ -186,6 +187,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--scale", type=float, default=1, help="the demo's scale")
     parser.add_argument("--keep", action="store_true", help="keep the database, and reuse it")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
@@ -210,7 +212,7 @@ def main() -> None:
         logins = demo_logins()
         if not logins:
             call_command("load_reference", verbosity=0)
-            call_command("generate_demo", seed=1, scale=1, verbosity=0)
+            call_command("generate_demo", seed=1, scale=args.scale, verbosity=0)
             logins = demo_logins()
         connections.close_all()
         bench_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database["NAME"]
