@@ -42,9 +42,9 @@ def _pages(people) -> dict[str, str]:
         "trainee detail": f"/registry/trainees/{people[0].pk}/",
         "application list": f"/recruitment/calls/{call.pk}/applications/",
         "application detail": f"/applications/{Application.objects.order_by('pk').first().pk}/",
-        "course list": "/courses/",
-        "course detail": f"/courses/{cohort.course_id}/",
-        "cohort detail": f"/cohorts/{cohort.pk}/",
+        "course list": "/training/courses/",
+        "course detail": f"/training/courses/{cohort.course_id}/",
+        "cohort detail": f"/training/cohorts/{cohort.pk}/",
         "position detail": f"/positions/{Position.objects.get().pk}/",
         "internship list": "/internships/",
         "internship detail": f"/internships/{Internship.objects.order_by('pk').first().pk}/",
@@ -55,20 +55,20 @@ def _pages(people) -> dict[str, str]:
 
 # Queries of one request by the national operator (session, user, second factor included).
 BUDGETS = {
-    "company list": 0,
-    "company detail": 0,
-    "trainee list": 0,
-    "trainee detail": 0,
-    "application list": 0,
-    "application detail": 0,
-    "course list": 0,
-    "course detail": 0,
-    "cohort detail": 0,
-    "position detail": 0,
-    "internship list": 0,
-    "internship detail": 0,
-    "statement list": 0,
-    "statement detail": 0,
+    "company list": 7,
+    "company detail": 7,
+    "trainee list": 7,
+    "trainee detail": 7,
+    "application list": 11,
+    "application detail": 9,
+    "course list": 12,
+    "course detail": 12,
+    "cohort detail": 20,
+    "position detail": 5,
+    "internship list": 12,
+    "internship detail": 23,
+    "statement list": 11,
+    "statement detail": 6,
 }
 
 
@@ -82,14 +82,12 @@ def test_each_page_stays_within_its_query_budget(world, admin, name, django_asse
     assert response.status_code == 200
 
 
+# The world has one course, cohort and position: their lists are covered by the pages above.
 API_LISTS = [
     "companies",
     "trainees",
     "applications",
-    "courses",
-    "cohorts",
     "enrollments",
-    "positions",
     "placements",
     "internships",
     "outcomes",

@@ -119,7 +119,9 @@ def test_requests_slide_the_idle_timeout_saving_the_session_at_most_once_a_minut
 
     login_as(cast["trainee"])
     key = client.session.session_key
-    clock = [1_000_000.0]
+    import time
+
+    clock = [time.time() + 3600]  # later than the login's own save
     monkeypatch.setattr("itda.accounts.middleware.time.time", lambda: clock[0])
 
     def expiry():
