@@ -28,11 +28,11 @@ before (branch point 172ec8f; load average ~14 from other work, so absolute figu
 the ratios are what the interleaving makes comparable):
     bare ListView             20.6 req/s  yardstick                  p50   870 ms  p99  1472 ms
     bare ninja list           26.2 req/s  yardstick                  p50   707 ms  p99  1204 ms
-    company list               4.7 req/s  0.23× bare ListView        p50  3965 ms  p99  6057 ms  10 q
-    trainee list               4.0 req/s  0.19× bare ListView        p50  3775 ms  p99  5852 ms  10 q
-    company detail             5.0 req/s  0.24× bare ListView        p50  2094 ms  p99  4766 ms  10 q
-    /api/v1/companies          9.7 req/s  0.37× bare ninja list      p50  1880 ms  p99  2961 ms  10 q
-    applications (1,000)       3.2 req/s  0.16× bare ListView        p50  5617 ms  p99  6813 ms  14 q
+    company list               4.7 req/s 0.23× bare ListView       p50  3965 ms  p99  6057 ms 10 q
+    trainee list               4.0 req/s 0.19× bare ListView       p50  3775 ms  p99  5852 ms 10 q
+    company detail             5.0 req/s 0.24× bare ListView       p50  2094 ms  p99  4766 ms 10 q
+    /api/v1/companies          9.7 req/s 0.37× bare ninja list     p50  1880 ms  p99  2961 ms 10 q
+    applications (1,000)       3.2 req/s 0.16× bare ListView       p50  5617 ms  p99  6813 ms 14 q
 
 after (this branch):
     FILLED-IN-BELOW
