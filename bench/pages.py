@@ -34,8 +34,17 @@ the ratios are what the interleaving makes comparable):
     /api/v1/companies          9.7 req/s 0.37× bare ninja list     p50  1880 ms  p99  2961 ms 10 q
     applications (1,000)       3.2 req/s 0.16× bare ListView       p50  5617 ms  p99  6813 ms 14 q
 
-after (this branch):
-    FILLED-IN-BELOW
+after (this branch, 12 minutes later, the machine less loaded: the bare pages doubled too):
+    bare ListView             45.4 req/s  yardstick                  p50   381 ms  p99   831 ms
+    bare ninja list           42.2 req/s  yardstick                  p50   435 ms  p99   721 ms
+    company list               9.4 req/s 0.21× bare ListView       p50  1693 ms  p99  3094 ms 7 q
+    trainee list               8.3 req/s 0.18× bare ListView       p50  2117 ms  p99  2983 ms 7 q
+    company detail             9.6 req/s 0.21× bare ListView       p50  1868 ms  p99  2412 ms 7 q
+    /api/v1/companies         14.3 req/s 0.34× bare ninja list     p50  1207 ms  p99  1984 ms 7 q
+    applications (1,000)       6.3 req/s 0.14× bare ListView       p50  2684 ms  p99  4283 ms 11 q
+The ratios did not move: on a saturated 2-core machine itda's per-request Python (its
+middleware stack and base template) dominates, not the sort or the session write; the goal
+(≥ 1.0× lists, ≥ 0.8× details, p99 < 300 ms) is not met. Re-measure on a quiet machine.
 """
 
 import argparse
