@@ -18,9 +18,8 @@ the end it prints p50/p95/p99 and the error rate of all itda requests, and per l
 throughput per user (1 / mean latency: each user waits for its answer) as a ratio to the bare
 list page's in the same run.
 
-Measured 2026-12-08 on the shared 2-core development machine (load average ~12 from other
-work), PostgreSQL 15, 50 users, 60 s:
-    FILLED-IN-BELOW
+Not run yet (session 9 ran out of time on a machine at load average ~14: a fresh database
+migrates in ~15 minutes there); no figures.
 """
 
 import base64
