@@ -1057,6 +1057,8 @@ class Company(models.Model):
         verbose_name = "기업"
         verbose_name_plural = "기업"
         ordering = ["name", "pk"]
+        # The registry's order: a page is read from the index, not sorted out of the whole table.
+        indexes = [models.Index(fields=["name", "id"], name="company_name_order")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(business_number__regex=r"^\d{10}$"),
@@ -1173,8 +1175,12 @@ class Trainee(models.Model):
         verbose_name = "교육생"
         verbose_name_plural = "교육생"
         ordering = ["name", "pk"]
-        # Staff find a person by any tail of the number they were told (lib.search).
-        indexes = [phone_suffix_index("phone", name="trainee_phone_suffix")]
+        # Staff find a person by any tail of the number they were told (lib.search); the
+        # registry's order is read from an index, not sorted out of the whole table.
+        indexes = [
+            phone_suffix_index("phone", name="trainee_phone_suffix"),
+            models.Index(fields=["name", "id"], name="trainee_name_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["phone"],

@@ -335,7 +335,11 @@ class Application(models.Model):
                 violation_error_message="제출된 신청서에는 제출 당시 신청자 정보가 있어야 합니다.",
             ),
         ]
-        indexes = [models.Index(fields=["call", "status"])]
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            # A call's list (selectors.applications_of) is read in its order from this index.
+            models.Index(fields=["call", "submitted_at", "id"], name="application_call_order"),
+        ]
 
     def __str__(self) -> str:
         return self.receipt_number or f"신청 #{self.pk}"

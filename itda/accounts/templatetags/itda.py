@@ -61,3 +61,13 @@ def kdate(value, fmt: str) -> str:
     if value in (None, ""):
         return ""
     return korean.weekday(value).join(dateformat.format(value, part) for part in fmt.split("D"))
+
+
+@register.filter
+def page_links(page):
+    """The page numbers the pagination draws for ``page``: the first and last, two either side
+    of the current one, None for each gap; bounded, however many pages there are."""
+    return [
+        None if num == page.paginator.ELLIPSIS else num
+        for num in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]

@@ -112,6 +112,33 @@ def test_expired_session_sends_back_to_login(cast, login_as, client):
 
 
 @pytest.mark.django_db
+def test_requests_slide_the_idle_timeout_saving_the_session_at_most_once_a_minute(
+    cast, login_as, client, monkeypatch
+):
+    from django.contrib.sessions.models import Session
+
+    login_as(cast["trainee"])
+    key = client.session.session_key
+    import time
+
+    clock = [time.time() + 3600]  # later than the login's own save
+    monkeypatch.setattr("itda.accounts.middleware.time.time", lambda: clock[0])
+
+    def expiry():
+        return Session.objects.get(session_key=key).expire_date
+
+    client.get("/trainee/")
+    first = expiry()
+    clock[0] += 59
+    client.get("/trainee/")
+    assert expiry() == first  # within the minute: no write
+    clock[0] += 1
+    client.get("/trainee/")
+    assert expiry() > first  # a minute on: the 30-minute window starts again
+    assert client.cookies["sessionid"]["max-age"] == 30 * 60
+
+
+@pytest.mark.django_db
 def test_missing_csrf_token_is_refused_and_changes_nothing(cast, login_as):
     strict = Client(enforce_csrf_checks=True)
     strict.cookies = login_as(cast["trainee"], Client()).cookies
