@@ -1,9 +1,13 @@
 """Date and datetime inputs of the API, bounded like every form's (``itda.lib.dates``): use
-``EraDate`` / ``EraDateTime`` for any date a caller sends; a test walks every operation."""
+``EraDate`` / ``EraDateTime`` for any date a caller sends; a test walks every operation.
+
+Only ISO 8601 text is a date here: pydantic would also read a number (``?day=0``) as seconds
+since 1970, which the OpenAPI schema (``format: date``) does not promise and no caller means."""
 
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Annotated
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,8 +17,10 @@ from pydantic_core import PydanticCustomError
 from itda.lib.dates import ERA_MESSAGE, validate_era
 
 
-def _bounded(message: str):
+def _bounded(message: str, iso: re.Pattern):
     def check(value, handler):
+        if isinstance(value, int | float) or (isinstance(value, str) and not iso.match(value)):
+            raise PydanticCustomError("date_invalid", message)
         try:
             parsed = handler(value)
         except ValidationError:
@@ -29,5 +35,10 @@ def _bounded(message: str):
     return WrapValidator(check)
 
 
-EraDate = Annotated[datetime.date, _bounded("날짜(YYYY-MM-DD)여야 합니다.")]
-EraDateTime = Annotated[datetime.datetime, _bounded("일시(YYYY-MM-DDTHH:MM, ISO 8601)여야 합니다.")]
+EraDate = Annotated[
+    datetime.date, _bounded("날짜(YYYY-MM-DD)여야 합니다.", re.compile(r"\d{4,}-\d\d-\d\d$"))
+]
+EraDateTime = Annotated[
+    datetime.datetime,
+    _bounded("일시(YYYY-MM-DDTHH:MM, ISO 8601)여야 합니다.", re.compile(r"\d{4,}-\d\d-\d\d[T ]")),
+]

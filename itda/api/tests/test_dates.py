@@ -26,6 +26,15 @@ def test_an_absurd_year_is_refused_in_korean(year):
     assert all(("사이여야" in m) or ("여야 합니다" in m) for m in messages), messages
 
 
+@pytest.mark.parametrize("value", [0, "0", "1700000000", 20260701.0, "20260701", "2026-7-1"])
+def test_only_iso_text_is_a_date_not_seconds_since_1970(value):
+    with pytest.raises(ValidationError) as caught:
+        _Sample(day=value)
+    assert [e["msg"] for e in caught.value.errors()] == ["날짜(YYYY-MM-DD)여야 합니다."]
+    with pytest.raises(ValidationError):
+        _Sample(day="2026-07-01", at=value)
+
+
 def test_a_plausible_date_passes():
     sample = _Sample(day="2026-07-01", at="2026-07-01T09:00+09:00")
     assert sample.day == datetime.date(2026, 7, 1)
