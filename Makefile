@@ -75,7 +75,7 @@ stop:
 # (itda/api/tests/test_fuzz.py): FUZZ_EXAMPLES fuzzing examples per operation.
 FUZZ_EXAMPLES ?= 100
 fuzz: install
-	ITDA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:randomly -s itda/api/tests/test_fuzz.py
+	ITDA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:randomly itda/api/tests/test_fuzz.py
 
 bench: install
 	$(PY) bench/demo_generation.py --scale 100 --runs 3

@@ -44,7 +44,7 @@ CONFIG = schemathesis.Config.from_dict(
         "phases": {"stateful": {"enabled": False}},
     }
 )
-# What a run did, printed when it ends (shown with -s, as `make fuzz` runs it).
+# What a run did, printed when it ends.
 FIGURES: Counter = Counter()
 OPERATIONS: set[str] = set()
 ROLES = ("admin", "seoul_staff", "company", "trainee", "evaluator", "viewer")
@@ -100,18 +100,19 @@ def in_test_transaction():
 
 
 @pytest.fixture
-def api_schema(request, world, in_test_transaction):
+def api_schema(request, capsys, world, in_test_transaction):
     # schemathesis's lazy schema renames the test's node per operation through `_nodeid`, which
     # pytest 9's Function no longer holds until set.
     request.node._nodeid = request.node.nodeid
     yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
     statuses = sorted((k, n) for k, n in FIGURES.items() if isinstance(k, int))
-    print(
-        f"\nschemathesis: {len(OPERATIONS)} operations, {FIGURES['cases']} generated cases, "
-        f"{FIGURES['requests']} requests ({EXAMPLES} fuzzing examples per operation, "
-        "with the examples and coverage phases); "
-        f"answers by status: {dict(statuses)}"
-    )
+    with capsys.disabled():
+        print(
+            f"\nschemathesis: {len(OPERATIONS)} operations, {FIGURES['cases']} generated cases, "
+            f"{FIGURES['requests']} requests ({EXAMPLES} fuzzing examples per operation, "
+            "with the examples and coverage phases); "
+            f"answers by status: {dict(statuses)}"
+        )
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
