@@ -11,7 +11,7 @@ import re
 from typing import Annotated
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from pydantic import ValidationError, WrapValidator
+from pydantic import Field, ValidationError, WrapValidator
 from pydantic_core import PydanticCustomError
 
 from itda.lib.dates import ERA_MESSAGE, validate_era
@@ -35,10 +35,17 @@ def _bounded(message: str, iso: re.Pattern):
     return WrapValidator(check)
 
 
+# The years of ``itda.lib.dates.EARLIEST``..``LATEST`` (1900-01-01..2100-12-31), told to callers
+# in the OpenAPI schema: a date outside them is refused though its format is right.
+ERA_PATTERN = r"^(19\d\d|20\d\d|2100)-"
+
 EraDate = Annotated[
-    datetime.date, _bounded("날짜(YYYY-MM-DD)여야 합니다.", re.compile(r"\d{4,}-\d\d-\d\d$"))
+    datetime.date,
+    _bounded("날짜(YYYY-MM-DD)여야 합니다.", re.compile(r"\d{4,}-\d\d-\d\d$")),
+    Field(json_schema_extra={"pattern": ERA_PATTERN}),
 ]
 EraDateTime = Annotated[
     datetime.datetime,
     _bounded("일시(YYYY-MM-DDTHH:MM, ISO 8601)여야 합니다.", re.compile(r"\d{4,}-\d\d-\d\d[T ]")),
+    Field(json_schema_extra={"pattern": ERA_PATTERN}),
 ]
