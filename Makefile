@@ -10,7 +10,7 @@ PORT ?= 8000
 # The demo prints links and QR codes for this port (settings.public_url) unless ITDA_PUBLIC_URL is set.
 export PORT
 
-.PHONY: demo dev test install static serve stop lint check-deploy prod-check bench clean
+.PHONY: demo dev test install static serve stop lint check-deploy prod-check bench fuzz clean
 
 $(STAMP): requirements.lock pyproject.toml package.json package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
@@ -70,6 +70,12 @@ prod-check: check-deploy
 
 stop:
 	$(PY) manage.py embedded_pg stop
+
+# schemathesis over the whole API as every role, longer than the suite's bounded run
+# (itda/api/tests/test_fuzz.py): FUZZ_EXAMPLES fuzzing examples per operation.
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	ITDA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:randomly itda/api/tests/test_fuzz.py
 
 bench: install
 	$(PY) bench/demo_generation.py --scale 100 --runs 3

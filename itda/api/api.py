@@ -13,7 +13,15 @@ from itda.api.routers import (
     recruitment,
 )
 
-api = NinjaAPI(
+
+class ItdaApi(NinjaAPI):
+    """ninja's API with every operation's error answers in its OpenAPI schema."""
+
+    def get_openapi_schema(self, **kwargs):
+        return errors.document(super().get_openapi_schema(**kwargs))
+
+
+api = ItdaApi(
     title="itda API",
     version="1",
     description=(

@@ -1,7 +1,8 @@
 """Every API error answers JSON `{"detail": "<Korean message>"}` with the right status code.
 
 Validation errors answer 400 (not ninja's 422) with the field errors; nothing ever answers with
-a traceback, in DEBUG or not.
+a traceback, in DEBUG or not. ``document`` writes these answers into the OpenAPI schema, for
+each operation the ones it can give, so a client (and the schemathesis test) knows them all.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 logger = logging.getLogger("itda.api")
@@ -76,6 +77,61 @@ def field_errors(errors: list[dict]) -> list[dict]:
         field = loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:]
         result.append({"loc": loc, "field": ".".join(field), "message": message})
     return result
+
+
+class FieldErrorOut(Schema):
+    loc: list[str] = Field(description="값의 위치 (body·query·path와 항목 이름)")
+    field: str = Field(description="항목 이름 (점으로 이음)")
+    message: str = Field(description="한국어 오류 메시지")
+
+
+class ErrorOut(Schema):
+    """The body of every error answer."""
+
+    detail: str = Field(description="한국어 오류 메시지")
+    errors: list[FieldErrorOut] | None = Field(
+        None, description="입력값 오류(400)일 때 항목별 오류"
+    )
+
+
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+_DESCRIPTIONS = {
+    400: "입력값이 올바르지 않음 (항목별 오류는 errors)",
+    401: "인증 필요: API 토큰이 없거나 만료·폐기됨",
+    403: "이 역할로는 할 수 없는 요청, 또는 세션 인증의 CSRF 검증 실패",
+    404: "없거나 내 범위 밖 (둘은 같은 답)",
+}
+
+
+def document(schema: dict) -> dict:
+    """Add the error answers each operation of ``schema`` (ninja's OpenAPI dict) can give:
+    400 when it reads any input, 401 and 403 when it needs a caller, 404 when its path names
+    a row. Answers an operation declares itself (409, a 404 of its own) are kept."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (FieldErrorOut, ErrorOut):
+        found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(found.pop("$defs", {}))
+        components[model.__name__] = found
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            params = operation.get("parameters", [])
+            codes = []
+            if params or "requestBody" in operation:
+                codes.append(400)
+            if operation.get("security"):
+                codes += [401, 403]
+            if any(p.get("in") == "path" for p in params):
+                codes.append(404)
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(
+                    str(code),
+                    {
+                        "description": _DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": _ERROR_REF}},
+                    },
+                )
+    return schema
 
 
 def install(api: NinjaAPI) -> None:

@@ -22,6 +22,7 @@ from pydantic import StringConstraints
 from itda.accounts.access import personal_detail, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.api.auth import AUTH
+from itda.api.errors import ErrorOut
 from itda.api.routers.programs import (
     MAX_ID,
     _id,
@@ -235,7 +236,7 @@ def internship_detail(request, internship_id: int = _id("인턴십 ID")):
 
 @router.post(
     "/internships/{internship_id}/accept",
-    response=InternshipDetailOut,
+    response={200: InternshipDetailOut, 409: ErrorOut},
     auth=AUTH,
     tags=INTERNSHIPS,
     summary="협약 수락 (읽은 버전으로; 버전이 바뀌었으면 409)",
@@ -248,7 +249,7 @@ def internship_accept(request, body: AcceptIn, internship_id: int = _id("인턴�
 
 @router.post(
     "/internships/{internship_id}/decline",
-    response=InternshipDetailOut,
+    response={200: InternshipDetailOut, 409: ErrorOut},
     auth=AUTH,
     tags=INTERNSHIPS,
     summary="협약 거절 (기업·인턴, 사유와 함께)",
@@ -261,7 +262,7 @@ def internship_decline(request, body: ReasonIn, internship_id: int = _id("인턴
 
 @router.post(
     "/internships/{internship_id}/cancel",
-    response=InternshipDetailOut,
+    response={200: InternshipDetailOut, 409: ErrorOut},
     auth=AUTH,
     tags=INTERNSHIPS,
     summary="협약 제안 취소 (사업단, 사유와 함께)",

@@ -61,7 +61,7 @@ class RoundOut(Schema):
         }
 
 
-class PositionOut(Schema):
+class RoundPositionOut(Schema):
     id: int
     engine_id: str
     company: str
@@ -141,7 +141,7 @@ def round_detail(request, round_id: int = _id("라운드 ID")):
 
 @router.get(
     "/rounds/{round_id}/positions",
-    response=list[PositionOut],
+    response=list[RoundPositionOut],
     auth=AUTH,
     tags=ROUNDS,
     summary="라운드의 포지션 (남은 자리)",

@@ -26,6 +26,7 @@ from itda.accounts.access import personal_detail, require_role
 from itda.accounts.roles import PROGRAMME_STAFF, Role
 from itda.api.auth import AUTH
 from itda.api.dates import EraDate
+from itda.api.errors import ErrorOut
 from itda.api.routers.internships import Ref
 from itda.api.routers.programs import (
     MAX_ID,
@@ -534,7 +535,7 @@ def _unit(section: str, unit) -> dict:
 
 @router.get(
     "/kpis",
-    response=BoardOut,
+    response={200: BoardOut, 404: ErrorOut},
     auth=AUTH,
     tags=OUTCOMES,
     summary="성과 지표: 단계별 인원과 지표 (성과 지표 화면과 같은 범위)",

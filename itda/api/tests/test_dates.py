@@ -2,6 +2,7 @@
 answer a Korean message, and no operation takes an unbounded date."""
 
 import datetime
+import re
 import typing
 
 import pytest
@@ -9,7 +10,8 @@ from ninja import Schema
 from pydantic import BaseModel, ValidationError
 
 from itda.api.api import api
-from itda.api.dates import EraDate, EraDateTime
+from itda.api.dates import ERA_PATTERN, EraDate, EraDateTime
+from itda.lib.dates import EARLIEST, LATEST
 
 
 class _Sample(Schema):
@@ -24,6 +26,35 @@ def test_an_absurd_year_is_refused_in_korean(year):
     messages = [error["msg"] for error in caught.value.errors()]
     assert len(messages) == 2
     assert all(("사이여야" in m) or ("여야 합니다" in m) for m in messages), messages
+
+
+@pytest.mark.parametrize("value", [0, "0", "1700000000", 20260701.0, "20260701", "2026-7-1"])
+def test_only_iso_text_is_a_date_not_seconds_since_1970(value):
+    with pytest.raises(ValidationError) as caught:
+        _Sample(day=value)
+    assert [e["msg"] for e in caught.value.errors()] == ["날짜(YYYY-MM-DD)여야 합니다."]
+    with pytest.raises(ValidationError):
+        _Sample(day="2026-07-01", at=value)
+
+
+def test_the_schema_tells_callers_the_years_a_date_may_take():
+    pattern = re.compile(ERA_PATTERN)
+    assert pattern.match(EARLIEST.isoformat()) and pattern.match(LATEST.isoformat())
+    for outside in (EARLIEST - datetime.timedelta(days=1), datetime.date(2101, 1, 1)):
+        assert not pattern.match(outside.isoformat())
+    schema = api.get_openapi_schema()
+    dates = {
+        (path, p["name"]): choice.get("pattern")
+        for path, item in schema["paths"].items()
+        for operation in item.values()
+        for p in operation.get("parameters", [])
+        for choice in p["schema"].get("anyOf", [p["schema"]])
+        if choice.get("format") == "date"
+    }
+    assert dates == {
+        ("/api/v1/kpis", "day"): ERA_PATTERN,
+        ("/api/v1/statements", "month"): ERA_PATTERN,
+    }
 
 
 def test_a_plausible_date_passes():

@@ -1,6 +1,7 @@
 """The OpenAPI schema and the docs page: public, never a login redirect, only local assets."""
 
 import re
+import typing
 
 import pytest
 from django.test import Client
@@ -110,3 +111,41 @@ def test_the_docs_assets_are_served_locally(name, content_type):
 def test_only_the_swagger_files_are_served(name):
     response = Client().get(f"/api/v1/docs/assets/{name}")
     assert response.status_code == 404
+
+
+def _types(annotation) -> list:
+    """The annotation and every type inside it (list[X | None] gives list, X, None...)."""
+    return [annotation, *(t for arg in typing.get_args(annotation) for t in _types(arg))]
+
+
+def test_no_two_schemas_of_the_api_share_a_name():
+    # The OpenAPI components are keyed by class name: a second class of the same name would
+    # silently document one operation's answer with another's shape.
+    from ninja import Schema
+
+    from itda.api.api import api
+
+    seen: dict[str, type] = {}
+    clashes: list[str] = []
+    walked: set[type] = set()
+
+    def walk(model) -> None:
+        if not (isinstance(model, type) and issubclass(model, Schema)):
+            return
+        known = seen.setdefault(model.__name__, model)
+        if known is not model:
+            clashes.append(model.__name__)
+        elif model not in walked:
+            walked.add(model)
+            for field in model.model_fields.values():
+                for inner in _types(field.annotation):
+                    walk(inner)
+
+    for router in api._get_bound_routers():
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for wrapper in operation.response_models.values():
+                    for field in getattr(wrapper, "model_fields", {}).values():
+                        for inner in _types(field.annotation):
+                            walk(inner)
+    assert len(seen) > 20 and clashes == []

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itda.lib.dates import excel_serial, parse_korean_date
+from itda.lib.dates import age_on, excel_serial, parse_korean_date
 
 MARCH_5 = datetime.date(2001, 3, 5)
 
@@ -112,3 +112,20 @@ _FORMATS = [
 @given(day=_DAYS, fmt=st.sampled_from(_FORMATS))
 def test_round_trip_through_every_format(day, fmt):
     assert parse_korean_date(fmt(day)) == day
+
+
+@given(
+    birth=st.dates(datetime.date(1900, 1, 1), datetime.date(2020, 12, 31)),
+    days=st.integers(0, 120 * 366),
+)
+def test_age_counts_whole_years_and_grows_by_one_on_each_birthday(birth, days):
+    day = birth + datetime.timedelta(days=days)
+    age = age_on(birth, day)
+    assert 365 * age <= days < 366 * (age + 1)
+    assert age_on(birth, day + datetime.timedelta(days=1)) in (age, age + 1)
+    try:
+        birthday = birth.replace(year=birth.year + age + 1)
+    except ValueError:  # born on 29 February: the birthday of a common year is 1 March
+        birthday = datetime.date(birth.year + age + 1, 3, 1)
+    assert age_on(birth, birthday - datetime.timedelta(days=1)) == age
+    assert age_on(birth, birthday) == age + 1
