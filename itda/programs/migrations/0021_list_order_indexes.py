@@ -5,19 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0020_trainee_phone_suffix_index'),
+        ("programs", "0020_trainee_phone_suffix_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='company',
-            index=models.Index(fields=['name', 'id'], name='company_name_order'),
+            model_name="company",
+            index=models.Index(fields=["name", "id"], name="company_name_order"),
         ),
         migrations.AddIndex(
-            model_name='trainee',
-            index=models.Index(fields=['name', 'id'], name='trainee_name_order'),
+            model_name="trainee",
+            index=models.Index(fields=["name", "id"], name="trainee_name_order"),
         ),
     ]

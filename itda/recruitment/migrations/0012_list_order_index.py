@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0021_list_order_indexes'),
-        ('recruitment', '0011_call_published_at'),
+        ("programs", "0021_list_order_indexes"),
+        ("recruitment", "0011_call_published_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['call', 'submitted_at', 'id'], name='application_call_order'),
+            model_name="application",
+            index=models.Index(
+                fields=["call", "submitted_at", "id"], name="application_call_order"
+            ),
         ),
     ]
