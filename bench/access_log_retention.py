@@ -24,13 +24,14 @@ slower, 138 ms against 51 ms: its cost is flat, the DELETE's grows with the mont
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.database import django_on_database  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/itda_bench_access_log"
 MONTHS = 25
@@ -51,15 +52,6 @@ FROM {table} WHERE at >= %s AND at < %s
 """
 
 
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def _median_ms(runs: int, work) -> float:
     times = []
     for _ in range(runs):
@@ -74,13 +66,7 @@ def main() -> None:
     parser.add_argument("--rows-per-month", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-    _ensure_database(os.environ["DATABASE_URL"])
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itda.settings")
-    import django
-
-    django.setup()
+    django_on_database(DEFAULT_URL, ssl_redirect=False)
     import pgtrigger
     from django.core.management import call_command
     from django.db import connection, transaction

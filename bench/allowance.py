@@ -13,7 +13,6 @@ and a recompute after 5% of enrolments had one record changed. Prints each media
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -21,16 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.database import django_on_database  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/itda_bench_allowance"
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 FIXTURE_SQL = """
@@ -109,12 +101,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    _ensure_database(os.environ["DATABASE_URL"])
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itda.settings")
-    import django
-
-    django.setup()
+    django_on_database(DEFAULT_URL)
     from django.apps import apps
     from django.core.management import call_command
     from django.db import connection

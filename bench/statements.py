@@ -48,7 +48,6 @@ distinct case.
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
 import time
@@ -56,17 +55,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.database import django_on_database  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/itda_bench_statements"
 SEPT = datetime.date(2026, 9, 1)
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _clone(cursor, model, template_id: int, overrides: dict[str, str], params: dict) -> list[int]:
@@ -167,12 +159,7 @@ def main() -> None:
     parser.add_argument("--interns", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    _ensure_database(os.environ["DATABASE_URL"])
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itda.settings")
-    import django
-
-    django.setup()
+    django_on_database(DEFAULT_URL)
     from django.core.management import call_command
     from django.db import transaction
     from django_otp.oath import TOTP

@@ -13,7 +13,6 @@ member; each run looks up another person, typed in turn as 010-1234-5678, 010123
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -21,6 +20,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.database import django_on_database  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/itda_bench_search"
 MARK = "bench-search"  # the e-mail prefix of fixture rows (FIXTURE_SQL)
@@ -50,15 +51,6 @@ ANALYZE programs_trainee;
 """
 
 
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def _typed(phone: str, n: int) -> str:
     """The same number as people type it: in full with hyphens, digits only, or its tail."""
     d = "".join(ch for ch in phone if ch.isdigit())
@@ -70,13 +62,7 @@ def main() -> None:
     parser.add_argument("--trainees", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-    _ensure_database(os.environ["DATABASE_URL"])
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itda.settings")
-    import django
-
-    django.setup()
+    django_on_database(DEFAULT_URL, ssl_redirect=False)
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
