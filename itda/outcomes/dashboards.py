@@ -329,15 +329,9 @@ def _with_zones(cells: dict, zones: dict) -> dict:
     return cells
 
 
-def _viewer_series(programme, days, shown_day, cells, groups, zones, regions) -> tuple[set, dict]:
-    """The (cell, stage) pairs the viewer may not see today, and on each month's published
-    day: small counts; a second cell of every total (전국 = Σ 사업단 = Σ 권역 = Σ 시·도, 권역 =
-    Σ 시·도) that would give one back; and a count 1–4 away from the one shown the month
-    before (itda.lib.suppression.series_suppressed), over every month the programme stored.
-    All stages count, the ones only shown through a rate (중도탈락, 3·6개월 모두 채용) too."""
-    earlier = month_ends([d for d in days if shown_day and d < shown_day.replace(day=1)])
-    by_day = total_cells(programme, earlier, regions=True) if earlier else {}
-    points = [_with_zones(by_day[d], zones) for d in earlier] + [cells]
+def viewer_sums(groups, zones: dict, regions) -> list[tuple]:
+    """The totals a viewer's board holds, for every stage: 전국 = Σ 사업단 = Σ 권역 = Σ 시·도,
+    and each 권역 = Σ its 시·도 (as ``suppressed_cells`` takes them)."""
     sums = []
     for stage in (s.key for s in STAGES):
 
@@ -353,8 +347,20 @@ def _viewer_series(programme, days, shown_day, cells, groups, zones, regions) ->
                 for z, members in zones.items()
             ],
         ]
+    return sums
+
+
+def _viewer_series(programme, days, shown_day, cells, groups, zones, regions) -> tuple[set, dict]:
+    """The (cell, stage) pairs the viewer may not see today, and on each month's published
+    day: small counts; a second cell of every total (전국 = Σ 사업단 = Σ 권역 = Σ 시·도, 권역 =
+    Σ 시·도) that would give one back; and a count 1–4 away from the one shown the month
+    before (itda.lib.suppression.series_suppressed), over every month the programme stored.
+    All stages count, the ones only shown through a rate (중도탈락, 3·6개월 모두 채용) too."""
+    earlier = month_ends([d for d in days if shown_day and d < shown_day.replace(day=1)])
+    by_day = total_cells(programme, earlier, regions=True) if earlier else {}
+    points = [_with_zones(by_day[d], zones) for d in earlier] + [cells]
     flat = [{(c, st): n for c, counts in p.items() for st, n in counts.items()} for p in points]
-    withheld = series_suppressed(flat, sums)
+    withheld = series_suppressed(flat, viewer_sums(groups, zones, regions))
     return withheld[-1], dict(zip([*earlier, shown_day], withheld, strict=True))
 
 
