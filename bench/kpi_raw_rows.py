@@ -4,7 +4,7 @@ plan outcomes page (/plans/<pk>/outcomes/), the 산단 대개조 overview (/plan
 monthly reports (PDF, HWPX, Excel; they read the snapshot, or count live without one).
 
     DATABASE_URL=postgres://... .venv/bin/python bench/kpi_raw_rows.py [--copies 4500] [--runs 10]
-        [--keepdb]
+        [--keepdb] [--plans]
 
 ``generate_demo --scale 100`` runs every stage through its services and takes far too long on
 this machine for a benchmark, so the raw rows are built set-based instead: a fresh database
@@ -24,8 +24,8 @@ other engineers' tests), PostgreSQL 15 through DATABASE_URL, production settings
 (99,022 trainees, 144,032 applications; copied in 54.6 s), 10 runs each:
     breakdown_counts (the funnel, one query):      median 32,582 ms (JIT on) → 7,367 ms (JIT off)
     kpi_snapshot_take, one night (the above + an insert): median 34,337 ms → 10,801 ms
-    /plans/<pk>/outcomes/ as operator:            median 980 ms → 546 ms
-    /plans/outcomes/ as viewer:                   median 1,045 ms → 561 ms
+    /plans/<pk>/outcomes/ as operator:            median 980 ms → 546 ms → 31 ms (night)
+    /plans/outcomes/ as viewer:                   median 1,045 ms → 561 ms → 25 ms (night)
     /kpis/reports/…/national.xlsx as operator:    median 297 ms (reads the snapshot)
     /kpis/reports/…/national.hwpx as operator:    median 6,121 ms
     /kpis/reports/…/national.pdf as operator:     median 5,016 ms (viewer: 3,794 ms)
@@ -33,7 +33,11 @@ other engineers' tests), PostgreSQL 15 through DATABASE_URL, production settings
 lib.db.without_jit; the plan funnel in three counting queries), re-measured on the kept
 database (``--keepdb``; the snapshot over 3 runs). A nightly job of about 11 s stays well
 inside its night; the dashboards then read the stored aggregates (bench/kpi_dashboard.py).
-The plan pages count the raw rows of the complexes a sub-project covers; here every
+The plan pages counted the raw rows of the complexes a sub-project covers; "(night)" is after
+they read the latest night's PlanFunnelSnapshot rows instead (``--plans``, 5 runs, a fresh
+database, 2026-12-08 00:50 with a lighter load: the same pages counted live measured 141 ms
+and 124 ms in that run, so the load accounts for part of 546 → 141; the plan snapshot itself,
+plan_funnel_snapshot_take, took 146 ms). When counting live, here every
 one of the capital group's 49,500 trainees trains and is placed in the one hub complex, the
 worst case for that page (in the demo, people spread over 17 시·도 and many complexes). The
 report files are rendered on each request (WeasyPrint, python-hwpx): a download, not a page.
@@ -187,12 +191,41 @@ def show(label: str, timings: list[float]) -> None:
     print(f"{label}: median {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms")
 
 
+def bench_pages(pages, note: str, runs: int) -> None:
+    """GET each (user, url) ``runs`` times as that user (second factor done) and show the
+    medians."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from itda.accounts.roles import SECOND_FACTOR_ROLES
+
+    for user, url in pages:
+        client = Client()
+        client.force_login(user)
+        if user.role in SECOND_FACTOR_ROLES:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
+            session.save()
+
+        def get(client=client, url=url):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        show(f"{url} as {user.role}{note} ({runs} runs)", timed(get, runs))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", type=int, default=4500)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument(
         "--keepdb", action="store_true", help="keep the database (emptied first) for the next run"
+    )
+    parser.add_argument(
+        "--plans",
+        action="store_true",
+        help="only the plan pages: counted live (no night stored), then the plan snapshot, "
+        "then read from it",
     )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
@@ -204,15 +237,13 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connections
-    from django.test import Client
     from django.test.utils import setup_databases, teardown_databases
     from django.utils import timezone
-    from django_otp import DEVICE_ID_SESSION_KEY
 
     from itda import factories
-    from itda.accounts.roles import SECOND_FACTOR_ROLES, Role
+    from itda.accounts.roles import Role
     from itda.outcomes.kpis import breakdown_counts
-    from itda.outcomes.services import kpi_snapshot_take
+    from itda.outcomes.services import kpi_snapshot_take, plan_funnel_snapshot_take
     from itda.programs.models import Trainee
     from itda.recruitment.models import Application
 
@@ -231,6 +262,16 @@ def main() -> None:
         )
         programme = world["programme"]
         today = timezone.localdate()
+        viewer = factories.user(username="bench-viewer", role=Role.VIEWER)
+        if args.plans:
+            plan_pages = [(admin, f"/plans/{plan.pk}/outcomes/"), (viewer, "/plans/outcomes/")]
+            bench_pages(plan_pages, " live", args.runs)
+            show(
+                f"plan_funnel_snapshot_take, one night ({args.runs} runs)",
+                timed(lambda: plan_funnel_snapshot_take(day=today), args.runs),
+            )
+            bench_pages(plan_pages, " from the night", args.runs)
+            return
         show(
             f"breakdown_counts ({args.runs} runs)",
             timed(lambda: breakdown_counts(programme), args.runs),
@@ -239,7 +280,6 @@ def main() -> None:
             f"kpi_snapshot_take, one night ({args.runs} runs)",
             timed(lambda: kpi_snapshot_take(day=today), args.runs),
         )
-        viewer = factories.user(username="bench-viewer", role=Role.VIEWER)
         month = f"{today:%Y-%m}"
         pages = [
             (admin, f"/plans/{plan.pk}/outcomes/"),
@@ -249,19 +289,7 @@ def main() -> None:
             (admin, f"/kpis/reports/{programme.code}/{month}/national.pdf"),
             (viewer, f"/kpis/reports/{programme.code}/{month}/national.pdf"),
         ]
-        for user, url in pages:
-            client = Client()
-            client.force_login(user)
-            if user.role in SECOND_FACTOR_ROLES:
-                session = client.session
-                session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
-                session.save()
-
-            def get(client=client, url=url):
-                response = client.get(url)
-                assert response.status_code == 200, (url, response.status_code)
-
-            show(f"{url} as {user.role} ({args.runs} runs)", timed(get, args.runs))
+        bench_pages(pages, "", args.runs)
     finally:
         teardown_databases(old_config, verbosity=0, keepdb=args.keepdb)
 

@@ -11,8 +11,10 @@ from itda.programs.models import (
     OperatingGroup,
     Programme,
     Region,
+    SubProject,
     Track,
 )
+from itda.training.models import Cohort
 
 
 class KpiSnapshot(models.Model):
@@ -106,6 +108,47 @@ class KpiSnapshot(models.Model):
                 name="kpi_snapshot_national_days",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.stage} {self.value}"
+
+
+class PlanFunnelSnapshot(models.Model):
+    """One count of one night for a 「스마트제조 고급인력 양성」 sub-project (outcomes.plans):
+    a stage of its funnel (no cohort), or a cohort's 수강 / 수료 (cohort set). Taken in the same
+    nightly run as KpiSnapshot, so the plan pages read a few rows, not the pipeline's raw rows.
+    Plans span programmes, hence a table of its own rather than a KpiSnapshot cell."""
+
+    day = models.DateField("기준일", validators=[validate_era])
+    # A deleted sub-project or cohort has nothing left to show: its counts go with it.
+    subproject = models.ForeignKey(
+        SubProject, on_delete=models.CASCADE, related_name="+", verbose_name="주요 사업"
+    )
+    cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="기수",
+    )
+    stage = models.CharField("단계", max_length=20)
+    value = models.PositiveIntegerField("인원")
+    taken_at = models.DateTimeField("집계 일시", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "산단 대개조 성과 스냅숏"
+        verbose_name_plural = "산단 대개조 성과 스냅숏"
+        ordering = ["day", "subproject", "stage"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "subproject", "cohort", "stage"],
+                nulls_distinct=False,
+                name="plan_funnel_snapshot_once_per_day_cell",
+                violation_error_message="이 날짜의 같은 집계 칸이 이미 저장되어 있습니다.",
+            ),
+        ]
+        indexes = [models.Index(fields=["day"], name="plan_funnel_snapshot_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.stage} {self.value}"

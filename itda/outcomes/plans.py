@@ -10,13 +10,18 @@ What links a sub-project to people is ours (itda 기본값 — 운영지침 확�
 - 연계: people placed (not cancelled) in a position of a company inside one of them;
 - 채용: those placements' hires that count at 3 and at 6 months (internships.hiring).
 Every programme's records count; a person counts once per stage.
+
+The pages read the latest night's stored counts (PlanFunnelSnapshot, taken with the KPI
+snapshot), counting live only a sub-project no night has stored yet (never stored by a page
+view, as the dashboards do): at 100× the demo a live count of a hub complex took over 500 ms.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Max, Q
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -27,6 +32,7 @@ from itda.internships.hiring import counted_hires
 from itda.internships.models import Checkpoint, HiringOutcome, Placement, PlacementState
 from itda.lib.db import without_jit
 from itda.lib.suppression import RULE_TEXT, shown_count
+from itda.outcomes.models import PlanFunnelSnapshot
 from itda.programs.models import SubProject, TransformationPlan
 from itda.programs.selectors import (
     plan_manage_detail,
@@ -52,7 +58,7 @@ class Funnel:
         if not suppress:
             return self
         return Funnel(
-            *(shown_count(getattr(self, f)) for f in _COUNTS),
+            *(shown_count(getattr(self, f)) for f in FUNNEL_STAGES),
             cohorts=[
                 {
                     **row,
@@ -64,7 +70,7 @@ class Funnel:
         )
 
 
-_COUNTS = ("enrolled", "completed", "placed", "hired_3m", "hired_6m")
+FUNNEL_STAGES = ("enrolled", "completed", "placed", "hired_3m", "hired_6m")
 
 
 def complexes_funnel(complex_ids: list[int]) -> Funnel:
@@ -130,17 +136,71 @@ class SubProjectOutcome:
     complexes: list
     complexes_default: bool
     funnel: Funnel
+    counted_on: datetime.date | None  # the stored night read; None: counted live
 
 
-def plan_outcomes_read(plan: TransformationPlan, *, suppress: bool) -> list[SubProjectOutcome]:
-    rows = []
-    # Distinct people over every trainee of a complex: large reads (lib.db.without_jit).
+def plan_smart_subprojects(plan: TransformationPlan) -> list[tuple[str, SubProject, list, bool]]:
+    """(key task name, sub-project, its complexes, whether those are the default) of each
+    「스마트제조 고급인력 양성」 sub-project of ``plan``."""
+    return [
+        (task.name, sub, *subproject_complexes(sub, plan))
+        for task, sub in plan_smart_training(plan)
+    ]
+
+
+def _stored_funnels(sub_ids: list[int]) -> tuple[datetime.date | None, dict[int, Funnel]]:
+    """The latest stored night and the funnels it holds for ``sub_ids``, in two queries."""
+    day = PlanFunnelSnapshot.objects.aggregate(day=Max("day"))["day"]
+    if day is None:
+        return None, {}
+    counts: dict[int, dict] = {}
+    cohorts: dict[int, dict] = {}
+    rows = (
+        PlanFunnelSnapshot.objects.filter(day=day, subproject__in=sub_ids)
+        .select_related("cohort__course")
+        .order_by(F("cohort__starts_on").asc(nulls_first=True), "cohort_id")
+    )
+    for row in rows:
+        if row.cohort is None:
+            counts.setdefault(row.subproject_id, {})[row.stage] = row.value
+        else:
+            cells = cohorts.setdefault(row.subproject_id, {}).setdefault(
+                row.cohort_id, {"cohort": row.cohort, "n_enrolled": 0, "n_completed": 0}
+            )
+            cells[f"n_{row.stage}"] = row.value
+    return day, {
+        sub: Funnel(
+            **{stage: stages.get(stage, 0) for stage in FUNNEL_STAGES},
+            cohorts=list(cohorts.get(sub, {}).values()),
+        )
+        for sub, stages in counts.items()
+    }
+
+
+def plans_outcomes_read(
+    plans: list[TransformationPlan], *, suppress: bool
+) -> list[tuple[TransformationPlan, list[SubProjectOutcome]]]:
+    """Each plan with its sub-projects' funnels from the latest stored night; a sub-project
+    that night does not hold (none stored yet, or added since) is counted live."""
+    subs = {plan.pk: plan_smart_subprojects(plan) for plan in plans}
+    day, stored = _stored_funnels([sub.pk for rows in subs.values() for _, sub, *_ in rows])
+    result = []
+    # A live count reads distinct people over every trainee of a complex (lib.db.without_jit).
     with without_jit():
-        for task, sub in plan_smart_training(plan):
-            complexes, is_default = subproject_complexes(sub, plan)
-            funnel = complexes_funnel([c.pk for c in complexes]).shown(suppress)
-            rows.append(SubProjectOutcome(task.name, sub, complexes, is_default, funnel))
-    return rows
+        for plan in plans:
+            rows = []
+            for task_name, sub, complexes, is_default in subs[plan.pk]:
+                funnel = stored.get(sub.pk)
+                counted_on = day if funnel is not None else None
+                if funnel is None:
+                    funnel = complexes_funnel([c.pk for c in complexes])
+                rows.append(
+                    SubProjectOutcome(
+                        task_name, sub, complexes, is_default, funnel.shown(suppress), counted_on
+                    )
+                )
+            result.append((plan, rows))
+    return result
 
 
 @never_cache
@@ -155,7 +215,7 @@ def plan_outcomes(request, pk: int):
         "outcomes/plan_outcomes.html",
         {
             "plan": plan,
-            "rows": plan_outcomes_read(plan, suppress=False),
+            "rows": plans_outcomes_read([plan], suppress=False)[0][1],
             "progress_rows": plan_progress_rows(plan),
         },
     )
@@ -168,14 +228,24 @@ def plan_overview(request):
     the ministry viewer's view of 산단 대개조 (counts of 1–4 shown as "<5")."""
     require_role(request, Role.OPERATOR, Role.GROUP_STAFF, Role.VIEWER)
     suppress = request.user.role == Role.VIEWER
-    rows = [
-        (plan, plan_outcomes_read(plan, suppress=suppress))
-        for plan in plans_visible_to(request.user)
-        .select_related("region")
-        .prefetch_related("sites__complex", "key_tasks__subprojects__complexes")
-    ]
+    rows = plans_outcomes_read(
+        list(
+            plans_visible_to(request.user)
+            .select_related("region")
+            .prefetch_related("sites__complex", "key_tasks__subprojects__complexes")
+        ),
+        suppress=suppress,
+    )
     return render(
         request,
         "outcomes/plan_overview.html",
-        {"rows": rows, "suppress": suppress, "suppression_rule": RULE_TEXT},
+        {
+            "rows": rows,
+            # The stored night read (a sub-project added since is counted live).
+            "counted_on": next(
+                (r.counted_on for _, subs in rows for r in subs if r.counted_on), None
+            ),
+            "suppress": suppress,
+            "suppression_rule": RULE_TEXT,
+        },
     )

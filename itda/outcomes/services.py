@@ -1,5 +1,5 @@
 """Outcomes' writes: changing a programme's period (it must read every stage first; it checks
-the later stages' dates and calls programs' service), and the nightly KPI snapshot."""
+the later stages' dates and calls programs' service), and the nightly KPI and plan snapshots."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from itda.accounts.roles import Role
+from itda.lib.db import without_jit
 from itda.outcomes.kpis import breakdown_counts
-from itda.outcomes.models import KpiSnapshot
+from itda.outcomes.models import KpiSnapshot, PlanFunnelSnapshot
+from itda.outcomes.plans import FUNNEL_STAGES, complexes_funnel, plan_smart_subprojects
 from itda.outcomes.selectors import period_strandings
 from itda.programs import services as programs
-from itda.programs.models import Programme
+from itda.programs.models import Programme, TransformationPlan
 
 
 @transaction.atomic
@@ -75,4 +77,40 @@ def kpi_snapshot_take(*, day: date, programmes=None) -> int:
             for stage, value in counts.items()
         ]
     KpiSnapshot.objects.bulk_create(rows)
+    return len(rows)
+
+
+@transaction.atomic
+def plan_funnel_snapshot_take(*, day: date) -> int:
+    """Store every 「스마트제조 고급인력 양성」 sub-project's funnel of ``day`` (outcomes.plans),
+    with its cohorts' 수강 / 수료, replacing what that day held: safe to run twice, one
+    transaction. Returns the rows stored."""
+    PlanFunnelSnapshot.objects.filter(day=day).delete()
+    plans = TransformationPlan.objects.prefetch_related(
+        "sites__complex", "key_tasks__subprojects__complexes"
+    )
+    rows = []
+    # Distinct people over every trainee of a complex: large reads (lib.db.without_jit).
+    with without_jit():
+        for plan in plans:
+            for _, sub, complexes, _ in plan_smart_subprojects(plan):
+                funnel = complexes_funnel([c.pk for c in complexes])
+                rows += [
+                    PlanFunnelSnapshot(
+                        day=day, subproject=sub, stage=stage, value=getattr(funnel, stage)
+                    )
+                    for stage in FUNNEL_STAGES
+                ]
+                rows += [
+                    PlanFunnelSnapshot(
+                        day=day,
+                        subproject=sub,
+                        cohort=row["cohort"],
+                        stage=stage,
+                        value=row[f"n_{stage}"],
+                    )
+                    for row in funnel.cohorts
+                    for stage in ("enrolled", "completed")
+                ]
+    PlanFunnelSnapshot.objects.bulk_create(rows)
     return len(rows)

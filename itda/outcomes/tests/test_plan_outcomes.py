@@ -9,12 +9,14 @@ completers and another company's placement — none of it counts."""
 import datetime
 
 import pytest
+from django.db import reset_queries
 from django.test import Client
 from django.urls import reverse
 
 from itda import factories
 from itda.accounts.roles import Role
 from itda.internships.models import Placement, Position
+from itda.outcomes.services import plan_funnel_snapshot_take
 from itda.outcomes.tests.kpi_cast import build_cast
 from itda.programs.models import (
     Company,
@@ -26,7 +28,7 @@ from itda.programs.models import (
     TransformationPlan,
     Venue,
 )
-from itda.training.models import BookingKind, BookingStatus, RoomBooking, Session
+from itda.training.models import BookingKind, BookingStatus, Enrollment, RoomBooking, Session
 
 pytestmark = pytest.mark.django_db
 KST = datetime.timezone(datetime.timedelta(hours=9))
@@ -158,3 +160,39 @@ def test_the_viewer_sees_small_counts_suppressed_and_staff_of_another_region_get
     seoul = login_as(seoul_staff, Client())
     assert _stages(seoul.get(url).content.decode())["hired_3m"] == "3"
     assert _stages(seoul.get(reverse("outcomes:plan_overview")).content.decode())["placed"] == "6"
+
+
+LIVE = {"enrolled": "10", "completed": "8", "placed": "6", "hired_3m": "3", "hired_6m": "2"}
+
+
+def test_after_a_night_the_pages_read_the_stored_counts_until_the_next_night(
+    world, admin, login_as, django_assert_max_num_queries
+):
+    """Right after the snapshot the pages equal the live count; a raw row added afterwards
+    changes nothing until the next night stores it: the pages read the aggregates."""
+    day = datetime.date(2026, 12, 1)
+    assert plan_funnel_snapshot_take(day=day) == 5 + 2  # five stages + one cohort's two counts
+    assert plan_funnel_snapshot_take(day=day) == 7  # taken twice, stored once
+    client = login_as(admin, Client())
+    url = reverse("outcomes:plan_outcomes", args=[world["plan"].pk])
+    reset_queries()  # a request resets the query log: count from an empty one
+    with django_assert_max_num_queries(100) as stored_read:
+        html = client.get(url).content.decode()
+    stored_read_queries = len(stored_read.captured_queries)  # read before the log is reset
+    assert _stages(html) == LIVE
+    assert "2026-12-01 야간 집계 기준" in html
+    viewer = login_as(factories.user(username="ministry", role=Role.VIEWER), Client())
+    overview = viewer.get(reverse("outcomes:plan_overview")).content.decode()
+    assert _stages(overview) == {**LIVE, "hired_3m": "&lt;5", "hired_6m": "&lt;5"}
+
+    cohort = Enrollment.objects.filter(status="completed").first().cohort
+    for person in factories.TraineeFactory.create_batch(3, region=world["hub"].region):
+        factories.enrollment(cohort=cohort, trainee=person, status="completed")
+    # Not counted until the next night; and the page's queries do not grow with the rows.
+    reset_queries()
+    with django_assert_max_num_queries(stored_read_queries):
+        assert _stages(client.get(url).content.decode()) == LIVE
+    plan_funnel_snapshot_take(day=day + datetime.timedelta(days=1))
+    html = client.get(url).content.decode()
+    assert _stages(html)["enrolled"] == "13" and _stages(html)["completed"] == "11"
+    assert "2026-12-02 야간 집계 기준" in html

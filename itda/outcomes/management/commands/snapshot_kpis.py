@@ -8,9 +8,9 @@ from itda.outcomes.tasks import kpi_snapshot_take_task
 
 class Command(BaseCommand):
     help = (
-        "모든 사업의 그날(KST) 성과 지표 단계 인원을 스냅숏으로 저장하는 작업을 등록합니다 "
-        "(매일 밤 cron으로 실행, 예: '10 0 * * * manage.py snapshot_kpis'; 같은 날 다시 "
-        "실행하면 그날 값을 바꿔 씁니다)."
+        "모든 사업의 그날(KST) 성과 지표 단계 인원과 산단 대개조 주요 사업의 교육생 수를 "
+        "스냅숏으로 저장하는 작업을 등록합니다 (매일 밤 cron으로 실행, 예: "
+        "'10 0 * * * manage.py snapshot_kpis'; 같은 날 다시 실행하면 그날 값을 바꿔 씁니다)."
     )
 
     def add_arguments(self, parser):
