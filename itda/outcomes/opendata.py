@@ -1,5 +1,6 @@
 """공공데이터: the programme's national and per-group aggregates as a CSV anyone may download
-(issue 14 §5), documented in docs/open-data.md. It reads the latest nightly snapshot only,
+(issue 14 §5), documented in docs/open-data.md. It reads the last nightly snapshot of the
+latest ended month only,
 never the pipeline's rows, so a public hit costs one small query; it is suppressed as the
 ministry viewer's pages are (1–4 shown as "<5", a second cell where a total or last month's
 figure would give one back, rates built on them withheld) and holds
@@ -15,6 +16,7 @@ import io
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Max
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_GET
 
@@ -47,11 +49,15 @@ MAX_AGE = 60 * 60  # the snapshot changes nightly
 
 
 def _latest_units() -> list[tuple]:
-    """(day, programme, group or None, counts) for each programme's latest snapshot day: the
-    national row, then every operating group of the programme (a group with no rows yet
-    reads 0 throughout)."""
+    """(day, programme, group or None, counts) for each programme's published day — its last
+    snapshot before this month began: the CSV is anyone's to download every night, and a
+    figure that moved by 1–4 between two nights would give a small count back, so a month is
+    published once it has ended (itda 기본값 — 운영지침 확인 필요). The national row, then every
+    operating group of the programme (a group with no rows yet reads 0 throughout)."""
+    this_month = timezone.localdate().replace(day=1)
     latest = dict(
-        KpiSnapshot.objects.values("programme")
+        KpiSnapshot.objects.filter(day__lt=this_month)
+        .values("programme")
         .annotate(day=Max("day"))
         .values_list("programme", "day")
     )

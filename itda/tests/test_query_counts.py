@@ -54,21 +54,22 @@ def _pages(people) -> dict[str, str]:
 
 
 # Queries of one request by the national operator (session, user, second factor included).
+# Each page's header counts the reader's unread notifications (one query, notifications).
 BUDGETS = {
-    "company list": 7,
-    "company detail": 7,
-    "trainee list": 7,
-    "trainee detail": 7,
-    "application list": 11,
-    "application detail": 9,
-    "course list": 12,
-    "course detail": 12,
-    "cohort detail": 20,
-    "position detail": 5,
-    "internship list": 12,
-    "internship detail": 23,
-    "statement list": 11,
-    "statement detail": 6,
+    "company list": 8,
+    "company detail": 8,
+    "trainee list": 8,
+    "trainee detail": 8,
+    "application list": 12,
+    "application detail": 10,
+    "course list": 13,
+    "course detail": 13,
+    "cohort detail": 21,
+    "position detail": 6,
+    "internship list": 13,
+    "internship detail": 24,
+    "statement list": 12,
+    "statement detail": 7,
 }
 
 

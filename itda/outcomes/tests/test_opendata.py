@@ -1,7 +1,9 @@
 """The public CSV: anyone may download it, UTF-8 with a BOM, exactly the documented columns,
-national and group rows from the latest snapshot with counts under 5 shown as "<5"."""
+national and group rows from the last snapshot of the latest ended month with counts under 5
+shown as "<5"."""
 
 import csv
+import datetime
 import io
 import re
 
@@ -11,9 +13,10 @@ from django.test import Client
 from django.utils import timezone
 
 from itda.outcomes.models import KpiSnapshot
-from itda.outcomes.opendata import COLUMNS
+from itda.outcomes.opendata import COLUMNS, SUM_NOTE, WITHHELD_NOTE
 from itda.outcomes.services import kpi_snapshot_take
 from itda.outcomes.tests.kpi_cast import build_cast
+from itda.training.models import Enrollment
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +31,10 @@ def _rows(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+# The CSV publishes ended months: a snapshot of last month's last day is the one it shows.
+PUBLISHED = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+
+
 def _row(rows, unit, group, code) -> dict:
     return next(
         r for r in rows if (r["집계단위"], r["사업단"], r["항목코드"]) == (unit, group, code)
@@ -36,7 +43,7 @@ def _row(rows, unit, group, code) -> dict:
 
 def test_the_csv_is_public_with_bom_and_documented_columns(regions, admin):
     build_cast(regions, admin)
-    kpi_snapshot_take(day=timezone.localdate())
+    kpi_snapshot_take(day=PUBLISHED)
     response = Client().get(URL)  # nobody logged in
     rows = _rows(response)
     header = response.content.decode("utf-8-sig").splitlines()[0]
@@ -50,7 +57,7 @@ def test_the_csv_is_public_with_bom_and_documented_columns(regions, admin):
 
 def test_small_counts_are_suppressed(regions, admin):
     people = build_cast(regions, admin)
-    kpi_snapshot_take(day=timezone.localdate())
+    kpi_snapshot_take(day=PUBLISHED)
     rows = _rows(Client().get(URL))
     assert _row(rows, "전국", "", "completed")["값"] == "8"
     assert _row(rows, "전국", "", "completion_rate")["값"] == "80.0"
@@ -67,7 +74,7 @@ def test_small_counts_are_suppressed(regions, admin):
 
 def test_a_repeat_request_is_answered_from_the_etag(regions, admin):
     build_cast(regions, admin)
-    kpi_snapshot_take(day=timezone.localdate())
+    kpi_snapshot_take(day=PUBLISHED)
     client = Client()
     first = client.get(URL)
     again = client.get(URL, headers={"if-none-match": first["ETag"]})
@@ -81,7 +88,7 @@ def test_before_any_snapshot_only_the_header(regions, admin):
 
 def test_a_group_count_cannot_be_had_back_from_the_national_total(regions):
     """전국 = Σ 사업단: with 수도권 100 and 동남권 3, hiding 3 alone would leave 103 − 100."""
-    day = timezone.localdate()
+    day = PUBLISHED
     for group, value in (
         (None, 103),
         (regions["capital_group"], 100),
@@ -102,3 +109,25 @@ def test_a_group_count_cannot_be_had_back_from_the_national_total(regions):
     assert _row(rows, "전국", "", "enrolled")["값"] == "103"
     body = Client().get(URL).content.decode("utf-8-sig")
     assert ",100," not in body
+
+
+def test_the_running_month_is_published_once_it_has_ended(regions, admin):
+    """Last month's end (9 completed) is published, withheld against the month before it (8):
+    9 − 8 would give one completion back; tonight's snapshot of this month is not published,
+    so two nights of one month never give a small change back either."""
+    build_cast(regions, admin)
+    month_before = PUBLISHED.replace(day=1) - datetime.timedelta(days=1)
+    kpi_snapshot_take(day=month_before)
+    Enrollment.objects.filter(status="not_completed").update(status="completed")
+    kpi_snapshot_take(day=PUBLISHED)
+    Enrollment.objects.filter(status="withdrawn").update(status="completed")
+    kpi_snapshot_take(day=timezone.localdate())
+
+    rows = _rows(Client().get(URL))
+
+    completed = _row(rows, "전국", "", "completed")
+    assert completed["기준일"] == f"{PUBLISHED:%Y-%m-%d}"
+    assert (completed["값"], completed["비고"]) == ("비공개", SUM_NOTE)
+    rate = _row(rows, "전국", "", "completion_rate")
+    assert (rate["값"], rate["비고"]) == ("", WITHHELD_NOTE)
+    assert {r["기준일"] for r in rows} == {f"{PUBLISHED:%Y-%m-%d}"}
