@@ -343,7 +343,7 @@ def main() -> None:
             started = time.perf_counter()
             plan = reminders.decide(DAY)
             timings.append(time.perf_counter() - started)
-        items = sum(len(entry[1]) for entry in plan.values())
+        items = sum(len(entry) for entry in plan.values())
         # The daily task as cron starts it, on the database queue: decide, claim, queue the
         # delivery chunks.
         started = time.perf_counter()

@@ -250,14 +250,15 @@ def _claim(user_ids: list[int], day: datetime.date, counts: dict[int, int]) -> l
         return [row[0] for row in cursor.fetchall()]
 
 
-def decide(day: datetime.date) -> dict[int, tuple[str, list[Reminder]]]:
-    """Who is written to on ``day`` and with what: recipient id → (address, reminders, overdue
-    first), over every internship, for active accounts with an address (no writes)."""
+def decide(day: datetime.date) -> dict[int, list[Reminder]]:
+    """Who is reminded on ``day`` and of what: recipient id → reminders, overdue first, over
+    every internship, for active accounts (no writes). An account without an e-mail address is
+    reminded too: the note reaches its inbox, and its e-mail is marked as having no address."""
     due = collect(Internship.objects.all(), day)
-    emails = User.objects.filter(is_active=True).exclude(email="").values_list("pk", "email")
+    active = User.objects.filter(is_active=True).values_list("pk", flat=True)
     return {
-        pk: (email, sorted(due[pk], key=lambda r: (not r.overdue, r.due_on or day)))
-        for pk, email in emails.iterator(chunk_size=10000)
+        pk: sorted(due[pk], key=lambda r: (not r.overdue, r.due_on or day))
+        for pk in active.iterator(chunk_size=10000)
         if pk in due
     }
 
@@ -280,13 +281,11 @@ def claim(day: datetime.date) -> list[int]:
     to that day are left out); each also goes to the recipient's inbox, linking their home page
     where the same list is. Returns the notifications whose e-mails to deliver."""
     plan = decide(day)
-    claimed = _claim(sorted(plan), day, {u: len(items) for u, (_, items) in plan.items()})
+    claimed = _claim(sorted(plan), day, {u: len(items) for u, items in plan.items()})
     home = reverse("accounts:home")
     return notify_many(
         [
-            Note(
-                u, Kind.REPORT_DUE, f"internship-reminders:{day}", *_message(day, plan[u][1]), home
-            )
+            Note(u, Kind.REPORT_DUE, f"internship-reminders:{day}", *_message(day, plan[u]), home)
             for u in claimed
         ],
         email=False,

@@ -16,6 +16,7 @@ from itda.internships import reminders
 from itda.internships.models import Internship, ReminderSent
 from itda.internships.tests.conftest import propose
 from itda.internships.tests.ojt_world import AUG, log
+from itda.notifications.models import EmailStatus, Kind, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +139,14 @@ def test_home_pages_and_the_group_list_show_the_same_items(
     listing = staff.get("/internships/").content.decode()
     cell = listing[listing.index(f'data-standing="{ojt_internship.pk}"') :]
     assert cell[: cell.index("</td>")].count("마감 지남 6") == 1
+
+
+def test_a_recipient_without_an_address_finds_the_reminder_in_the_inbox(ojt_internship, trainee):
+    User.objects.filter(pk=trainee.pk).update(email="")
+    reminders.send(DAY)
+    assert "trainee@example.kr" not in [m.to[0] for m in mail.outbox]
+    note = Notification.objects.get(recipient=trainee, kind=Kind.REPORT_DUE)
+    assert "2026-08 근무일지 작성 · 마감 2026-09-05" in note.body
+    assert note.email_status == EmailStatus.NO_ADDRESS
+    reminders.send(DAY)  # the same day again: nothing new
+    assert Notification.objects.filter(recipient=trainee, kind=Kind.REPORT_DUE).count() == 1
