@@ -44,12 +44,20 @@ def _describe(records) -> str:
     return "\n".join(f"  {r.status_code}: {r.getMessage()}" for r in records)
 
 
+def _listen() -> None:
+    # Again before each test: Django's logging set-up (a second django.setup(), as importing
+    # itda.wsgi does) drops every handler it did not configure itself.
+    for name in SERVER_LOGGERS:
+        logger = logging.getLogger(name)
+        if SEEN not in logger.handlers:
+            logger.addHandler(SEEN)
+
+
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", f"{MARKER}: the test provokes a server error (500) on purpose"
     )
-    for name in SERVER_LOGGERS:
-        logging.getLogger(name).addHandler(SEEN)
+    _listen()
 
 
 def pytest_unconfigure(config):
@@ -60,6 +68,7 @@ def pytest_unconfigure(config):
 @pytest.fixture(autouse=True)
 def _no_server_errors(request):
     """Fail the test when the server answered 500 while it ran (unless it is marked)."""
+    _listen()
     start = len(SEEN.records)
     yield
     records = SEEN.take(start)

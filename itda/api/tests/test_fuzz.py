@@ -22,6 +22,7 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from schemathesis.generation import GenerationMode
@@ -33,7 +34,6 @@ from itda.matching.tests.conftest import ranked_round  # noqa: F401 - a fixture
 from itda.programs.models import Company, IndustrialComplex, Programme, TransformationPlan
 from itda.recruitment.models import Application, Call
 from itda.training.models import Cohort, Course, Enrollment
-from itda.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,9 @@ def api_schema(request, capsys, world, in_test_transaction):
     # schemathesis's lazy schema renames the test's node per operation through `_nodeid`, which
     # pytest 9's Function no longer holds until set.
     request.node._nodeid = request.node.nodeid
-    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
+    # The WSGI handler itself, not itda.wsgi: importing that sets Django up again, which
+    # resets logging and would blind the suite's check for 500s (itda.tests.server_errors).
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler(), config=CONFIG)
     statuses = sorted((k, n) for k, n in FIGURES.items() if isinstance(k, int))
     with capsys.disabled():
         print(
