@@ -2,6 +2,7 @@
 KS X 6101 validator and reads back with its Hangul headings; the PDF's text holds every number
 of the Excel workbook; the viewer's copy is suppressed; a group reads its own report only."""
 
+import datetime
 import io
 import re
 import subprocess
@@ -179,4 +180,6 @@ def test_a_stored_day_reads_its_totals_not_a_company_kinds_cell(regions, admin):
     kpi_snapshot_take(day=timezone.localdate())
     placed = 2 + reports.FUNNEL.index("placed")  # after 구분 and 선발 목표
     assert _figures(regions, admin).tables[0].rows[0][placed] == 6
+    # The CSV publishes ended months: the same figures stored on last month's last day.
+    kpi_snapshot_take(day=timezone.localdate().replace(day=1) - datetime.timedelta(days=1))
     assert ",전국,,인원,placed,연계,6,," in kpi_csv_text()
